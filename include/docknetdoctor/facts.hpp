@@ -1,0 +1,136 @@
+#pragma once
+// Facts: everything the collectors read, as plain data. Collectors fill it and decide
+// nothing; checks read it and do no I/O. Serializes to JSON and back (--save-facts/--facts).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "docknetdoctor/error.hpp"
+#include "docknetdoctor/port.hpp"
+
+namespace dnd {
+
+inline constexpr int kFactsSchemaVersion = 1;
+
+// What the user asked.
+struct Query {
+    std::string container;                 // as typed: name, id or id prefix
+    std::optional<PortKey> port;           // --port; none: every published/exposed port
+    std::optional<std::string> from;       // --from ADDR; none: a client on another host
+    bool from_is_local = false;            // --from is an address of this host (or loopback)
+};
+
+struct EngineInfo {
+    std::string server_version;                 // /version Version
+    std::string api_version;                    // negotiated API version in use
+    std::string os;                             // /info OperatingSystem
+    std::string kernel_version;                 // /info KernelVersion
+    std::string docker_root_dir;                // /info DockerRootDir
+    std::string endpoint;                       // where we talked to it: unix:///..., tcp://...
+    std::vector<std::string> security_options;  // /info SecurityOptions, e.g. "name=rootless"
+    std::vector<std::string> warnings;          // /info Warnings
+};
+
+struct HostBinding {
+    std::string host_ip;       // "" / "0.0.0.0" / "::" / "127.0.0.1" ...
+    std::uint16_t host_port = 0;  // 0: the engine picks (or binding failed)
+};
+
+struct Health {
+    std::string status;        // starting / healthy / unhealthy
+    int failing_streak = 0;
+    int last_exit_code = 0;
+    std::string last_output;   // output of the most recent probe
+};
+
+struct ContainerState {
+    std::string status;        // created/running/paused/restarting/removing/exited/dead
+    bool running = false;
+    bool paused = false;
+    bool restarting = false;
+    bool oom_killed = false;
+    bool dead = false;
+    int pid = 0;
+    int exit_code = 0;
+    std::string error;         // State.Error, e.g. "... address already in use"
+    std::string started_at;
+    std::string finished_at;
+    std::optional<Health> health;
+};
+
+struct NetworkAttachment {
+    std::string network;       // network name as the container sees it
+    std::string network_id;
+    std::string ip_address;
+    int ip_prefix_len = 0;
+    std::string gateway;
+    std::string global_ipv6;
+    std::vector<std::string> aliases;
+};
+
+struct Container {
+    std::string id;
+    std::string name;                    // without the leading "/"
+    std::string image;                   // Config.Image
+    std::string created;
+    ContainerState state;
+    int restart_count = 0;
+    std::string restart_policy;          // HostConfig.RestartPolicy.Name
+    std::string network_mode;            // HostConfig.NetworkMode: default/bridge/host/none/container:X/NAME
+    std::map<PortKey, std::vector<HostBinding>> port_bindings;  // HostConfig.PortBindings (asked for)
+    std::map<PortKey, std::vector<HostBinding>> ports;          // NetworkSettings.Ports (in effect; empty vector = exposed, unbound)
+    std::vector<PortKey> exposed_ports;  // Config.ExposedPorts
+    std::vector<NetworkAttachment> networks;
+    std::map<std::string, std::string> labels;
+    std::vector<std::string> extra_hosts;
+};
+
+struct NetworkInfo {
+    std::string id;
+    std::string name;
+    std::string driver;
+    std::string scope;
+    bool internal = false;
+    std::map<std::string, std::string> options;  // e.g. com.docker.network.bridge.enable_icc
+    std::vector<std::string> subnets;
+    std::vector<std::string> gateways;
+};
+
+struct SocketOwner {
+    int pid = 0;
+    std::string process;       // /proc/PID/comm, raw (sanitize before printing)
+};
+
+// One listening socket (TCP LISTEN, or a bound UDP socket).
+struct Listener {
+    Proto proto = Proto::tcp;
+    int family = 4;            // 4 or 6
+    std::string address;       // "0.0.0.0", "127.0.0.1", "::", "::1", "::ffff:127.0.0.1" ...
+    std::uint16_t port = 0;
+    unsigned long inode = 0;
+    std::vector<SocketOwner> owners;
+};
+
+struct Facts {
+    int schema_version = kFactsSchemaVersion;
+    std::string tool_version;
+    std::string collected_at;            // RFC 3339, UTC
+    Query query;
+    Result<EngineInfo> engine = fail("docker-api", "not collected");
+    Result<Container> container = fail("docker-api", "not collected");
+    Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
+    Result<std::vector<Listener>> container_listeners = fail("procfs", "not collected");
+    Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
+};
+
+// JSON both ways. from_json throws nlohmann::json::exception on malformed input;
+// load_facts() turns that into an Error.
+void to_json(nlohmann::json& j, const Facts& f);
+void from_json(const nlohmann::json& j, Facts& f);
+nlohmann::json facts_to_json(const Facts& f);
+Result<Facts> facts_from_json_text(std::string_view text);
+
+}  // namespace dnd

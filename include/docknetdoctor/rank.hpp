@@ -1,0 +1,12 @@
+#pragma once
+// Runs the checks over Facts and turns findings into an ordered, explained report.
+#include <span>
+
+#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/report.hpp"
+
+namespace dnd {
+
+Report build_report(const Facts& facts, std::span<const Check> checks);
+
+}  // namespace dnd

@@ -1,0 +1,188 @@
+// Facts <-> JSON. Member names are the JSON keys; a Result<T> that holds an error is
+// written as {"unavailable": {"source": ..., "message": ...}}.
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/json_util.hpp"
+
+namespace dnd {
+
+void to_json(nlohmann::json& j, const Proto& p) { j = std::string(to_string(p)); }
+void from_json(const nlohmann::json& j, Proto& p) {
+    auto s = j.get<std::string>();
+    if (s == "tcp") p = Proto::tcp;
+    else if (s == "udp") p = Proto::udp;
+    else throw nlohmann::json::other_error::create(501, "bad protocol: " + s, &j);
+}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EngineInfo, server_version, api_version, os,
+                                                kernel_version, docker_root_dir, endpoint,
+                                                security_options, warnings)
+void to_json(nlohmann::json& j, const HostBinding& b) {
+    j = nlohmann::json{{"host_ip", b.host_ip}, {"host_port", b.host_port}};
+}
+void from_json(const nlohmann::json& j, HostBinding& b) {
+    b.host_ip = j.value("host_ip", std::string{});
+    b.host_port = j.value("host_port", std::uint16_t{0});
+}
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Health, status, failing_streak, last_exit_code,
+                                                last_output)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NetworkAttachment, network, network_id,
+                                                ip_address, ip_prefix_len, gateway, global_ipv6,
+                                                aliases)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NetworkInfo, id, name, driver, scope, internal,
+                                                options, subnets, gateways)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketOwner, pid, process)
+void to_json(nlohmann::json& j, const Listener& l) {
+    j = nlohmann::json{{"proto", l.proto}, {"family", l.family}, {"address", l.address},
+                       {"port", l.port},   {"inode", l.inode},   {"owners", l.owners}};
+}
+void from_json(const nlohmann::json& j, Listener& l) {
+    l.proto = j.value("proto", Proto::tcp);
+    l.family = j.value("family", 4);
+    l.address = j.value("address", std::string{});
+    l.port = j.value("port", std::uint16_t{0});
+    l.inode = j.value("inode", 0UL);
+    l.owners = j.value("owners", std::vector<SocketOwner>{});
+}
+
+void to_json(nlohmann::json& j, const Error& e) {
+    j = nlohmann::json{{"source", e.source}, {"message", e.message}};
+}
+void from_json(const nlohmann::json& j, Error& e) {
+    e.source = j.at("source").get<std::string>();
+    e.message = j.at("message").get<std::string>();
+}
+
+void to_json(nlohmann::json& j, const PortKey& p) { j = p.str(); }
+void from_json(const nlohmann::json& j, PortKey& p) {
+    auto parsed = parse_port_key(j.get<std::string>());
+    if (!parsed) throw nlohmann::json::other_error::create(501, "bad port key: " + j.get<std::string>(), &j);
+    p = *parsed;
+}
+
+void to_json(nlohmann::json& j, const ContainerState& s) {
+    j = nlohmann::json{{"status", s.status},         {"running", s.running},
+                       {"paused", s.paused},         {"restarting", s.restarting},
+                       {"oom_killed", s.oom_killed}, {"dead", s.dead},
+                       {"pid", s.pid},               {"exit_code", s.exit_code},
+                       {"error", s.error},           {"started_at", s.started_at},
+                       {"finished_at", s.finished_at}};
+    json_put_optional(j, "health", s.health);
+}
+void from_json(const nlohmann::json& j, ContainerState& s) {
+    ContainerState d;
+    s.status = j.value("status", d.status);
+    s.running = j.value("running", d.running);
+    s.paused = j.value("paused", d.paused);
+    s.restarting = j.value("restarting", d.restarting);
+    s.oom_killed = j.value("oom_killed", d.oom_killed);
+    s.dead = j.value("dead", d.dead);
+    s.pid = j.value("pid", d.pid);
+    s.exit_code = j.value("exit_code", d.exit_code);
+    s.error = j.value("error", d.error);
+    s.started_at = j.value("started_at", d.started_at);
+    s.finished_at = j.value("finished_at", d.finished_at);
+    json_get_optional(j, "health", s.health);
+}
+
+void to_json(nlohmann::json& j, const Container& c) {
+    j = nlohmann::json{{"id", c.id},
+                       {"name", c.name},
+                       {"image", c.image},
+                       {"created", c.created},
+                       {"state", c.state},
+                       {"restart_count", c.restart_count},
+                       {"restart_policy", c.restart_policy},
+                       {"network_mode", c.network_mode},
+                       {"port_bindings", port_map_to_json(c.port_bindings)},
+                       {"ports", port_map_to_json(c.ports)},
+                       {"exposed_ports", c.exposed_ports},
+                       {"networks", c.networks},
+                       {"labels", c.labels},
+                       {"extra_hosts", c.extra_hosts}};
+}
+void from_json(const nlohmann::json& j, Container& c) {
+    c.id = j.value("id", std::string{});
+    c.name = j.value("name", std::string{});
+    c.image = j.value("image", std::string{});
+    c.created = j.value("created", std::string{});
+    c.state = j.value("state", ContainerState{});
+    c.restart_count = j.value("restart_count", 0);
+    c.restart_policy = j.value("restart_policy", std::string{});
+    c.network_mode = j.value("network_mode", std::string{});
+    c.port_bindings = port_map_from_json(j.value("port_bindings", nlohmann::json::object()));
+    c.ports = port_map_from_json(j.value("ports", nlohmann::json::object()));
+    c.exposed_ports = j.value("exposed_ports", std::vector<PortKey>{});
+    c.networks = j.value("networks", std::vector<NetworkAttachment>{});
+    c.labels = j.value("labels", std::map<std::string, std::string>{});
+    c.extra_hosts = j.value("extra_hosts", std::vector<std::string>{});
+}
+
+nlohmann::json port_map_to_json(const std::map<PortKey, std::vector<HostBinding>>& m) {
+    auto j = nlohmann::json::object();
+    for (const auto& [key, bindings] : m) j[key.str()] = bindings;
+    return j;
+}
+std::map<PortKey, std::vector<HostBinding>> port_map_from_json(const nlohmann::json& j) {
+    std::map<PortKey, std::vector<HostBinding>> m;
+    for (const auto& [key, value] : j.items()) {
+        PortKey p;
+        from_json(nlohmann::json(key), p);
+        m[p] = value.is_null() ? std::vector<HostBinding>{} : value.get<std::vector<HostBinding>>();
+    }
+    return m;
+}
+
+void to_json(nlohmann::json& j, const Query& q) {
+    j = nlohmann::json{{"container", q.container}, {"from_is_local", q.from_is_local}};
+    json_put_optional(j, "port", q.port);
+    json_put_optional(j, "from", q.from);
+}
+void from_json(const nlohmann::json& j, Query& q) {
+    q.container = j.value("container", std::string{});
+    q.from_is_local = j.value("from_is_local", false);
+    json_get_optional(j, "port", q.port);
+    json_get_optional(j, "from", q.from);
+}
+
+void to_json(nlohmann::json& j, const Facts& f) {
+    j = nlohmann::json{{"schema_version", f.schema_version},
+                       {"tool_version", f.tool_version},
+                       {"collected_at", f.collected_at},
+                       {"query", f.query}};
+    json_put_result(j, "engine", f.engine);
+    json_put_result(j, "container", f.container);
+    json_put_result(j, "networks", f.networks);
+    json_put_result(j, "container_listeners", f.container_listeners);
+    json_put_result(j, "host_listeners", f.host_listeners);
+}
+
+void from_json(const nlohmann::json& j, Facts& f) {
+    f.schema_version = j.at("schema_version").get<int>();
+    if (f.schema_version > kFactsSchemaVersion)
+        throw nlohmann::json::other_error::create(
+            502, "facts schema_version " + std::to_string(f.schema_version) + " is newer than this docknetdoctor reads", &j);
+    f.tool_version = j.value("tool_version", std::string{});
+    f.collected_at = j.value("collected_at", std::string{});
+    f.query = j.at("query").get<Query>();
+    json_get_result(j, "engine", f.engine);
+    json_get_result(j, "container", f.container);
+    json_get_result(j, "networks", f.networks);
+    json_get_result(j, "container_listeners", f.container_listeners);
+    json_get_result(j, "host_listeners", f.host_listeners);
+}
+
+nlohmann::json facts_to_json(const Facts& f) { return nlohmann::json(f); }
+
+Result<Facts> facts_from_json_text(std::string_view text) {
+    try {
+        auto j = nlohmann::json::parse(text);
+        if (!j.is_object()) return fail("facts-file", "not a facts object (expected a JSON object)");
+        return j.get<Facts>();
+    } catch (const nlohmann::json::exception& e) {
+        return fail("facts-file", std::string("malformed facts: ") + e.what());
+    }
+}
+
+}  // namespace dnd

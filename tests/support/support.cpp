@@ -1,0 +1,1 @@
+// placeholder so the support library has a source
