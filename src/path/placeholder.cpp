@@ -1,0 +1,1 @@
+// packet path evaluator

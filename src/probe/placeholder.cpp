@@ -1,0 +1,1 @@
+// probes: see include/docknetdoctor/probe.hpp
