@@ -37,10 +37,16 @@ struct PortView {
     std::string state;                   // "published", "not published", "host network" ...
 };
 
+// A source docknetdoctor could not read (from a Facts slot holding an error).
 struct BlindSpot {
     std::string source;
     std::string message;
-    std::vector<std::string> undecided;  // checks that could not decide because of it
+};
+
+// A check that could not decide, and why.
+struct Undecided {
+    std::string check;
+    std::string reason;
 };
 
 struct Report {
@@ -54,6 +60,7 @@ struct Report {
     std::vector<RankedCause> causes;
     std::vector<PortView> ports;
     std::vector<BlindSpot> blind_spots;
+    std::vector<Undecided> undecided;
     std::map<std::string, double> timings_ms;
 };
 

@@ -1,0 +1,101 @@
+// Options via CLI11 (Debian libcli11-dev), the usual C++ choice for this job. Its
+// exceptions stop here: the caller gets a one-line usage error.
+#include "docknetdoctor/options.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cmath>
+
+#include <CLI/CLI.hpp>
+
+namespace dnd {
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end == text.data()) return std::nullopt;
+    std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    double ms = 0;
+    if (unit.empty() || unit == "s") ms = value * 1000;
+    else if (unit == "ms") ms = value;
+    else if (unit == "m") ms = value * 60000;
+    else return std::nullopt;
+    if (!std::isfinite(ms) || ms < 1 || ms > 600000) return std::nullopt;
+    return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+namespace {
+
+bool is_ip_address(const std::string& s) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+std::string first_line(std::string s) {
+    if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+    return s;
+}
+
+}  // namespace
+
+Result<Options> parse_options(const std::vector<std::string>& args) {
+    Options o;
+    CLI::App app{"docknetdoctor: why can't a client reach this container's port?", "docknetdoctor"};
+    app.set_help_flag("-h,--help", "Show this help and exit");
+    bool version = false;
+    std::string port_text, timeout_text, format_text = "text";
+    app.add_flag("--version", version, "Print the version and exit");
+    app.add_option("container", o.container, "Container name, id or unique id prefix");
+    app.add_option("-p,--port", port_text, "Diagnose this container port only: PORT[/tcp|/udp]");
+    app.add_option("--from", o.from, "The client's address (default: a client on another host)");
+    app.add_option("-f,--format", format_text, "Output format: text or json");
+    app.add_option("--save-facts", o.save_facts, "Write everything collected to FILE (JSON)");
+    app.add_option("--facts", o.facts_file, "Diagnose offline from a facts FILE; no daemon needed");
+    app.add_option("-t,--timeout", timeout_text, "Per-request timeout (e.g. 5s, 500ms; default 5s)");
+    app.add_flag("--no-color", o.no_color, "No colour (also when NO_COLOR is set)");
+    app.add_option("-H,--host", o.docker_host, "Engine endpoint: unix:///path or tcp://host:port (default $DOCKER_HOST)");
+    auto* explain = app.add_subcommand("explain", "Explain a cause id: what it means, why, the fix");
+    explain->add_option("id", o.explain_id, "Cause id, e.g. app.loopback-only")->required();
+    auto* list = app.add_subcommand("list-causes", "List every cause id");
+    app.require_subcommand(0, 1);
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        o.command = Command::help;
+        o.help_text = app.help();
+        return o;
+    } catch (const CLI::CallForAllHelp&) {
+        o.command = Command::help;
+        o.help_text = app.help("", CLI::AppFormatMode::All);
+        return o;
+    } catch (const CLI::ParseError& e) {
+        return fail("usage", first_line(e.what()));
+    }
+
+    if (version) { o.command = Command::version; return o; }
+    if (explain->parsed()) { o.command = Command::explain; return o; }
+    if (list->parsed()) { o.command = Command::list_causes; return o; }
+
+    if (format_text == "text") o.format = Format::text;
+    else if (format_text == "json") o.format = Format::json;
+    else return fail("usage", "invalid --format '" + format_text + "': expected text or json");
+    if (!port_text.empty()) {
+        o.port = parse_port_key(port_text);
+        if (!o.port) return fail("usage", "invalid --port '" + port_text + "': expected PORT[/tcp|/udp] with PORT in 1-65535");
+    }
+    if (!timeout_text.empty()) {
+        auto t = parse_duration(timeout_text);
+        if (!t) return fail("usage", "invalid --timeout '" + timeout_text + "': expected a duration like 5s or 500ms, at most 10m");
+        o.timeout = *t;
+    }
+    if (o.from && !is_ip_address(*o.from))
+        return fail("usage", "invalid --from '" + *o.from + "': expected an IPv4 or IPv6 address");
+    if (o.container.empty() && !o.facts_file)
+        return fail("usage", "no container given: docknetdoctor [options] CONTAINER (see --help)");
+    return o;
+}
+
+}  // namespace dnd

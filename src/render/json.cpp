@@ -1,0 +1,54 @@
+// The JSON report (contract: schema/report.schema.json).
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/json_util.hpp"
+#include "docknetdoctor/render.hpp"
+
+namespace dnd {
+namespace {
+
+nlohmann::json cause_json(const RankedCause& c) {
+    nlohmann::json j{{"id", c.finding.id},
+                     {"rank", c.rank},
+                     {"severity", to_string(c.finding.severity)},
+                     {"confidence", to_string(c.confidence)},
+                     {"confidence_reason", c.confidence_reason},
+                     {"title", c.finding.title},
+                     {"evidence", c.finding.evidence},
+                     {"fix", c.finding.fix},
+                     {"explain", "docknetdoctor explain " + c.finding.id}};
+    if (c.finding.port) j["port"] = c.finding.port->str();
+    return j;
+}
+
+nlohmann::json port_json(const PortView& p) {
+    auto bindings = nlohmann::json::array();
+    for (const auto& b : p.bindings) bindings.push_back(b);
+    return {{"port", p.port.str()}, {"state", p.state}, {"bindings", bindings}, {"listeners", p.listeners}};
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const Report& r) {
+    nlohmann::json j;
+    j["schema_version"] = r.schema_version;
+    j["tool"] = {{"name", "docknetdoctor"}, {"version", r.tool_version}};
+    j["target"] = {{"container", r.target_container}, {"name", r.target_name}, {"id", r.target_id}};
+    j["question"] = r.question;
+    j["verdict"] = to_string(r.verdict);
+    j["exit_code"] = exit_code(r.verdict);
+    j["causes"] = nlohmann::json::array();
+    for (const auto& c : r.causes) j["causes"].push_back(cause_json(c));
+    j["ports"] = nlohmann::json::array();
+    for (const auto& p : r.ports) j["ports"].push_back(port_json(p));
+    j["probes"] = nlohmann::json::array();
+    j["paths"] = nlohmann::json::array();
+    j["blind_spots"] = nlohmann::json::array();
+    for (const auto& b : r.blind_spots) j["blind_spots"].push_back({{"source", b.source}, {"message", b.message}});
+    j["undecided"] = nlohmann::json::array();
+    for (const auto& u : r.undecided) j["undecided"].push_back({{"check", u.check}, {"reason", u.reason}});
+    j["timings_ms"] = r.timings_ms;
+    return j;
+}
+
+}  // namespace dnd
