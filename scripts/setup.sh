@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what docknetdoctor needs to build and test, from Debian 12 packages only.
+# Run as root. Idempotent: packages already installed are not fetched again.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake make pkg-config
+  libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev
+  # integration tests: a real engine in namespaces, busybox image, netfilter tools
+  busybox-static nftables iptables iproute2 util-linux procps
+  # JSON Schema validation of reports in tests
+  python3 python3-jsonschema
+)
+# docker.io conflicts with Docker's own docker-ce packages: a host that already has a
+# dockerd keeps it (the sandbox starts that binary with its own socket and data root).
+command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing packages (${missing[*]}); run this script as root" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # docker.io's maintainer scripts may try to start the service; in a container or CI
+  # without systemd that must not fail the install.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all build and test dependencies present"
