@@ -1,0 +1,178 @@
+// Listeners of a network namespace from /proc/PID/net/*, owners from /proc/*/fd.
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/procfs.hpp"
+
+namespace dnd {
+namespace {
+
+struct FdCloser {
+    int fd;
+    ~FdCloser() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+struct DirCloser {
+    void operator()(DIR* d) const { ::closedir(d); }
+};
+using DirHandle = std::unique_ptr<DIR, DirCloser>;
+
+// Whole file, or the errno that stopped us.
+std::expected<std::string, int> read_text_file(const std::string& path) {
+    FdCloser file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (file.fd < 0) return std::unexpected(errno);
+    std::string text;
+    std::array<char, 8192> buffer{};
+    for (;;) {
+        ssize_t n = ::read(file.fd, buffer.data(), buffer.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return std::unexpected(errno);
+        }
+        if (n == 0) break;
+        text.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+std::optional<std::string> read_link(const std::string& path) {
+    std::array<char, 256> target{};
+    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return std::nullopt;
+    return std::string(target.data(), static_cast<std::size_t>(n));
+}
+
+// "socket:[1234]" with prefix "socket:" -> 1234
+std::optional<unsigned long> bracketed_inode(std::string_view link, std::string_view prefix) {
+    if (!link.starts_with(prefix)) return std::nullopt;
+    link.remove_prefix(prefix.size());
+    if (link.size() < 3 || link.front() != '[' || link.back() != ']') return std::nullopt;
+    link = link.substr(1, link.size() - 2);
+    unsigned long inode = 0;
+    auto [end, ec] = std::from_chars(link.data(), link.data() + link.size(), inode);
+    if (ec != std::errc{} || end != link.data() + link.size()) return std::nullopt;
+    return inode;
+}
+
+// /proc/PID/ns/net reads as "net:[4026531840]"; the number is the namespace's inode.
+std::optional<unsigned long> netns_inode_of(const std::string& process_dir) {
+    auto link = read_link(process_dir + "/ns/net");
+    if (!link) return std::nullopt;
+    return bracketed_inode(*link, "net:");
+}
+
+bool is_pid_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string read_comm(const std::string& process_dir) {
+    auto comm = read_text_file(process_dir + "/comm");
+    if (!comm) return {};
+    while (!comm->empty() && comm->back() == '\n') comm->pop_back();
+    return *comm;
+}
+
+// Every socket inode the process holds, each once. Unreadable or vanished: none.
+std::vector<unsigned long> socket_inodes_of(const std::string& process_dir) {
+    std::vector<unsigned long> inodes;
+    const std::string fd_dir = process_dir + "/fd";
+    DirHandle dir(::opendir(fd_dir.c_str()));
+    if (!dir) return inodes;
+    while (dirent* entry = ::readdir(dir.get())) {
+        if (!is_pid_name(entry->d_name)) continue;  // skips "." and ".."
+        auto link = read_link(fd_dir + "/" + entry->d_name);
+        if (!link) continue;
+        if (auto inode = bracketed_inode(*link, "socket:")) inodes.push_back(*inode);
+    }
+    std::sort(inodes.begin(), inodes.end());
+    inodes.erase(std::unique(inodes.begin(), inodes.end()), inodes.end());
+    return inodes;
+}
+
+std::string describe_errno(int error) {
+    // strerror's text is capitalized ("Permission denied"); keep it, it is what people search for.
+    return std::strerror(error);
+}
+
+}  // namespace
+
+std::map<unsigned long, std::vector<SocketOwner>> socket_owners(const std::string& proc_root,
+                                                                unsigned long netns_inode) {
+    std::map<unsigned long, std::vector<SocketOwner>> owners;
+    DirHandle proc(::opendir(proc_root.c_str()));
+    if (!proc) return owners;
+    std::vector<int> pids;
+    while (dirent* entry = ::readdir(proc.get())) {
+        if (!is_pid_name(entry->d_name)) continue;
+        int pid = 0;
+        std::string_view name = entry->d_name;
+        auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (ec == std::errc{} && end == name.data() + name.size()) pids.push_back(pid);
+    }
+    std::sort(pids.begin(), pids.end());
+    // Processes come and go while we scan; whatever cannot be read is simply not an owner.
+    for (int pid : pids) {
+        const std::string process_dir = fmt::format("{}/{}", proc_root, pid);
+        if (netns_inode != 0 && netns_inode_of(process_dir) != netns_inode) continue;
+        auto inodes = socket_inodes_of(process_dir);
+        if (inodes.empty()) continue;
+        const std::string comm = read_comm(process_dir);
+        for (unsigned long inode : inodes) owners[inode].push_back(SocketOwner{pid, comm});
+    }
+    return owners;
+}
+
+Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int pid) {
+    const std::string process_dir = pid == 0 ? proc_root + "/self" : fmt::format("{}/{}", proc_root, pid);
+    struct NetFile {
+        const char* name;
+        Proto proto;
+        int family;
+    };
+    constexpr std::array<NetFile, 4> kFiles{{{"tcp", Proto::tcp, 4},
+                                             {"tcp6", Proto::tcp, 6},
+                                             {"udp", Proto::udp, 4},
+                                             {"udp6", Proto::udp, 6}}};
+    std::vector<Listener> listeners;
+    for (const NetFile& file : kFiles) {
+        const std::string path = process_dir + "/net/" + file.name;
+        auto text = read_text_file(path);
+        if (!text) {
+            // A kernel without IPv6 has no tcp6/udp6: no IPv6 listeners, not an error.
+            if (text.error() == ENOENT && file.family == 6 && ::access((process_dir + "/net").c_str(), F_OK) == 0)
+                continue;
+            return fail("procfs", fmt::format("cannot read {}: {}", path, describe_errno(text.error())));
+        }
+        auto parsed = parse_proc_net(*text, file.proto, file.family);
+        if (!parsed) return std::unexpected(parsed.error());
+        listeners.insert(listeners.end(), std::make_move_iterator(parsed->begin()),
+                         std::make_move_iterator(parsed->end()));
+    }
+    if (listeners.empty()) return listeners;
+
+    // Without the namespace's identity, match all processes: socket inodes are unique anyway.
+    const unsigned long netns = netns_inode_of(process_dir).value_or(0);
+    auto owners = socket_owners(proc_root, netns);
+    for (Listener& listener : listeners) {
+        if (auto it = owners.find(listener.inode); it != owners.end()) listener.owners = it->second;
+    }
+    return listeners;
+}
+
+}  // namespace dnd

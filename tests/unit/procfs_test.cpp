@@ -1,0 +1,264 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "docknetdoctor/procfs.hpp"
+
+namespace dnd {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_fixture(const std::string& name) {
+    std::ifstream in(std::string(DND_SOURCE_DIR) + "/fixtures/procfs/" + name);
+    EXPECT_TRUE(in) << "missing fixture " << name;
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<Listener> parse_fixture(const std::string& name, Proto proto, int family) {
+    auto parsed = parse_proc_net(read_fixture(name), proto, family);
+    EXPECT_TRUE(parsed.has_value()) << parsed.error().message;
+    return parsed.value_or(std::vector<Listener>{});
+}
+
+// "address:port" for each listener, in file order: what a user would read.
+std::vector<std::string> endpoints(const std::vector<Listener>& listeners) {
+    std::vector<std::string> out;
+    for (const auto& l : listeners) out.push_back(l.address + ":" + std::to_string(l.port));
+    return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(ProcNetParse, ContainerWebListensOnIpv6AnyPort80) {
+    auto tcp6 = parse_fixture("container-web-tcp6.txt", Proto::tcp, 6);
+    ASSERT_EQ(tcp6.size(), 1u);
+    EXPECT_EQ(tcp6[0].address, "::");
+    EXPECT_EQ(tcp6[0].port, 80);
+    EXPECT_EQ(tcp6[0].family, 6);
+    EXPECT_EQ(tcp6[0].proto, Proto::tcp);
+    EXPECT_EQ(tcp6[0].inode, 6510u);
+    EXPECT_TRUE(parse_fixture("container-web-tcp.txt", Proto::tcp, 4).empty());
+    EXPECT_TRUE(parse_fixture("container-web-udp.txt", Proto::udp, 4).empty());
+    EXPECT_TRUE(parse_fixture("container-web-udp6.txt", Proto::udp, 6).empty());
+}
+
+TEST(ProcNetParse, DockerProxyHoldsPublishedPortOnBothFamilies) {
+    auto tcp = parse_fixture("netns-dndtry-tcp.txt", Proto::tcp, 4);
+    EXPECT_EQ(endpoints(tcp), Strings{"0.0.0.0:8080"});
+    ASSERT_EQ(tcp.size(), 1u);
+    EXPECT_EQ(tcp[0].inode, 6457u);
+    EXPECT_EQ(endpoints(parse_fixture("netns-dndtry-tcp6.txt", Proto::tcp, 6)), Strings{":::8080"});
+}
+
+TEST(ProcNetParse, TcpKeepsOnlyListenersNotConnections) {
+    EXPECT_EQ(endpoints(parse_fixture("netns-loaded-tcp.txt", Proto::tcp, 4)),
+              (Strings{"0.0.0.0:8080", "127.0.0.1:5000"}));
+}
+
+TEST(ProcNetParse, Ipv6AddressesIncludingMappedOnes) {
+    EXPECT_EQ(endpoints(parse_fixture("netns-loaded-tcp6.txt", Proto::tcp, 6)),
+              (Strings{"::ffff:127.0.0.1:9001", "::1:9000", ":::8443"}));
+}
+
+TEST(ProcNetParse, UdpKeepsBoundUnconnectedSockets) {
+    auto udp = parse_fixture("netns-loaded-udp.txt", Proto::udp, 4);
+    EXPECT_EQ(endpoints(udp), Strings{"0.0.0.0:53"});
+    ASSERT_EQ(udp.size(), 1u);
+    EXPECT_EQ(udp[0].proto, Proto::udp);
+    EXPECT_EQ(udp[0].inode, 26401u);
+    EXPECT_EQ(endpoints(parse_fixture("netns-loaded-udp6.txt", Proto::udp, 6)),
+              (Strings{"::1:5353", ":::5354"}));
+}
+
+TEST(ProcNetParse, MalformedLinesAreErrors) {
+    const std::string header =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+    const std::string good =
+        "   0: 0100007F:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 42 1 0 100 0 0 10 0\n";
+    ASSERT_TRUE(parse_proc_net(header + good, Proto::tcp, 4).has_value());
+    for (const std::string bad : {
+             "   0: 0100007F:1388 00000000:0000 0A\n",                                             // truncated
+             "   0: 0100007G:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 42\n",  // bad hex
+             "   0: 0100007F 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 42\n",       // no port
+             "   0: 00000000000000000000000001000000:1388 00000000:0000 0A 0:0 0:0 0 0 0 42\n",      // v6 in v4 file
+             "   0: 0100007F:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 4x2\n",  // inode
+         }) {
+        auto parsed = parse_proc_net(header + good + bad, Proto::tcp, 4);
+        ASSERT_FALSE(parsed.has_value()) << bad;
+        EXPECT_EQ(parsed.error().source, "procfs");
+        EXPECT_NE(parsed.error().message.find("line 3"), std::string::npos) << parsed.error().message;
+        EXPECT_EQ(parsed.error().message.find('\n'), std::string::npos);
+    }
+}
+
+TEST(ProcNetParse, EmptyTextHasNoListeners) {
+    auto parsed = parse_proc_net("", Proto::udp, 6);
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_TRUE(parsed->empty());
+}
+
+// A throwaway directory shaped like /proc.
+class FakeProc {
+public:
+    FakeProc() {
+        std::string pattern = (fs::temp_directory_path() / "dnd-fakeproc-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) != nullptr) root_ = pattern;
+    }
+    ~FakeProc() {
+        std::error_code ignored;
+        if (!root_.empty()) fs::remove_all(root_, ignored);
+    }
+    FakeProc(const FakeProc&) = delete;
+    FakeProc& operator=(const FakeProc&) = delete;
+
+    const std::string& root() const { return root_; }
+    void write(const std::string& relative, const std::string& text) const {
+        fs::create_directories((fs::path(root_) / relative).parent_path());
+        std::ofstream(fs::path(root_) / relative) << text;
+    }
+    void link(const std::string& relative, const std::string& target) const {
+        fs::create_directories((fs::path(root_) / relative).parent_path());
+        fs::create_symlink(target, fs::path(root_) / relative);
+    }
+    // A process in netns `netns` holding `fds` (fd number -> link target).
+    void process(int pid, const std::string& comm, unsigned long netns,
+                 const std::vector<std::pair<int, std::string>>& fds) const {
+        const std::string dir = std::to_string(pid);
+        write(dir + "/comm", comm + "\n");
+        link(dir + "/ns/net", "net:[" + std::to_string(netns) + "]");
+        for (const auto& [fd, target] : fds) link(dir + "/fd/" + std::to_string(fd), target);
+    }
+
+private:
+    std::string root_;
+};
+
+const char* const kTcpHeader =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+
+TEST(ProcOwners, OwnersAreProcessesOfTheSameNetnsHoldingTheSocket) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.process(100, "nginx", 4000, {{0, "/dev/null"}, {3, "socket:[111]"}, {5, "socket:[111]"}});
+    proc.process(200, "nginx", 4000, {{7, "socket:[111]"}, {8, "pipe:[9]"}});
+    proc.process(300, "intruder", 5000, {{3, "socket:[222]"}, {4, "socket:[111]"}});
+    proc.write("400/comm", "vanished\n");  // no ns, no fd: gone mid-scan
+    proc.write("self/comm", "not-a-pid\n");
+    proc.write("100/net/tcp", std::string(kTcpHeader) +
+                                  "   0: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 111 1 0\n"
+                                  "   1: 0100007F:0051 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 222 1 0\n");
+    proc.write("100/net/udp", "   sl  local_address rem_address   st\n");
+    // no tcp6/udp6: a kernel without IPv6
+
+    auto owners = socket_owners(proc.root(), 4000);
+    ASSERT_EQ(owners.count(111), 1u);
+    ASSERT_EQ(owners[111].size(), 2u);  // one entry per process, not per fd
+    EXPECT_EQ(owners[111][0].pid, 100);
+    EXPECT_EQ(owners[111][0].process, "nginx");
+    EXPECT_EQ(owners[111][1].pid, 200);
+    EXPECT_EQ(owners.count(222), 0u);  // held only by a process in another netns
+
+    EXPECT_EQ(socket_owners(proc.root(), 0)[111].size(), 3u);  // 0: every process
+
+    auto listeners = read_listeners(proc.root(), 100);
+    ASSERT_TRUE(listeners.has_value()) << listeners.error().message;
+    EXPECT_EQ(endpoints(*listeners), (Strings{"0.0.0.0:80", "127.0.0.1:81"}));
+    ASSERT_EQ((*listeners)[0].owners.size(), 2u);
+    EXPECT_EQ((*listeners)[0].owners[1].pid, 200);
+    EXPECT_TRUE((*listeners)[1].owners.empty());
+}
+
+TEST(ProcOwners, UnreadableNetFileIsAnError) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.process(100, "app", 4000, {});
+    proc.write("100/net/tcp", kTcpHeader);  // udp missing
+    auto listeners = read_listeners(proc.root(), 100);
+    ASSERT_FALSE(listeners.has_value());
+    EXPECT_EQ(listeners.error().source, "procfs");
+    EXPECT_EQ(listeners.error().message, "cannot read " + proc.root() + "/100/net/udp: No such file or directory");
+
+    auto gone = read_listeners(proc.root(), 999);
+    ASSERT_FALSE(gone.has_value());
+    EXPECT_NE(gone.error().message.find("/999/net/tcp"), std::string::npos) << gone.error().message;
+}
+
+TEST(ProcOwners, MalformedNetFileIsAnError) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.write("100/net/tcp", std::string(kTcpHeader) + "garbage\n");
+    auto listeners = read_listeners(proc.root(), 100);
+    ASSERT_FALSE(listeners.has_value());
+    EXPECT_EQ(listeners.error().source, "procfs");
+    EXPECT_NE(listeners.error().message.find("malformed line 2"), std::string::npos) << listeners.error().message;
+}
+
+struct Fd {
+    int fd;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+std::string own_comm() {
+    std::ifstream in("/proc/self/comm");
+    std::string comm;
+    std::getline(in, comm);
+    return comm;
+}
+
+// Binds (and for TCP listens) on 127.0.0.1 with a kernel-chosen port; returns the port.
+int bind_loopback(int fd, bool listen) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -1;
+    if (listen && ::listen(fd, 1) != 0) return -1;
+    socklen_t len = sizeof addr;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return -1;
+    return ntohs(addr.sin_port);
+}
+
+void expect_own_listener(Proto proto, int port) {
+    auto listeners = read_listeners("/proc", 0);
+    ASSERT_TRUE(listeners.has_value()) << listeners.error().message;
+    auto it = std::find_if(listeners->begin(), listeners->end(), [&](const Listener& l) {
+        return l.proto == proto && l.address == "127.0.0.1" && l.port == port;
+    });
+    ASSERT_NE(it, listeners->end()) << "127.0.0.1:" << port << " not found";
+    ASSERT_EQ(it->owners.size(), 1u);
+    EXPECT_EQ(it->owners[0].pid, ::getpid());
+    EXPECT_EQ(it->owners[0].process, own_comm());
+}
+
+TEST(ProcLive, FindsOwnTcpListenerWithOwnPidAndComm) {
+    Fd sock{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+    ASSERT_GE(sock.fd, 0);
+    int port = bind_loopback(sock.fd, true);
+    ASSERT_GT(port, 0);
+    expect_own_listener(Proto::tcp, port);
+}
+
+TEST(ProcLive, FindsOwnBoundUdpSocket) {
+    Fd sock{::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
+    ASSERT_GE(sock.fd, 0);
+    int port = bind_loopback(sock.fd, false);
+    ASSERT_GT(port, 0);
+    expect_own_listener(Proto::udp, port);
+}
+
+}  // namespace
+}  // namespace dnd
