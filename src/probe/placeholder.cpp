@@ -1,1 +1,0 @@
-// probes: see include/docknetdoctor/probe.hpp

@@ -1,0 +1,372 @@
+// The probe engine against real sockets on loopback, and inside namespaces the test creates.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/probe.hpp"
+
+namespace dnd {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    Fd& operator=(Fd&&) = delete;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// A socket bound to a kernel-chosen port on loopback (127.0.0.1 or ::1).
+struct BoundSocket {
+    Fd fd;
+    std::uint16_t port = 0;
+};
+
+BoundSocket bind_loopback(int family, int type) {
+    BoundSocket bound{Fd(::socket(family, type | SOCK_CLOEXEC, 0))};
+    if (bound.fd.get() < 0) return bound;
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (family == AF_INET6) {
+        auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+        a->sin6_family = AF_INET6;
+        a->sin6_addr = in6addr_loopback;
+        length = sizeof *a;
+    } else {
+        auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+        a->sin_family = AF_INET;
+        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        length = sizeof *a;
+    }
+    if (::bind(bound.fd.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) return bound;
+    if (::getsockname(bound.fd.get(), reinterpret_cast<sockaddr*>(&storage), &length) != 0) return bound;
+    bound.port = ntohs(family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
+                                          : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    return bound;
+}
+
+BoundSocket tcp_listener(int family = AF_INET) {
+    BoundSocket bound = bind_loopback(family, SOCK_STREAM);
+    if (bound.port != 0 && ::listen(bound.fd.get(), 16) != 0) bound.port = 0;
+    return bound;
+}
+
+ProbeOutcome probe_one(const std::string& address, std::uint16_t port, Proto proto,
+                       std::chrono::milliseconds deadline = 1000ms) {
+    const ProbeTarget target{address, port, proto, "test"};
+    auto outcomes = probe_batch(std::span(&target, 1), deadline);
+    EXPECT_EQ(outcomes.size(), 1u);
+    return outcomes.empty() ? ProbeOutcome{} : outcomes.front();
+}
+
+// Accepts one connection (waiting at most 2 s), then lets `respond` handle it.
+template <class Respond>
+std::thread serve_once(int listener, Respond respond) {
+    return std::thread([listener, respond] {
+        pollfd ready{listener, POLLIN, 0};
+        if (::poll(&ready, 1, 2000) != 1) return;
+        Fd client(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+        if (client.get() >= 0) respond(client.get());
+    });
+}
+
+TEST(ProbeTcp, ListenerIsOpen) {
+    BoundSocket listener = tcp_listener();
+    ASSERT_NE(listener.port, 0);
+    auto outcome = probe_one("127.0.0.1", listener.port, Proto::tcp);
+    EXPECT_EQ(outcome.outcome, ProbeStatus::open) << outcome.detail;
+    EXPECT_GE(outcome.latency_ms, 0.0);
+    EXPECT_LT(outcome.latency_ms, 1000.0);
+    EXPECT_EQ(outcome.target.vantage, "test");
+}
+
+TEST(ProbeTcp, Ipv6ListenerIsOpen) {
+    BoundSocket listener = tcp_listener(AF_INET6);
+    if (listener.port == 0) GTEST_SKIP() << "no ::1 here";
+    EXPECT_EQ(probe_one("::1", listener.port, Proto::tcp).outcome, ProbeStatus::open);
+    EXPECT_EQ(probe_one("[::1]", listener.port, Proto::tcp).outcome, ProbeStatus::open);
+}
+
+TEST(ProbeTcp, BoundButNotListeningIsRefused) {
+    BoundSocket bound = bind_loopback(AF_INET, SOCK_STREAM);  // holds the port, accepts nothing
+    ASSERT_NE(bound.port, 0);
+    auto outcome = probe_one("127.0.0.1", bound.port, Proto::tcp);
+    EXPECT_EQ(outcome.outcome, ProbeStatus::refused) << outcome.detail;
+    EXPECT_EQ(outcome.detail, "connection refused");
+}
+
+TEST(ProbeTcp, AcceptThenAbortIsReset) {
+    BoundSocket listener = tcp_listener();
+    ASSERT_NE(listener.port, 0);
+    std::thread server = serve_once(listener.fd.get(), [](int client) {
+        const linger abort_on_close{1, 0};  // close() sends RST
+        ::setsockopt(client, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+    });
+    auto outcome = probe_one("127.0.0.1", listener.port, Proto::tcp);
+    server.join();
+    EXPECT_EQ(outcome.outcome, ProbeStatus::reset) << outcome.detail;
+    EXPECT_NE(outcome.detail.find("reset by the peer"), std::string::npos) << outcome.detail;
+}
+
+// What docker-proxy does when it cannot reach the container: accept, then close.
+TEST(ProbeTcp, AcceptThenCloseWithoutDataIsReset) {
+    BoundSocket listener = tcp_listener();
+    ASSERT_NE(listener.port, 0);
+    std::thread server = serve_once(listener.fd.get(), [](int) {});
+    auto outcome = probe_one("127.0.0.1", listener.port, Proto::tcp);
+    server.join();
+    EXPECT_EQ(outcome.outcome, ProbeStatus::reset) << outcome.detail;
+    EXPECT_NE(outcome.detail.find("closed by the peer without data"), std::string::npos) << outcome.detail;
+}
+
+TEST(ProbeTcp, ServiceThatSpeaksFirstIsOpen) {
+    BoundSocket listener = tcp_listener();
+    ASSERT_NE(listener.port, 0);
+    std::thread server = serve_once(listener.fd.get(), [](int client) {
+        ::send(client, "SSH-2.0-test\r\n", 14, MSG_NOSIGNAL);
+        pollfd wait_for_close{client, POLLIN, 0};
+        ::poll(&wait_for_close, 1, 2000);  // keep the connection until the prober closes it
+    });
+    auto outcome = probe_one("127.0.0.1", listener.port, Proto::tcp);
+    server.join();
+    EXPECT_EQ(outcome.outcome, ProbeStatus::open) << outcome.detail;
+    EXPECT_EQ(outcome.detail, "connected; the service sent data");
+}
+
+TEST(ProbeBatch, OutcomesFollowTargetOrderAndBadAddressesAreErrors) {
+    BoundSocket listener = tcp_listener();
+    BoundSocket not_listening = bind_loopback(AF_INET, SOCK_STREAM);
+    ASSERT_NE(listener.port, 0);
+    ASSERT_NE(not_listening.port, 0);
+    const std::vector<ProbeTarget> targets{
+        {"127.0.0.1", not_listening.port, Proto::tcp, "host"},
+        {"web.example", 80, Proto::tcp, "host"},
+        {"127.0.0.1", listener.port, Proto::tcp, "host"},
+    };
+    auto outcomes = probe_batch(targets, 1000ms);
+    ASSERT_EQ(outcomes.size(), 3u);
+    EXPECT_EQ(outcomes[0].outcome, ProbeStatus::refused);
+    EXPECT_EQ(outcomes[1].outcome, ProbeStatus::error);
+    EXPECT_EQ(outcomes[1].detail, "not a numeric IP address: web.example");
+    EXPECT_EQ(outcomes[2].outcome, ProbeStatus::open);
+    EXPECT_EQ(outcomes[2].target.port, listener.port);
+    EXPECT_TRUE(probe_batch({}, 1000ms).empty());
+}
+
+TEST(ProbeUdp, NoSocketOnThePortIsClosed) {
+    std::uint16_t port = 0;
+    {
+        BoundSocket released = bind_loopback(AF_INET, SOCK_DGRAM);  // a port nobody holds now
+        port = released.port;
+    }
+    ASSERT_NE(port, 0);
+    auto outcome = probe_one("127.0.0.1", port, Proto::udp);
+    EXPECT_EQ(outcome.outcome, ProbeStatus::closed) << outcome.detail;
+    EXPECT_EQ(outcome.detail, "ICMP port unreachable from 127.0.0.1");
+    EXPECT_LT(outcome.latency_ms, 500.0);
+}
+
+TEST(ProbeUdp, Ipv6NoSocketIsClosed) {
+    std::uint16_t port = 0;
+    {
+        BoundSocket released = bind_loopback(AF_INET6, SOCK_DGRAM);
+        port = released.port;
+    }
+    if (port == 0) GTEST_SKIP() << "no ::1 here";
+    auto outcome = probe_one("::1", port, Proto::udp);
+    EXPECT_EQ(outcome.outcome, ProbeStatus::closed) << outcome.detail;
+    EXPECT_EQ(outcome.detail, "ICMP port unreachable from ::1");
+}
+
+TEST(ProbeUdp, SilentSocketIsOpenFiltered) {
+    BoundSocket silent = bind_loopback(AF_INET, SOCK_DGRAM);
+    ASSERT_NE(silent.port, 0);
+    const auto started = Clock::now();
+    auto outcome = probe_one("127.0.0.1", silent.port, Proto::udp, 300ms);
+    const auto elapsed = Clock::now() - started;
+    EXPECT_EQ(outcome.outcome, ProbeStatus::open_filtered) << outcome.detail;
+    EXPECT_GE(outcome.latency_ms, 300.0);
+    EXPECT_GE(elapsed, 300ms);
+    EXPECT_LT(elapsed, 1000ms);
+    std::array<char, 64> datagram{};  // the probe really sent something
+    EXPECT_GT(::recv(silent.fd.get(), datagram.data(), datagram.size(), MSG_DONTWAIT), 0);
+}
+
+TEST(ProbeUdp, AnsweringSocketIsOpen) {
+    BoundSocket echo = bind_loopback(AF_INET, SOCK_DGRAM);
+    ASSERT_NE(echo.port, 0);
+    std::thread server([fd = echo.fd.get()] {
+        pollfd ready{fd, POLLIN, 0};
+        if (::poll(&ready, 1, 2000) != 1) return;
+        std::array<char, 512> buffer{};
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        ssize_t n = ::recvfrom(fd, buffer.data(), buffer.size(), 0, reinterpret_cast<sockaddr*>(&peer), &length);
+        if (n > 0) ::sendto(fd, buffer.data(), static_cast<std::size_t>(n), 0, reinterpret_cast<sockaddr*>(&peer), length);
+    });
+    auto outcome = probe_one("127.0.0.1", echo.port, Proto::udp);
+    server.join();
+    EXPECT_EQ(outcome.outcome, ProbeStatus::open) << outcome.detail;
+}
+
+TEST(ProbeJson, OutcomeSerializesWithTargetAndRoundTrips) {
+    ProbeOutcome outcome{{"::1", 8080, Proto::tcp, "host"}, ProbeStatus::open_filtered, 12.5, "silence"};
+    nlohmann::json j = outcome;
+    EXPECT_EQ(j, nlohmann::json::parse(R"({"target": {"address": "::1", "port": 8080, "proto": "tcp",
+        "vantage": "host"}, "outcome": "open_filtered", "latency_ms": 12.5, "detail": "silence"})"));
+    auto back = j.get<ProbeOutcome>();
+    EXPECT_EQ(back.outcome, ProbeStatus::open_filtered);
+    EXPECT_EQ(back.target.address, "::1");
+    j["outcome"] = "maybe";
+    EXPECT_THROW(j.get<ProbeOutcome>(), nlohmann::json::exception);
+}
+
+// ---- inside network namespaces the test creates (root only) ----
+
+bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+
+// A scratch network namespace with lo up, deleted when the test ends (also on failure).
+class ScratchNetns {
+public:
+    ScratchNetns() : name_("dnd-probe-test-" + std::to_string(::getpid())) {
+        created_ = run("ip netns add " + name_);
+        if (created_) created_ = run("ip -n " + name_ + " link set lo up");
+    }
+    ~ScratchNetns() {
+        run("ip netns del " + name_);
+    }
+    ScratchNetns(const ScratchNetns&) = delete;
+    ScratchNetns& operator=(const ScratchNetns&) = delete;
+    bool ok() const { return created_; }
+    std::string path() const { return "/run/netns/" + name_; }
+    bool nft(const std::string& script) const { return run("ip netns exec " + name_ + " nft '" + script + "'"); }
+
+private:
+    std::string name_;
+    bool created_ = false;
+};
+
+std::string own_netns() {
+    std::array<char, 64> link{};
+    ssize_t n = ::readlink("/proc/thread-self/ns/net", link.data(), link.size() - 1);
+    return n > 0 ? std::string(link.data(), static_cast<std::size_t>(n)) : std::string();
+}
+
+constexpr std::uint16_t kDroppedFirst = 20000;
+constexpr int kDroppedCount = 50;
+
+TEST(ProbeNetns, DroppedPortsTimeOutTogetherUnderOneDeadline) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
+    ScratchNetns netns;
+    if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
+    ASSERT_TRUE(netns.nft("add table inet dndprobe; "
+                          "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
+                          "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop"));
+    std::vector<ProbeTarget> targets;
+    for (int i = 0; i < kDroppedCount; ++i)
+        targets.push_back({"127.0.0.1", static_cast<std::uint16_t>(kDroppedFirst + i), Proto::tcp, "scratch netns"});
+    targets.push_back({"127.0.0.1", kDroppedFirst + kDroppedCount, Proto::tcp, "scratch netns"});  // not dropped
+
+    const std::string netns_before = own_netns();
+    const auto started = Clock::now();
+    auto outcomes = probe_batch_in_netns(netns.path(), targets, 500ms);
+    const auto elapsed = Clock::now() - started;
+
+    ASSERT_TRUE(outcomes.has_value()) << outcomes.error().message;
+    ASSERT_EQ(outcomes->size(), targets.size());
+    auto count = [&](ProbeStatus s) {
+        return std::count_if(outcomes->begin(), outcomes->end(), [&](const ProbeOutcome& o) { return o.outcome == s; });
+    };
+    EXPECT_EQ(count(ProbeStatus::timeout), kDroppedCount);
+    EXPECT_EQ(outcomes->back().outcome, ProbeStatus::refused) << outcomes->back().detail;
+    EXPECT_EQ(outcomes->front().detail, "no answer within 500 ms");
+    EXPECT_GE(outcomes->front().latency_ms, 500.0);
+    EXPECT_GE(elapsed, 500ms);
+    EXPECT_LT(elapsed, 1500ms);
+    EXPECT_EQ(own_netns(), netns_before);  // the calling thread never left its namespace
+}
+
+TEST(ProbeNetns, ProbesSeeTheNamespacesOwnLoopback) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
+    ScratchNetns netns;
+    if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
+    BoundSocket host_listener = tcp_listener();  // exists on the host's loopback only
+    ASSERT_NE(host_listener.port, 0);
+    const ProbeTarget target{"127.0.0.1", host_listener.port, Proto::tcp, "scratch netns"};
+    auto inside = probe_batch_in_netns(netns.path(), std::span(&target, 1), 500ms);
+    ASSERT_TRUE(inside.has_value()) << inside.error().message;
+    EXPECT_EQ(inside->at(0).outcome, ProbeStatus::refused);
+    EXPECT_EQ(probe_one("127.0.0.1", host_listener.port, Proto::tcp).outcome, ProbeStatus::open);
+}
+
+TEST(ProbeNetns, BadNamespacePathsAreErrors) {
+    const ProbeTarget target{"127.0.0.1", 1, Proto::tcp, "nowhere"};
+    auto missing = probe_batch_in_netns("/run/netns/dnd-no-such-namespace", std::span(&target, 1), 100ms);
+    ASSERT_FALSE(missing.has_value());
+    EXPECT_EQ(missing.error().source, "probe");
+    EXPECT_EQ(missing.error().message,
+              "cannot open network namespace /run/netns/dnd-no-such-namespace: No such file or directory");
+
+    auto not_net = probe_batch_in_netns("/proc/self/ns/uts", std::span(&target, 1), 100ms);
+    ASSERT_FALSE(not_net.has_value());
+    EXPECT_EQ(not_net.error().message, "/proc/self/ns/uts is not a network namespace");
+}
+
+TEST(ProbeNetns, WithoutPrivilegeEnteringIsAnError) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe(pipe_fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        std::string message = "could not drop privileges";
+        if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
+            const ProbeTarget target{"127.0.0.1", 1, Proto::tcp, "x"};
+            auto result = probe_batch_in_netns("/proc/self/ns/net", std::span(&target, 1), 100ms);
+            message = result ? std::string("entered") : result.error().source + ": " + result.error().message;
+        }
+        [[maybe_unused]] auto written = ::write(pipe_fds[1], message.data(), message.size());
+        ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    std::string message;
+    std::array<char, 512> buffer{};
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer.data(), buffer.size())) > 0;)
+        message.append(buffer.data(), static_cast<std::size_t>(n));
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    EXPECT_EQ(message,
+              "probe: cannot enter network namespace /proc/self/ns/net: Operation not permitted "
+              "(needs root or CAP_SYS_ADMIN)");
+}
+
+}  // namespace
+}  // namespace dnd
