@@ -1,0 +1,232 @@
+// Dumping the nftables ruleset over netlink: one dump per object kind, set elements per
+// set, between two generation-id reads; an interrupted or changed dump is repeated.
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "docknetdoctor/netfilter_collect.hpp"
+#include "nft_handles.hpp"
+
+namespace dnd::nf {
+namespace {
+
+const char* kSource = "nftables";
+
+std::unexpected<Error> netlink_error(int err, std::string_view what) {
+    if (err == EPERM || err == EACCES)
+        return fail(kSource, "permission denied reading the nftables ruleset (needs CAP_NET_ADMIN)");
+    return fail(kSource, fmt::format("{}: {}", what, std::strerror(err)));
+}
+
+struct SetIdentity {
+    std::uint32_t nfproto;
+    std::string table;
+    std::string name;
+    bool anonymous;
+};
+
+class NftSocket {
+public:
+    static Result<NftSocket> open() {
+        MnlSocketPtr sock(mnl_socket_open(NETLINK_NETFILTER));
+        if (!sock) return netlink_error(errno, "cannot open a netfilter netlink socket");
+        if (mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
+            return netlink_error(errno, "cannot bind the netfilter netlink socket");
+        return NftSocket(std::move(sock));
+    }
+
+    // Sends the request and appends every reply message to out until the dump's
+    // NLMSG_DONE or the ACK. Returns 0 or an errno value (the kernel's or the socket's). *interrupted is set if the kernel flagged the dump
+    // inconsistent (NLM_F_DUMP_INTR); reading then continues to the end so that the next
+    // request starts on a clean socket.
+    int transact(nlmsghdr* request, std::vector<std::uint8_t>& out, bool& interrupted) {
+        const std::uint32_t seq = request->nlmsg_seq;
+        if (mnl_socket_sendto(sock_.get(), request, request->nlmsg_len) < 0)
+            return errno;
+        const std::uint32_t portid = mnl_socket_get_portid(sock_.get());
+        for (;;) {
+            ssize_t n = mnl_socket_recvfrom(sock_.get(), buffer_.data(), buffer_.size());
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return errno;
+            }
+            int remaining = static_cast<int>(n);
+            const auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data());
+            bool finished = false;
+            int error = 0;
+            while (mnl_nlmsg_ok(nlh, remaining)) {
+                if (nlh->nlmsg_seq == seq && nlh->nlmsg_pid == portid) {
+                    if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
+                    if (nlh->nlmsg_type == NLMSG_DONE) {
+                        finished = true;
+                    } else if (nlh->nlmsg_type == NLMSG_ERROR) {
+                        const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
+                        if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr))) return EBADMSG;
+                        if (err->error != 0) error = -err->error;
+                        finished = true;
+                    } else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
+                        const auto* bytes = reinterpret_cast<const std::uint8_t*>(nlh);
+                        out.insert(out.end(), bytes, bytes + NLMSG_ALIGN(nlh->nlmsg_len));
+                    }
+                }
+                nlh = mnl_nlmsg_next(nlh, &remaining);
+            }
+            if (finished) return error;
+        }
+    }
+
+    std::uint32_t next_seq() { return ++seq_; }
+    char* request_buffer() { return request_.data(); }
+
+private:
+    explicit NftSocket(MnlSocketPtr sock)
+        : sock_(std::move(sock)),
+          // nft's size: set element messages can exceed 64 KiB
+          buffer_(65536 + static_cast<std::size_t>(sysconf(_SC_PAGESIZE))),
+          request_(MNL_SOCKET_BUFFER_SIZE) {}
+
+    MnlSocketPtr sock_;
+    std::vector<std::uint8_t> buffer_;
+    std::vector<char> request_;
+    std::uint32_t seq_ = static_cast<std::uint32_t>(time(nullptr));
+};
+
+Result<std::uint32_t> read_generation(NftSocket& sock, std::vector<std::uint8_t>& out) {
+    auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, sock.next_seq());
+    std::size_t before = out.size();
+    bool interrupted = false;
+    if (int err = sock.transact(nlh, out, interrupted); err != 0)
+        return netlink_error(err, "cannot read the nftables generation");
+    if (out.size() == before) return fail(kSource, "no generation id in the reply");
+    NftGenPtr gen(nftnl_gen_alloc());
+    if (!gen || nftnl_gen_nlmsg_parse(reinterpret_cast<const nlmsghdr*>(out.data() + before), gen.get()) < 0)
+        return fail(kSource, "malformed generation message");
+    return nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
+}
+
+// The sets in the messages appended since `from` (the NEWSET messages of a set dump).
+std::vector<SetIdentity> sets_in(const std::vector<std::uint8_t>& messages, std::size_t from) {
+    std::vector<SetIdentity> sets;
+    int remaining = static_cast<int>(messages.size() - from);
+    const auto* nlh = reinterpret_cast<const nlmsghdr*>(messages.data() + from);
+    while (mnl_nlmsg_ok(nlh, remaining)) {
+        if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWSET) {
+            NftSetPtr s(nftnl_set_alloc());
+            if (s && nftnl_set_nlmsg_parse(nlh, s.get()) >= 0) {
+                const char* table = nftnl_set_get_str(s.get(), NFTNL_SET_TABLE);
+                const char* name = nftnl_set_get_str(s.get(), NFTNL_SET_NAME);
+                if (table != nullptr && name != nullptr)
+                    sets.push_back({nftnl_set_get_u32(s.get(), NFTNL_SET_FAMILY), table, name,
+                                    (nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS) != 0});
+            }
+        }
+        nlh = mnl_nlmsg_next(nlh, &remaining);
+    }
+    return sets;
+}
+
+NftSetPtr set_handle(std::string_view table, std::string_view name) {
+    NftSetPtr s(nftnl_set_alloc());
+    if (!s) return s;
+    nftnl_set_set_str(s.get(), NFTNL_SET_TABLE, std::string(table).c_str());
+    nftnl_set_set_str(s.get(), NFTNL_SET_NAME, std::string(name).c_str());
+    return s;
+}
+
+enum class Attempt { consistent, retry };
+
+Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, std::vector<std::uint8_t>& out) {
+    bool interrupted = false;
+    auto gen_before = read_generation(sock, out);
+    if (!gen_before) return std::unexpected(gen_before.error());
+
+    std::size_t sets_from = 0;
+    for (std::uint16_t type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETSET, NFT_MSG_GETRULE}) {
+        if (type == NFT_MSG_GETSET) sets_from = out.size();
+        auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), type, NFPROTO_UNSPEC, NLM_F_DUMP, sock.next_seq());
+        if (int err = sock.transact(nlh, out, interrupted); err != 0) {
+            if (err == EINTR || err == ENOBUFS) return Attempt::retry;
+            return netlink_error(err, "cannot dump the nftables ruleset");
+        }
+    }
+    for (const SetIdentity& set : sets_in(out, sets_from)) {
+        if (!set.anonymous && !options.named_set_elements) continue;
+        auto handle = set_handle(set.table, set.name);
+        if (!handle) return fail(kSource, "out of memory");
+        auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), NFT_MSG_GETSETELEM,
+                                          static_cast<std::uint16_t>(set.nfproto), NLM_F_DUMP, sock.next_seq());
+        nftnl_set_elems_nlmsg_build_payload(nlh, handle.get());
+        if (int err = sock.transact(nlh, out, interrupted); err != 0) {
+            // ENOENT: the set went away meanwhile
+            if (err == ENOENT || err == EINTR || err == ENOBUFS) return Attempt::retry;
+            return netlink_error(err, "cannot dump the elements of set " + set.name);
+        }
+    }
+
+    std::vector<std::uint8_t> scratch;
+    auto gen_after = read_generation(sock, scratch);
+    if (!gen_after) return std::unexpected(gen_after.error());
+    return (interrupted || *gen_after != *gen_before) ? Attempt::retry : Attempt::consistent;
+}
+
+}  // namespace
+
+Result<NftRawDump> dump_nftables(const NftReadOptions& options) {
+    auto sock = NftSocket::open();
+    if (!sock) return std::unexpected(sock.error());
+    const auto deadline = std::chrono::steady_clock::now() + options.retry_budget;
+    NftRawDump dump;
+    for (;;) {
+        dump.messages.clear();
+        auto attempt = dump_once(*sock, options, dump.messages);
+        if (!attempt) return std::unexpected(attempt.error());
+        if (*attempt == Attempt::consistent) return dump;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return fail(kSource, "the nftables ruleset kept changing while it was read; gave up");
+    }
+}
+
+Result<Ruleset> read_nftables(const NftReadOptions& options) {
+    auto dump = dump_nftables(options);
+    if (!dump) return std::unexpected(dump.error());
+    return parse_nftables_dump(dump->messages);
+}
+
+Result<bool> set_contains(Family family, std::string_view table, std::string_view set,
+                          std::span<const std::uint8_t> key) {
+    auto sock = NftSocket::open();
+    if (!sock) return std::unexpected(sock.error());
+    auto handle = set_handle(table, set);
+    nftnl_set_elem* elem = nftnl_set_elem_alloc();
+    if (!handle || elem == nullptr) return fail(kSource, "out of memory");
+    nftnl_set_elem_set(elem, NFTNL_SET_ELEM_KEY, key.data(), static_cast<std::uint32_t>(key.size()));
+    nftnl_set_elem_add(handle.get(), elem);  // the set owns it from here
+    auto* nlh = nftnl_nlmsg_build_hdr(sock->request_buffer(), NFT_MSG_GETSETELEM,
+                                      static_cast<std::uint16_t>(nfproto_of(family)), NLM_F_ACK, sock->next_seq());
+    nftnl_set_elems_nlmsg_build_payload(nlh, handle.get());
+    std::vector<std::uint8_t> reply;
+    bool interrupted = false;
+    if (int err = sock->transact(nlh, reply, interrupted); err != 0) {
+        if (err == ENOENT) {
+            // ENOENT also means "no such set"; tell the two apart by asking for the set.
+            NftSetPtr probe = set_handle(table, set);
+            auto* get = nftnl_nlmsg_build_hdr(sock->request_buffer(), NFT_MSG_GETSET,
+                                              static_cast<std::uint16_t>(nfproto_of(family)), NLM_F_ACK, sock->next_seq());
+            nftnl_set_nlmsg_build_payload(get, probe.get());
+            std::vector<std::uint8_t> set_reply;
+            if (int set_err = sock->transact(get, set_reply, interrupted); set_err != 0)
+                return netlink_error(set_err, fmt::format("set {} in table {} {}", set, to_string(family), table));
+            return false;
+        }
+        return netlink_error(err, fmt::format("cannot look up a key in set {}", set));
+    }
+    return !reply.empty();
+}
+
+}  // namespace dnd::nf
