@@ -1,0 +1,197 @@
+// Plain HTTP GETs to the Docker engine (cpp-httplib), every failure turned into a one-line
+// Error for the user. httplib reports failures as an enum without errno, so after a failed
+// connect we connect once more ourselves to learn why (no socket, permission, refused).
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "docknetdoctor/docker_api.hpp"
+
+namespace dnd {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class UniqueFd {
+public:
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    ~UniqueFd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// Non-blocking connect bounded by timeout: 0 on success, else an errno value.
+int connect_errno(int family, const sockaddr* addr, socklen_t len, std::chrono::milliseconds timeout) {
+    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (fd.get() < 0) return errno;
+    if (::connect(fd.get(), addr, len) == 0) return 0;
+    if (errno != EINPROGRESS && errno != EAGAIN) return errno;
+    pollfd p{fd.get(), POLLOUT, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    if (ready == 0) return ETIMEDOUT;
+    if (ready < 0) return errno;
+    int so_error = 0;
+    socklen_t so_len = sizeof so_error;
+    if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &so_error, &so_len) != 0) return errno;
+    return so_error;
+}
+
+int probe_connect(const DockerEndpoint& ep, std::chrono::milliseconds timeout) {
+    if (ep.kind == DockerEndpoint::Kind::unix_socket) {
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (ep.socket_path.size() >= sizeof addr.sun_path) return ENAMETOOLONG;
+        std::memcpy(addr.sun_path, ep.socket_path.data(), ep.socket_path.size());
+        return connect_errno(AF_UNIX, reinterpret_cast<const sockaddr*>(&addr), sizeof addr, timeout);
+    }
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(ep.host.c_str(), std::to_string(ep.port).c_str(), &hints, &found) != 0 || !found)
+        return EHOSTUNREACH;
+    int last = ECONNREFUSED;
+    for (addrinfo* ai = found; ai; ai = ai->ai_next) {
+        last = connect_errno(ai->ai_family, ai->ai_addr, ai->ai_addrlen, timeout);
+        if (last == 0) break;
+    }
+    ::freeaddrinfo(found);
+    return last;
+}
+
+std::string errno_text(int err) {
+    char buffer[256];
+    // GNU strerror_r: returns the message, not necessarily in buffer.
+    return ::strerror_r(err, buffer, sizeof buffer);
+}
+
+}  // namespace
+
+DockerClient::DockerClient(DockerEndpoint endpoint, std::chrono::milliseconds timeout)
+    : endpoint_(std::move(endpoint)), timeout_(timeout) {}
+
+std::string DockerClient::versioned_path(std::string_view path) const {
+    return fmt::format("/v{}{}", api_version_, path);
+}
+
+Error DockerClient::connect_error() const {
+    const std::string where = endpoint_.str();
+    const int err = probe_connect(endpoint_, timeout_);
+    if (err == 0)  // it works now: the engine was restarting, or it refused this one request
+        return Error{std::string(kDockerApiSource),
+                     fmt::format("cannot connect to the Docker engine at {}: the connection failed", where)};
+    if (err == ETIMEDOUT)
+        return Error{std::string(kDockerApiSource),
+                     fmt::format("the Docker engine at {} did not answer within {} ms", where, timeout_.count())};
+    if (err == EACCES || err == EPERM)
+        return Error{std::string(kDockerApiSource),
+                     fmt::format("cannot connect to the Docker engine at {}: {} (run as root or as a member of "
+                                 "the docker group)",
+                                 where, errno_text(err))};
+    return Error{std::string(kDockerApiSource),
+                 fmt::format("cannot connect to the Docker engine at {}: {}", where, errno_text(err))};
+}
+
+Result<DockerClient::Reply> DockerClient::request(const std::string& full_path) const {
+    const std::string source(kDockerApiSource);
+    const std::string where = endpoint_.str();
+    auto did_not_answer = [&] {
+        return fail(source, fmt::format("the Docker engine at {} did not answer within {} ms", where, timeout_.count()));
+    };
+
+    std::optional<httplib::Client> client;
+    httplib::Headers headers;
+    if (endpoint_.kind == DockerEndpoint::Kind::unix_socket) {
+        client.emplace(endpoint_.socket_path, 80);
+        client->set_address_family(AF_UNIX);
+        headers.emplace("Host", "docker");  // else the engine answers 400 "malformed Host header"
+    } else {
+        client.emplace(endpoint_.host, endpoint_.port);
+    }
+    client->set_connection_timeout(timeout_);
+    client->set_read_timeout(timeout_);
+    client->set_write_timeout(timeout_);
+    client->set_keep_alive(false);
+
+    // The read timeout bounds each read; this deadline bounds an engine that trickles.
+    const auto start = Clock::now();
+    const auto deadline = start + timeout_;
+    bool past_deadline = false;
+    Reply reply;
+    auto result = client->Get(full_path, headers, [&](const char* data, std::size_t size) {
+        if (Clock::now() > deadline) {
+            past_deadline = true;
+            return false;
+        }
+        reply.body.append(data, size);
+        return true;
+    });
+    if (!result) {
+        const auto elapsed = Clock::now() - start;
+        switch (result.error()) {
+            case httplib::Error::Connection:
+                return std::unexpected(connect_error());
+            case httplib::Error::ConnectionTimeout:
+                return did_not_answer();
+            case httplib::Error::Canceled:
+                if (past_deadline) return did_not_answer();
+                break;
+            case httplib::Error::Read:
+                // Read timeouts and early closes look the same to httplib; the clock tells.
+                if (elapsed + timeout_ / 10 >= timeout_) return did_not_answer();
+                return fail(source, fmt::format("the Docker engine at {} closed the connection before the response "
+                                                "to GET {} was complete",
+                                                where, full_path));
+            case httplib::Error::Write:
+                return fail(source, fmt::format("the Docker engine at {} closed the connection while GET {} was sent",
+                                                where, full_path));
+            default:
+                break;
+        }
+        return fail(source, fmt::format("GET {} to the Docker engine at {} failed: {}", full_path, where,
+                                        httplib::to_string(result.error())));
+    }
+    reply.status = result->status;
+    reply.api_version_header = result->get_header_value("API-Version");
+    if (reply.status < 200 || reply.status > 299) {
+        auto message = parse_error_message(reply.body);
+        if (message.empty()) message = "no error message";
+        return fail(source, fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}", where, full_path,
+                                        reply.status, message));
+    }
+    return reply;
+}
+
+Result<void> DockerClient::negotiate() {
+    auto reply = request("/_ping");
+    if (!reply) return std::unexpected(reply.error());
+    api_version_ = negotiate_api_version(reply->api_version_header).str();
+    return {};
+}
+
+Result<std::string> DockerClient::get(std::string_view path) const {
+    auto reply = request(versioned_path(path));
+    if (!reply) return std::unexpected(reply.error());
+    return std::move(reply->body);
+}
+
+Error DockerClient::malformed(std::string_view path, const Error& parse_error) const {
+    return Error{std::string(kDockerApiSource), fmt::format("malformed response from the Docker engine to GET {}: {}",
+                                                            versioned_path(path), parse_error.message)};
+}
+
+}  // namespace dnd

@@ -1,0 +1,361 @@
+// Engine API bodies -> Facts structs. Missing optional fields keep their defaults (older
+// engines omit some); a field of the wrong type makes the whole body malformed, reported
+// with its JSON path. Exceptions stay inside this file: every parser returns a Result.
+#include <charconv>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/docker_api.hpp"
+
+namespace dnd {
+namespace {
+
+using nlohmann::json;
+
+// Thrown by the accessors below, caught at each parser's boundary.
+struct Malformed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string_view type_name(const json& j) { return j.type_name(); }
+
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return text;
+}
+
+json parse_body(std::string_view body) {
+    try {
+        return json::parse(body);
+    } catch (const json::parse_error& e) {
+        // Drop nlohmann's "[json.exception.parse_error.101] " prefix: the user needs the rest.
+        std::string what = e.what();
+        if (auto pos = what.find("] "); what.starts_with("[json.exception") && pos != std::string::npos)
+            what.erase(0, pos + 2);
+        throw Malformed(one_line("not JSON: " + what));
+    }
+}
+
+std::string join_path(std::string_view parent, std::string_view key) {
+    return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+[[noreturn]] void wrong_type(std::string_view path, std::string_view expected, const json& got) {
+    throw Malformed(fmt::format("{}: expected {}, got {}", path, expected, type_name(got)));
+}
+
+const json& expect_object(const json& j, std::string_view path) {
+    if (!j.is_object()) wrong_type(path.empty() ? "body" : path, "an object", j);
+    return j;
+}
+
+// The member, or a null value when absent.
+const json& member(const json& obj, std::string_view key) {
+    static const json null_value;
+    auto it = obj.find(key);
+    return it == obj.end() ? null_value : *it;
+}
+
+// Object member that may be absent or null (both: an empty object).
+const json& object_member(const json& obj, std::string_view key, std::string_view path) {
+    static const json empty_object = json::object();
+    const json& v = member(obj, key);
+    if (v.is_null()) return empty_object;
+    if (!v.is_object()) wrong_type(join_path(path, key), "an object", v);
+    return v;
+}
+
+const json& array_member(const json& obj, std::string_view key, std::string_view path) {
+    static const json empty_array = json::array();
+    const json& v = member(obj, key);
+    if (v.is_null()) return empty_array;
+    if (!v.is_array()) wrong_type(join_path(path, key), "an array", v);
+    return v;
+}
+
+std::string string_member(const json& obj, std::string_view key, std::string_view path) {
+    const json& v = member(obj, key);
+    if (v.is_null()) return {};
+    if (!v.is_string()) wrong_type(join_path(path, key), "a string", v);
+    return v.get<std::string>();
+}
+
+std::string required_string(const json& obj, std::string_view key, std::string_view path) {
+    const json& v = member(obj, key);
+    if (!v.is_string() || v.get_ref<const std::string&>().empty())
+        throw Malformed(fmt::format("{}: missing or not a non-empty string", join_path(path, key)));
+    return v.get<std::string>();
+}
+
+int int_member(const json& obj, std::string_view key, std::string_view path) {
+    const json& v = member(obj, key);
+    if (v.is_null()) return 0;
+    if (!v.is_number_integer()) wrong_type(join_path(path, key), "an integer", v);
+    auto value = v.get<long long>();
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max())
+        throw Malformed(fmt::format("{}: {} is out of range", join_path(path, key), value));
+    return static_cast<int>(value);
+}
+
+bool bool_member(const json& obj, std::string_view key, std::string_view path) {
+    const json& v = member(obj, key);
+    if (v.is_null()) return false;
+    if (!v.is_boolean()) wrong_type(join_path(path, key), "a boolean", v);
+    return v.get<bool>();
+}
+
+std::vector<std::string> string_array_member(const json& obj, std::string_view key, std::string_view path) {
+    std::vector<std::string> out;
+    const json& arr = array_member(obj, key, path);
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        if (!arr[i].is_string()) wrong_type(fmt::format("{}[{}]", join_path(path, key), i), "a string", arr[i]);
+        out.push_back(arr[i].get<std::string>());
+    }
+    return out;
+}
+
+std::map<std::string, std::string> string_map_member(const json& obj, std::string_view key, std::string_view path) {
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : object_member(obj, key, path).items()) {
+        if (!v.is_string()) wrong_type(join_path(join_path(path, key), k), "a string", v);
+        out.emplace(k, v.get<std::string>());
+    }
+    return out;
+}
+
+// "80/tcp" -> key; nullopt for protocols we do not diagnose (sctp).
+std::optional<PortKey> port_key(std::string_view text, std::string_view path) {
+    if (text.ends_with("/sctp")) return std::nullopt;
+    auto key = parse_port_key(text);
+    if (!key) throw Malformed(fmt::format("{}: '{}' is not a port like 80/tcp", path, text));
+    return key;
+}
+
+// HostPort is a string: "" (the engine picks), "8080", or a range "8000-8010" that the
+// engine picks from (also: 0).
+std::uint16_t host_port(std::string_view text, std::string_view path) {
+    if (text.empty()) return 0;
+    const auto dash = text.find('-');
+    const auto first = text.substr(0, dash);
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(first.data(), first.data() + first.size(), value);
+    if (first.empty() || ec != std::errc{} || end != first.data() + first.size() || value > 65535)
+        throw Malformed(fmt::format("{}: '{}' is not a port number", path, text));
+    if (dash != std::string_view::npos) return 0;  // a range: the engine picks within it
+    return static_cast<std::uint16_t>(value);
+}
+
+// {"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "9000/tcp": null}
+std::map<PortKey, std::vector<HostBinding>> port_map_member(const json& obj, std::string_view key,
+                                                            std::string_view path) {
+    std::map<PortKey, std::vector<HostBinding>> out;
+    const auto map_path = join_path(path, key);
+    for (const auto& [port_text, bindings] : object_member(obj, key, path).items()) {
+        const auto entry_path = join_path(map_path, port_text);
+        auto port = port_key(port_text, entry_path);
+        if (!port) continue;
+        auto& list = out[*port];  // null bindings: exposed, not published
+        if (bindings.is_null()) continue;
+        if (!bindings.is_array()) wrong_type(entry_path, "an array or null", bindings);
+        for (std::size_t i = 0; i < bindings.size(); ++i) {
+            const auto binding_path = fmt::format("{}[{}]", entry_path, i);
+            const json& b = expect_object(bindings[i], binding_path);
+            HostBinding hb;
+            hb.host_ip = string_member(b, "HostIp", binding_path);
+            hb.host_port = host_port(string_member(b, "HostPort", binding_path), join_path(binding_path, "HostPort"));
+            list.push_back(std::move(hb));
+        }
+    }
+    return out;
+}
+
+std::optional<Health> health_member(const json& state) {
+    const json& h = member(state, "Health");
+    if (h.is_null()) return std::nullopt;
+    expect_object(h, "State.Health");
+    Health health;
+    health.status = string_member(h, "Status", "State.Health");
+    health.failing_streak = int_member(h, "FailingStreak", "State.Health");
+    const json& log = array_member(h, "Log", "State.Health");
+    if (!log.empty()) {
+        const auto last_path = fmt::format("State.Health.Log[{}]", log.size() - 1);
+        const json& last = expect_object(log.back(), last_path);
+        health.last_exit_code = int_member(last, "ExitCode", last_path);
+        health.last_output = string_member(last, "Output", last_path);
+    }
+    return health;
+}
+
+ContainerState state_member(const json& root) {
+    const json& s = member(root, "State");
+    expect_object(s, "State");
+    ContainerState st;
+    st.status = string_member(s, "Status", "State");
+    st.running = bool_member(s, "Running", "State");
+    st.paused = bool_member(s, "Paused", "State");
+    st.restarting = bool_member(s, "Restarting", "State");
+    st.oom_killed = bool_member(s, "OOMKilled", "State");
+    st.dead = bool_member(s, "Dead", "State");
+    st.pid = int_member(s, "Pid", "State");
+    st.exit_code = int_member(s, "ExitCode", "State");
+    st.error = string_member(s, "Error", "State");
+    st.started_at = string_member(s, "StartedAt", "State");
+    st.finished_at = string_member(s, "FinishedAt", "State");
+    st.health = health_member(s);
+    return st;
+}
+
+std::vector<NetworkAttachment> networks_member(const json& settings) {
+    std::vector<NetworkAttachment> out;
+    constexpr std::string_view base = "NetworkSettings.Networks";
+    for (const auto& [name, n] : object_member(settings, "Networks", "NetworkSettings").items()) {
+        const auto path = join_path(base, name);
+        expect_object(n, path);
+        NetworkAttachment a;
+        a.network = name;
+        a.network_id = string_member(n, "NetworkID", path);
+        a.ip_address = string_member(n, "IPAddress", path);
+        a.ip_prefix_len = int_member(n, "IPPrefixLen", path);
+        a.gateway = string_member(n, "Gateway", path);
+        a.global_ipv6 = string_member(n, "GlobalIPv6Address", path);
+        a.aliases = string_array_member(n, "Aliases", path);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+// Runs a parser body and turns any failure into an Error.
+template <class T, class F>
+Result<T> guarded(F&& f) {
+    try {
+        return f();
+    } catch (const Malformed& e) {
+        return fail(std::string(kDockerApiSource), e.what());
+    } catch (const json::exception& e) {
+        return fail(std::string(kDockerApiSource), one_line(e.what()));
+    }
+}
+
+std::string strip_leading_slash(std::string name) {
+    if (name.starts_with('/')) name.erase(0, 1);
+    return name;
+}
+
+}  // namespace
+
+Result<std::vector<ContainerSummary>> parse_container_list(std::string_view body) {
+    return guarded<std::vector<ContainerSummary>>([&] {
+        json root = parse_body(body);
+        if (!root.is_array()) wrong_type("body", "an array", root);
+        std::vector<ContainerSummary> out;
+        for (std::size_t i = 0; i < root.size(); ++i) {
+            const auto path = fmt::format("[{}]", i);
+            const json& c = expect_object(root[i], path);
+            ContainerSummary s;
+            s.id = required_string(c, "Id", path);
+            for (auto& n : string_array_member(c, "Names", path)) s.names.push_back(strip_leading_slash(std::move(n)));
+            out.push_back(std::move(s));
+        }
+        return out;
+    });
+}
+
+Result<void> parse_version_into(std::string_view body, EngineInfo& engine) {
+    auto version = guarded<std::string>([&] {
+        json root = parse_body(body);
+        return required_string(expect_object(root, ""), "Version", "");
+    });
+    if (!version) return std::unexpected(version.error());
+    engine.server_version = *version;
+    return {};
+}
+
+Result<void> parse_info_into(std::string_view body, EngineInfo& engine) {
+    auto parsed = guarded<EngineInfo>([&] {
+        json root = parse_body(body);
+        expect_object(root, "");
+        EngineInfo info;
+        info.os = string_member(root, "OperatingSystem", "");
+        info.kernel_version = string_member(root, "KernelVersion", "");
+        info.docker_root_dir = string_member(root, "DockerRootDir", "");
+        info.security_options = string_array_member(root, "SecurityOptions", "");
+        info.warnings = string_array_member(root, "Warnings", "");
+        return info;
+    });
+    if (!parsed) return std::unexpected(parsed.error());
+    engine.os = std::move(parsed->os);
+    engine.kernel_version = std::move(parsed->kernel_version);
+    engine.docker_root_dir = std::move(parsed->docker_root_dir);
+    engine.security_options = std::move(parsed->security_options);
+    engine.warnings = std::move(parsed->warnings);
+    return {};
+}
+
+Result<Container> parse_container_inspect(std::string_view body) {
+    return guarded<Container>([&] {
+        json root = parse_body(body);
+        expect_object(root, "");
+        Container c;
+        c.id = required_string(root, "Id", "");
+        c.name = strip_leading_slash(string_member(root, "Name", ""));
+        c.created = string_member(root, "Created", "");
+        c.state = state_member(root);
+        c.restart_count = int_member(root, "RestartCount", "");
+
+        const json& config = object_member(root, "Config", "");
+        c.image = string_member(config, "Image", "Config");
+        c.labels = string_map_member(config, "Labels", "Config");
+        for (const auto& [port_text, ignored] : object_member(config, "ExposedPorts", "Config").items()) {
+            if (auto key = port_key(port_text, join_path("Config.ExposedPorts", port_text))) c.exposed_ports.push_back(*key);
+        }
+
+        const json& host_config = object_member(root, "HostConfig", "");
+        c.restart_policy = string_member(object_member(host_config, "RestartPolicy", "HostConfig"), "Name",
+                                         "HostConfig.RestartPolicy");
+        c.network_mode = string_member(host_config, "NetworkMode", "HostConfig");
+        c.port_bindings = port_map_member(host_config, "PortBindings", "HostConfig");
+        c.extra_hosts = string_array_member(host_config, "ExtraHosts", "HostConfig");
+
+        const json& settings = object_member(root, "NetworkSettings", "");
+        c.ports = port_map_member(settings, "Ports", "NetworkSettings");
+        c.networks = networks_member(settings);
+        return c;
+    });
+}
+
+Result<NetworkInfo> parse_network_inspect(std::string_view body) {
+    return guarded<NetworkInfo>([&] {
+        json root = parse_body(body);
+        expect_object(root, "");
+        NetworkInfo n;
+        n.id = required_string(root, "Id", "");
+        n.name = string_member(root, "Name", "");
+        n.driver = string_member(root, "Driver", "");
+        n.scope = string_member(root, "Scope", "");
+        n.internal = bool_member(root, "Internal", "");
+        n.options = string_map_member(root, "Options", "");
+        const json& ipam_config = array_member(object_member(root, "IPAM", ""), "Config", "IPAM");
+        for (std::size_t i = 0; i < ipam_config.size(); ++i) {
+            const auto path = fmt::format("IPAM.Config[{}]", i);
+            const json& entry = expect_object(ipam_config[i], path);
+            if (auto subnet = string_member(entry, "Subnet", path); !subnet.empty()) n.subnets.push_back(subnet);
+            if (auto gateway = string_member(entry, "Gateway", path); !gateway.empty()) n.gateways.push_back(gateway);
+        }
+        return n;
+    });
+}
+
+std::string parse_error_message(std::string_view body) {
+    json root = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (!root.is_object()) return {};
+    auto it = root.find("message");
+    if (it == root.end() || !it->is_string()) return {};
+    return one_line(it->get<std::string>());
+}
+
+}  // namespace dnd

@@ -1,0 +1,232 @@
+// Parsing of Engine API bodies recorded from docker.io 20.10.24 (fixtures/engine-api/).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "docker_fake_engine.hpp"
+#include "docknetdoctor/docker_api.hpp"
+
+namespace dnd {
+namespace {
+
+using testing::read_fixture;
+
+Container inspect(const std::string& name) {
+    auto c = parse_container_inspect(read_fixture("engine-api/container-" + name + ".json"));
+    EXPECT_TRUE(c) << name << ": " << c.error().message;
+    return c.value_or(Container{});
+}
+
+constexpr PortKey k80tcp{80, Proto::tcp};
+
+TEST(DockerParse, VersionAndInfo) {
+    EngineInfo engine;
+    ASSERT_TRUE(parse_version_into(read_fixture("engine-api/version.json"), engine));
+    EXPECT_EQ(engine.server_version, "20.10.24+dfsg1");
+    ASSERT_TRUE(parse_info_into(read_fixture("engine-api/info.json"), engine));
+    EXPECT_EQ(engine.os, "Debian GNU/Linux 12 (bookworm)");
+    EXPECT_EQ(engine.kernel_version, "6.18.44-fc-v669");
+    EXPECT_EQ(engine.docker_root_dir, "/tmp/dndtry/data");
+    EXPECT_EQ(engine.security_options, std::vector<std::string>{"name=seccomp,profile=default"});
+    EXPECT_TRUE(engine.warnings.empty());  // recorded as null
+}
+
+TEST(DockerParse, InfoOfARootlessEngineKeepsItsSecurityOptions) {
+    auto info = nlohmann::json::parse(read_fixture("engine-api/info.json"));
+    info["SecurityOptions"] = {"name=seccomp,profile=default", "name=rootless", "name=cgroupns"};
+    info["Warnings"] = {"WARNING: bridge-nf-call-iptables is disabled"};
+    EngineInfo engine;
+    ASSERT_TRUE(parse_info_into(info.dump(), engine));
+    EXPECT_EQ(engine.security_options.at(1), "name=rootless");
+    EXPECT_EQ(engine.warnings, std::vector<std::string>{"WARNING: bridge-nf-call-iptables is disabled"});
+}
+
+TEST(DockerParse, ContainerListStripsTheSlash) {
+    auto list = parse_container_list(read_fixture("engine-api/containers-list.json"));
+    ASSERT_TRUE(list) << list.error().message;
+    ASSERT_EQ(list->size(), 10u);
+    EXPECT_EQ(list->back().names, std::vector<std::string>{"web"});
+    EXPECT_EQ(list->back().id, "a21c4ad64fafcd3a169f6b653f90a0d70f69add37f8b0a09c9feeb944ce73a3f");
+}
+
+TEST(DockerParse, RunningPublishedContainer) {
+    auto c = inspect("web");
+    EXPECT_EQ(c.id, "a21c4ad64fafcd3a169f6b653f90a0d70f69add37f8b0a09c9feeb944ce73a3f");
+    EXPECT_EQ(c.name, "web");
+    EXPECT_EQ(c.image, "dnd-busybox:1");
+    EXPECT_EQ(c.created, "2026-11-28T14:26:19.182113729Z");
+    EXPECT_EQ(c.state.status, "running");
+    EXPECT_TRUE(c.state.running);
+    EXPECT_EQ(c.state.pid, 2927);
+    EXPECT_FALSE(c.state.health);
+    EXPECT_EQ(c.restart_policy, "no");
+    EXPECT_EQ(c.network_mode, "default");
+    // Asked for: -p 8080:80 (any address); in effect: IPv4 and IPv6 wildcards.
+    ASSERT_EQ(c.port_bindings.at(k80tcp).size(), 1u);
+    EXPECT_EQ(c.port_bindings.at(k80tcp)[0].host_ip, "");
+    EXPECT_EQ(c.port_bindings.at(k80tcp)[0].host_port, 8080);
+    ASSERT_EQ(c.ports.at(k80tcp).size(), 2u);
+    EXPECT_EQ(c.ports.at(k80tcp)[0].host_ip, "0.0.0.0");
+    EXPECT_EQ(c.ports.at(k80tcp)[1].host_ip, "::");
+    EXPECT_EQ(c.ports.at(k80tcp)[1].host_port, 8080);
+    EXPECT_EQ(c.exposed_ports, std::vector<PortKey>{k80tcp});
+    ASSERT_EQ(c.networks.size(), 1u);
+    EXPECT_EQ(c.networks[0].network, "bridge");
+    EXPECT_EQ(c.networks[0].network_id, "0a09b8327b9ac2e3016dda89f9cbfaba8b97a50898be01269aca7b7f080bcae9");
+    EXPECT_EQ(c.networks[0].ip_address, "172.17.0.2");
+    EXPECT_EQ(c.networks[0].ip_prefix_len, 16);
+    EXPECT_EQ(c.networks[0].gateway, "172.17.0.1");
+    EXPECT_TRUE(c.networks[0].aliases.empty());
+    EXPECT_TRUE(c.labels.empty());
+    EXPECT_TRUE(c.extra_hosts.empty());
+}
+
+TEST(DockerParse, ExposedButUnpublishedPortIsAnEmptyBindingList) {
+    auto c = inspect("exposed");
+    const PortKey k9000{9000, Proto::tcp};
+    ASSERT_TRUE(c.ports.contains(k9000));  // recorded as "9000/tcp": null
+    EXPECT_TRUE(c.ports.at(k9000).empty());
+    EXPECT_EQ(c.ports.at(k80tcp).at(0).host_port, 8083);
+    EXPECT_EQ(c.exposed_ports, (std::vector<PortKey>{k80tcp, k9000}));
+    EXPECT_FALSE(c.port_bindings.contains(k9000));
+}
+
+TEST(DockerParse, LoopbackAndUdpBindings) {
+    auto c = inspect("loopback");
+    EXPECT_EQ(c.port_bindings.at(k80tcp).at(0).host_ip, "127.0.0.1");
+    ASSERT_EQ(c.ports.at(k80tcp).size(), 1u);
+    EXPECT_EQ(c.ports.at(k80tcp)[0].host_ip, "127.0.0.1");
+    EXPECT_EQ(c.ports.at(k80tcp)[0].host_port, 8082);
+    const PortKey k53udp{53, Proto::udp};
+    EXPECT_EQ(c.ports.at(k53udp).size(), 2u);
+    EXPECT_EQ(c.ports.at(k53udp)[0].host_port, 5353);
+}
+
+TEST(DockerParse, ExitedContainer) {
+    auto c = inspect("exited");
+    EXPECT_EQ(c.name, "dnd-rec-exited");
+    EXPECT_EQ(c.state.status, "exited");
+    EXPECT_FALSE(c.state.running);
+    EXPECT_EQ(c.state.exit_code, 3);
+    EXPECT_EQ(c.state.pid, 0);
+    EXPECT_TRUE(c.ports.empty());
+    EXPECT_TRUE(c.exposed_ports.empty());  // Config.ExposedPorts recorded as null
+    EXPECT_EQ(c.networks.at(0).ip_address, "");
+}
+
+TEST(DockerParse, RestartingContainer) {
+    auto c = inspect("restarting");
+    EXPECT_EQ(c.state.status, "restarting");
+    EXPECT_TRUE(c.state.restarting);
+    EXPECT_TRUE(c.state.running);  // the engine reports both while it waits to restart
+    EXPECT_EQ(c.state.pid, 0);
+    EXPECT_EQ(c.state.exit_code, 1);
+    EXPECT_EQ(c.restart_count, 7);
+    EXPECT_EQ(c.restart_policy, "always");
+}
+
+TEST(DockerParse, UnhealthyContainerKeepsTheLastProbe) {
+    auto c = inspect("unhealthy");
+    ASSERT_TRUE(c.state.health);
+    EXPECT_EQ(c.state.health->status, "unhealthy");
+    EXPECT_EQ(c.state.health->failing_streak, 9);
+    EXPECT_EQ(c.state.health->last_exit_code, 1);
+    EXPECT_TRUE(c.state.health->last_output.starts_with("nc: invalid option -- 'z'\n"));
+}
+
+TEST(DockerParse, PortClashLeavesTheStateError) {
+    auto c = inspect("portclash");
+    EXPECT_EQ(c.state.status, "created");
+    EXPECT_TRUE(c.state.error.ends_with("Bind for 0.0.0.0:8080 failed: port is already allocated"));
+    EXPECT_EQ(c.port_bindings.at(k80tcp).at(0).host_port, 8080);
+    EXPECT_TRUE(c.ports.empty());
+}
+
+TEST(DockerParse, HostNoneAndInternalNetworkModes) {
+    auto host = inspect("host");
+    EXPECT_EQ(host.network_mode, "host");
+    EXPECT_EQ(host.networks.at(0).network, "host");
+    auto none = inspect("none");
+    EXPECT_EQ(none.network_mode, "none");
+    auto internal = inspect("internal");
+    EXPECT_EQ(internal.network_mode, "dnd-rec-internal");
+    EXPECT_EQ(internal.networks.at(0).aliases, std::vector<std::string>{"24752a46529a"});
+    EXPECT_EQ(internal.exposed_ports, (std::vector<PortKey>{{9000, Proto::tcp}}));
+}
+
+TEST(DockerParse, Networks) {
+    auto bridge = parse_network_inspect(read_fixture("engine-api/network-bridge.json"));
+    ASSERT_TRUE(bridge) << bridge.error().message;
+    EXPECT_EQ(bridge->name, "bridge");
+    EXPECT_EQ(bridge->driver, "bridge");
+    EXPECT_EQ(bridge->scope, "local");
+    EXPECT_FALSE(bridge->internal);
+    EXPECT_EQ(bridge->options.at("com.docker.network.bridge.enable_icc"), "true");
+    EXPECT_EQ(bridge->options.at("com.docker.network.bridge.name"), "docker0");
+    EXPECT_EQ(bridge->subnets, std::vector<std::string>{"172.17.0.0/16"});
+    EXPECT_TRUE(bridge->gateways.empty());  // the default bridge records no IPAM gateway
+
+    auto internal = parse_network_inspect(read_fixture("engine-api/network-internal.json"));
+    ASSERT_TRUE(internal) << internal.error().message;
+    EXPECT_TRUE(internal->internal);
+    EXPECT_EQ(internal->gateways, std::vector<std::string>{"172.18.0.1"});
+
+    auto host = parse_network_inspect(read_fixture("engine-api/network-host.json"));
+    ASSERT_TRUE(host) << host.error().message;
+    EXPECT_EQ(host->driver, "host");
+    EXPECT_TRUE(host->subnets.empty());
+}
+
+TEST(DockerParse, ErrorBodyMessage) {
+    EXPECT_EQ(parse_error_message(read_fixture("engine-api/error-no-such-container.json")),
+              "No such container: nosuch");
+    EXPECT_EQ(parse_error_message("<html>bad gateway</html>"), "");
+    EXPECT_EQ(parse_error_message(R"({"message": "two\nlines"})"), "two lines");
+}
+
+TEST(DockerParse, GarbageAndTruncatedBodiesAreErrorsNotCrashes) {
+    const std::string body = read_fixture("engine-api/container-web.json");
+    for (std::size_t cut : {std::size_t{0}, std::size_t{1}, body.size() / 3, body.size() / 2, body.size() - 3}) {
+        auto r = parse_container_inspect(body.substr(0, cut));
+        ASSERT_FALSE(r) << "cut at " << cut;
+        EXPECT_EQ(r.error().source, "docker-api");
+        EXPECT_TRUE(r.error().message.starts_with("not JSON: ")) << r.error().message;
+        EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+    }
+    EXPECT_EQ(parse_container_inspect("[]").error().message, "body: expected an object, got array");
+    EXPECT_EQ(parse_container_inspect("{}").error().message, "Id: missing or not a non-empty string");
+    EXPECT_EQ(parse_container_list("{}").error().message, "body: expected an array, got object");
+    EXPECT_EQ(parse_network_inspect("null").error().message, "body: expected an object, got null");
+    EngineInfo engine;
+    EXPECT_EQ(parse_version_into("\x01\xff garbage", engine).error().message.substr(0, 10), "not JSON: ");
+    EXPECT_EQ(parse_info_into(R"({"SecurityOptions": "name=rootless"})", engine).error().message,
+              "SecurityOptions: expected an array, got string");
+}
+
+TEST(DockerParse, WrongTypesNameTheField) {
+    auto body = nlohmann::json::parse(read_fixture("engine-api/container-web.json"));
+    auto with = [&](const nlohmann::json::json_pointer& ptr, nlohmann::json value) {
+        auto copy = body;
+        copy[ptr] = std::move(value);
+        auto r = parse_container_inspect(copy.dump());
+        return r ? std::string("parsed") : r.error().message;
+    };
+    using ptr = nlohmann::json::json_pointer;
+    EXPECT_EQ(with(ptr("/State/Pid"), "2927"), "State.Pid: expected an integer, got string");
+    EXPECT_EQ(with(ptr("/State"), nullptr), "State: expected an object, got null");
+    EXPECT_EQ(with(ptr("/NetworkSettings/Ports/80~1tcp/0/HostPort"), 8080),
+              "NetworkSettings.Ports.80/tcp[0].HostPort: expected a string, got number");
+    EXPECT_EQ(with(ptr("/NetworkSettings/Ports/80~1tcp/0/HostPort"), "http"),
+              "NetworkSettings.Ports.80/tcp[0].HostPort: 'http' is not a port number");
+    EXPECT_EQ(with(ptr("/NetworkSettings/Ports/80~1tcp"), "8080"),
+              "NetworkSettings.Ports.80/tcp: expected an array or null, got string");
+    EXPECT_EQ(with(ptr("/NetworkSettings/Ports/eighty~1tcp"), nullptr),
+              "NetworkSettings.Ports.eighty/tcp: 'eighty/tcp' is not a port like 80/tcp");
+    EXPECT_EQ(with(ptr("/State/Health"), nlohmann::json{{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nullptr}}),
+              "parsed");
+    EXPECT_EQ(with(ptr("/NetworkSettings/Ports/132~1sctp"), nullptr), "parsed");  // not diagnosed, not an error
+    EXPECT_EQ(with(ptr("/HostConfig/PortBindings/80~1tcp/0/HostPort"), "8000-8010"), "parsed");
+}
+
+}  // namespace
+}  // namespace dnd
