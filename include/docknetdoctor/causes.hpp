@@ -21,4 +21,8 @@ struct CauseInfo {
 std::span<const CauseInfo> cause_catalog();
 const CauseInfo* find_cause(std::string_view id);
 
+// A Finding with the cause's id and default severity, for a check to fill in. Every check's
+// id is in the catalog (a unit test holds that); an unknown id gets Severity::warning.
+Finding new_finding(std::string_view id);
+
 }  // namespace dnd

@@ -36,4 +36,54 @@ std::string describe(const HostBinding& b);
 bool is_host_network(const Container& c);
 bool is_none_network(const Container& c);
 
+// False in host and none network modes: the engine makes no port bindings there.
+bool publishes_ports(const Container& c);
+
+// "0.0.0.0:8080, [::]:8080": several bindings as evidence text.
+std::string describe(const std::vector<HostBinding>& bindings);
+
+// Whether the container has a process whose network namespace can be read: running and not
+// between two runs of a restart loop.
+bool has_live_process(const Container& c);
+
+// How findings name the container: its name, else the short id, else what was asked.
+std::string container_ref(const Facts& f);
+
+// Evidence text for the bindings of port p, quoting the field it came from:
+// NetworkSettings.Ports["80/tcp"] = 0.0.0.0:8080, [::]:8080 (running) or
+// HostConfig.PortBindings["80/tcp"] = ... (not running); "= null" when unbound.
+std::string bindings_evidence(const Container& c, PortKey p);
+
+// "-p 8080:80", "-p 127.0.0.1:8080:80", "-p 5353:53/udp": a docker run flag for a fix line.
+std::string publish_flag(PortKey container_port, std::uint16_t host_port, std::string_view host_ip = "");
+
+// Why a check could not decide: "needs container_listeners (procfs: permission denied)".
+std::string unavailable_reason(std::string_view fact, const Error& e);
+
+// The container ports where an app is expected to listen: --port if given, otherwise every
+// port with a host binding. (Exposed-only ports publish nothing, so nobody expects them.)
+std::vector<PortKey> ports_expected_to_listen(const Facts& f);
+
+// Ports of p's protocol other than p where the app accepts outside connections and which
+// no binding targets yet: where a binding to p should have pointed. Sorted, unique.
+std::vector<std::uint16_t> other_listening_ports(const Container& c, const std::vector<Listener>& ls,
+                                                 PortKey p);
+
+// "/proc/2927/net/tcp, tcp6": the files that list sockets of p's protocol in the container.
+std::string listener_files(const Container& c, Proto proto);
+
+// The NetworkInfo of each network the container is attached to (matched by id or name);
+// attachments with no NetworkInfo are left out.
+std::vector<NetworkInfo> attached_networks(const Container& c, const std::vector<NetworkInfo>& all);
+// True when the container is attached to networks and every one of them is internal.
+bool only_on_internal_networks(const Container& c, const std::vector<NetworkInfo>& all);
+
+// The container, or nullptr with the reason appended to `undecided` when it is unavailable.
+const Container* container_to_judge(const Facts& f, std::vector<std::string>& undecided);
+
+// The container's listeners, when checks can judge them. nullptr when the container has no
+// live process (nothing to judge; the container.* checks report why) or when the container
+// or its listeners are unavailable (then the reason is appended to `undecided`).
+const std::vector<Listener>* listeners_to_judge(const Facts& f, std::vector<std::string>& undecided);
+
 }  // namespace dnd

@@ -72,4 +72,102 @@ std::string describe(const HostBinding& b) {
 bool is_host_network(const Container& c) { return c.network_mode == "host"; }
 bool is_none_network(const Container& c) { return c.network_mode == "none"; }
 
+bool publishes_ports(const Container& c) { return !is_host_network(c) && !is_none_network(c); }
+
+std::string describe(const std::vector<HostBinding>& bindings) {
+    std::string text;
+    for (const auto& b : bindings) text += (text.empty() ? "" : ", ") + describe(b);
+    return text;
+}
+
+bool has_live_process(const Container& c) { return c.state.running && !c.state.restarting; }
+
+std::string container_ref(const Facts& f) {
+    if (f.container) {
+        if (!f.container->name.empty()) return f.container->name;
+        if (!f.container->id.empty()) return f.container->id.substr(0, 12);
+    }
+    return f.query.container;
+}
+
+std::string bindings_evidence(const Container& c, PortKey p) {
+    const char* field = c.state.running ? "NetworkSettings.Ports" : "HostConfig.PortBindings";
+    auto bindings = bindings_of(c, p);
+    if (bindings.empty()) return fmt::format("{}[\"{}\"] = null", field, p.str());
+    return fmt::format("{}[\"{}\"] = {}", field, p.str(), describe(bindings));
+}
+
+std::string publish_flag(PortKey container_port, std::uint16_t host_port, std::string_view host_ip) {
+    std::string ip;
+    if (!host_ip.empty())
+        ip = host_ip.find(':') != std::string_view::npos ? fmt::format("[{}]:", host_ip) : fmt::format("{}:", host_ip);
+    return fmt::format("-p {}{}:{}{}", ip, host_port, container_port.port,
+                       container_port.proto == Proto::udp ? "/udp" : "");
+}
+
+std::string unavailable_reason(std::string_view fact, const Error& e) {
+    return fmt::format("needs {} ({}: {})", fact, e.source, e.message);
+}
+
+std::vector<PortKey> ports_expected_to_listen(const Facts& f) {
+    if (f.query.port) return {*f.query.port};
+    std::vector<PortKey> out;
+    if (!f.container) return out;
+    for (PortKey p : ports_in_question(f))
+        if (!bindings_of(*f.container, p).empty()) out.push_back(p);
+    return out;
+}
+
+std::vector<std::uint16_t> other_listening_ports(const Container& c, const std::vector<Listener>& ls,
+                                                 PortKey p) {
+    std::vector<std::uint16_t> out;
+    for (const Listener& l : ls) {
+        if (l.proto != p.proto || l.port == p.port || is_loopback_address(l.address)) continue;
+        // A port some binding already targets is that binding's, not the one p should have had.
+        if (!bindings_of(c, PortKey{l.port, l.proto}).empty()) continue;
+        out.push_back(l.port);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string listener_files(const Container& c, Proto proto) {
+    std::string pid = c.state.pid > 0 ? std::to_string(c.state.pid) : std::string("PID");
+    return fmt::format("/proc/{}/net/{}, {}6", pid, to_string(proto), to_string(proto));
+}
+
+std::vector<NetworkInfo> attached_networks(const Container& c, const std::vector<NetworkInfo>& all) {
+    std::vector<NetworkInfo> out;
+    for (const auto& a : c.networks) {
+        auto it = std::find_if(all.begin(), all.end(), [&](const NetworkInfo& n) {
+            return (!a.network_id.empty() && n.id == a.network_id) || n.name == a.network;
+        });
+        if (it != all.end()) out.push_back(*it);
+    }
+    return out;
+}
+
+bool only_on_internal_networks(const Container& c, const std::vector<NetworkInfo>& all) {
+    auto attached = attached_networks(c, all);
+    return !c.networks.empty() && attached.size() == c.networks.size() &&
+           std::all_of(attached.begin(), attached.end(), [](const NetworkInfo& n) { return n.internal; });
+}
+
+const Container* container_to_judge(const Facts& f, std::vector<std::string>& undecided) {
+    if (f.container) return &*f.container;
+    undecided.push_back(unavailable_reason("the container", f.container.error()));
+    return nullptr;
+}
+
+const std::vector<Listener>* listeners_to_judge(const Facts& f, std::vector<std::string>& undecided) {
+    const Container* c = container_to_judge(f, undecided);
+    if (!c || !has_live_process(*c)) return nullptr;
+    if (!f.container_listeners) {
+        undecided.push_back(unavailable_reason("container_listeners", f.container_listeners.error()));
+        return nullptr;
+    }
+    return &*f.container_listeners;
+}
+
 }  // namespace dnd

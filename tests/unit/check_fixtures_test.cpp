@@ -1,0 +1,188 @@
+// Golden files for the checks: fixtures/checks/<case>/facts.json is a Facts snapshot and
+// expected.json the findings of ALL checks on it. DND_UPDATE_FIXTURES=1 rewrites
+// expected.json (review the diff). The table below pins, per check, a case where it must
+// fire and one where it must stay quiet, so a careless regeneration cannot hide a regression.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/facts.hpp"
+
+namespace dnd {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path cases_dir() { return fs::path(DND_SOURCE_DIR) / "fixtures" / "checks"; }
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+Facts load_case(const std::string& name) {
+    auto path = cases_dir() / name / "facts.json";
+    auto facts = facts_from_json_text(read_text(path));
+    if (!facts) ADD_FAILURE() << path << ": " << facts.error().message;
+    return facts.value_or(Facts{});
+}
+
+nlohmann::json finding_json(const Finding& f) {
+    nlohmann::json j{{"id", f.id},       {"severity", to_string(f.severity)}, {"title", f.title},
+                     {"evidence", f.evidence}, {"fix", f.fix}};
+    j["port"] = f.port ? nlohmann::json(f.port->str()) : nlohmann::json(nullptr);
+    return j;
+}
+
+// What every check says about one case, in registry order.
+nlohmann::json run_all_checks(const Facts& facts) {
+    nlohmann::json out{{"findings", nlohmann::json::array()}, {"undecided", nlohmann::json::array()}};
+    for (const Check& check : all_checks()) {
+        CheckResult r = check.run(facts);
+        for (const Finding& f : r.findings) {
+            EXPECT_EQ(f.id, check.id) << "a check reports only its own id";
+            out["findings"].push_back(finding_json(f));
+        }
+        for (const auto& why : r.undecided) out["undecided"].push_back({{"check", check.id}, {"reason", why}});
+    }
+    return out;
+}
+
+std::vector<std::string> all_cases() {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(cases_dir()))
+        if (entry.is_directory()) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+struct CheckCases {
+    std::string_view id;
+    std::vector<std::string> fires;  // cases where it must report its id
+    std::vector<std::string> quiet;  // cases where it must decide and report nothing
+};
+
+const std::vector<CheckCases>& check_cases() {
+    static const std::vector<CheckCases> table = {
+        {"container.not-running", {"not_running_exited", "created_port_allocated"}, {"healthy_web", "restarting"}},
+        {"container.restarting", {"restarting"}, {"not_running_exited", "healthy_web"}},
+        {"container.unhealthy", {"unhealthy"}, {"healthy_web"}},
+        {"port.not-published", {"exposed_not_published", "asked_port_not_published"},
+         {"exposed_partly_published", "network_internal", "host_mode_ports_ignored"}},
+        {"port.wrong-container-port", {"wrong_container_port"}, {"app_not_listening", "app_loopback_only", "healthy_web"}},
+        {"port.host-port-conflict", {"created_port_allocated", "created_address_in_use", "running_port_shadowed"},
+         {"healthy_web", "rootless", "not_running_exited"}},
+        {"port.host-bind-loopback", {"loopback_binding", "loopback_binding_from_local"}, {"healthy_web"}},
+        {"network.host-mode-ports-ignored", {"host_mode_ports_ignored"}, {"host_mode", "healthy_web"}},
+        {"network.none", {"network_none"}, {"healthy_web", "host_mode"}},
+        {"network.internal", {"network_internal"}, {"healthy_web"}},
+        {"app.not-listening", {"app_not_listening"}, {"wrong_container_port", "app_loopback_only", "healthy_web"}},
+        {"app.loopback-only", {"app_loopback_only"}, {"healthy_web", "app_not_listening"}},
+        {"engine.rootless", {"rootless"}, {"healthy_web"}},
+        {"exposure.public-sensitive-port", {"public_postgres"}, {"healthy_web", "exposed_partly_published"}},
+    };
+    return table;
+}
+
+TEST(CheckFixtures, EveryCaseMatchesItsExpectedFindings) {
+    const bool update = std::getenv("DND_UPDATE_FIXTURES") != nullptr &&
+                        std::string_view(std::getenv("DND_UPDATE_FIXTURES")) == "1";
+    auto names = all_cases();
+    ASSERT_GE(names.size(), 14u) << "fixtures missing under " << cases_dir();
+    for (const auto& name : names) {
+        SCOPED_TRACE(name);
+        auto actual = run_all_checks(load_case(name));
+        auto expected_path = cases_dir() / name / "expected.json";
+        if (update) {
+            std::ofstream(expected_path, std::ios::binary) << actual.dump(2) << "\n";
+            continue;
+        }
+        ASSERT_TRUE(fs::exists(expected_path)) << "no expected.json; run with DND_UPDATE_FIXTURES=1 and review it";
+        auto expected = nlohmann::json::parse(read_text(expected_path), nullptr, false);
+        ASSERT_FALSE(expected.is_discarded()) << expected_path << " is not valid JSON";
+        EXPECT_EQ(actual, expected) << "actual:\n" << actual.dump(2);
+    }
+}
+
+bool has_finding(const CheckResult& r, std::string_view id) {
+    return std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.id == id; });
+}
+
+TEST(CheckFixtures, EachCheckFiresOnItsCaseAndStaysQuietOnAnother) {
+    for (const CheckCases& row : check_cases()) {
+        auto check = std::find_if(all_checks().begin(), all_checks().end(), [&](const Check& c) { return c.id == row.id; });
+        ASSERT_NE(check, all_checks().end()) << row.id << " is not registered";
+        ASSERT_FALSE(row.fires.empty()) << row.id;
+        ASSERT_FALSE(row.quiet.empty()) << row.id;
+        for (const auto& name : row.fires) {
+            CheckResult r = check->run(load_case(name));
+            EXPECT_TRUE(has_finding(r, row.id)) << row.id << " must fire on " << name;
+        }
+        for (const auto& name : row.quiet) {
+            CheckResult r = check->run(load_case(name));
+            EXPECT_FALSE(has_finding(r, row.id)) << row.id << " must stay quiet on " << name;
+            EXPECT_TRUE(r.undecided.empty()) << row.id << " must decide on " << name;
+        }
+    }
+}
+
+TEST(CheckFixtures, EveryRegisteredCheckHasFiringAndQuietCases) {
+    std::set<std::string_view> covered;
+    for (const auto& row : check_cases()) covered.insert(row.id);
+    for (const Check& check : all_checks())
+        EXPECT_TRUE(covered.contains(check.id)) << check.id << " needs a row in check_cases() and fixtures";
+}
+
+TEST(CheckFixtures, HealthyContainerHasNoFindingAndNoBlindSpot) {
+    auto result = run_all_checks(load_case("healthy_web"));
+    EXPECT_TRUE(result["findings"].empty()) << result.dump(2);
+    EXPECT_TRUE(result["undecided"].empty()) << result.dump(2);
+}
+
+// The app listens on another port: only port.wrong-container-port fires, naming that port,
+// not app.not-listening as well.
+TEST(CheckFixtures, WrongContainerPortIsNotAlsoReportedAsNotListening) {
+    auto result = run_all_checks(load_case("wrong_container_port"));
+    ASSERT_EQ(result["findings"].size(), 1u) << result.dump(2);
+    const auto& finding = result["findings"][0];
+    EXPECT_EQ(finding["id"], "port.wrong-container-port");
+    EXPECT_EQ(finding["port"], "80/tcp");
+    EXPECT_NE(finding["title"].get<std::string>().find("3000/tcp"), std::string::npos) << finding["title"];
+    EXPECT_NE(finding["fix"].dump().find("-p 8080:3000"), std::string::npos) << finding["fix"];
+}
+
+TEST(CheckFixtures, LoopbackBindingIsOnlyInfoForALocalClient) {
+    auto remote = run_all_checks(load_case("loopback_binding"))["findings"];
+    auto local = run_all_checks(load_case("loopback_binding_from_local"))["findings"];
+    ASSERT_EQ(remote.size(), 1u) << remote.dump(2);
+    ASSERT_EQ(local.size(), 1u) << local.dump(2);
+    EXPECT_EQ(remote[0]["severity"], "critical");
+    EXPECT_EQ(local[0]["severity"], "info");
+    EXPECT_EQ(local[0]["evidence"][0], "NetworkSettings.Ports[\"80/tcp\"] = 127.0.0.1:8082");
+}
+
+TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
+    auto result = run_all_checks(load_case("listeners_unavailable"));
+    EXPECT_TRUE(result["findings"].empty()) << result.dump(2);
+    std::set<std::string> undecided;
+    for (const auto& u : result["undecided"]) {
+        undecided.insert(u["check"].get<std::string>());
+        EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
+    }
+    EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
+                                                "network.internal", "app.not-listening", "app.loopback-only"}));
+}
+
+}  // namespace
+}  // namespace dnd
