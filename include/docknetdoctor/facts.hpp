@@ -10,6 +10,8 @@
 
 #include "docknetdoctor/error.hpp"
 #include "docknetdoctor/port.hpp"
+#include "docknetdoctor/packet_path.hpp"  // HostNetwork, PathResult
+#include "docknetdoctor/probe.hpp"
 
 namespace dnd {
 
@@ -21,6 +23,7 @@ struct Query {
     std::optional<PortKey> port;           // --port; none: every published/exposed port
     std::optional<std::string> from;       // --from ADDR; none: a client on another host
     bool from_is_local = false;            // --from is an address of this host (or loopback)
+    std::optional<std::string> to;         // --to TARGET:PORT as typed: container to container
 };
 
 struct EngineInfo {
@@ -114,6 +117,33 @@ struct Listener {
     std::vector<SocketOwner> owners;
 };
 
+// The localization ladder (probe_ladder.hpp): where a connection to a container port is
+// tried from, lowest first. The first rung that fails names the layer where it dies.
+enum class Rung {
+    container_loopback,  // 1: inside the container's netns to 127.0.0.1:PORT (the app itself)
+    container_address,   // 2: inside the container's netns to its own address (the app's bind)
+    host_to_container,   // 3: from the host to the container's address (bridge, routing)
+    host_published,      // 4: from the host to each published address (proxy, DNAT, input rules)
+};
+std::string_view to_string(Rung r);           // "container-loopback", ... (JSON and ids)
+std::optional<Rung> parse_rung(std::string_view s);
+std::string_view rung_title(Rung r);          // "container loopback", for people
+int rung_number(Rung r);                      // 1..4
+
+// One probe of the ladder: which container port it tests, from which rung, and what happened.
+struct LadderProbe {
+    PortKey port;                         // the container port under question
+    Rung rung = Rung::container_loopback;
+    ProbeOutcome probe;                   // target (address, port actually dialled), outcome
+};
+
+}  // namespace dnd
+
+// Container to container (--to): needs Container, NetworkInfo and Listener from above.
+#include "docknetdoctor/peer_facts.hpp"
+
+namespace dnd {
+
 struct Facts {
     int schema_version = kFactsSchemaVersion;
     std::string tool_version;
@@ -124,10 +154,21 @@ struct Facts {
     Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
     Result<std::vector<Listener>> container_listeners = fail("procfs", "not collected");
     Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
+    // Links, addresses, routes, sysctls, netfilter rulesets, dockerd's config (host_network.hpp).
+    HostNetwork host;
+    // The packets of the question walked through the host (packet_path.hpp paths_for).
+    Result<std::vector<PathResult>> paths = fail("path", "not evaluated");
+    // The ladder's probes. Empty: nothing applied (no running process). An error: not run
+    // (--no-probe, an old facts file) or not possible at all.
+    Result<std::vector<LadderProbe>> probes = fail("probe", "not collected");
+    // --to: the target and the path from the source to it (peer_facts.hpp). nullopt: no --to.
+    std::optional<PeerFacts> peer;
 };
 
 // JSON both ways. from_json throws nlohmann::json::exception on malformed input;
 // load_facts() turns that into an Error.
+void to_json(nlohmann::json& j, const LadderProbe& p);
+void from_json(const nlohmann::json& j, LadderProbe& p);
 void to_json(nlohmann::json& j, const Facts& f);
 void from_json(const nlohmann::json& j, Facts& f);
 nlohmann::json facts_to_json(const Facts& f);

@@ -1,5 +1,6 @@
 #pragma once
 // Renderers: text for a person, JSON for machines.
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@ struct TextStyle {
 };
 
 std::string render_text(const Report& r, TextStyle style);
+// --all: one line per container (name, published ports, verdict, top cause).
+std::string render_summary_text(std::span<const Report> reports, TextStyle style);
 nlohmann::json report_to_json(const Report& r);
 
 }  // namespace dnd

@@ -3,6 +3,7 @@
 // schema/report.schema.json.
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,15 +19,24 @@ inline constexpr int kReportSchemaVersion = 1;
 enum class Verdict { ok, warning, critical, unknown };
 std::string_view to_string(Verdict v);
 int exit_code(Verdict v);  // 0 ok, 1 warning, 2 critical, 3 unknown
+// The worst of several verdicts (--all): critical > warning > unknown > ok, so one container
+// that could not be diagnosed does not hide another that is broken. ok when empty.
+Verdict worst_verdict(std::span<const Verdict> verdicts);
 
 enum class Confidence { low, medium, high };
 std::string_view to_string(Confidence c);
+
+// How the probes bear on a finding: they confirm it (confidence high), contradict it (low)
+// or leave it open (medium).
+enum class Support { confirmed, open, contradicted };
+std::string_view to_string(Support s);
 
 struct RankedCause {
     Finding finding;
     int rank = 0;                        // 1 = most likely
     Confidence confidence = Confidence::medium;
-    std::string confidence_reason;       // why this confidence (which evidence confirms it)
+    std::string confidence_reason;       // why this confidence: the probes quoted, or why none bear on it
+    Support support = Support::open;
 };
 
 // One port under question as the user would want it summarized.
@@ -35,6 +45,7 @@ struct PortView {
     std::vector<HostBinding> bindings;   // empty: not published
     std::vector<Listener> listeners;     // inside the container, on that port
     std::string state;                   // "published", "not published", "host network" ...
+    std::optional<Rung> first_failing_rung;  // where the ladder says the connection dies
 };
 
 // A source docknetdoctor could not read (from a Facts slot holding an error).
@@ -50,6 +61,7 @@ struct Undecided {
 };
 
 struct Report {
+    using Timings = std::map<std::string, double>;
     int schema_version = kReportSchemaVersion;
     std::string tool_version;
     std::string target_container;        // as asked
@@ -59,9 +71,10 @@ struct Report {
     Verdict verdict = Verdict::unknown;
     std::vector<RankedCause> causes;
     std::vector<PortView> ports;
+    std::vector<LadderProbe> probes;     // the ladder's outcomes, by port then rung
     std::vector<BlindSpot> blind_spots;
     std::vector<Undecided> undecided;
-    std::map<std::string, double> timings_ms;
+    Timings timings_ms;
 };
 
 }  // namespace dnd

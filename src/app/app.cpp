@@ -1,8 +1,10 @@
-// The pipeline: options -> facts (collected or loaded) -> checks -> rank -> render.
+// The pipeline: options -> facts (collected or loaded) -> probes (the ladder) -> checks ->
+// rank -> render; --all runs it for every running container that publishes a port.
 #include "docknetdoctor/app.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -10,7 +12,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,8 +24,11 @@
 #include "docknetdoctor/catalog_commands.hpp"
 #include "docknetdoctor/check.hpp"
 #include "docknetdoctor/collect.hpp"
+#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/host_addresses.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/options.hpp"
+#include "docknetdoctor/probe_ladder.hpp"
 #include "docknetdoctor/rank.hpp"
 #include "docknetdoctor/render.hpp"
 #include "docknetdoctor/sanitize.hpp"
@@ -56,6 +65,12 @@ Result<void> save_facts_file(const std::string& path, const Facts& facts) {
     return {};
 }
 
+std::optional<std::string_view> env_docker_host() {
+    const char* value = std::getenv("DOCKER_HOST");
+    if (!value) return std::nullopt;
+    return std::string_view(value);
+}
+
 Result<Facts> obtain_facts(const Options& o) {
     if (o.facts_file) {
         auto facts = load_facts_file(*o.facts_file);
@@ -74,6 +89,7 @@ Result<Facts> obtain_facts(const Options& o) {
     c.query.container = o.container;
     c.query.port = o.port;
     c.query.from = o.from;
+    c.query.to = o.to;
     return collect_facts(c);
 }
 
@@ -82,22 +98,137 @@ bool use_color(const Options& o) {
     return !o.no_color && !(no_color && *no_color) && isatty(STDOUT_FILENO);
 }
 
+// The ladder, unless the user wants the static diagnosis only; replayed facts keep the
+// probes they were saved with.
+void add_probes(Facts& facts, const Options& o, Report::Timings& timings) {
+    if (o.no_probe) {
+        facts.probes = fail("probe", "not run (--no-probe)");
+        return;
+    }
+    if (o.facts_file) return;
+    // --to: the question is the path to the target; collect_facts probed it from the source.
+    if (facts.query.to) {
+        facts.probes = std::vector<LadderProbe>{};
+        return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    facts.probes = run_probe_ladder(facts, host_addresses(), probe_deadline(o.timeout));
+    timings["probes"] = ms_since(started);
+}
+
+Report report_from(const Facts& facts, Report::Timings timings, std::chrono::steady_clock::time_point started) {
+    auto checks_started = std::chrono::steady_clock::now();
+    Report report = build_report(facts, all_checks());
+    timings["checks"] = ms_since(checks_started);
+    timings["total"] = ms_since(started);
+    report.timings_ms = std::move(timings);
+    return report;
+}
+
+void print_json(const nlohmann::json& j) {
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 int diagnose(const Options& o) {
     auto started = std::chrono::steady_clock::now();
     auto facts = obtain_facts(o);
     if (!facts) return usage_error(facts.error());
-    double collect_ms = ms_since(started);
+    Report::Timings timings;
+    timings["collect"] = o.facts_file ? 0.0 : ms_since(started);
+    add_probes(*facts, o, timings);
     if (o.save_facts) {
         if (auto saved = save_facts_file(*o.save_facts, *facts); !saved) return usage_error(saved.error());
     }
-    auto checks_started = std::chrono::steady_clock::now();
-    Report report = build_report(*facts, all_checks());
-    report.timings_ms["collect"] = o.facts_file ? 0.0 : collect_ms;
-    report.timings_ms["checks"] = ms_since(checks_started);
-    report.timings_ms["total"] = ms_since(started);
-    if (o.format == Format::json) std::cout << report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    Report report = report_from(*facts, std::move(timings), started);
+    if (o.format == Format::json) print_json(report_to_json(report));
     else std::cout << render_text(report, TextStyle{use_color(o)});
     return exit_code(report.verdict);
+}
+
+bool publishes_a_port(const Container& c) {
+    for (const auto& [port, bindings] : c.ports)
+        for (const auto& b : bindings)
+            if (b.host_port != 0) return true;
+    return false;
+}
+
+// A container that could not be diagnosed still gets a row: verdict unknown, and why.
+Report unknown_report(const std::string& container, const Error& e) {
+    Report r;
+    r.tool_version = DND_VERSION;
+    r.target_container = container;
+    r.question = fmt::format("can a client reach the published ports of container {}?", container);
+    r.verdict = Verdict::unknown;
+    r.blind_spots.push_back({e.source, e.message});
+    return r;
+}
+
+struct Candidate {
+    std::string ref;  // name (or id) for the report
+    Result<Facts> facts;
+    Report::Timings timings;
+    std::chrono::steady_clock::time_point started;
+};
+
+// --all: list the running containers, collect each, keep those that publish a port, run
+// their ladders at the same time (each costs about one deadline), one report each.
+int diagnose_all(const Options& o) {
+    auto endpoint = choose_docker_endpoint(o.docker_host, env_docker_host());
+    if (!endpoint) return usage_error(endpoint.error());
+    DockerClient client(*endpoint, o.timeout);
+    if (auto ping = client.negotiate(); !ping) return usage_error(ping.error());
+    // Without ?all=1 the engine lists running containers only.
+    auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
+    if (!list) return usage_error(list.error());
+
+    std::vector<Candidate> candidates;
+    for (const auto& summary : *list) {
+        Candidate c{summary.names.empty() ? summary.id.substr(0, 12) : summary.names.front(),
+                    fail("docker-api", "not collected"), {}, std::chrono::steady_clock::now()};
+        CollectOptions collect;
+        collect.docker_host = o.docker_host;
+        collect.timeout = o.timeout;
+        collect.query.container = summary.id;
+        collect.query.port = o.port;
+        collect.query.from = o.from;
+        c.facts = collect_facts(collect);
+        c.timings["collect"] = ms_since(c.started);
+        if (c.facts) {
+            c.facts->query.container = c.ref;
+            if (!c.facts->container || !c.facts->container->state.running || !publishes_a_port(*c.facts->container))
+                continue;
+        }
+        candidates.push_back(std::move(c));
+    }
+
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.ref < b.ref; });
+    std::vector<std::thread> workers;
+    for (auto& c : candidates) {
+        if (!c.facts) continue;
+        auto work = [&c, &o] { add_probes(*c.facts, o, c.timings); };
+        try {
+            workers.emplace_back(work);
+        } catch (const std::system_error&) {
+            work();
+        }
+    }
+    for (auto& w : workers) w.join();
+
+    std::vector<Report> reports;
+    std::vector<Verdict> verdicts;
+    for (auto& c : candidates) {
+        reports.push_back(c.facts ? report_from(*c.facts, std::move(c.timings), c.started)
+                                  : unknown_report(c.ref, c.facts.error()));
+        verdicts.push_back(reports.back().verdict);
+    }
+    if (o.format == Format::json) {
+        auto array = nlohmann::json::array();
+        for (const auto& r : reports) array.push_back(report_to_json(r));
+        print_json(array);
+    } else {
+        std::cout << render_summary_text(reports, TextStyle{use_color(o)});
+    }
+    return exit_code(worst_verdict(verdicts));
 }
 
 }  // namespace
@@ -117,7 +248,7 @@ int run_app(int argc, char** argv) try {
             std::cout << *text;
             return 0;
         }
-        case Command::diagnose: return diagnose(o);
+        case Command::diagnose: return o.all ? diagnose_all(o) : diagnose(o);
     }
     return kExitUnknown;
 } catch (const std::exception& e) {

@@ -4,10 +4,13 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include <CLI/CLI.hpp>
+
+#include "docknetdoctor/peer.hpp"
 
 namespace dnd {
 
@@ -23,6 +26,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     else return std::nullopt;
     if (!std::isfinite(ms) || ms < 1 || ms > 600000) return std::nullopt;
     return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+std::chrono::milliseconds probe_deadline(std::chrono::milliseconds timeout) {
+    return std::min(timeout, kMaxProbeDeadline);
 }
 
 namespace {
@@ -49,10 +56,14 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     app.add_option("container", o.container, "Container name, id or unique id prefix");
     app.add_option("-p,--port", port_text, "Diagnose this container port only: PORT[/tcp|/udp]");
     app.add_option("--from", o.from, "The client's address (default: a client on another host)");
+    app.add_option("--to", o.to, "Container to container: can CONTAINER reach TARGET:PORT (name, alias, service, IP)?");
     app.add_option("-f,--format", format_text, "Output format: text or json");
     app.add_option("--save-facts", o.save_facts, "Write everything collected to FILE (JSON)");
     app.add_option("--facts", o.facts_file, "Diagnose offline from a facts FILE; no daemon needed");
-    app.add_option("-t,--timeout", timeout_text, "Per-request timeout (e.g. 5s, 500ms; default 5s)");
+    app.add_option("-t,--timeout", timeout_text,
+                   "Per-request timeout (e.g. 5s, 500ms; default 5s); probes wait at most min(timeout, 2s)");
+    app.add_flag("--all", o.all, "Diagnose every running container with published ports: one summary");
+    app.add_flag("--no-probe", o.no_probe, "Static diagnosis only: no connection attempts");
     app.add_flag("--no-color", o.no_color, "No colour (also when NO_COLOR is set)");
     app.add_option("-H,--host", o.docker_host, "Engine endpoint: unix:///path or tcp://host:port (default $DOCKER_HOST)");
     auto* explain = app.add_subcommand("explain", "Explain a cause id: what it means, why, the fix");
@@ -93,6 +104,17 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     }
     if (o.from && !is_ip_address(*o.from))
         return fail("usage", "invalid --from '" + *o.from + "': expected an IPv4 or IPv6 address");
+    if (o.to) {
+        if (auto peer = parse_peer_spec(*o.to); !peer) return std::unexpected(peer.error());
+        if (o.all) return fail("usage", "--to asks about one container: it cannot be combined with --all");
+        if (o.port || o.from) return fail("usage", "--to names the port and the client itself: drop --port/--from");
+    }
+    if (o.all) {
+        if (!o.container.empty()) return fail("usage", "--all diagnoses every container: give no container name");
+        if (o.facts_file) return fail("usage", "--all talks to the engine: it cannot be combined with --facts");
+        if (o.save_facts) return fail("usage", "--all cannot be combined with --save-facts (one file per container)");
+        return o;
+    }
     if (o.container.empty() && !o.facts_file)
         return fail("usage", "no container given: docknetdoctor [options] CONTAINER (see --help)");
     return o;

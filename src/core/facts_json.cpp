@@ -119,6 +119,20 @@ void from_json(const nlohmann::json& j, Container& c) {
     c.extra_hosts = j.value("extra_hosts", std::vector<std::string>{});
 }
 
+void to_json(nlohmann::json& j, const LadderProbe& p) {
+    j = p.probe;  // target, outcome, latency_ms, detail
+    j["port"] = p.port;
+    j["rung"] = to_string(p.rung);
+}
+void from_json(const nlohmann::json& j, LadderProbe& p) {
+    j.get_to(p.probe);
+    j.at("port").get_to(p.port);
+    const auto rung = j.at("rung").get<std::string>();
+    auto parsed = parse_rung(rung);
+    if (!parsed) throw nlohmann::json::other_error::create(501, "bad probe rung: " + rung, &j);
+    p.rung = *parsed;
+}
+
 nlohmann::json port_map_to_json(const std::map<PortKey, std::vector<HostBinding>>& m) {
     auto j = nlohmann::json::object();
     for (const auto& [key, bindings] : m) j[key.str()] = bindings;
@@ -138,12 +152,14 @@ void to_json(nlohmann::json& j, const Query& q) {
     j = nlohmann::json{{"container", q.container}, {"from_is_local", q.from_is_local}};
     json_put_optional(j, "port", q.port);
     json_put_optional(j, "from", q.from);
+    json_put_optional(j, "to", q.to);
 }
 void from_json(const nlohmann::json& j, Query& q) {
     q.container = j.value("container", std::string{});
     q.from_is_local = j.value("from_is_local", false);
     json_get_optional(j, "port", q.port);
     json_get_optional(j, "from", q.from);
+    json_get_optional(j, "to", q.to);
 }
 
 void to_json(nlohmann::json& j, const Facts& f) {
@@ -156,6 +172,10 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_result(j, "networks", f.networks);
     json_put_result(j, "container_listeners", f.container_listeners);
     json_put_result(j, "host_listeners", f.host_listeners);
+    j["host"] = f.host;
+    json_put_result(j, "paths", f.paths);
+    json_put_result(j, "probes", f.probes);
+    json_put_optional(j, "peer", f.peer);
 }
 
 void from_json(const nlohmann::json& j, Facts& f) {
@@ -171,6 +191,12 @@ void from_json(const nlohmann::json& j, Facts& f) {
     json_get_result(j, "networks", f.networks);
     json_get_result(j, "container_listeners", f.container_listeners);
     json_get_result(j, "host_listeners", f.host_listeners);
+    if (auto it = j.find("host"); it != j.end()) f.host = it->get<HostNetwork>();  // older files: not collected
+    json_get_result(j, "paths", f.paths);
+    // Facts saved before the ladder existed (or with --no-probe) simply have no probes.
+    if (j.contains("probes")) json_get_result(j, "probes", f.probes);
+    else f.probes = fail("probe", "not in the facts file (saved without probes)");
+    json_get_optional(j, "peer", f.peer);
 }
 
 nlohmann::json facts_to_json(const Facts& f) { return nlohmann::json(f); }

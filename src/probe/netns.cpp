@@ -70,9 +70,10 @@ Result<void> run_in_netns(const std::string& netns_path, const std::function<voi
 
 Result<std::vector<ProbeOutcome>> probe_batch_in_netns(const std::string& netns_path,
                                                         std::span<const ProbeTarget> targets,
-                                                        std::chrono::milliseconds deadline) {
+                                                        std::chrono::milliseconds deadline,
+                                                        std::chrono::milliseconds reset_grace) {
     std::vector<ProbeOutcome> outcomes;
-    auto entered = run_in_netns(netns_path, [&] { outcomes = probe_batch(targets, deadline); });
+    auto entered = run_in_netns(netns_path, [&] { outcomes = probe_batch(targets, deadline, reset_grace); });
     if (!entered) return std::unexpected(entered.error());
     return outcomes;
 }

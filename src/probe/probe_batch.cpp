@@ -102,6 +102,7 @@ enum class Phase {
 
 struct Probe {
     Socket socket;
+    std::chrono::milliseconds reset_grace = kResetGrace;
     Phase phase = Phase::done;
     Clock::time_point started;
     Clock::time_point grace_until;
@@ -110,7 +111,7 @@ struct Probe {
     void enter_grace(Clock::time_point now, Clock::time_point deadline_at) {
         result.latency_ms = milliseconds_between(started, now);
         phase = Phase::grace;
-        grace_until = std::min(now + kResetGrace, deadline_at);
+        grace_until = std::min(now + reset_grace, deadline_at);
     }
 
     void finish(ProbeStatus status, std::string detail) {
@@ -287,12 +288,14 @@ int poll_timeout_ms(const std::vector<Probe>& probes, Clock::time_point now, Clo
 
 }  // namespace
 
-std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline) {
+std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
+                                      std::chrono::milliseconds reset_grace) {
     const Clock::time_point batch_start = Clock::now();
     const Clock::time_point deadline_at = batch_start + deadline;
     std::vector<Probe> probes(targets.size());
     for (std::size_t i = 0; i < targets.size(); ++i) {
         probes[i].result.target = targets[i];
+        probes[i].reset_grace = reset_grace;
         start(probes[i], deadline_at);
     }
 

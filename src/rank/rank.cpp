@@ -1,6 +1,9 @@
-// Ranking: worst severity first; within a severity, the lower layer first (catalog order
-// runs container -> port -> network -> app -> engine -> kernel -> netfilter ...), because a
-// failure low in the stack explains the symptoms above it.
+// Ranking. Findings that matter to the question (critical, warning) come before context
+// (info). Among them, what the probes confirmed comes first, then what they left open, then
+// what they contradicted; then the worse severity; then the lower layer (catalog order runs
+// container -> port -> network -> app -> engine -> kernel -> netfilter ...), because a
+// failure low in the stack explains the symptoms above it. The verdict is the worst
+// severity found, wherever it ranks.
 #include "docknetdoctor/rank.hpp"
 
 #include <algorithm>
@@ -9,6 +12,7 @@
 
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/ladder_evidence.hpp"
 
 namespace dnd {
 namespace {
@@ -21,6 +25,7 @@ std::size_t catalog_index(std::string_view id) {
 }
 
 std::string question_of(const Facts& f, std::string_view name) {
+    if (f.peer) return fmt::format("can container {} reach {}?", name, f.peer->query.spec);
     std::string who = f.query.from ? fmt::format("a client at {}", *f.query.from)
                                    : std::string("a client on another host");
     if (f.query.port) return fmt::format("can {} reach port {} of container {}?", who, f.query.port->str(), name);
@@ -41,7 +46,7 @@ std::string port_state(const Facts& f, const std::vector<HostBinding>& bindings)
     return bindings.empty() ? "not published" : "published";
 }
 
-std::vector<PortView> port_views(const Facts& f) {
+std::vector<PortView> port_views(const Facts& f, std::span<const PortLadder> ladders) {
     std::vector<PortView> out;
     if (!f.container) return out;
     for (PortKey p : ports_in_question(f)) {
@@ -50,20 +55,59 @@ std::vector<PortView> port_views(const Facts& f) {
         v.bindings = bindings_of(*f.container, p);
         if (f.container_listeners) v.listeners = listeners_on(*f.container_listeners, p);
         v.state = port_state(f, v.bindings);
+        for (const auto& l : ladders)
+            if (l.port == p) v.first_failing_rung = l.first_failing;
         out.push_back(std::move(v));
     }
     return out;
 }
 
 Verdict verdict_of(const Facts& f, const std::vector<RankedCause>& causes, bool undecided) {
-    if (!causes.empty()) {
-        Severity worst = causes.front().finding.severity;
-        if (worst == Severity::critical) return Verdict::critical;
-        if (worst == Severity::warning) return Verdict::warning;
-    }
+    Severity worst = Severity::info;
+    for (const auto& c : causes) worst = std::max(worst, c.finding.severity);
+    if (worst == Severity::critical) return Verdict::critical;
+    if (worst == Severity::warning) return Verdict::warning;
     // Nothing wrong found: that is "ok" only if every check could decide.
     if (!f.container || undecided) return Verdict::unknown;
     return Verdict::ok;
+}
+
+int support_order(Support s) {
+    switch (s) {
+        case Support::confirmed: return 0;
+        case Support::open: return 1;
+        case Support::contradicted: return 2;
+    }
+    return 1;
+}
+
+Confidence confidence_of(Support s) {
+    switch (s) {
+        case Support::confirmed: return Confidence::high;
+        case Support::open: return Confidence::medium;
+        case Support::contradicted: return Confidence::low;
+    }
+    return Confidence::medium;
+}
+
+bool ranks_before(const RankedCause& a, const RankedCause& b) {
+    const bool a_context = a.finding.severity == Severity::info;
+    const bool b_context = b.finding.severity == Severity::info;
+    if (a_context != b_context) return b_context;
+    if (a.support != b.support) return support_order(a.support) < support_order(b.support);
+    if (a.finding.severity != b.finding.severity) return a.finding.severity > b.finding.severity;
+    return catalog_index(a.finding.id) < catalog_index(b.finding.id);
+}
+
+// A probe that could not run (the netns could not be entered ...) is a blind spot.
+void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
+    for (const auto& p : probes) {
+        if (p.probe.outcome != ProbeStatus::error) continue;
+        BlindSpot b{"probe", fmt::format("{} rung, {}: {}", rung_title(p.rung), p.probe.target.vantage, p.probe.detail)};
+        const bool seen = std::any_of(out.begin(), out.end(),
+                                      [&](const BlindSpot& x) { return x.source == b.source && x.message == b.message; });
+        if (!seen) out.push_back(std::move(b));
+    }
 }
 
 }  // namespace
@@ -84,26 +128,35 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
         for (auto& f : result.findings) findings.push_back(std::move(f));
         for (auto& why : result.undecided) r.undecided.push_back({std::string(check.id), std::move(why)});
     }
-    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        if (a.severity != b.severity) return a.severity > b.severity;
-        return catalog_index(a.id) < catalog_index(b.id);
-    });
+    const std::vector<LadderProbe> no_probes;
+    const std::vector<LadderProbe>& probes = facts.probes ? *facts.probes : no_probes;
+    const auto ladders = summarize_ladder(probes);
+    const std::optional<Error> probes_unavailable =
+        facts.probes ? std::nullopt : std::optional<Error>(facts.probes.error());
+    for (auto& f : unexplained_failures(findings, ladders)) findings.push_back(std::move(f));
+
     for (auto& f : findings) {
         RankedCause c;
+        const Judgement j = judge_finding(f, facts, ladders, probes_unavailable);
         c.finding = std::move(f);
-        c.rank = static_cast<int>(r.causes.size()) + 1;
-        c.confidence = Confidence::medium;
-        c.confidence_reason = "read from the engine's state and the sockets in the container; no probe confirmed or refuted it";
+        c.support = j.support;
+        c.confidence = confidence_of(j.support);
+        c.confidence_reason = j.reason;
         r.causes.push_back(std::move(c));
     }
+    std::stable_sort(r.causes.begin(), r.causes.end(), ranks_before);
+    for (std::size_t i = 0; i < r.causes.size(); ++i) r.causes[i].rank = static_cast<int>(i) + 1;
 
     add_blind_spot(r.blind_spots, facts.engine);
     add_blind_spot(r.blind_spots, facts.container);
     add_blind_spot(r.blind_spots, facts.networks);
     add_blind_spot(r.blind_spots, facts.container_listeners);
     add_blind_spot(r.blind_spots, facts.host_listeners);
+    add_blind_spot(r.blind_spots, facts.probes);
+    add_probe_blind_spots(r.blind_spots, probes);
 
-    r.ports = port_views(facts);
+    r.ports = port_views(facts, ladders);
+    r.probes = probes;
     r.verdict = verdict_of(facts, r.causes, !r.undecided.empty());
     return r;
 }

@@ -22,6 +22,22 @@ int exit_code(Verdict v) {
     return 3;
 }
 
+Verdict worst_verdict(std::span<const Verdict> verdicts) {
+    auto badness = [](Verdict v) {
+        switch (v) {
+            case Verdict::ok: return 0;
+            case Verdict::unknown: return 1;
+            case Verdict::warning: return 2;
+            case Verdict::critical: return 3;
+        }
+        return 1;
+    };
+    Verdict worst = Verdict::ok;
+    for (Verdict v : verdicts)
+        if (badness(v) > badness(worst)) worst = v;
+    return worst;
+}
+
 std::string_view to_string(Confidence c) {
     switch (c) {
         case Confidence::low: return "low";
@@ -29,6 +45,15 @@ std::string_view to_string(Confidence c) {
         case Confidence::high: return "high";
     }
     return "low";
+}
+
+std::string_view to_string(Support s) {
+    switch (s) {
+        case Support::confirmed: return "confirmed";
+        case Support::open: return "open";
+        case Support::contradicted: return "contradicted";
+    }
+    return "open";
 }
 
 }  // namespace dnd

@@ -13,6 +13,7 @@ nlohmann::json cause_json(const RankedCause& c) {
                      {"severity", to_string(c.finding.severity)},
                      {"confidence", to_string(c.confidence)},
                      {"confidence_reason", c.confidence_reason},
+                     {"support", to_string(c.support)},
                      {"title", c.finding.title},
                      {"evidence", c.finding.evidence},
                      {"fix", c.finding.fix},
@@ -24,7 +25,9 @@ nlohmann::json cause_json(const RankedCause& c) {
 nlohmann::json port_json(const PortView& p) {
     auto bindings = nlohmann::json::array();
     for (const auto& b : p.bindings) bindings.push_back(b);
-    return {{"port", p.port.str()}, {"state", p.state}, {"bindings", bindings}, {"listeners", p.listeners}};
+    nlohmann::json j{{"port", p.port.str()}, {"state", p.state}, {"bindings", bindings}, {"listeners", p.listeners}};
+    if (p.first_failing_rung) j["first_failing_rung"] = to_string(*p.first_failing_rung);
+    return j;
 }
 
 }  // namespace
@@ -42,6 +45,7 @@ nlohmann::json report_to_json(const Report& r) {
     j["ports"] = nlohmann::json::array();
     for (const auto& p : r.ports) j["ports"].push_back(port_json(p));
     j["probes"] = nlohmann::json::array();
+    for (const auto& p : r.probes) j["probes"].push_back(p);
     j["paths"] = nlohmann::json::array();
     j["blind_spots"] = nlohmann::json::array();
     for (const auto& b : r.blind_spots) j["blind_spots"].push_back({{"source", b.source}, {"message", b.message}});

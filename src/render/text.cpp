@@ -1,5 +1,10 @@
 // The text report for a person. Every string that came from outside goes through
 // sanitize(); colour only when the caller says the output is a terminal.
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "docknetdoctor/facts_query.hpp"
@@ -78,6 +83,47 @@ std::string causes_section(const Report& r, const Palette& pal) {
     return out;
 }
 
+std::string probe_endpoint(const ProbeTarget& t) {
+    const bool v6 = t.address.find(':') != std::string::npos;
+    return v6 ? fmt::format("[{}]:{}", sanitize(t.address), t.port) : fmt::format("{}:{}", sanitize(t.address), t.port);
+}
+
+std::string probe_result(const ProbeOutcome& o) {
+    switch (o.outcome) {
+        case ProbeStatus::error: return "error";
+        case ProbeStatus::timeout:
+        case ProbeStatus::open_filtered: return fmt::format("{} ({:.0f} ms)", to_string(o.outcome), o.latency_ms);
+        default: return fmt::format("{} ({:.1f} ms)", to_string(o.outcome), o.latency_ms);
+    }
+}
+
+// The ladder per port, one line per probe; the first failing rung is marked.
+std::string probes_section(const Report& r, const Palette& pal) {
+    if (r.probes.empty()) return "";
+    std::string out = "\nProbes, inside out (the first failing rung names the layer)\n";
+    std::optional<PortKey> current;
+    for (const auto& p : r.probes) {
+        std::optional<Rung> dies_at;
+        for (const auto& v : r.ports)
+            if (v.port == p.port) dies_at = v.first_failing_rung;
+        if (current != p.port) {
+            current = p.port;
+            out += fmt::format("  {}{}\n", p.port.str(),
+                               dies_at ? fmt::format(": dies at rung {} ({})", rung_number(*dies_at), rung_title(*dies_at))
+                                       : std::string(": no rung failed"));
+        }
+        const bool marked = dies_at == p.rung && p.probe.outcome != ProbeStatus::open &&
+                            p.probe.outcome != ProbeStatus::open_filtered && p.probe.outcome != ProbeStatus::error;
+        std::string line = fmt::format("    {} {:<18} {:<24} -> {:<26} {}", rung_number(p.rung), rung_title(p.rung),
+                                       sanitize(p.probe.target.vantage), probe_endpoint(p.probe.target),
+                                       probe_result(p.probe));
+        if (p.probe.outcome != ProbeStatus::open) line += fmt::format("  {}", sanitize(p.probe.detail));
+        if (marked) line += pal.paint("  <- dies here", "1;31");
+        out += line + "\n";
+    }
+    return out;
+}
+
 std::string blind_spots_section(const Report& r) {
     if (r.blind_spots.empty() && r.undecided.empty()) return "";
     std::string out = "\nNot seen (blind spots)\n";
@@ -86,7 +132,41 @@ std::string blind_spots_section(const Report& r) {
     return out;
 }
 
+// "8080->80/tcp, 5353->53/udp" like docker ps; a port published on several addresses once.
+std::string published_ports(const Report& r) {
+    std::vector<std::string> parts;
+    for (const auto& p : r.ports) {
+        for (const auto& b : p.bindings) {
+            if (b.host_port == 0) continue;
+            std::string part = fmt::format("{}->{}", b.host_port, p.port.str());
+            if (std::find(parts.begin(), parts.end(), part) == parts.end()) parts.push_back(std::move(part));
+        }
+    }
+    return parts.empty() ? std::string("-") : fmt::format("{}", fmt::join(parts, ", "));
+}
+
 }  // namespace
+
+std::string render_summary_text(std::span<const Report> reports, TextStyle style) {
+    Palette pal{style.color};
+    if (reports.empty()) return "No running container publishes a port.\n";
+    std::string out = fmt::format("{:<24} {:<28} {:<9} {}\n", "CONTAINER", "PORTS", "VERDICT", "TOP CAUSE");
+    for (const auto& r : reports) {
+        const std::string name = sanitize(r.target_name.empty() ? r.target_container : r.target_name);
+        std::string verdict_label(to_string(r.verdict));
+        for (auto& ch : verdict_label) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        // Pad before painting: escape codes must not count as width.
+        const std::string padded = fmt::format("{:<9}", verdict_label);
+        std::string top = "-";
+        if (!r.causes.empty()) top = fmt::format("{}: {}", r.causes.front().finding.id, sanitize(r.causes.front().finding.title));
+        else if (!r.blind_spots.empty() && r.verdict == Verdict::unknown) top = sanitize(r.blind_spots.front().message);
+        out += fmt::format("{:<24} {:<28} {} {}\n", name, published_ports(r),
+                           pal.on ? pal.verdict(r.verdict) + std::string(padded.size() - verdict_label.size(), ' ') : padded,
+                           top);
+    }
+    out += "\nDetails: docknetdoctor CONTAINER\n";
+    return out;
+}
 
 std::string render_text(const Report& r, TextStyle style) {
     Palette pal{style.color};
@@ -94,6 +174,7 @@ std::string render_text(const Report& r, TextStyle style) {
     out += fmt::format("Question: {}\n", sanitize(r.question));
     out += ports_section(r);
     out += causes_section(r, pal);
+    out += probes_section(r, pal);
     out += blind_spots_section(r);
     return out;
 }

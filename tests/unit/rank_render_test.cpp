@@ -23,6 +23,7 @@ Facts running_web() {
     f.networks = std::vector<NetworkInfo>{};
     f.container_listeners = std::vector<Listener>{};
     f.host_listeners = std::vector<Listener>{};
+    f.probes = std::vector<LadderProbe>{};
     return f;
 }
 

@@ -1,0 +1,204 @@
+// The localization ladder: target building (pure) and running both batches at once.
+#include "docknetdoctor/probe_ladder.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <system_error>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/probe.hpp"
+
+namespace dnd {
+namespace {
+
+// Rungs 1-3 reach the app's own socket: a completed handshake is the answer.
+constexpr std::chrono::milliseconds kNoGrace{0};
+
+bool is_ipv6(std::string_view address) { return address.find(':') != std::string_view::npos; }
+
+// fe80::/10: usable only with a scope (%eth0), which host_addresses() does not give.
+bool is_link_local_ipv6(std::string_view address) {
+    if (!is_ipv6(address) || address.size() < 4) return false;
+    const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    return lower(address[0]) == 'f' && lower(address[1]) == 'e' &&
+           std::string_view("89ab").find(lower(address[2])) != std::string_view::npos;
+}
+
+// The host addresses a binding on host_ip accepts connections on.
+std::vector<std::string> addresses_for_binding(std::string_view host_ip, std::span<const std::string> host_addresses) {
+    if (!is_wildcard_address(host_ip)) return {std::string(host_ip)};
+    const bool any_family = host_ip.empty();
+    const bool want_v6 = host_ip == "::";
+    std::vector<std::string> out;
+    for (const auto& a : host_addresses) {
+        if (is_link_local_ipv6(a)) continue;
+        if (any_family || is_ipv6(a) == want_v6) out.push_back(a);
+    }
+    return out;
+}
+
+std::vector<std::string> container_addresses(const Container& c) {
+    std::vector<std::string> out;
+    for (const auto& n : c.networks) {
+        if (!n.ip_address.empty()) out.push_back(n.ip_address);
+        if (!n.global_ipv6.empty()) out.push_back(n.global_ipv6);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+class PlanBuilder {
+public:
+    PlanBuilder(LadderPlan& plan, PortKey port, std::string inside_vantage)
+        : plan_(plan), port_(port), inside_vantage_(std::move(inside_vantage)) {}
+
+    void inside(Rung rung, const std::string& address) { add(plan_.inside, rung, address, port_.port, inside_vantage_); }
+    void outside(Rung rung, const std::string& address, std::uint16_t port) {
+        add(plan_.outside, rung, address, port, "the host");
+    }
+
+private:
+    void add(std::vector<LadderProbe>& into, Rung rung, const std::string& address, std::uint16_t port,
+             const std::string& vantage) {
+        for (const auto& existing : into)
+            if (existing.port == port_ && existing.rung == rung && existing.probe.target.address == address &&
+                existing.probe.target.port == port)
+                return;
+        LadderProbe p;
+        p.port = port_;
+        p.rung = rung;
+        p.probe.target = ProbeTarget{address, port, port_.proto, vantage};
+        p.probe.outcome = ProbeStatus::error;
+        p.probe.detail = "not run";
+        into.push_back(std::move(p));
+    }
+
+    LadderPlan& plan_;
+    PortKey port_;
+    std::string inside_vantage_;
+};
+
+std::vector<ProbeTarget> targets_of(const std::vector<LadderProbe>& probes) {
+    std::vector<ProbeTarget> out;
+    out.reserve(probes.size());
+    for (const auto& p : probes) out.push_back(p.probe.target);
+    return out;
+}
+
+void fill(std::vector<LadderProbe>& probes, std::vector<ProbeOutcome>& outcomes) {
+    for (std::size_t i = 0; i < probes.size() && i < outcomes.size(); ++i) probes[i].probe = std::move(outcomes[i]);
+}
+
+// docker-proxy accepts first and dials the container afterwards, so a published port can
+// connect and then be reset. When the host reaches the container directly (rung 3 open),
+// the proxy's dial succeeds too and a connect is the answer; only otherwise are rung-4
+// connects probed again, waiting for that reset. A healthy ladder thus costs milliseconds.
+void recheck_published_opens(std::vector<LadderProbe>& outside, std::chrono::milliseconds deadline) {
+    auto host_reaches_container = [&](PortKey port) {
+        return std::any_of(outside.begin(), outside.end(), [&](const LadderProbe& p) {
+            return p.port == port && p.rung == Rung::host_to_container && p.probe.outcome == ProbeStatus::open;
+        });
+    };
+    auto has_direct_rung = [&](PortKey port) {
+        return std::any_of(outside.begin(), outside.end(),
+                           [&](const LadderProbe& p) { return p.port == port && p.rung == Rung::host_to_container; });
+    };
+    std::vector<std::size_t> again;
+    for (std::size_t i = 0; i < outside.size(); ++i) {
+        const LadderProbe& p = outside[i];
+        if (p.rung == Rung::host_published && p.port.proto == Proto::tcp && p.probe.outcome == ProbeStatus::open &&
+            has_direct_rung(p.port) && !host_reaches_container(p.port))
+            again.push_back(i);
+    }
+    if (again.empty()) return;
+    std::vector<ProbeTarget> targets;
+    for (std::size_t i : again) targets.push_back(outside[i].probe.target);
+    auto outcomes = probe_batch(targets, deadline);  // the engine's full reset grace
+    for (std::size_t k = 0; k < again.size() && k < outcomes.size(); ++k) outside[again[k]].probe = std::move(outcomes[k]);
+}
+
+}  // namespace
+
+LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses) {
+    LadderPlan plan;
+    if (!facts.container) return plan;
+    const Container& c = *facts.container;
+    if (!has_live_process(c) || c.state.pid <= 0) return plan;
+    plan.netns_path = fmt::format("/proc/{}/ns/net", c.state.pid);
+
+    const bool host_mode = is_host_network(c);
+    const bool isolated = is_none_network(c) || c.network_mode.starts_with("container:");
+    const auto own_addresses = host_mode || isolated ? std::vector<std::string>{} : container_addresses(c);
+    const std::string inside_vantage = fmt::format("inside {}", container_ref(facts));
+
+    for (PortKey port : ports_in_question(facts)) {
+        PlanBuilder add(plan, port, inside_vantage);
+        add.inside(Rung::container_loopback, "127.0.0.1");
+        if (isolated) continue;
+        if (host_mode) {
+            // -p is ignored: what counts is the app's own port on the host's addresses.
+            for (const auto& a : addresses_for_binding("", host_addresses))
+                if (!is_loopback_address(a)) add.outside(Rung::host_published, a, port.port);
+            continue;
+        }
+        for (const auto& a : own_addresses) add.inside(Rung::container_address, a);
+        for (const auto& a : own_addresses) add.outside(Rung::host_to_container, a, port.port);
+        for (const auto& b : bindings_of(c, port)) {
+            if (b.host_port == 0) continue;
+            for (const auto& a : addresses_for_binding(b.host_ip, host_addresses))
+                add.outside(Rung::host_published, a, b.host_port);
+        }
+    }
+    return plan;
+}
+
+Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::chrono::milliseconds deadline) {
+    std::vector<LadderProbe> inside = plan.inside;
+    std::vector<LadderProbe> outside = plan.outside;
+    const auto inside_targets = targets_of(inside);
+    const auto outside_targets = targets_of(outside);
+
+    Result<std::vector<ProbeOutcome>> inside_outcomes = std::vector<ProbeOutcome>{};
+    auto probe_inside = [&] {
+        if (!inside_targets.empty())
+            inside_outcomes = probe_batch_in_netns(plan.netns_path, inside_targets, deadline, kNoGrace);
+    };
+    // Both batches at once, so the ladder costs one deadline, not two.
+    std::thread inside_worker;
+    try {
+        inside_worker = std::thread(probe_inside);
+    } catch (const std::system_error&) {
+        probe_inside();  // no thread to spare: one after the other, still correct
+    }
+    auto outside_outcomes = probe_batch(outside_targets, deadline, kNoGrace);
+    fill(outside, outside_outcomes);
+    recheck_published_opens(outside, deadline);
+    if (inside_worker.joinable()) inside_worker.join();
+
+    if (inside_outcomes) {
+        fill(inside, *inside_outcomes);
+    } else {
+        if (outside.empty()) return std::unexpected(inside_outcomes.error());
+        for (auto& p : inside) p.probe.detail = inside_outcomes.error().message;
+    }
+
+    std::vector<LadderProbe> all = std::move(inside);
+    all.insert(all.end(), std::make_move_iterator(outside.begin()), std::make_move_iterator(outside.end()));
+    std::stable_sort(all.begin(), all.end(), [](const LadderProbe& a, const LadderProbe& b) {
+        if (a.port != b.port) return a.port < b.port;
+        return a.rung < b.rung;
+    });
+    return all;
+}
+
+Result<std::vector<LadderProbe>> run_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses,
+                                                  std::chrono::milliseconds deadline) {
+    if (!facts.container) return fail("probe", "the container is unknown: nothing to probe");
+    return run_ladder_plan(plan_probe_ladder(facts, host_addresses), deadline);
+}
+
+}  // namespace dnd

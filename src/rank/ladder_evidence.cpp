@@ -1,0 +1,285 @@
+// The evidence table: which rung outcomes confirm or contradict each cause, and which
+// failing rung each cause accounts for. Host-local probes never traverse prerouting or
+// forward (shared/notes/probing.md), so causes that live there stay open: a passing local
+// probe must not be read as "the forward path is fine".
+#include "docknetdoctor/ladder_evidence.hpp"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/facts_query.hpp"
+
+namespace dnd {
+namespace {
+
+constexpr std::string_view kPathUnexplained = "path.unexplained";
+constexpr std::array<std::string_view, 1> kRankIds{kPathUnexplained};
+
+// All conditions of one clause must hold.
+struct Condition {
+    Rung rung;
+    RungState state;
+};
+using Clause = std::vector<Condition>;
+
+struct EvidenceRule {
+    std::string_view id;
+    std::vector<Rung> explains;           // a first failure on these rungs is accounted for
+    std::vector<Clause> confirmed_when;   // any clause
+    std::vector<Clause> contradicted_when;
+    std::string_view open_note;           // why the probes cannot decide it, when they ran
+    bool confirmed_without_process = false;  // the engine's "no process" is the proof
+};
+
+constexpr Rung kLoopback = Rung::container_loopback;
+constexpr Rung kAddress = Rung::container_address;
+constexpr Rung kHostToContainer = Rung::host_to_container;
+constexpr Rung kPublished = Rung::host_published;
+constexpr RungState kPassed = RungState::passed;
+constexpr RungState kFailed = RungState::failed;
+
+constexpr std::string_view kForwardNote =
+    "probes from this host do not traverse prerouting or forward, where this cause acts; only the outside path shows it";
+constexpr std::string_view kPeerNote = "the ladder probes the published path, not container-to-container traffic";
+
+const std::vector<EvidenceRule>& evidence_rules() {
+    const std::vector<Rung> every_rung{kLoopback, kAddress, kHostToContainer, kPublished};
+    const Clause host_side_fails{{kHostToContainer, kPassed}, {kPublished, kFailed}};
+    static const std::vector<EvidenceRule> rules = {
+        {"container.not-running", every_rung, {}, {}, "", true},
+        {"container.restarting", every_rung, {}, {}, "", true},
+        {"container.unhealthy", {}, {}, {}, "probes do not run the healthcheck"},
+        {"port.not-published", {}, {{{kHostToContainer, kPassed}}}, {}, "the app did not answer at the container address either"},
+        {"port.wrong-container-port", {kLoopback}, {{{kLoopback, kFailed}}},
+         {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, ""},
+        {"port.host-port-conflict", {kPublished}, {host_side_fails}, {}, "the container is not running, so nothing was probed"},
+        {"port.host-bind-loopback", {}, {{{kPublished, kPassed}}}, {}, "the loopback binding did not answer either"},
+        {"network.host-mode-ports-ignored", {kPublished}, {{{kPublished, kPassed}}, {{kLoopback, kPassed}}}, {}, ""},
+        {"network.none", {kAddress, kHostToContainer, kPublished}, {{{kLoopback, kPassed}}}, {}, ""},
+        {"network.internal", {kPublished}, {{{kHostToContainer, kPassed}}}, {}, ""},
+        {"network.mtu-mismatch", {}, {}, {}, "small probes pass whatever the MTU; only large transfers show it"},
+        {"app.not-listening", {kLoopback}, {{{kLoopback, kFailed}}}, {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, ""},
+        {"app.loopback-only", {kAddress}, {{{kLoopback, kPassed}, {kAddress, kFailed}}},
+         {{{kAddress, kPassed}}, {{kLoopback, kFailed}}}, ""},
+        {"engine.iptables-disabled", {kPublished}, {host_side_fails}, {}, ""},
+        {"engine.rootless", {}, {}, {}, "ports go through rootlesskit, outside this ladder"},
+        {"kernel.ip-forward-disabled", {}, {}, {}, kForwardNote},
+        {"kernel.br-netfilter-off", {}, {}, {}, kForwardNote},
+        {"kernel.route-localnet-off", {kPublished}, {host_side_fails}, {}, ""},
+        {"netfilter.dnat-missing", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},
+        {"netfilter.forward-drop", {}, {}, {}, kForwardNote},
+        {"netfilter.input-drop", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},
+        {"netfilter.prerouting-drop", {}, {}, {}, kForwardNote},
+        {"netfilter.backend-mismatch", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
+        {"firewall.firewalld-zone", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
+        {"firewall.ufw-blocks", {}, {}, {}, kForwardNote},
+        {"selinux.denial", every_rung, {}, {}, "a denial shows in the audit log, not in a probe outcome"},
+        {"exposure.public-sensitive-port", {}, {{{kPublished, kPassed}}}, {{{kPublished, kFailed}}}, ""},
+        {"exposure.firewall-bypass", {}, {}, {}, kForwardNote},
+        {"peer.not-found", {}, {}, {}, kPeerNote},
+        {"peer.different-networks", {}, {}, {}, kPeerNote},
+        {"peer.default-bridge-no-dns", {}, {}, {}, kPeerNote},
+        {"peer.dns-failure", {}, {}, {}, kPeerNote},
+        {"peer.icc-disabled", {}, {}, {}, kPeerNote},
+        {"peer.using-host-port", {}, {}, {}, kPeerNote},
+        {"peer.localhost", {}, {}, {}, kPeerNote},
+        {"peer.host-gateway-missing", {}, {}, {}, kPeerNote},
+        {kPathUnexplained, {}, {}, {}, ""},
+    };
+    return rules;
+}
+
+const EvidenceRule* rule_for(std::string_view id) {
+    for (const auto& r : evidence_rules())
+        if (r.id == id) return &r;
+    return nullptr;
+}
+
+enum class ProbeClass { pass, fail, inconclusive };
+
+ProbeClass classify(ProbeStatus s) {
+    switch (s) {
+        case ProbeStatus::open: return ProbeClass::pass;
+        case ProbeStatus::refused:
+        case ProbeStatus::timeout:
+        case ProbeStatus::unreachable:
+        case ProbeStatus::reset:
+        case ProbeStatus::closed: return ProbeClass::fail;
+        case ProbeStatus::open_filtered:
+        case ProbeStatus::error: return ProbeClass::inconclusive;
+    }
+    return ProbeClass::inconclusive;
+}
+
+std::string endpoint_text(const ProbeTarget& t) {
+    const bool v6 = t.address.find(':') != std::string::npos;
+    const std::string host = v6 ? fmt::format("[{}]", t.address) : t.address;
+    return fmt::format("{}:{}/{}", host, t.port, to_string(t.proto));
+}
+
+// The quotes of the decisive probes of a clause, or nullopt when it does not hold.
+std::optional<std::vector<std::string>> clause_holds(const Clause& clause, const PortLadder& ladder) {
+    std::vector<std::string> quotes;
+    for (const Condition& c : clause) {
+        const RungView& view = ladder.at(c.rung);
+        if (view.state != c.state || view.decisive == nullptr) return std::nullopt;
+        quotes.push_back(quote_probe(*view.decisive));
+    }
+    return quotes;
+}
+
+std::optional<std::vector<std::string>> any_clause(const std::vector<Clause>& clauses, const PortLadder& ladder) {
+    for (const Clause& c : clauses)
+        if (auto quotes = clause_holds(c, ladder)) return quotes;
+    return std::nullopt;
+}
+
+bool concerns(const Finding& f, const PortLadder& ladder) { return !f.port || *f.port == ladder.port; }
+
+std::string joined(const std::vector<std::string>& parts) { return fmt::format("{}", fmt::join(parts, "; ")); }
+
+std::string rung_hint(Rung r, const PortLadder& ladder, const std::string& who) {
+    const std::string port = ladder.port.str();
+    switch (r) {
+        case Rung::container_loopback:
+            return fmt::format("check that the app in {} accepts on {} (docker exec {} netstat -ln)", who, port, who);
+        case Rung::container_address:
+            return fmt::format("the app answers on loopback only: check its bind address for {}", port);
+        case Rung::host_to_container:
+            return "the host cannot reach the container's address: check the bridge, routes and the host's output rules "
+                   "(nft list ruleset)";
+        case Rung::host_published: {
+            std::uint16_t host_port = ladder.at(r).decisive ? ladder.at(r).decisive->probe.target.port : 0;
+            return fmt::format("the container answers, the published address does not: check docker-proxy and the "
+                               "host's input rules for port {} (nft list ruleset)",
+                               host_port);
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+std::vector<PortLadder> summarize_ladder(std::span<const LadderProbe> probes) {
+    std::vector<PortLadder> out;
+    for (const LadderProbe& p : probes) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const PortLadder& l) { return l.port == p.port; });
+        if (it == out.end()) {
+            out.push_back(PortLadder{p.port, {}, std::nullopt});
+            it = std::prev(out.end());
+        }
+        RungView& view = it->rungs[static_cast<std::size_t>(p.rung)];
+        const ProbeClass c = classify(p.probe.outcome);
+        if (c == ProbeClass::fail) {
+            if (view.state != RungState::failed) view.decisive = &p;
+            view.state = RungState::failed;
+        } else if (c == ProbeClass::pass) {
+            if (view.state != RungState::failed) {
+                if (view.state != RungState::passed) view.decisive = &p;
+                view.state = RungState::passed;
+            }
+        } else if (view.state == RungState::not_run) {
+            view.state = RungState::inconclusive;
+            view.decisive = &p;
+        }
+    }
+    for (PortLadder& l : out) {
+        for (std::size_t i = 0; i < l.rungs.size(); ++i) {
+            if (l.rungs[i].state == RungState::failed) {
+                l.first_failing = static_cast<Rung>(i);
+                break;
+            }
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const PortLadder& a, const PortLadder& b) { return a.port < b.port; });
+    return out;
+}
+
+std::string quote_probe(const LadderProbe& p) {
+    const ProbeOutcome& o = p.probe;
+    std::string result;
+    switch (o.outcome) {
+        case ProbeStatus::timeout: result = fmt::format("timeout after {:.0f} ms", o.latency_ms); break;
+        case ProbeStatus::error: result = fmt::format("could not run ({})", o.detail); break;
+        case ProbeStatus::open_filtered: result = fmt::format("no reply within {:.0f} ms (open or filtered)", o.latency_ms); break;
+        default: result = fmt::format("{} in {:.1f} ms", to_string(o.outcome), o.latency_ms);
+    }
+    return fmt::format("probe from {} to {}: {}", o.target.vantage, endpoint_text(o.target), result);
+}
+
+Judgement judge_finding(const Finding& finding, const Facts& facts, std::span<const PortLadder> ladders,
+                        const std::optional<Error>& probes_unavailable) {
+    if (finding.id == kPathUnexplained && !finding.evidence.empty())
+        return {Support::confirmed, "a probe failed: " + finding.evidence.front()};
+    const EvidenceRule* rule = rule_for(finding.id);
+    if (rule && rule->confirmed_without_process && facts.container && !has_live_process(*facts.container)) {
+        return {Support::confirmed,
+                fmt::format("the engine reports no running process (State.Status = {}): nothing can accept a connection",
+                            facts.container->state.status)};
+    }
+    if (probes_unavailable) {
+        return {Support::open, fmt::format("read from the engine's state and the sockets in the container; no probe ran "
+                                           "({}: {})",
+                                           probes_unavailable->source, probes_unavailable->message)};
+    }
+    std::optional<std::vector<std::string>> contradiction;
+    bool probed = false;
+    for (const PortLadder& ladder : ladders) {
+        if (!concerns(finding, ladder)) continue;
+        probed = true;
+        if (!rule) continue;
+        if (auto quotes = any_clause(rule->confirmed_when, ladder))
+            return {Support::confirmed, "confirmed by the probes: " + joined(*quotes)};
+        if (!contradiction) contradiction = any_clause(rule->contradicted_when, ladder);
+    }
+    if (contradiction) return {Support::contradicted, "contradicted by the probes: " + joined(*contradiction)};
+    if (!probed) return {Support::open, "no probe applies to it; read from the engine's state and the sockets"};
+    std::string note = rule && !rule->open_note.empty() ? std::string(rule->open_note)
+                                                          : std::string("their outcomes fit it and its alternatives alike");
+    return {Support::open, "the probes neither confirm nor contradict it: " + note};
+}
+
+std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std::span<const PortLadder> ladders) {
+    std::vector<Finding> out;
+    for (const PortLadder& ladder : ladders) {
+        if (!ladder.first_failing) continue;
+        const Rung failing = *ladder.first_failing;
+        const bool explained = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+            const EvidenceRule* rule = rule_for(f.id);
+            return concerns(f, ladder) && rule &&
+                   std::find(rule->explains.begin(), rule->explains.end(), failing) != rule->explains.end();
+        });
+        if (explained) continue;
+        const LadderProbe& failed = *ladder.at(failing).decisive;
+        // The container's name as the inside probes saw it ("inside web" -> "web").
+        std::string who = "the container";
+        for (const RungView& v : ladder.rungs)
+            if (v.decisive && v.decisive->probe.target.vantage.starts_with("inside "))
+                who = v.decisive->probe.target.vantage.substr(7);
+        Finding f = new_finding(kPathUnexplained);
+        f.port = ladder.port;
+        f.title = fmt::format("the connection to {} dies at rung {} ({}) and no check explains why", ladder.port.str(),
+                              rung_number(failing), rung_title(failing));
+        f.evidence.push_back(quote_probe(failed));
+        for (int r = rung_number(failing) - 2; r >= 0; --r) {
+            const RungView& lower = ladder.rungs[static_cast<std::size_t>(r)];
+            if (lower.state == RungState::passed && lower.decisive) {
+                f.evidence.push_back(quote_probe(*lower.decisive));
+                break;
+            }
+        }
+        f.fix.push_back(rung_hint(failing, ladder, who));
+        f.fix.push_back("look upstream too: a firewall or security group between the client and this host");
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::span<const std::string_view> ids_reported_by_rank() { return kRankIds; }
+
+bool has_evidence_rule(std::string_view id) { return rule_for(id) != nullptr; }
+
+}  // namespace dnd

@@ -1,0 +1,148 @@
+// Benchmark for the probe ladder (issue 3, point 6); prints figures, asserts nothing.
+//  (a) 50 ports that all time out, probed in one batch: the cost should be about one
+//      deadline, not fifty. Runs in a private netns where an nft rule drops the ports.
+//  (b) the whole diagnosis of a healthy container against `docker inspect` of the same
+//      container, in the same run, through the same nsenter, alternating; medians and
+//      their ratio. Needs the sandbox engine: DND_SANDBOX_DIR (scripts/sandbox.sh start).
+// Usage: dnd_bench [--runs N]   (needs root for both parts)
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/probe.hpp"
+#include "run_binary.hpp"
+#include "sandbox.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using dnd::test::ProcessResult;
+using dnd::test::run_process;
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t mid = v.size() / 2;
+    return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+// A network namespace of our own, removed on destruction.
+class ScratchNetns {
+public:
+    explicit ScratchNetns(std::string name) : name_(std::move(name)) {
+        ok_ = run_process({"ip", "netns", "add", name_}).ok() &&
+              run_process({"ip", "-n", name_, "link", "set", "lo", "up"}).ok();
+    }
+    ScratchNetns(const ScratchNetns&) = delete;
+    ScratchNetns& operator=(const ScratchNetns&) = delete;
+    ~ScratchNetns() { run_process({"ip", "netns", "del", name_}); }
+    bool ok() const { return ok_; }
+    std::string path() const { return "/run/netns/" + name_; }
+    ProcessResult run(const std::vector<std::string>& cmd) const {
+        std::vector<std::string> argv{"nsenter", "--net=" + path()};
+        argv.insert(argv.end(), cmd.begin(), cmd.end());
+        return run_process(argv);
+    }
+
+private:
+    std::string name_;
+    bool ok_ = false;
+};
+
+int bench_timeouts() {
+    constexpr int kPorts = 50;
+    constexpr std::uint16_t kFirstPort = 20000;
+    const auto deadline = 1000ms;
+    ScratchNetns ns(fmt::format("dnd-bench-{}", ::getpid()));
+    if (!ns.ok()) {
+        fmt::print("(a) skipped: cannot create a network namespace (root needed)\n");
+        return 0;
+    }
+    const auto rule = ns.run({"nft", fmt::format("add table inet dndbench; add chain inet dndbench input {{ type filter "
+                                                 "hook input priority 0; }}; add rule inet dndbench input tcp dport "
+                                                 "{}-{} drop",
+                                                 kFirstPort, kFirstPort + kPorts - 1)});
+    if (!rule.ok()) {
+        fmt::print("(a) skipped: nft rule failed: {}\n", rule.describe());
+        return 0;
+    }
+    std::vector<dnd::ProbeTarget> targets;
+    for (int i = 0; i < kPorts; ++i)
+        targets.push_back(dnd::ProbeTarget{"127.0.0.1", static_cast<std::uint16_t>(kFirstPort + i), dnd::Proto::tcp, "bench"});
+    const auto started = Clock::now();
+    auto outcomes = dnd::probe_batch_in_netns(ns.path(), targets, deadline);
+    const double elapsed = ms_since(started);
+    if (!outcomes) {
+        fmt::print("(a) failed: {}\n", outcomes.error().message);
+        return 1;
+    }
+    const auto timeouts = std::count_if(outcomes->begin(), outcomes->end(),
+                                        [](const dnd::ProbeOutcome& o) { return o.outcome == dnd::ProbeStatus::timeout; });
+    fmt::print("(a) {} dropped ports in one batch: {:.1f} ms for a {} ms deadline (x{:.2f} one deadline; "
+               "one after the other would be {} ms); {} of {} timed out\n",
+               kPorts, elapsed, deadline.count(), elapsed / static_cast<double>(deadline.count()),
+               kPorts * deadline.count(), timeouts, kPorts);
+    return timeouts == kPorts ? 0 : 1;
+}
+
+int bench_healthy(int runs) {
+    auto sandbox = dnd::test::Sandbox::from_env();
+    if (!sandbox) {
+        fmt::print("(b) skipped: {}\n", sandbox->dir().empty() ? sandbox.error().message : "no sandbox");
+        return 0;
+    }
+    const std::string name = "bench-healthy";
+    const auto web = sandbox->run_container(name, {"-p", "8090:80", sandbox->image(), "httpd", "-f", "-p", "80"});
+    if (!web.run_result().ok()) {
+        fmt::print("(b) failed: docker run: {}\n", web.run_result().describe());
+        return 1;
+    }
+    const bool listening = dnd::test::eventually([&] { return sandbox->client_connect(8090) == dnd::test::ConnectOutcome::open; }, 15s);
+    if (!listening) {
+        fmt::print("(b) failed: the web server never answered\n");
+        return 1;
+    }
+    std::vector<double> doctor_ms, inspect_ms, probes_ms;
+    int failures = 0;
+    for (int i = 0; i < runs; ++i) {
+        auto t = Clock::now();
+        const auto inspect = sandbox->in_host({"docker", "inspect", name});
+        inspect_ms.push_back(ms_since(t));
+        t = Clock::now();
+        const auto diagnosis = sandbox->diagnose({"--format", "json", name});
+        doctor_ms.push_back(ms_since(t));
+        if (!inspect.ok() || diagnosis.process.exit_code != 0 || !diagnosis.json) {
+            ++failures;
+            fmt::print("run {}: inspect {} / diagnosis {}\n", i, inspect.describe(), diagnosis.describe());
+            continue;
+        }
+        probes_ms.push_back(diagnosis.json->at("timings_ms").value("probes", 0.0));
+    }
+    const double doctor = median(doctor_ms);
+    const double inspect = median(inspect_ms);
+    fmt::print("(b) healthy container, {} runs, medians: docknetdoctor {:.1f} ms (probes inside it {:.1f} ms), "
+               "docker inspect {:.1f} ms, ratio {:.2f}\n",
+               runs, doctor, median(probes_ms), inspect, inspect > 0 ? doctor / inspect : 0.0);
+    return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int runs = 15;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string(argv[i]) == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
+    const int a = bench_timeouts();
+    const int b = bench_healthy(runs);
+    return a != 0 || b != 0 ? 1 : 0;
+}
