@@ -1,0 +1,53 @@
+// peer.different-networks: source and target share no network, so no address of one is
+// reachable from the other (Docker isolates bridge networks from each other).
+#include <fmt/format.h>
+
+#include "checks.hpp"
+#include "docknetdoctor/causes.hpp"
+#include "peer_common.hpp"
+
+namespace dnd::checks {
+namespace {
+
+constexpr const char* kComposeProject = "com.docker.compose.project";
+
+std::string project_of(const Container& c) {
+    auto it = c.labels.find(kComposeProject);
+    return it == c.labels.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+CheckResult peer_different_networks(const Facts& f) {
+    CheckResult result;
+    const PeerFacts* peer = peer_to_judge(f, result.undecided);
+    if (!peer || !peer->target || peer->kind == PeerHostKind::loopback) return result;
+    const Container& source = *f.container;
+    const Container& target = *peer->target;
+    if (!has_own_network_stack(source) || !has_own_network_stack(target)) return result;
+    if (!shared_network_names(source, target).empty()) return result;
+
+    Finding finding = new_finding("peer.different-networks");
+    finding.port = PortKey{peer->query.port, Proto::tcp};
+    finding.title = fmt::format("{} and {} share no network", source.name, target_ref(*peer));
+    finding.evidence.push_back(networks_evidence(source));
+    finding.evidence.push_back(networks_evidence(target));
+    const std::string source_project = project_of(source);
+    const std::string target_project = project_of(target);
+    if (!source_project.empty() && !target_project.empty() && source_project != target_project) {
+        finding.evidence.push_back(fmt::format(
+            "compose projects differ: {} is in project {}, {} in project {}; each project gets its own default network",
+            source.name, source_project, target.name, target_project));
+        finding.fix.push_back(fmt::format(
+            "declare one shared network in both compose files (networks: shared: external: true) and attach both services"));
+    }
+    if (peer->kind == PeerHostKind::name) finding.evidence.push_back(dns_evidence(*peer));
+    finding.evidence.push_back(probe_evidence(*peer));
+    if (!target.networks.empty())
+        finding.fix.push_back(fmt::format("docker network connect {} {}", target.networks.front().network, source.name));
+    finding.fix.push_back("or run both on one user-defined network: docker network create NET; docker run --network NET ...");
+    result.findings.push_back(std::move(finding));
+    return result;
+}
+
+}  // namespace dnd::checks

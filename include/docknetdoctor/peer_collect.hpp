@@ -1,0 +1,19 @@
+#pragma once
+// Collection for --to: find the target, read how the source resolves names, ask the
+// source's own resolver, and try the connection from the source's network namespace.
+#include <chrono>
+#include <vector>
+
+#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/error.hpp"
+#include "docknetdoctor/facts.hpp"
+
+namespace dnd {
+
+// Fills facts.peer from facts.query.to; facts.container is the source (already inspected).
+// Only a malformed --to is an error; every source that cannot be read is recorded in its
+// PeerFacts slot. probe_deadline bounds the DNS query and the connection attempt each.
+Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const std::vector<ContainerSummary>& containers,
+                                std::chrono::milliseconds probe_deadline);
+
+}  // namespace dnd
