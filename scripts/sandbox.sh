@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# A throw-away Docker engine in its own network namespaces, for integration tests and the demo.
+#
+#   sandbox.sh start DIR            create netns pair, start dockerd, import the busybox image
+#   sandbox.sh stop DIR             tear everything down (idempotent, never fails)
+#   sandbox.sh run DIR -- CMD...    run CMD in the host netns with DOCKER_HOST set
+#   sandbox.sh client DIR -- CMD... run CMD in the client netns
+#
+# Layout: netns dnd-h-ID holds dockerd (and is where docknetdoctor runs); netns dnd-c-ID is
+# an outside client joined to it by a veth pair (host side "ext0" 10.231.N.1/24, client
+# 10.231.N.2/24). ID and N derive from DIR, so two build trees never share a sandbox.
+# Exit 77 from start means "cannot run here" (ctest reports the fixture as skipped).
+# Nothing outside DIR, the two namespaces and the processes started here is touched.
+set -u
+
+readonly IMAGE_TAG="dnd-busybox:1"
+readonly SKIP=77
+
+die() { echo "sandbox: $*" >&2; exit 1; }
+skip() { echo "sandbox: cannot run here: $*" >&2; exit "$SKIP"; }
+log() { echo "sandbox: $*" >&2; }
+
+usage() {
+  echo "usage: $0 start DIR | stop DIR | run DIR -- CMD... | client DIR -- CMD..." >&2
+  exit 2
+}
+
+[[ $# -ge 2 ]] || usage
+readonly ACTION=$1
+DIR=$(realpath -m -- "$2") || die "bad directory: $2"
+readonly DIR
+shift 2
+
+# Derived names: the hash makes them stable per DIR and distinct between DIRs.
+HASH=$(printf '%s' "$DIR" | sha256sum | cut -c1-8)
+readonly HASH
+readonly ID=$HASH
+readonly HOST_NS="dnd-h-$ID"
+readonly CLIENT_NS="dnd-c-$ID"
+readonly SUBNET_N=$(( 16#${HASH:0:4} % 250 + 1 ))
+readonly HOST_ADDR="10.231.$SUBNET_N.1"
+readonly CLIENT_ADDR="10.231.$SUBNET_N.2"
+readonly CTR_NS="dnd-$ID"
+readonly SOCK="$DIR/docker.sock"
+export DOCKER_HOST="unix://$SOCK"
+
+docker_cli() { timeout 30 docker "$@"; }
+
+# ---- start ---------------------------------------------------------------------------------
+
+check_can_run() {
+  [[ $(id -u) -eq 0 ]] || skip "not root"
+  command -v nsenter >/dev/null || skip "no nsenter"
+  command -v dockerd >/dev/null || skip "no dockerd"
+  command -v docker >/dev/null || skip "no docker CLI"
+  command -v busybox >/dev/null || skip "no busybox (busybox-static)"
+  command -v ip >/dev/null || skip "no ip (iproute2)"
+  ip netns list >/dev/null 2>&1 || skip "ip netns does not work"
+  # A unix socket path is limited to 108 bytes; containerd's is the longest one we create.
+  local longest="$DIR/exec/containerd/containerd-debug.sock"
+  [[ ${#longest} -lt 100 ]] || skip "directory path too long for unix sockets: $DIR"
+}
+
+sandbox_exists() {
+  [[ -e "$DIR/env" || -e "$DIR/docker.pid" || -e "/run/netns/$HOST_NS" || -e "/run/netns/$CLIENT_NS" ]]
+}
+
+create_namespaces() {
+  ip netns add "$HOST_NS" || die "cannot create netns $HOST_NS"
+  ip netns add "$CLIENT_NS" || die "cannot create netns $CLIENT_NS"
+  ip -n "$HOST_NS" link set lo up
+  ip -n "$CLIENT_NS" link set lo up
+  ip -n "$HOST_NS" link add ext0 type veth peer name eth0 netns "$CLIENT_NS" \
+    || die "cannot create the veth pair"
+  ip -n "$HOST_NS" addr add "$HOST_ADDR/24" dev ext0
+  ip -n "$CLIENT_NS" addr add "$CLIENT_ADDR/24" dev eth0
+  ip -n "$HOST_NS" link set ext0 up
+  ip -n "$CLIENT_NS" link set eth0 up
+  ip -n "$CLIENT_NS" route add default via "$HOST_ADDR" || die "cannot add the client's default route"
+}
+
+start_dockerd() {
+  mkdir -p "$DIR/data" "$DIR/exec"
+  # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
+  # setsid and no inherited stdio: ctest waits for its pipes to close, dockerd must not hold them.
+  setsid nsenter --net="/run/netns/$HOST_NS" \
+    dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/docker.pid" \
+      -H "unix://$SOCK" --containerd-namespace "$CTR_NS" --containerd-plugins-namespace "$CTR_NS-p" \
+      </dev/null >"$DIR/dockerd.log" 2>&1 &
+  local launcher=$!
+  local deadline=$(( SECONDS + 60 ))
+  while (( SECONDS < deadline )); do
+    if [[ -S "$SOCK" ]] && timeout 5 docker version >/dev/null 2>&1; then
+      return 0
+    fi
+    if ! kill -0 "$launcher" 2>/dev/null; then
+      tail -n 20 "$DIR/dockerd.log" >&2
+      die "dockerd exited during startup (log: $DIR/dockerd.log)"
+    fi
+    sleep 0.5
+  done
+  tail -n 20 "$DIR/dockerd.log" >&2
+  die "dockerd did not answer within 60 s (log: $DIR/dockerd.log)"
+}
+
+import_image() {
+  local rootfs="$DIR/image-rootfs"
+  rm -rf --one-file-system "$rootfs"
+  mkdir -p "$rootfs"/{bin,etc,tmp,proc,sys,dev,root,www}
+  chmod 1777 "$rootfs/tmp"
+  cp "$(command -v busybox)" "$rootfs/bin/busybox"
+  local applet
+  for applet in $(busybox --list); do
+    [[ $applet == busybox ]] || ln -sf busybox "$rootfs/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+  echo "docknetdoctor sandbox" >"$rootfs/www/index.html"
+  tar -C "$rootfs" -c . | timeout 60 docker import \
+      --change 'ENV PATH=/bin' --change 'WORKDIR /www' --change 'CMD ["sh"]' - "$IMAGE_TAG" >/dev/null \
+    || die "docker import failed"
+  rm -rf --one-file-system "$rootfs"
+}
+
+write_env() {
+  cat >"$DIR/env.tmp" <<EOF
+DOCKER_HOST=unix://$SOCK
+HOST_NETNS=/run/netns/$HOST_NS
+CLIENT_NETNS=/run/netns/$CLIENT_NS
+HOST_ADDR=$HOST_ADDR
+CLIENT_ADDR=$CLIENT_ADDR
+IMAGE=$IMAGE_TAG
+SANDBOX_ID=$ID
+EOF
+  mv "$DIR/env.tmp" "$DIR/env"
+}
+
+do_start() {
+  check_can_run
+  if sandbox_exists; then
+    log "stale sandbox for $DIR found, stopping it first"
+    do_stop
+  fi
+  mkdir -p "$DIR" || die "cannot create $DIR"
+  # A failed start leaves nothing behind.
+  trap 'do_stop >/dev/null 2>&1' EXIT
+  create_namespaces
+  start_dockerd
+  import_image
+  write_env
+  trap - EXIT
+  log "ready: DOCKER_HOST=$DOCKER_HOST host netns $HOST_NS ($HOST_ADDR), client netns $CLIENT_NS ($CLIENT_ADDR)"
+}
+
+# ---- stop ----------------------------------------------------------------------------------
+
+pid_alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
+
+# Sends TERM, waits up to $2 seconds, then KILL.
+terminate() {
+  local pid=$1 grace=$2
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null
+  local deadline=$(( SECONDS + grace ))
+  while pid_alive "$pid" && (( SECONDS < deadline )); do sleep 0.2; done
+  pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+  return 0
+}
+
+# Engine processes (dockerd, containerd, shims) whose command line mentions DIR.
+engine_pids_mentioning_dir() {
+  local procdir pid comm
+  for procdir in /proc/[0-9]*; do
+    pid=${procdir#/proc/}
+    comm=$(cat "$procdir/comm" 2>/dev/null) || continue
+    [[ $comm == dockerd || $comm == containerd* ]] || continue
+    if tr '\0' ' ' <"$procdir/cmdline" 2>/dev/null | grep -qF -- "$DIR/"; then
+      echo "$pid"
+    fi
+  done
+}
+
+remove_containers() {
+  [[ -S "$SOCK" ]] || return 0
+  timeout 5 docker version >/dev/null 2>&1 || return 0
+  local ids
+  mapfile -t ids < <(docker_cli ps -aq 2>/dev/null)
+  (( ${#ids[@]} > 0 )) && timeout 60 docker rm -f "${ids[@]}" >/dev/null 2>&1
+  return 0
+}
+
+# Containers whose engine died before removing them: kill them through runc's state dir.
+kill_orphan_containers() {
+  command -v runc >/dev/null || return 0
+  local root="$DIR/exec/runtime-runc/$CTR_NS" cid
+  [[ -d $root ]] || return 0
+  for cid in $(timeout 10 runc --root "$root" list -q 2>/dev/null); do
+    timeout 10 runc --root "$root" kill --all "$cid" KILL >/dev/null 2>&1
+    timeout 10 runc --root "$root" delete --force "$cid" >/dev/null 2>&1
+  done
+  return 0
+}
+
+stop_processes() {
+  local dockerd_pid=""
+  [[ -f "$DIR/docker.pid" ]] && dockerd_pid=$(cat "$DIR/docker.pid" 2>/dev/null)
+  pid_alive "$dockerd_pid" && terminate "$dockerd_pid" 20
+  kill_orphan_containers
+  local pid
+  for pid in $(engine_pids_mentioning_dir); do terminate "$pid" 5; done
+  # Whatever still runs in our namespaces (test helpers such as a port holder, docker-proxy).
+  local ns
+  for ns in "$HOST_NS" "$CLIENT_NS"; do
+    [[ -e "/run/netns/$ns" ]] || continue
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do terminate "$pid" 2; done
+  done
+  return 0
+}
+
+unmount_below_dir() {
+  local mounts m
+  for _ in 1 2 3; do
+    # Field 2 of /proc/self/mounts, octal escapes (\040 for space) left as they are: our paths have none.
+    mounts=$(awk -v d="$DIR" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r)
+    [[ -z $mounts ]] && return 0
+    while IFS= read -r m; do
+      umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+    done <<<"$mounts"
+  done
+  return 0
+}
+
+do_stop() {
+  remove_containers
+  stop_processes
+  unmount_below_dir
+  local ns
+  for ns in "$HOST_NS" "$CLIENT_NS"; do
+    [[ -e "/run/netns/$ns" ]] && ip netns delete "$ns" 2>/dev/null
+  done
+  [[ -e $DIR ]] && rm -rf --one-file-system "$DIR" 2>/dev/null
+  if [[ -e $DIR ]]; then
+    log "warning: could not remove all of $DIR"
+  fi
+  return 0
+}
+
+# ---- run -----------------------------------------------------------------------------------
+
+do_run_in() {
+  local ns=$1; shift
+  [[ ${1:-} == "--" ]] && shift
+  [[ $# -gt 0 ]] || usage
+  [[ -f "$DIR/env" ]] || die "no sandbox at $DIR (run: $0 start $DIR)"
+  exec nsenter --net="/run/netns/$ns" env DOCKER_HOST="$DOCKER_HOST" "$@"
+}
+
+case $ACTION in
+  start) do_start ;;
+  stop) do_stop; exit 0 ;;
+  run) do_run_in "$HOST_NS" "$@" ;;
+  client) do_run_in "$CLIENT_NS" "$@" ;;
+  *) usage ;;
+esac

@@ -1,0 +1,126 @@
+// The localization ladder against the sandbox engine: real outcomes on each rung for the
+// three failures a static reading cannot tell apart from a healthy port.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sandbox_test.hpp"
+
+namespace dnd::test {
+namespace {
+
+class ProbeScenarioTest : public SandboxTest {
+protected:
+    // The probes of the report for one rung, as "address:port outcome" lines.
+    static std::vector<nlohmann::json> probes_on(const Diagnosis& d, std::string_view rung) {
+        std::vector<nlohmann::json> out;
+        if (!d.json) return out;
+        for (const auto& p : d.json->value("probes", nlohmann::json::array()))
+            if (p.value("rung", std::string()) == rung) out.push_back(p);
+        return out;
+    }
+    static bool any_outcome(const std::vector<nlohmann::json>& probes, std::string_view outcome,
+                            std::string_view address = "") {
+        for (const auto& p : probes)
+            if (p.value("outcome", std::string()) == outcome &&
+                (address.empty() || p["target"].value("address", std::string()) == address))
+                return true;
+        return false;
+    }
+    static std::string first_failing_rung(const Diagnosis& d) {
+        if (!d.json || d.json->at("ports").empty()) return "";
+        return d.json->at("ports")[0].value("first_failing_rung", std::string());
+    }
+};
+
+// docker-proxy holds the published port and accepts, then finds nothing behind it.
+TEST_F(ProbeScenarioTest, ProxyAcceptsThenResetsWhenTheAppIsNotListening) {
+    const auto box = sandbox().run_container("it-probe-reset", {"-p", "8110:80", image(), "sleep", "1000"});
+    ASSERT_TRUE(box.run_result().ok()) << box.run_result().describe();
+    ASSERT_TRUE(wait_for_state(box.name(), "{{.State.Status}}", "running"));
+    ASSERT_TRUE(sandbox().wait_for_host_listener(8110));
+
+    const auto d = diagnose_json(box.name(), {"--port", "80"});
+
+    EXPECT_TRUE(reports_top_cause(d, "app.not-listening", 2));
+    EXPECT_TRUE(any_outcome(probes_on(d, "host-published"), "reset", "127.0.0.1")) << d.describe();
+    EXPECT_TRUE(any_outcome(probes_on(d, "container-loopback"), "refused")) << d.describe();
+    EXPECT_EQ(first_failing_rung(d), "container-loopback") << d.describe();
+    ASSERT_TRUE(d.json);
+    EXPECT_EQ(d.json->at("causes")[0].value("confidence", std::string()), "high") << d.describe();
+}
+
+// A drop rule for the published port in the host's input hook: the connect gets no answer.
+TEST_F(ProbeScenarioTest, DroppedPublishedPortTimesOut) {
+    const auto web = sandbox().run_container("it-probe-drop", {"-p", "8111:80", image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
+    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto added = sandbox().in_host({"nft", "add table inet dnd_it_drop; add chain inet dnd_it_drop input { type "
+                                                 "filter hook input priority -10; }; add rule inet dnd_it_drop input "
+                                                 "tcp dport 8111 drop"});
+    ASSERT_TRUE(added.ok()) << added.describe();
+    struct RemoveTable {
+        const Sandbox& sandbox;
+        ~RemoveTable() { sandbox.in_host({"nft", "delete table inet dnd_it_drop"}); }
+    } remove_table{sandbox()};
+
+    const auto d = diagnose_json(web.name(), {"--port", "80", "--timeout", "1s"});
+
+    ASSERT_TRUE(d.json) << d.describe();
+    EXPECT_TRUE(any_outcome(probes_on(d, "host-published"), "timeout", "127.0.0.1")) << d.describe();
+    EXPECT_TRUE(any_outcome(probes_on(d, "host-to-container"), "open")) << d.describe();
+    EXPECT_EQ(first_failing_rung(d), "host-published") << d.describe();
+    // No check reads the host's input rules yet: the ladder's finding stands alone.
+    const auto ids = d.cause_ids();
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "path.unexplained"), ids.end()) << d.describe();
+    // One deadline (1 s) for the whole ladder, not one per probe.
+    EXPECT_LT(d.json->at("timings_ms").value("probes", 1e9), 1900.0) << d.describe();
+}
+
+// UDP with nothing listening: the container's kernel answers ICMP port unreachable.
+TEST_F(ProbeScenarioTest, ClosedUdpPortIsClosedOnTheContainerAddress) {
+    const auto box = sandbox().run_container("it-probe-udp", {"-p", "5353:53/udp", image(), "sleep", "1000"});
+    ASSERT_TRUE(box.run_result().ok()) << box.run_result().describe();
+    ASSERT_TRUE(wait_for_state(box.name(), "{{.State.Status}}", "running"));
+
+    const auto d = diagnose_json(box.name(), {"--port", "53/udp", "--timeout", "1s"});
+
+    EXPECT_TRUE(reports_top_cause(d, "app.not-listening", 2));
+    EXPECT_TRUE(any_outcome(probes_on(d, "container-address"), "closed")) << d.describe();
+    EXPECT_TRUE(any_outcome(probes_on(d, "host-to-container"), "closed")) << d.describe();
+    EXPECT_EQ(first_failing_rung(d), "container-loopback") << d.describe();
+}
+
+// The healthy case end to end: every rung open, nothing to report, and --all agrees.
+TEST_F(ProbeScenarioTest, HealthyPortPassesEveryRungAndAllSummarizesIt) {
+    const auto web = sandbox().run_container("it-probe-healthy", {"-p", "8112:80", image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
+    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+
+    const auto d = diagnose_json(web.name());
+    ASSERT_TRUE(d.json) << d.describe();
+    EXPECT_EQ(d.process.exit_code, 0) << d.describe();
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container", "host-published"}) {
+        const auto probes = probes_on(d, rung);
+        EXPECT_FALSE(probes.empty()) << rung << "\n" << d.describe();
+        EXPECT_TRUE(any_outcome(probes, "open")) << rung << "\n" << d.describe();
+    }
+    EXPECT_EQ(first_failing_rung(d), "") << d.describe();
+
+    const auto all = sandbox().diagnose({"--all", "--format", "json"});
+    ASSERT_TRUE(all.json && all.json->is_array()) << all.describe();
+    bool listed = false;
+    for (const auto& report : *all.json) {
+        EXPECT_TRUE(validate_against_schema(report, report_schema_path()));
+        if (report["target"].value("name", std::string()) == web.name()) {
+            listed = true;
+            EXPECT_EQ(report.value("verdict", std::string()), "ok");
+        }
+    }
+    EXPECT_TRUE(listed) << all.describe();
+    const auto text = sandbox().diagnose({"--all"});
+    EXPECT_NE(text.process.out.find(web.name()), std::string::npos) << text.describe();
+}
+
+}  // namespace
+}  // namespace dnd::test

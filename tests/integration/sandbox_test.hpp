@@ -1,0 +1,91 @@
+#pragma once
+// Base fixture for tests against the sandbox engine: skips when there is none, and the
+// assertions every scenario shares (top cause, exit code, verdict, schema).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sandbox.hpp"
+#include "schema_validation.hpp"
+
+namespace dnd::test {
+
+// The exit code for each verdict (Nagios convention, DESIGN.md).
+inline int exit_code_for_verdict(std::string_view verdict) {
+    if (verdict == "ok") return 0;
+    if (verdict == "warning") return 1;
+    if (verdict == "critical") return 2;
+    return 3;
+}
+
+class SandboxTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto found = Sandbox::from_env();
+        if (!found) GTEST_SKIP() << found.error().message;
+        sandbox_.emplace(std::move(*found));
+    }
+
+    const Sandbox& sandbox() const { return *sandbox_; }
+    const std::string& image() const { return sandbox_->image(); }
+
+    // True once something listens on TCP PORT inside the container (its own netns).
+    bool wait_for_container_listener(const std::string& container, int port,
+                                     std::chrono::milliseconds timeout = 15s) const {
+        const std::string needle = ":" + std::to_string(port) + " ";
+        return eventually(
+            [&] {
+                const auto listeners = sandbox().docker({"exec", container, "netstat", "-ltn"}, 10s);
+                return listeners.ok() && listeners.out.find(needle) != std::string::npos;
+            },
+            timeout);
+    }
+
+    bool wait_for_state(const std::string& container, const std::string& format, const std::string& expected,
+                        std::chrono::milliseconds timeout = 30s) const {
+        return eventually([&] { return sandbox().inspect(container, format) == expected; }, timeout);
+    }
+
+    // `docknetdoctor --format json EXTRA... CONTAINER` in the sandbox's host netns.
+    Diagnosis diagnose_json(const std::string& container, const std::vector<std::string>& extra = {}) const {
+        std::vector<std::string> args{"--format", "json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(container);
+        return sandbox().diagnose(args);
+    }
+
+    // What the user sees: the exit code, a schema-valid report, the verdict that goes with
+    // the exit code, and CAUSE ranked first.
+    static ::testing::AssertionResult reports_top_cause(const Diagnosis& diagnosis, std::string_view cause,
+                                                        int expected_exit) {
+        if (!diagnosis.json) return ::testing::AssertionFailure() << "no JSON report\n" << diagnosis.describe();
+        // Every mismatch is listed, so one run shows all that is wrong.
+        std::vector<std::string> problems;
+        if (diagnosis.top_cause_id() != cause) {
+            problems.push_back("top cause is '" + diagnosis.top_cause_id() + "', expected '" + std::string(cause) + "'");
+        }
+        if (diagnosis.process.exit_code != expected_exit) {
+            problems.push_back("exit code " + std::to_string(diagnosis.process.exit_code) + ", expected " +
+                               std::to_string(expected_exit));
+        }
+        const auto verdict = diagnosis.json->value("verdict", std::string());
+        if (exit_code_for_verdict(verdict) != expected_exit) {
+            problems.push_back("verdict '" + verdict + "' does not match exit code " + std::to_string(expected_exit));
+        }
+        if (auto valid = validate_against_schema(*diagnosis.json, report_schema_path()); !valid) {
+            problems.push_back(valid.message());
+        }
+        if (problems.empty()) return ::testing::AssertionSuccess();
+        auto failure = ::testing::AssertionFailure();
+        for (const auto& problem : problems) failure << problem << "\n";
+        return failure << diagnosis.describe();
+    }
+
+private:
+    std::optional<Sandbox> sandbox_;
+};
+
+}  // namespace dnd::test
