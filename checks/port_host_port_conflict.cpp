@@ -126,6 +126,9 @@ CheckResult port_host_port_conflict(const Facts& f) {
         finding.fix.push_back("stop the holder or publish on another host port");
         result.findings.push_back(std::move(finding));
     }
+    // The failed bind is why the container did not start.
+    if (error_says && !c.state.running)
+        for (Finding& finding : result.findings) finding.explains.push_back("container.not-running");
     if (result.findings.empty() && has_bindings && !f.host_listeners)
         result.undecided.push_back(unavailable_reason("host_listeners", f.host_listeners.error()));
     return result;

@@ -22,6 +22,9 @@ struct Finding {
     std::optional<PortKey> port;        // the container port it concerns, if any
     std::vector<std::string> evidence;  // what was read: "State.Status = exited", a socket line ...
     std::vector<std::string> fix;       // what to do, most direct first
+    // Cause ids this finding is the reason for (a failed port bind is why the container
+    // is not running): ranking puts this finding above them.
+    std::vector<std::string> explains;
 };
 
 }  // namespace dnd

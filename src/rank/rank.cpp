@@ -99,6 +99,18 @@ bool ranks_before(const RankedCause& a, const RankedCause& b) {
     return catalog_index(a.finding.id) < catalog_index(b.finding.id);
 }
 
+// A finding that says it explains another cause moves just above it: the root cause first.
+void put_explanations_first(std::vector<RankedCause>& causes) {
+    for (std::size_t i = 0; i < causes.size(); ++i) {
+        const std::vector<std::string> explains = causes[i].finding.explains;
+        const auto end = causes.begin() + static_cast<std::ptrdiff_t>(i);
+        auto earliest = std::find_if(causes.begin(), end, [&](const RankedCause& c) {
+            return std::find(explains.begin(), explains.end(), c.finding.id) != explains.end();
+        });
+        if (earliest != end) std::rotate(earliest, end, end + 1);
+    }
+}
+
 // A probe that could not run (the netns could not be entered ...) is a blind spot.
 void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
     for (const auto& p : probes) {
@@ -145,6 +157,7 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
         r.causes.push_back(std::move(c));
     }
     std::stable_sort(r.causes.begin(), r.causes.end(), ranks_before);
+    put_explanations_first(r.causes);
     for (std::size_t i = 0; i < r.causes.size(); ++i) r.causes[i].rank = static_cast<int>(i) + 1;
 
     add_blind_spot(r.blind_spots, facts.engine);

@@ -17,6 +17,7 @@ nlohmann::json cause_json(const RankedCause& c) {
                      {"title", c.finding.title},
                      {"evidence", c.finding.evidence},
                      {"fix", c.finding.fix},
+                     {"explains", c.finding.explains},
                      {"explain", "docknetdoctor explain " + c.finding.id}};
     if (c.finding.port) j["port"] = c.finding.port->str();
     return j;

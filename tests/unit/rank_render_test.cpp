@@ -28,13 +28,13 @@ Facts running_web() {
 }
 
 CheckResult emits_warning(const Facts&) {
-    return {{Finding{"exposure.public-sensitive-port", Severity::warning, "warn", std::nullopt, {"e"}, {}}}, {}};
+    return {{Finding{"exposure.public-sensitive-port", Severity::warning, "warn", std::nullopt, {"e"}, {}, {}}}, {}};
 }
 CheckResult emits_critical(const Facts&) {
-    return {{Finding{"app.not-listening", Severity::critical, "crit \x1b]0;title\x07", PortKey{80, Proto::tcp}, {"e"}, {"f"}}}, {}};
+    return {{Finding{"app.not-listening", Severity::critical, "crit \x1b]0;title\x07", PortKey{80, Proto::tcp}, {"e"}, {"f"}, {}}}, {}};
 }
 CheckResult emits_container_critical(const Facts&) {
-    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"e"}, {}}}, {}};
+    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"e"}, {}, {}}}, {}};
 }
 CheckResult emits_nothing(const Facts&) { return {}; }
 CheckResult cannot_decide(const Facts&) { return {{}, {"listeners unavailable"}}; }
@@ -101,6 +101,33 @@ TEST(Render, JsonCarriesTheContractFields) {
     EXPECT_TRUE(j["probes"].is_array());
     EXPECT_TRUE(j["paths"].is_array());
     EXPECT_EQ(j["target"]["id"], "0123456789abcdef");
+}
+
+}  // namespace
+}  // namespace dnd
+
+namespace dnd {
+namespace {
+
+CheckResult stopped_by_bind_failure(const Facts&) {
+    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"State.Status = created"}, {}, {}}}, {}};
+}
+CheckResult bind_failure_explains_it(const Facts&) {
+    return {{Finding{"port.host-port-conflict", Severity::critical, "host port 8082 is held by nc", PortKey{80, Proto::tcp},
+                     {"State.Error = \"... address already in use\""}, {}, {"container.not-running"}}},
+            {}};
+}
+
+TEST(Rank, ARootCauseRanksAboveWhatItExplains) {
+    const Check checks[] = {{"container.not-running", stopped_by_bind_failure},
+                            {"port.host-port-conflict", bind_failure_explains_it}};
+    Report r = build_report(running_web(), checks);
+    ASSERT_EQ(r.causes.size(), 2u);
+    EXPECT_EQ(r.causes[0].finding.id, "port.host-port-conflict");
+    EXPECT_EQ(r.causes[0].rank, 1);
+    EXPECT_EQ(r.causes[1].finding.id, "container.not-running");
+    EXPECT_EQ(r.causes[1].rank, 2);
+    EXPECT_EQ(report_to_json(r)["causes"][0]["explains"][0], "container.not-running");
 }
 
 }  // namespace
