@@ -1,0 +1,56 @@
+// exposure.firewall-bypass: the host's input rules deny the published port, yet Docker's
+// DNAT sends the packet through forward instead, where it is let in.
+#include <set>
+
+#include <fmt/format.h>
+
+#include "checks.hpp"
+#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/local_service_path.hpp"
+#include "docknetdoctor/netfilter_query.hpp"
+
+namespace dnd::checks {
+
+CheckResult exposure_firewall_bypass(const Facts& f) {
+    CheckResult result;
+    const Container* c = container_to_judge(f, result.undecided);
+    if (!c || !has_published_host_port(f)) return result;
+    if (!f.paths) {
+        result.undecided.push_back(unavailable_reason("paths", f.paths.error()));
+        return result;
+    }
+    std::set<PortKey> reported;
+    for (const PathResult& path : *f.paths) {
+        // Only clients from elsewhere: the input firewall is about them.
+        if (path.verdict != PathVerdict::forwarded || path.packet.iif.empty() || path.packet.iif == "lo") continue;
+        const PathResult local = evaluate_as_local_service(f.host, path.packet);
+        if (!is_denied(local) || local.decided_hook != "input") continue;
+        const auto port = container_port_of(*c, path);
+        if (port && !reported.insert(*port).second) continue;
+
+        Finding finding = new_finding("exposure.firewall-bypass");
+        finding.port = port;
+        finding.title = fmt::format("the host firewall denies {} port {}, but Docker's DNAT lets outside clients "
+                                    "reach {}",
+                                    to_string(path.packet.proto), path.packet.dport, container_ref(f));
+        finding.evidence.push_back(fmt::format("input would deny it: {}", local.decided_by));
+        finding.evidence.push_back(fmt::format("yet: {} is DNAT'd to {}:{} and forwarded out {}",
+                                               describe_packet(path.packet), path.final_packet.daddr,
+                                               path.final_packet.dport, path.out_interface));
+        finding.evidence.push_back(fmt::format("forward path ends at: {}", path.decided_by));
+        if (port) finding.evidence.push_back(bindings_evidence(*c, *port));
+        finding.fix.push_back(fmt::format("filter in DOCKER-USER, which forwarded packets pass: iptables -I "
+                                          "DOCKER-USER -i {} -p {} -m conntrack --ctorigdstport {} -j DROP "
+                                          "(then allow the sources you want above it)",
+                                          path.packet.iif, to_string(path.packet.proto), path.packet.dport));
+        if (port)
+            finding.fix.push_back(fmt::format("or publish on loopback only: {}",
+                                              publish_flag(*port, path.packet.dport, "127.0.0.1")));
+        finding.fix.push_back("with ufw: ufw-docker or `ufw route` rules; with firewalld: the docker zone/policy");
+        result.findings.push_back(std::move(finding));
+    }
+    return result;
+}
+
+}  // namespace dnd::checks

@@ -1,0 +1,55 @@
+// The common reading behind the *-drop checks (see path_drop_finding.hpp).
+#include "path_drop_finding.hpp"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/netfilter_query.hpp"
+
+namespace dnd::checks {
+
+CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
+    CheckResult result;
+    const Container* c = container_to_judge(f, result.undecided);
+    if (!c) return result;
+    if (!f.paths) {
+        result.undecided.push_back(unavailable_reason("paths", f.paths.error()));
+        return result;
+    }
+    // Several packets (IPv4/IPv6, each host address) stopped by one rule make one finding.
+    std::map<std::pair<std::optional<PortKey>, std::string>, std::vector<const PathResult*>> groups;
+    for (const PathResult& path : *f.paths)
+        if (is_denied(path) && path.decided_hook == spec.hook)
+            groups[{container_port_of(*c, path), path.decided_by}].push_back(&path);
+
+    const std::string name = container_ref(f);
+    for (const auto& [key, paths] : groups) {
+        const auto& [port, decided_by] = key;
+        const PathResult& first = *paths.front();
+        Finding finding = new_finding(spec.id);
+        finding.port = port;
+        const std::string_view how = first.verdict == PathVerdict::rejected ? "rejected" : "dropped";
+        finding.title = fmt::format("{} to {}{} is {} in the {} hook", to_string(first.packet.proto), name,
+                                    port ? " port " + port->str() : std::string(), how, spec.hook);
+        finding.evidence.push_back("decided by: " + decided_by);
+        if (const PathStep* step = deciding_step(first); step != nullptr && !step->where.empty())
+            finding.evidence.push_back(fmt::format("chain: {} ({} hook)", step->where, step->hook));
+        for (const PathResult* p : paths) {
+            std::string line = "packet: " + describe_packet(p->packet);
+            if (p->final_packet.daddr != p->packet.daddr || p->final_packet.dport != p->packet.dport)
+                line += fmt::format(", after DNAT -> {}:{}", p->final_packet.daddr, p->final_packet.dport);
+            finding.evidence.push_back(line + fmt::format(" ({})", to_string(p->verdict)));
+        }
+        if (port) finding.evidence.push_back(bindings_evidence(*c, *port));
+        finding.fix = spec.fix(f, first);
+        result.findings.push_back(std::move(finding));
+    }
+    return result;
+}
+
+}  // namespace dnd::checks

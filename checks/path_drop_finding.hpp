@@ -1,0 +1,24 @@
+#pragma once
+// Shared by netfilter.forward-drop, netfilter.input-drop and netfilter.prerouting-drop: the
+// three differ only in the hook they read and the fix they suggest, so the reading of
+// Facts::paths lives here once.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docknetdoctor/check.hpp"
+
+namespace dnd::checks {
+
+struct PathDropSpec {
+    std::string_view id;        // the cause id to report
+    std::string_view hook;      // PathResult::decided_hook it is about: "forward", "input", "prerouting"
+    // The fix lines for a finding, given the first packet that rule denied.
+    std::vector<std::string> (*fix)(const Facts& f, const PathResult& denied);
+};
+
+// One finding per (container port, deciding rule) among the paths denied in spec.hook;
+// undecided when the paths were not evaluated.
+CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec);
+
+}  // namespace dnd::checks

@@ -1,0 +1,17 @@
+#pragma once
+// A second packet evaluation: the same packet to the host port as if no nat chain rewrote
+// it, i.e. what the host's own input rules say about that port as a local service. The
+// difference between this and the real path is what exposure.firewall-bypass reports.
+// Pure; lives in dnd_path.
+#include "docknetdoctor/host_network.hpp"
+#include "docknetdoctor/packet_path.hpp"
+
+namespace dnd {
+
+// host with every nat-type base chain (nftables and legacy) removed, so no DNAT happens.
+HostNetwork without_nat_chains(const HostNetwork& host);
+
+// evaluate_path() on without_nat_chains(host), set lookups answered from host's records.
+PathResult evaluate_as_local_service(const HostNetwork& host, const Packet& packet);
+
+}  // namespace dnd

@@ -1,0 +1,268 @@
+// Reading the ruleset model for the netfilter checks: DNAT rules for a port, Docker's chains,
+// whether a ruleset holds rules; and small questions about evaluated paths.
+#include "docknetdoctor/netfilter_query.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/facts_query.hpp"
+
+namespace dnd {
+namespace {
+
+constexpr std::uint8_t kIpprotoTcp = 6;
+constexpr std::uint8_t kIpprotoUdp = 17;
+
+std::uint8_t ipproto_of(Proto p) { return p == Proto::tcp ? kIpprotoTcp : kIpprotoUdp; }
+
+// What a register holds, as far as the port question cares.
+enum class Loaded { dport, sport_dport, l4proto, other };
+
+// One rule's conditions on protocol and destination port, folded as the rule is read.
+struct PortVerdict {
+    bool excluded = false;         // a condition rules this port or protocol out
+    bool port_unreadable = false;  // a condition on the port that could not be judged
+};
+
+std::uint16_t be16(const nf::Bytes& b, std::size_t at) {
+    return static_cast<std::uint16_t>((b[at] << 8) | b[at + 1]);
+}
+
+bool cmp_holds(nf::CmpOp op, std::uint32_t value, std::uint32_t operand) {
+    switch (op) {
+        case nf::CmpOp::eq: return value == operand;
+        case nf::CmpOp::neq: return value != operand;
+        case nf::CmpOp::lt: return value < operand;
+        case nf::CmpOp::lte: return value <= operand;
+        case nf::CmpOp::gt: return value > operand;
+        case nf::CmpOp::gte: return value >= operand;
+    }
+    return false;
+}
+
+// Whether a set (anonymous or named, elements dumped) holds a 2-byte port key.
+std::optional<bool> set_holds_port(const nf::Set& set, std::uint16_t port) {
+    if (!set.elements_loaded || set.key_len != 2) return std::nullopt;
+    const nf::Bytes key{static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port & 0xff)};
+    if (!set.is_interval()) {
+        return std::any_of(set.elements.begin(), set.elements.end(),
+                           [&](const nf::SetElement& e) { return e.key == key && !e.interval_end; });
+    }
+    // rbtree intervals: a sorted walk where a start opens and an interval_end closes; a
+    // pipapo element carries its own end in key_end.
+    bool inside = false;
+    std::vector<const nf::SetElement*> sorted;
+    for (const auto& e : set.elements) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->key < b->key; });
+    for (const auto* e : sorted) {
+        if (e->key.size() != 2) return std::nullopt;
+        if (!e->key_end.empty()) {
+            if (e->key_end.size() != 2) return std::nullopt;
+            if (be16(e->key, 0) <= port && port <= be16(e->key_end, 0)) return true;
+            continue;
+        }
+        if (be16(e->key, 0) > port) break;
+        inside = !e->interval_end;
+    }
+    return inside;
+}
+
+class DnatRuleReader {
+public:
+    DnatRuleReader(const nf::Table& table, Proto proto, std::uint16_t port)
+        : table_(table), proto_(proto), port_(port) {}
+
+    // nullopt: not a DNAT rule for this port; otherwise whether its port condition was readable.
+    std::optional<bool> read(const nf::Rule& rule) {
+        regs_.clear();
+        verdict_ = {};
+        bool dnat = false;
+        if (rule.compat && rule.compat->proto != 0) note_proto(rule.compat->proto, (rule.compat->flags & 2) != 0);
+        for (const nf::Expr& e : rule.exprs) {
+            std::visit([&](const auto& x) { visit(x, dnat); }, e);
+        }
+        if (!dnat || verdict_.excluded) return std::nullopt;
+        return !verdict_.port_unreadable;
+    }
+
+private:
+    void note_proto(std::uint32_t proto, bool inverted) {
+        if (proto == 0) return;
+        if ((proto == ipproto_of(proto_)) == inverted) verdict_.excluded = true;
+    }
+    void note_port_range(std::uint16_t lo, std::uint16_t hi, bool inverted) {
+        if ((lo <= port_ && port_ <= hi) == inverted) verdict_.excluded = true;
+    }
+
+    void visit(const nf::Payload& p, bool&) {
+        if (p.sreg) return;
+        Loaded what = Loaded::other;
+        if (p.base == nf::PayloadBase::transport && p.offset == 2 && p.len == 2) what = Loaded::dport;
+        else if (p.base == nf::PayloadBase::transport && p.offset == 0 && p.len == 4) what = Loaded::sport_dport;
+        else if (p.base == nf::PayloadBase::network && p.offset == 9 && p.len == 1) what = Loaded::l4proto;  // ip protocol
+        regs_[p.dreg] = what;
+    }
+    void visit(const nf::Meta& m, bool&) {
+        if (m.dreg) regs_[*m.dreg] = m.key == nf::MetaKey::l4proto ? Loaded::l4proto : Loaded::other;
+    }
+    void visit(const nf::Cmp& c, bool&) {
+        auto it = regs_.find(c.sreg);
+        if (it == regs_.end()) return;
+        if (it->second == Loaded::l4proto && c.data.size() == 1) {
+            if (!cmp_holds(c.op, ipproto_of(proto_), c.data[0])) verdict_.excluded = true;
+        } else if (it->second == Loaded::dport && c.data.size() == 2) {
+            if (!cmp_holds(c.op, port_, be16(c.data, 0))) verdict_.excluded = true;
+        } else if (it->second == Loaded::sport_dport && c.data.size() == 4 && c.op == nf::CmpOp::eq) {
+            // iptables-nft's single sport+dport compare: the sport part is the client's
+            // choice, so only the dport part says which port the rule is for.
+            if (be16(c.data, 2) != port_) verdict_.excluded = true;
+        } else if (it->second == Loaded::dport || it->second == Loaded::sport_dport) {
+            verdict_.port_unreadable = true;
+        }
+    }
+    void visit(const nf::Range& r, bool&) {
+        auto it = regs_.find(r.sreg);
+        if (it == regs_.end() || it->second != Loaded::dport) return;
+        if (r.from.size() != 2 || r.to.size() != 2) {
+            verdict_.port_unreadable = true;
+            return;
+        }
+        note_port_range(be16(r.from, 0), be16(r.to, 0), r.negate);
+    }
+    void visit(const nf::Lookup& l, bool&) {
+        auto it = regs_.find(l.sreg);
+        if (it == regs_.end() || it->second != Loaded::dport) return;
+        const nf::Set* set = table_.find_set(l.set);
+        std::optional<bool> holds = set ? set_holds_port(*set, port_) : std::nullopt;
+        if (!holds) verdict_.port_unreadable = true;
+        else if (*holds == l.invert) verdict_.excluded = true;
+    }
+    void visit(const nf::Bitwise& b, bool&) {
+        // A masked port is no longer the port: the comparison after it cannot be read.
+        auto it = regs_.find(b.sreg);
+        regs_[b.dreg] = Loaded::other;
+        if (it != regs_.end() && (it->second == Loaded::dport || it->second == Loaded::sport_dport))
+            verdict_.port_unreadable = true;
+    }
+    void visit(const nf::Nat& n, bool& dnat) {
+        if (n.type == nf::NatType::dnat) dnat = true;
+    }
+    void visit(const nf::LegacyIp& ip, bool&) { note_proto(ip.proto, (ip.invflags & 0x40) != 0); }
+    void visit(const nf::Xt& x, bool& dnat) {
+        if (x.is_target) {
+            if (x.name == "DNAT") dnat = true;
+            return;
+        }
+        if (const auto* ports = std::get_if<nf::XtPorts>(&x.decoded)) {
+            const bool is_tcp = x.name == "tcp";
+            if ((is_tcp ? Proto::tcp : Proto::udp) != proto_) verdict_.excluded = true;
+            note_port_range(ports->dport_min, ports->dport_max, (ports->invflags & 2) != 0);
+        } else if (const auto* multi = std::get_if<nf::XtMultiport>(&x.decoded)) {
+            if (multi->flags == 0) return;  // source ports only
+            bool listed = false;
+            for (std::size_t i = 0; i < multi->ports.size(); ++i) {
+                const bool range = i < multi->range_start.size() && multi->range_start[i] != 0 && i + 1 < multi->ports.size();
+                const std::uint16_t hi = range ? multi->ports[i + 1] : multi->ports[i];
+                if (multi->ports[i] <= port_ && port_ <= hi) listed = true;
+                if (range) ++i;
+            }
+            // EITHER (2) also admits a source-port match: then the dport may be anything.
+            if (multi->flags == 1 && listed == multi->invert) verdict_.excluded = true;
+        } else if (x.name == "tcp" || x.name == "udp" || x.name == "multiport") {
+            verdict_.port_unreadable = true;  // not decoded
+        }
+    }
+    void visit(const nf::Immediate& i, bool&) {
+        if (i.dreg != nf::kRegVerdict) regs_[i.dreg] = Loaded::other;
+    }
+    template <class Other>
+    void visit(const Other&, bool&) {}
+
+    const nf::Table& table_;
+    Proto proto_;
+    std::uint16_t port_;
+    std::map<nf::Register, Loaded> regs_;
+    PortVerdict verdict_;
+};
+
+bool is_nat_table(const nf::Table& t) {
+    if (t.name == "nat") return true;
+    return std::any_of(t.chains.begin(), t.chains.end(),
+                       [](const nf::Chain& c) { return c.base && c.base->type == nf::ChainType::nat; });
+}
+
+}  // namespace
+
+std::vector<DnatRuleRef> dnat_rules_for(const nf::Ruleset& ruleset, Proto proto, std::uint16_t host_port) {
+    std::vector<DnatRuleRef> out;
+    for (const nf::Table& table : ruleset.tables) {
+        DnatRuleReader reader(table, proto, host_port);
+        for (const nf::Chain& chain : table.chains)
+            for (const nf::Rule& rule : chain.rules)
+                if (auto readable = reader.read(rule)) out.push_back({nf::format_rule(table, chain, rule), *readable});
+    }
+    return out;
+}
+
+bool has_docker_nat_chains(const nf::Ruleset& ruleset) {
+    return std::any_of(ruleset.tables.begin(), ruleset.tables.end(), [](const nf::Table& t) {
+        return t.name == "docker-bridges" || (is_nat_table(t) && t.find_chain("DOCKER") != nullptr);
+    });
+}
+
+bool holds_rules(const nf::Ruleset& ruleset) {
+    for (const nf::Table& t : ruleset.tables)
+        for (const nf::Chain& c : t.chains)
+            if (!c.rules.empty() || (c.base && c.base->policy != nf::Verdict::Kind::accept)) return true;
+    return false;
+}
+
+std::string describe_packet(const Packet& p) {
+    const auto endpoint = [&](const std::string& addr, std::uint16_t port) {
+        return p.family == 6 ? fmt::format("[{}]:{}", addr, port) : fmt::format("{}:{}", addr, port);
+    };
+    std::string text = fmt::format("{} {} -> {}", to_string(p.proto), endpoint(p.saddr, p.sport), endpoint(p.daddr, p.dport));
+    if (!p.iif.empty()) text += " in " + p.iif;
+    else text += " (locally generated)";
+    return text;
+}
+
+bool is_denied(const PathResult& path) {
+    return path.verdict == PathVerdict::dropped || path.verdict == PathVerdict::rejected;
+}
+
+const PathStep* deciding_step(const PathResult& path) {
+    for (const PathStep& s : path.steps) {
+        if (s.result == StepResult::matched_drop || s.result == StepResult::matched_reject) return &s;
+        if (s.result == StepResult::policy && is_denied(path) && s.hook == path.decided_hook &&
+            s.rule.find("drop") != std::string::npos)
+            return &s;
+    }
+    return nullptr;
+}
+
+std::optional<PortKey> container_port_of(const Container& container, const PathResult& path) {
+    const Proto proto = path.packet.proto;
+    for (const auto& [key, bindings] : container.ports.empty() ? container.port_bindings : container.ports) {
+        if (key.proto != proto) continue;
+        for (const HostBinding& b : bindings)
+            if (b.host_port == path.packet.dport) return key;
+    }
+    // Sent to the container directly, or rewritten to it: the final port is the container port.
+    for (const NetworkAttachment& n : container.networks)
+        if (!n.ip_address.empty() && n.ip_address == path.final_packet.daddr)
+            return PortKey{path.final_packet.dport, proto};
+    return std::nullopt;
+}
+
+bool has_published_host_port(const Facts& facts) {
+    if (!facts.container || !publishes_ports(*facts.container)) return false;
+    for (PortKey p : ports_in_question(facts))
+        for (const HostBinding& b : bindings_of(*facts.container, p))
+            if (b.host_port != 0) return true;
+    return false;
+}
+
+}  // namespace dnd

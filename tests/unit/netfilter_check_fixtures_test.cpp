@@ -1,0 +1,183 @@
+// The netfilter parts of the check fixtures (fixtures/checks/nf_*) are made, not written:
+// each case keeps its inputs next to facts.json (ruleset.nft for `nft -f`,
+// iptables-nft.rules / iptables-legacy.rules for the *-restore tools). These tests load them
+// into a scratch network namespace, read them back with the real readers and compare with
+// facts.json's host.nftables / host.iptables_legacy; and they recompute `paths` with the
+// packet-path evaluator. DND_UPDATE_FIXTURES=1 writes both into facts.json instead (as root
+// for the rulesets); review the diff, then rerun to refresh expected.json.
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/packet_path.hpp"
+#include "docknetdoctor/ruleset.hpp"
+
+namespace dnd {
+namespace {
+
+namespace fs = std::filesystem;
+using ordered_json = nlohmann::ordered_json;
+
+constexpr const char* kNftInput = "ruleset.nft";
+constexpr const char* kIptablesNftInput = "iptables-nft.rules";
+constexpr const char* kIptablesLegacyInput = "iptables-legacy.rules";
+
+fs::path cases_dir() { return fs::path(DND_SOURCE_DIR) / "fixtures" / "checks"; }
+
+bool update_fixtures() {
+    const char* v = std::getenv("DND_UPDATE_FIXTURES");
+    return v != nullptr && std::string_view(v) == "1";
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_json(const fs::path& p, const ordered_json& j) { std::ofstream(p, std::ios::binary) << j.dump(2) << "\n"; }
+
+// Cases whose facts carry a generated ruleset: those with at least one input file.
+std::vector<std::string> generated_cases() {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(cases_dir())) {
+        const fs::path& d = entry.path();
+        if (fs::exists(d / kNftInput) || fs::exists(d / kIptablesNftInput) || fs::exists(d / kIptablesLegacyInput))
+            names.push_back(d.filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+
+// `ip netns add dndfx-<case>` for the lifetime of the object.
+class CaseNetns {
+public:
+    explicit CaseNetns(const std::string& case_name) : name_("dndfx-" + case_name) {
+        run("ip netns del " + name_);  // a leftover of an interrupted run
+        ok_ = run("ip netns add " + name_);
+    }
+    ~CaseNetns() {
+        if (ok_) run("ip netns del " + name_);
+    }
+    CaseNetns(const CaseNetns&) = delete;
+    CaseNetns& operator=(const CaseNetns&) = delete;
+
+    bool ok() const { return ok_; }
+    bool exec(const std::string& command) const { return run("ip netns exec " + name_ + " " + command); }
+
+    // fn on a thread that joined the namespace; nullopt if it could not join.
+    template <class T>
+    std::optional<T> inside(T (*fn)()) const {
+        std::optional<T> result;
+        std::thread worker([&] {
+            int fd = ::open(("/run/netns/" + name_).c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) return;
+            const bool joined = ::setns(fd, CLONE_NEWNET) == 0;
+            ::close(fd);
+            if (joined) result = fn();
+        });
+        worker.join();
+        return result;
+    }
+
+private:
+    std::string name_;
+    bool ok_ = false;
+};
+
+// The model as facts.json stores it. The generation id changes with every load, and the
+// kernel lists the elements of a hash set in no fixed order: neither is kept as read.
+ordered_json ruleset_json(nf::Ruleset rs) {
+    rs.generation = 0;
+    for (nf::Table& t : rs.tables)
+        for (nf::Set& set : t.sets)
+            if (!set.is_interval())
+                std::sort(set.elements.begin(), set.elements.end(),
+                          [](const nf::SetElement& a, const nf::SetElement& b) { return a.key < b.key; });
+    return ordered_json::parse(nlohmann::json(rs).dump());
+}
+
+Result<nf::Ruleset> read_nft_here() { return nf::read_nftables(); }
+// /proc/thread-self: the table names of the namespace this thread joined.
+Result<nf::Ruleset> read_legacy_here() { return nf::read_iptables_legacy("/proc/thread-self"); }
+
+TEST(NetfilterCheckFixtures, RulesetsAreWhatTheirInputsLoad) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to load rules into a scratch network namespace";
+    auto names = generated_cases();
+    ASSERT_FALSE(names.empty()) << "no fixtures/checks case with ruleset inputs";
+    for (const auto& name : names) {
+        SCOPED_TRACE(name);
+        const fs::path dir = cases_dir() / name;
+        CaseNetns ns(name);
+        if (!ns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
+        if (fs::exists(dir / kNftInput)) {
+            ASSERT_TRUE(ns.exec("nft -f " + (dir / kNftInput).string()));
+        }
+        if (fs::exists(dir / kIptablesNftInput)) {
+            ASSERT_TRUE(ns.exec("iptables-nft-restore " + (dir / kIptablesNftInput).string()));
+        }
+        if (fs::exists(dir / kIptablesLegacyInput)) {
+            ASSERT_TRUE(ns.exec("iptables-legacy-restore " + (dir / kIptablesLegacyInput).string()))
+                << "iptables-legacy could not load rules here";
+        }
+        auto nft = ns.inside(read_nft_here);
+        auto legacy = ns.inside(read_legacy_here);
+        ASSERT_TRUE(nft && *nft) << (nft ? nft->error().message : "could not join the namespace");
+        ASSERT_TRUE(legacy && *legacy) << (legacy ? legacy->error().message : "could not join the namespace");
+
+        auto facts = ordered_json::parse(read_text(dir / "facts.json"));
+        if (update_fixtures()) {
+            facts["host"]["nftables"] = ruleset_json(**nft);
+            facts["host"]["iptables_legacy"] = ruleset_json(**legacy);
+            write_json(dir / "facts.json", facts);
+            continue;
+        }
+        EXPECT_EQ(facts["host"]["nftables"], ruleset_json(**nft)) << "regenerate: DND_UPDATE_FIXTURES=1";
+        EXPECT_EQ(facts["host"]["iptables_legacy"], ruleset_json(**legacy)) << "regenerate: DND_UPDATE_FIXTURES=1";
+    }
+}
+
+// Runs after the rulesets above (same file, defined later), so one update refreshes both.
+TEST(NetfilterCheckFixtures, PathsAreWhatTheEvaluatorComputes) {
+    auto names = generated_cases();
+    ASSERT_FALSE(names.empty());
+    for (const auto& name : names) {
+        SCOPED_TRACE(name);
+        const fs::path path = cases_dir() / name / "facts.json";
+        const std::string text = read_text(path);
+        auto facts = facts_from_json_text(text);
+        ASSERT_TRUE(facts) << facts.error().message;
+        auto paths = paths_for(*facts, recorded_lookups(facts->host));
+        ASSERT_TRUE(paths) << paths.error().message;
+        const auto computed = ordered_json::parse(nlohmann::json(*paths).dump());
+        auto stored = ordered_json::parse(text);
+        if (update_fixtures()) {
+            stored["paths"] = computed;
+            write_json(path, stored);
+            continue;
+        }
+        EXPECT_EQ(stored["paths"], computed) << "regenerate: DND_UPDATE_FIXTURES=1";
+    }
+}
+
+}  // namespace
+}  // namespace dnd
