@@ -3,6 +3,7 @@
 // failure is recorded in its Facts slot.
 #include "docknetdoctor/collect.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 
@@ -10,6 +11,8 @@
 
 #include "docknetdoctor/docker_api.hpp"
 #include "docknetdoctor/host_addresses.hpp"
+#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/peer_collect.hpp"
 #include "docknetdoctor/procfs.hpp"
 
 namespace dnd {
@@ -104,6 +107,12 @@ Result<Facts> collect_facts(const CollectOptions& options) {
     facts.container_listeners = read_container_listeners(*container);
     facts.host_listeners = read_listeners(kProcRoot, 0);
     facts.container = std::move(*container);
+    collect_netfilter_facts(facts);  // links, routes, sysctls, rulesets, dockerd config; then paths
+    // --to: a DNS query and a probe each wait at most this long (like a ladder batch).
+    const auto peer_deadline = std::min(options.timeout, std::chrono::milliseconds(2000));
+    const auto probing = options.probe ? PeerProbing::run : PeerProbing::skip;
+    if (auto peer = collect_peer_facts(facts, client, *list, peer_deadline, probing); !peer)
+        return std::unexpected(peer.error());
     return facts;
 }
 

@@ -1,0 +1,60 @@
+#pragma once
+// Reading HostNetwork from the live host: rtnetlink (links, addresses, routes), sysctls
+// from /proc/sys, dockerd's command line and daemon.json, the netfilter rulesets. Parse
+// functions take recorded bytes/text (fixtures/rtnetlink/) and are what unit tests use.
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docknetdoctor/error.hpp"
+#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/host_network.hpp"
+#include "docknetdoctor/packet_path.hpp"
+
+namespace dnd {
+
+// ---- rtnetlink ----
+// The netlink messages of each dump (RTM_NEWLINK / RTM_NEWADDR / RTM_NEWROUTE), concatenated
+// as received (NLMSG_DONE left out).
+struct RtnlRawDump {
+    std::vector<std::uint8_t> links, addresses, routes;
+};
+// Dumps this thread's network namespace over NETLINK_ROUTE. Errors: source "rtnetlink".
+Result<RtnlRawDump> dump_rtnetlink();
+Result<std::vector<Link>> parse_rtnl_links(std::span<const std::uint8_t> messages);
+// Interface names come from links (by index).
+Result<std::vector<Address>> parse_rtnl_addresses(std::span<const std::uint8_t> messages,
+                                                  const std::vector<Link>& links);
+// Tables main (254) and local (255) only.
+Result<std::vector<Route>> parse_rtnl_routes(std::span<const std::uint8_t> messages, const std::vector<Link>& links);
+
+// ---- sysctls ----
+// net.ipv4.ip_forward, net.ipv6.conf.all.forwarding, net.bridge.bridge-nf-call-ip{,6}tables,
+// net.ipv4.conf.all.route_localnet and net.ipv4.conf.IF.route_localnet for every link, read
+// from PROC_ROOT/sys (the reading thread's netns). Absent files are left out.
+Result<std::map<std::string, std::string>> read_sysctls(const std::string& proc_root, const std::vector<Link>& links);
+
+// ---- dockerd ----
+// Flags of dockerd's command line (argv, argv[0] included) that matter here.
+DaemonConfig parse_dockerd_cmdline(const std::vector<std::string>& argv);
+// Fills what the command line left unset from daemon.json text; the error for bad JSON.
+Result<void> apply_daemon_json(std::string_view text, DaemonConfig& config);
+// The dockerd process (comm "dockerd") in the same network namespace as this process, its
+// command line and its daemon.json (--config-file, default /etc/docker/daemon.json).
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root);
+
+// Everything above plus nftables (named set elements not dumped) and iptables-legacy;
+// each failure stays in its slot.
+HostNetwork collect_host_network(const std::string& proc_root);
+
+// Asks the kernel (nf::set_contains) and appends every answer to records.
+SetLookup live_set_lookup(std::vector<SetLookupRecord>& records);
+
+// facts.host = collect_host_network("/proc"); facts.paths = paths_for(facts, live lookups).
+// Needs facts.query and facts.container filled first.
+void collect_netfilter_facts(Facts& facts);
+
+}  // namespace dnd

@@ -1,0 +1,143 @@
+// How dockerd was started: its command line (the process in our network namespace) and
+// its daemon.json. The command line wins over the file, as dockerd refuses conflicts anyway.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/host_network_collect.hpp"
+
+namespace dnd {
+namespace {
+
+constexpr const char* kSource = "daemon-config";
+constexpr const char* kDefaultConfig = "/etc/docker/daemon.json";
+
+std::optional<bool> parse_bool(std::string_view v) {
+    if (v == "true" || v == "1" || v == "t" || v == "T" || v == "TRUE" || v == "True") return true;
+    if (v == "false" || v == "0" || v == "f" || v == "F" || v == "FALSE" || v == "False") return false;
+    return std::nullopt;
+}
+
+std::optional<std::string> read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string link_target(const std::string& path) {
+    char buf[256];
+    ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    return n < 0 ? "" : std::string(buf, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+DaemonConfig parse_dockerd_cmdline(const std::vector<std::string>& argv) {
+    DaemonConfig c;
+    c.cmdline = argv;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        std::string_view arg = argv[i];
+        if (arg.rfind("--", 0) != 0) continue;
+        arg.remove_prefix(2);
+        std::string_view name = arg, value;
+        bool has_value = false;
+        if (auto eq = arg.find('='); eq != std::string_view::npos) {
+            name = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+            has_value = true;
+        }
+        auto boolean = [&](std::optional<bool>& slot) {
+            // Go's bool flags take only --flag or --flag=VALUE, never a separate word.
+            slot = has_value ? parse_bool(value) : std::optional<bool>(true);
+        };
+        auto text = [&](std::string& slot) {
+            if (has_value) slot = std::string(value);
+            else if (i + 1 < argv.size()) slot = argv[++i];
+        };
+        if (name == "iptables") boolean(c.iptables);
+        else if (name == "ip-forward") boolean(c.ip_forward);
+        else if (name == "userland-proxy") boolean(c.userland_proxy);
+        else if (name == "icc") boolean(c.icc);
+        else if (name == "ip") text(c.default_bind_ip);
+        else if (name == "config-file") text(c.config_file);
+    }
+    return c;
+}
+
+Result<void> apply_daemon_json(std::string_view text, DaemonConfig& c) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return fail(kSource, "daemon.json is not a JSON object");
+    auto boolean = [&](const char* key, std::optional<bool>& slot) -> Result<void> {
+        auto it = j.find(key);
+        if (it == j.end() || slot) return {};
+        if (!it->is_boolean()) return fail(kSource, std::string("daemon.json: \"") + key + "\" is not a boolean");
+        slot = it->get<bool>();
+        return {};
+    };
+    for (auto [key, slot] : {std::pair{"iptables", &c.iptables}, std::pair{"ip-forward", &c.ip_forward},
+                             std::pair{"userland-proxy", &c.userland_proxy}, std::pair{"icc", &c.icc}})
+        if (auto r = boolean(key, *slot); !r) return r;
+    if (auto it = j.find("ip"); it != j.end() && c.default_bind_ip.empty()) {
+        if (!it->is_string()) return fail(kSource, "daemon.json: \"ip\" is not a string");
+        c.default_bind_ip = it->get<std::string>();
+    }
+    return {};
+}
+
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(proc_root.c_str()), ::closedir);
+    if (!dir) return fail(kSource, "cannot list " + proc_root);
+    // thread-self: this thread's netns, also when it joined another one with setns.
+    std::string our_netns = link_target(proc_root + "/thread-self/ns/net");
+    if (our_netns.empty()) our_netns = link_target(proc_root + "/self/ns/net");
+    int other_netns_pid = 0;
+    while (dirent* e = ::readdir(dir.get())) {
+        std::string_view name = e->d_name;
+        if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; }))
+            continue;
+        const std::string base = proc_root + "/" + std::string(name);
+        auto comm = read_text(base + "/comm");
+        if (!comm || (*comm != "dockerd\n" && *comm != "dockerd")) continue;
+        if (link_target(base + "/ns/net") != our_netns) {
+            other_netns_pid = std::stoi(std::string(name));
+            continue;
+        }
+        auto raw = read_text(base + "/cmdline");
+        if (!raw) return fail(kSource, "cannot read " + base + "/cmdline");
+        std::vector<std::string> argv;
+        std::string cur;
+        for (char ch : *raw) {
+            if (ch == '\0') { argv.push_back(cur); cur.clear(); }
+            else cur.push_back(ch);
+        }
+        if (!cur.empty()) argv.push_back(cur);
+        DaemonConfig c = parse_dockerd_cmdline(argv);
+        c.pid = std::stoi(std::string(name));
+        const bool explicit_file = !c.config_file.empty();
+        const std::string file = explicit_file ? c.config_file : kDefaultConfig;
+        // The path is in dockerd's mount namespace: read it through /proc/PID/root first.
+        auto text = read_text(base + "/root" + file);
+        if (!text) text = read_text(file);
+        if (text) {
+            c.config_file = file;
+            if (auto r = apply_daemon_json(*text, c); !r) c.config_error = r.error().message;
+        } else if (explicit_file) {
+            c.config_error = "cannot read " + file;
+        } else {
+            c.config_file.clear();  // no daemon.json: every setting is the default
+        }
+        return c;
+    }
+    if (other_netns_pid != 0)
+        return fail(kSource, "dockerd (pid " + std::to_string(other_netns_pid) + ") runs in another network namespace");
+    return fail(kSource, "no dockerd process found");
+}
+
+}  // namespace dnd

@@ -1,0 +1,42 @@
+// The sysctls the packet path depends on, from PROC_ROOT/sys: what the reading thread's
+// network namespace uses (unlike /sys/class/net, which shows sysfs's mount netns).
+#include <fstream>
+#include <sstream>
+
+#include "docknetdoctor/host_network_collect.hpp"
+
+namespace dnd {
+namespace {
+
+std::optional<std::string> read_value(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::string value;
+    std::getline(in, value);
+    while (!value.empty() && (value.back() == '\n' || value.back() == ' ' || value.back() == '\t')) value.pop_back();
+    return value;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> read_sysctls(const std::string& proc_root, const std::vector<Link>& links) {
+    std::map<std::string, std::string> out;
+    const std::string sys = proc_root + "/sys/";
+    auto add = [&](const std::string& key, const std::string& path) {
+        if (auto v = read_value(sys + path)) out[key] = *v;
+    };
+    add("net.ipv4.ip_forward", "net/ipv4/ip_forward");
+    if (out.empty()) return fail("procfs", "cannot read " + sys + "net/ipv4/ip_forward");
+    add("net.ipv6.conf.all.forwarding", "net/ipv6/conf/all/forwarding");
+    add("net.bridge.bridge-nf-call-iptables", "net/bridge/bridge-nf-call-iptables");
+    add("net.bridge.bridge-nf-call-ip6tables", "net/bridge/bridge-nf-call-ip6tables");
+    add("net.ipv4.conf.all.route_localnet", "net/ipv4/conf/all/route_localnet");
+    for (const Link& l : links) {
+        // A '.' in an interface name stays as is in the key (sysctl(8) would show '/').
+        if (l.name.empty() || l.name.find('/') != std::string::npos || l.name == "." || l.name == "..") continue;
+        add("net.ipv4.conf." + l.name + ".route_localnet", "net/ipv4/conf/" + l.name + "/route_localnet");
+    }
+    return out;
+}
+
+}  // namespace dnd

@@ -1,1 +1,0 @@
-// packet path evaluator

@@ -1,0 +1,110 @@
+// rtnetlink parsing on recorded bytes (fixtures/rtnetlink/, written by path_live_test.cpp
+// from its scratch namespace) and dockerd's command line / daemon.json.
+#include <gtest/gtest.h>
+
+#include "docknetdoctor/host_network_collect.hpp"
+#include "path_testing.hpp"
+
+namespace dnd {
+namespace {
+
+std::vector<std::uint8_t> bytes_of(const std::string& name) {
+    std::string text = path_testing::read_text(path_testing::source_dir() + "/fixtures/rtnetlink/" + name);
+    return {text.begin(), text.end()};
+}
+
+TEST(Rtnetlink, ParsesRecordedLinks) {
+    auto bytes = bytes_of("links.bin");
+    auto links = parse_rtnl_links(bytes);
+    ASSERT_TRUE(links.has_value()) << links.error().message;
+    std::map<std::string, Link> by_name;
+    for (const Link& l : *links) by_name[l.name] = l;
+    ASSERT_TRUE(by_name.contains("docker0"));
+    EXPECT_EQ(by_name["docker0"].kind, "bridge");
+    EXPECT_TRUE(by_name["docker0"].up);
+    EXPECT_EQ(by_name["vethdnd0"].kind, "veth");
+    EXPECT_EQ(by_name["vethdnd0"].master, "docker0");
+    EXPECT_EQ(by_name["eth0"].mtu, 1500);
+    EXPECT_EQ(by_name["lo"].mtu, 65536);
+}
+
+TEST(Rtnetlink, ParsesRecordedAddressesAndRoutes) {
+    auto link_bytes = bytes_of("links.bin");
+    auto links = parse_rtnl_links(link_bytes);
+    ASSERT_TRUE(links.has_value());
+    auto addr_bytes = bytes_of("addresses.bin");
+    auto addrs = parse_rtnl_addresses(addr_bytes, *links);
+    ASSERT_TRUE(addrs.has_value()) << addrs.error().message;
+    bool eth0 = false;
+    for (const Address& a : *addrs) eth0 = eth0 || (a.ifname == "eth0" && a.address == "192.0.2.10" && a.prefix_len == 24);
+    EXPECT_TRUE(eth0);
+    auto route_bytes = bytes_of("routes.bin");
+    auto routes = parse_rtnl_routes(route_bytes, *links);
+    ASSERT_TRUE(routes.has_value()) << routes.error().message;
+    bool default_route = false, local = false;
+    for (const Route& r : *routes) {
+        default_route = default_route || (r.destination == "default" && r.gateway == "192.0.2.1" && r.oifname == "eth0" && r.table == 254);
+        local = local || (r.destination == "172.17.0.1/32" && r.type == "local" && r.table == 255);
+    }
+    EXPECT_TRUE(default_route);
+    EXPECT_TRUE(local);
+}
+
+TEST(Rtnetlink, TruncatedBytesAreAnError) {
+    auto bytes = bytes_of("links.bin");
+    ASSERT_GT(bytes.size(), 40u);
+    bytes.resize(bytes.size() - 7);
+    auto links = parse_rtnl_links(bytes);
+    ASSERT_FALSE(links.has_value());
+    EXPECT_EQ(links.error().source, "rtnetlink");
+}
+
+TEST(DaemonConfig, ParsesCommandLineFlags) {
+    DaemonConfig c = parse_dockerd_cmdline({"/usr/bin/dockerd", "--iptables=false", "--userland-proxy=false", "--icc",
+                                            "--ip", "127.0.0.1", "--config-file=/etc/dnd/daemon.json", "-H", "fd://"});
+    EXPECT_EQ(c.iptables, false);
+    EXPECT_EQ(c.userland_proxy, false);
+    EXPECT_EQ(c.icc, true);
+    EXPECT_FALSE(c.ip_forward.has_value());
+    EXPECT_EQ(c.default_bind_ip, "127.0.0.1");
+    EXPECT_EQ(c.config_file, "/etc/dnd/daemon.json");
+}
+
+TEST(DaemonConfig, DaemonJsonFillsWhatTheCommandLineLeftUnset) {
+    DaemonConfig c = parse_dockerd_cmdline({"dockerd", "--ip-forward=false"});
+    auto r = apply_daemon_json(R"({"iptables": false, "ip-forward": true, "ip": "10.0.0.5", "log-level": "info"})", c);
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    EXPECT_EQ(c.iptables, false);
+    EXPECT_EQ(c.ip_forward, false);  // the command line wins
+    EXPECT_EQ(c.default_bind_ip, "10.0.0.5");
+    EXPECT_FALSE(c.icc.has_value());
+}
+
+TEST(DaemonConfig, BadDaemonJsonIsAnError) {
+    DaemonConfig c;
+    auto bad = apply_daemon_json("{ not json", c);
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().source, "daemon-config");
+    auto wrong_type = apply_daemon_json(R"({"iptables": "no"})", c);
+    ASSERT_FALSE(wrong_type.has_value());
+    EXPECT_NE(wrong_type.error().message.find("iptables"), std::string::npos);
+}
+
+TEST(Sysctls, ReadsFromAProcRoot) {
+    std::string root = ::testing::TempDir() + "dnd-proc-" + std::to_string(::getpid());
+    std::filesystem::create_directories(root + "/sys/net/ipv4/conf/docker0");
+    std::ofstream(root + "/sys/net/ipv4/ip_forward") << "1\n";
+    std::ofstream(root + "/sys/net/ipv4/conf/docker0/route_localnet") << "0\n";
+    Link docker0;
+    docker0.name = "docker0";
+    auto s = read_sysctls(root, {docker0});
+    std::filesystem::remove_all(root);
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    EXPECT_EQ(s->at("net.ipv4.ip_forward"), "1");
+    EXPECT_EQ(s->at("net.ipv4.conf.docker0.route_localnet"), "0");
+    EXPECT_FALSE(s->contains("net.bridge.bridge-nf-call-iptables"));  // br_netfilter not loaded
+    EXPECT_FALSE(read_sysctls(root, {}).has_value());
+}
+
+}  // namespace
+}  // namespace dnd

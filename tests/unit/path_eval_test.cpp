@@ -1,0 +1,227 @@
+// The packet-path evaluator on recorded hosts (fixtures/netfilter/host-*.json, written by
+// path_live_test.cpp): the same expectations as live, with the set lookups replayed.
+#include <gtest/gtest.h>
+
+#include "docknetdoctor/facts.hpp"
+#include "path_testing.hpp"
+
+namespace dnd {
+namespace {
+
+using namespace path_testing;
+
+TEST(PathEval, DockerPublishedPortIsDnatedAndAcceptedByDockerChain) {
+    HostNetwork host = load_host("host-docker.json");
+    expect_docker_paths(host, recorded_lookups(host));
+}
+
+TEST(PathEval, LegacyForwardPolicyDropWinsBesideNftAccept) {
+    HostNetwork host = load_host("host-legacy.json");
+    expect_legacy_paths(host, recorded_lookups(host));
+}
+
+TEST(PathEval, NativeSetsVerdictMapsGotoAndUnknownMatch) {
+    HostNetwork host = load_host("host-native.json");
+    expect_native_paths(host, recorded_lookups(host));
+}
+
+TEST(PathEval, SetNotLoadedAndNoLookupIsUnknownNotAGuess) {
+    HostNetwork host = load_host("host-native.json");
+    PathResult r = evaluate_path(host, from_outside("10.1.2.3", 22), SetLookup{});
+    EXPECT_EQ(r.verdict, PathVerdict::unknown) << describe(r);
+    EXPECT_NE(r.decided_by.find("@blocked"), std::string::npos) << r.decided_by;
+}
+
+TEST(PathEval, VerdictMapWithoutElementsIsUnknown) {
+    HostNetwork host = load_host("host-native.json");
+    for (nf::Table& t : host.nftables->tables)
+        for (nf::Set& s : t.sets)
+            if (s.name == "portmap") {
+                s.elements.clear();
+                s.elements_loaded = false;
+            }
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 2222), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::unknown) << describe(r);
+    EXPECT_NE(r.decided_by.find("portmap"), std::string::npos) << r.decided_by;
+}
+
+TEST(PathEval, LimitWithoutVerdictDoesNotMatter) {
+    HostNetwork host = load_host("host-native.json");
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 22), recorded_lookups(host));
+    bool limit_step = false;
+    for (const PathStep& s : r.steps)
+        if (s.rule.find("limit rate") != std::string::npos) limit_step = s.result == StepResult::unknown;
+    EXPECT_TRUE(limit_step) << describe(r);
+    EXPECT_EQ(r.verdict, PathVerdict::delivered_local);
+}
+
+TEST(PathEval, JumpAndReturnAreShownInOrder) {
+    HostNetwork host = load_host("host-docker.json");
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    std::vector<std::string> forward;
+    for (const PathStep& s : r.steps)
+        if (s.hook == "forward") forward.push_back(std::string(to_string(s.result)) + " " + s.where);
+    std::vector<std::string> want = {"jump ip filter FORWARD",          "return ip filter DOCKER-USER",
+                                     "jump ip filter FORWARD",          "return ip filter DOCKER-ISOLATION-STAGE-1",
+                                     "jump ip filter FORWARD",          "accept ip filter DOCKER"};
+    EXPECT_EQ(forward, want) << describe(r);
+}
+
+TEST(PathEval, NoRouteIsDroppedWithANote) {
+    HostNetwork host = load_host("host-docker.json");
+    std::erase_if(*host.routes, [](const Route& r) { return r.destination == "default"; });
+    Packet p = from_outside("203.0.113.77", 8080);
+    p.daddr = "198.18.0.1";  // not local, not DNATed, no route
+    PathResult r = evaluate_path(host, p, recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::dropped) << describe(r);
+    EXPECT_EQ(r.decided_hook, "routing");
+    EXPECT_NE(r.decided_by.find("no route to 198.18.0.1"), std::string::npos) << r.decided_by;
+}
+
+TEST(PathEval, ForwardingOffDropsTheDnatedPacket) {
+    HostNetwork host = load_host("host-docker.json");
+    (*host.sysctls)["net.ipv4.ip_forward"] = "0";
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::dropped) << describe(r);
+    EXPECT_EQ(r.decided_by, "net.ipv4.ip_forward = 0: the host does not forward packets");
+}
+
+TEST(PathEval, UnreadableRulesetMakesEveryPathUnknown) {
+    HostNetwork host = load_host("host-docker.json");
+    host.iptables_legacy = fail("iptables-legacy", "permission denied");
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::unknown);
+    EXPECT_NE(r.decided_by.find("permission denied"), std::string::npos) << r.decided_by;
+}
+
+TEST(PathEval, LocalClientGoesThroughOutputNat) {
+    HostNetwork host = load_host("host-docker.json");
+    Packet p;
+    p.saddr = "192.0.2.10";
+    p.daddr = "192.0.2.10";
+    p.dport = 8080;  // iif "": locally generated
+    PathResult r = evaluate_path(host, p, recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::sent) << describe(r);
+    EXPECT_EQ(r.out_interface, "docker0");
+    EXPECT_EQ(r.final_packet.daddr, "172.17.0.2");
+    ASSERT_FALSE(r.steps.empty());
+    EXPECT_EQ(r.steps.front().hook, "routing");  // no prerouting for a local packet
+
+    p.daddr = "127.0.0.1";  // "! -d 127.0.0.0/8": no DNAT, delivered to a local socket
+    PathResult loopback = evaluate_path(host, p, recorded_lookups(host));
+    EXPECT_EQ(loopback.verdict, PathVerdict::delivered_local) << describe(loopback);
+    EXPECT_EQ(loopback.final_packet.daddr, "127.0.0.1");
+}
+
+TEST(PathEval, PathResultJsonRoundTrip) {
+    HostNetwork host = load_host("host-docker.json");
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    nlohmann::json j = r;
+    EXPECT_EQ(j.at("verdict"), "forwarded");
+    EXPECT_EQ(j.at("final_packet").at("daddr"), "172.17.0.2");
+    PathResult back = j.get<PathResult>();
+    EXPECT_EQ(nlohmann::json(back), j);
+}
+
+TEST(PathEval, HostNetworkJsonRoundTrip) {
+    std::string text = read_text(fixture("host-native.json"));
+    HostNetwork host = nlohmann::json::parse(text).get<HostNetwork>();
+    EXPECT_EQ(nlohmann::json(host), nlohmann::json::parse(text));
+    ASSERT_FALSE(host.daemon.has_value());
+    EXPECT_EQ(host.daemon.error().source, "daemon-config");
+    EXPECT_EQ(host.set_lookups.size(), 4u);
+}
+
+// ---- paths_for ----
+
+Facts facts_with(const HostNetwork& host, std::map<PortKey, std::vector<HostBinding>> ports) {
+    Facts f;
+    Container c;
+    c.name = "web";
+    c.state.running = true;
+    c.port_bindings = ports;
+    c.ports = std::move(ports);
+    f.container = std::move(c);
+    f.host = host;
+    return f;
+}
+
+TEST(PathsFor, OneOutsideClientPerExternalInterface) {
+    HostNetwork host = load_host("host-docker.json");
+    Facts f = facts_with(host, {{PortKey{80, Proto::tcp}, {HostBinding{"0.0.0.0", 8080}}}});
+    auto paths = paths_for(f, recorded_lookups(host));
+    ASSERT_TRUE(paths.has_value()) << paths.error().message;
+    ASSERT_EQ(paths->size(), 1u);  // eth0 only: not lo, docker0 (bridge) or vethdnd0 (its port)
+    const PathResult& p = paths->front();
+    EXPECT_EQ(p.packet.iif, "eth0");
+    EXPECT_EQ(p.packet.saddr, "203.0.113.77");
+    EXPECT_EQ(p.packet.daddr, "192.0.2.10");
+    EXPECT_EQ(p.verdict, PathVerdict::forwarded) << describe(p);
+}
+
+TEST(PathsFor, FromPicksTheInterfaceByRoute) {
+    HostNetwork host = load_host("host-docker.json");
+    Facts f = facts_with(host, {{PortKey{80, Proto::tcp}, {HostBinding{"0.0.0.0", 8081}}}});
+    f.query.from = "198.51.100.5";
+    auto paths = paths_for(f, recorded_lookups(host));
+    ASSERT_TRUE(paths.has_value());
+    ASSERT_EQ(paths->size(), 1u);
+    EXPECT_EQ(paths->front().packet.iif, "eth0");  // via the default route
+    EXPECT_EQ(paths->front().verdict, PathVerdict::dropped) << describe(paths->front());
+}
+
+TEST(PathsFor, LocalFromIsLocallyGenerated) {
+    HostNetwork host = load_host("host-docker.json");
+    Facts f = facts_with(host, {{PortKey{80, Proto::tcp}, {HostBinding{"0.0.0.0", 8080}}}});
+    f.query.from = "192.0.2.10";
+    f.query.from_is_local = true;
+    auto paths = paths_for(f, recorded_lookups(host));
+    ASSERT_TRUE(paths.has_value());
+    ASSERT_EQ(paths->size(), 1u);
+    EXPECT_EQ(paths->front().packet.iif, "");
+    EXPECT_EQ(paths->front().verdict, PathVerdict::sent) << describe(paths->front());
+}
+
+TEST(PathsFor, NeedsTheLinks) {
+    HostNetwork host = load_host("host-docker.json");
+    host.links = fail("rtnetlink", "permission denied");
+    Facts f = facts_with(host, {{PortKey{80, Proto::tcp}, {HostBinding{"0.0.0.0", 8080}}}});
+    auto paths = paths_for(f, {});
+    ASSERT_FALSE(paths.has_value());
+    EXPECT_NE(paths.error().message.find("permission denied"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnd
+
+namespace dnd {
+namespace {
+
+// A real Docker 20.10 host (iptables-nft), recorded read-only from its namespace with
+// `nsenter --net=/run/netns/dndtry nf_collect_bench --host-json`; it has no uplink, so
+// the test gives it one.
+TEST(PathEval, RecordedDocker2010HostPublishesToTheContainer) {
+    HostNetwork host = path_testing::load_host("host-dndtry-docker20.json");
+    ASSERT_TRUE(host.daemon.has_value());
+    EXPECT_EQ(host.daemon->cmdline.front(), "dockerd");
+    host.links->push_back(Link{90, "eth0", "", 1500, true, ""});
+    host.addresses->push_back(Address{90, "eth0", 4, "192.0.2.10", 24});
+    host.routes->push_back(Route{4, "default", "192.0.2.1", "eth0", 254, "unicast", "", 0});
+    host.routes->push_back(Route{4, "192.0.2.10/32", "", "eth0", 255, "local", "192.0.2.10", 0});
+    PathResult r = evaluate_path(host, path_testing::from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::forwarded) << path_testing::describe(r);
+    EXPECT_EQ(r.final_packet.daddr, "172.17.0.2");
+    EXPECT_EQ(r.final_packet.dport, 80);
+    EXPECT_EQ(r.out_interface, "docker0");
+    EXPECT_NE(r.decided_by.find("ip filter DOCKER handle"), std::string::npos) << r.decided_by;
+
+    // The same port from the bridge itself is not DNATed (DOCKER: iifname "docker0" return).
+    Packet from_bridge = path_testing::from_outside("172.17.0.5", 8080, "172.17.0.1");
+    from_bridge.iif = "docker0";
+    PathResult local = evaluate_path(host, from_bridge, recorded_lookups(host));
+    EXPECT_EQ(local.final_packet.daddr, "172.17.0.1");
+    EXPECT_EQ(local.verdict, PathVerdict::delivered_local) << path_testing::describe(local);
+}
+
+}  // namespace
+}  // namespace dnd
