@@ -15,8 +15,10 @@ CheckResult network_host_mode_ports_ignored(const Facts& f) {
     if (!is_host_network(c)) return result;
     const std::string name = container_ref(f);
 
-    for (const auto& [p, bindings] : c.port_bindings) {
-        if (bindings.empty()) continue;
+    for (PortKey p : ports_in_question(f)) {
+        const auto asked = c.port_bindings.find(p);
+        if (asked == c.port_bindings.end() || asked->second.empty()) continue;
+        const std::vector<HostBinding>& bindings = asked->second;
         const HostBinding& first = bindings.front();
         Finding finding = new_finding("network.host-mode-ports-ignored");
         finding.port = p;

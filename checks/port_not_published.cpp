@@ -55,7 +55,8 @@ CheckResult port_not_published(const Facts& f) {
     if (f.networks && only_on_internal_networks(c, *f.networks)) return result;
 
     if (f.query.port) {
-        if (bindings_of(c, *f.query.port).empty()) result.findings.push_back(not_published(f, *f.query.port));
+        for (PortKey p : ports_in_question(f))  // the asked port (none with --to)
+            if (bindings_of(c, p).empty()) result.findings.push_back(not_published(f, p));
         return result;
     }
     // Without --port, an unbound exposed port is a finding only when nothing at all is

@@ -14,6 +14,8 @@ struct CollectOptions {
     std::string docker_host;                     // "" = $DOCKER_HOST or unix:///var/run/docker.sock
     std::chrono::milliseconds timeout{5000};     // per request: connect and read
     Query query;
+    // false (--no-probe): no connection attempts. A --to DNS query still runs: it is evidence.
+    bool probe = true;
 };
 
 // Errors carry a one-line message for the user, e.g.

@@ -8,8 +8,10 @@
 
 namespace dnd {
 
-// The container ports under question: --port if given, otherwise every port that is
-// bound (HostConfig.PortBindings or NetworkSettings.Ports) or exposed, sorted, unique.
+// The container ports under question: none with --to (the question is the path to the
+// target, not the container's own ports; the target's view asks its port), --port if given,
+// otherwise every port that is bound (HostConfig.PortBindings or NetworkSettings.Ports) or
+// exposed, sorted, unique. Every port.*, app.* and exposure.* check asks through this.
 std::vector<PortKey> ports_in_question(const Facts& f);
 
 // Effective host bindings of a container port: NetworkSettings.Ports when the container

@@ -40,6 +40,7 @@ std::vector<PortLadder> summarize_ladder(std::span<const LadderProbe> probes);
 
 // "probe from inside web to 172.17.0.2:80/tcp: refused in 0.2 ms"
 std::string quote_probe(const LadderProbe& p);
+std::string quote_outcome(const ProbeOutcome& o);
 
 struct Judgement {
     Support support = Support::open;
@@ -53,6 +54,11 @@ Judgement judge_finding(const Finding& finding, const Facts& facts, std::span<co
 
 // path.unexplained findings: a port whose first failing rung no finding explains.
 std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std::span<const PortLadder> ladders);
+
+// --to: a path.unexplained finding when the probe from the source to the target failed and
+// no finding (peer.*, the target's container.*/app.*, the source's network.none ...) accounts
+// for it.
+std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts);
 
 // Cause ids the ranking itself reports (not a check): path.unexplained.
 std::span<const std::string_view> ids_reported_by_rank();

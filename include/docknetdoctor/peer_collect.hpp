@@ -10,10 +10,14 @@
 
 namespace dnd {
 
+// Whether the connection attempt from the source runs (--no-probe skips it). The DNS query
+// runs either way: it reads what the source's resolver says, it tries no connection.
+enum class PeerProbing { run, skip };
+
 // Fills facts.peer from facts.query.to; facts.container is the source (already inspected).
 // Only a malformed --to is an error; every source that cannot be read is recorded in its
 // PeerFacts slot. probe_deadline bounds the DNS query and the connection attempt each.
 Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const std::vector<ContainerSummary>& containers,
-                                std::chrono::milliseconds probe_deadline);
+                                std::chrono::milliseconds probe_deadline, PeerProbing probing = PeerProbing::run);
 
 }  // namespace dnd

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -48,6 +49,17 @@ struct PortView {
     std::optional<Rung> first_failing_rung;  // where the ladder says the connection dies
 };
 
+// --to: the connection tried from the source's netns to the target (PeerFacts::probe). The
+// JSON report lists it in probes[] after the ladder, under this rung name.
+inline constexpr std::string_view kPeerProbeRung = "source-to-target";
+
+struct PeerProbeView {
+    std::string target_spec;   // --to as typed, "db:5432"
+    PortKey port;              // the target port asked, TCP
+    std::string address_from;  // why that address: "dns", "hosts file", "literal address" ...
+    ProbeOutcome probe;
+};
+
 // A source docknetdoctor could not read (from a Facts slot holding an error).
 struct BlindSpot {
     std::string source;
@@ -72,6 +84,7 @@ struct Report {
     std::vector<RankedCause> causes;
     std::vector<PortView> ports;
     std::vector<LadderProbe> probes;     // the ladder's outcomes, by port then rung
+    std::optional<PeerProbeView> peer_probe;  // --to: the probe from the source, when it ran
     std::vector<BlindSpot> blind_spots;
     std::vector<Undecided> undecided;
     Timings timings_ms;

@@ -90,6 +90,7 @@ Result<Facts> obtain_facts(const Options& o) {
     c.query.port = o.port;
     c.query.from = o.from;
     c.query.to = o.to;
+    c.probe = !o.no_probe;
     return collect_facts(c);
 }
 
@@ -106,7 +107,8 @@ void add_probes(Facts& facts, const Options& o, Report::Timings& timings) {
         return;
     }
     if (o.facts_file) return;
-    // --to: the question is the path to the target; collect_facts probed it from the source.
+    // --to: the question is the path to the target; collect_facts probed it from the source
+    // (the ladder of the source's own published ports would answer another question).
     if (facts.query.to) {
         facts.probes = std::vector<LadderProbe>{};
         return;
@@ -191,6 +193,7 @@ int diagnose_all(const Options& o) {
         collect.query.container = summary.id;
         collect.query.port = o.port;
         collect.query.from = o.from;
+        collect.probe = !o.no_probe;
         c.facts = collect_facts(collect);
         c.timings["collect"] = ms_since(c.started);
         if (c.facts) {

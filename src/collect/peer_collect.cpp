@@ -176,7 +176,8 @@ void read_resolver_files(PeerFacts& peer, const Container& source) {
 }
 
 // Resolve as the source would (hosts file, then DNS), then probe that address.
-void resolve_and_probe(PeerFacts& peer, const Container& source, std::chrono::milliseconds deadline) {
+void resolve_and_probe(PeerFacts& peer, const Container& source, std::chrono::milliseconds deadline,
+                       PeerProbing probing) {
     const std::string& host = peer.query.host;
     const bool source_live = has_live_process(source) && source.state.pid > 0;
     const std::string netns = fmt::format("{}/{}/ns/net", kProcRoot, source.state.pid);
@@ -215,6 +216,10 @@ void resolve_and_probe(PeerFacts& peer, const Container& source, std::chrono::mi
                 break;
             }
     }
+    if (probing == PeerProbing::skip) {
+        peer.probe = fail("probe", "not run (--no-probe)");
+        return;
+    }
     if (!source_live) {
         peer.probe = fail("probe", "not run: the source container is not running");
         return;
@@ -234,7 +239,7 @@ void resolve_and_probe(PeerFacts& peer, const Container& source, std::chrono::mi
 }  // namespace
 
 Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const std::vector<ContainerSummary>& containers,
-                                std::chrono::milliseconds probe_deadline) {
+                                std::chrono::milliseconds probe_deadline, PeerProbing probing) {
     if (!facts.query.to) return {};
     auto query = parse_peer_spec(*facts.query.to);
     if (!query) return std::unexpected(query.error());
@@ -249,7 +254,7 @@ Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const 
     const Container& source = *facts.container;
     find_target(peer, client, containers, source);
     read_resolver_files(peer, source);
-    resolve_and_probe(peer, source, probe_deadline);
+    resolve_and_probe(peer, source, probe_deadline, probing);
     facts.peer = std::move(peer);
     return {};
 }

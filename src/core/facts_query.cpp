@@ -7,6 +7,8 @@
 namespace dnd {
 
 std::vector<PortKey> ports_in_question(const Facts& f) {
+    // --to asks whether the container reaches another one: its own ports are another question.
+    if (f.query.to) return {};
     if (f.query.port) return {*f.query.port};
     std::vector<PortKey> out;
     if (f.container) {
@@ -110,11 +112,9 @@ std::string unavailable_reason(std::string_view fact, const Error& e) {
 }
 
 std::vector<PortKey> ports_expected_to_listen(const Facts& f) {
-    if (f.query.port) return {*f.query.port};
     std::vector<PortKey> out;
-    if (!f.container) return out;
     for (PortKey p : ports_in_question(f))
-        if (!bindings_of(*f.container, p).empty()) out.push_back(p);
+        if (f.query.port || (f.container && !bindings_of(*f.container, p).empty())) out.push_back(p);
     return out;
 }
 

@@ -32,6 +32,7 @@ struct EvidenceRule {
     std::vector<Clause> contradicted_when;
     std::string_view open_note;           // why the probes cannot decide it, when they ran
     bool confirmed_without_process = false;  // the engine's "no process" is the proof
+    bool explains_peer_probe = false;  // --to: accounts for a failing probe from the source to the target
 };
 
 constexpr Rung kLoopback = Rung::container_loopback;
@@ -49,8 +50,8 @@ const std::vector<EvidenceRule>& evidence_rules() {
     const std::vector<Rung> every_rung{kLoopback, kAddress, kHostToContainer, kPublished};
     const Clause host_side_fails{{kHostToContainer, kPassed}, {kPublished, kFailed}};
     static const std::vector<EvidenceRule> rules = {
-        {"container.not-running", every_rung, {}, {}, "", true},
-        {"container.restarting", every_rung, {}, {}, "", true},
+        {"container.not-running", every_rung, {}, {}, "", true, true},
+        {"container.restarting", every_rung, {}, {}, "", true, true},
         {"container.unhealthy", {}, {}, {}, "probes do not run the healthcheck"},
         {"port.not-published", {}, {{{kHostToContainer, kPassed}}}, {}, "the app did not answer at the container address either"},
         {"port.wrong-container-port", {kLoopback}, {{{kLoopback, kFailed}}},
@@ -58,12 +59,13 @@ const std::vector<EvidenceRule>& evidence_rules() {
         {"port.host-port-conflict", {kPublished}, {host_side_fails}, {}, "the container is not running, so nothing was probed"},
         {"port.host-bind-loopback", {}, {{{kPublished, kPassed}}}, {}, "the loopback binding did not answer either"},
         {"network.host-mode-ports-ignored", {kPublished}, {{{kPublished, kPassed}}, {{kLoopback, kPassed}}}, {}, ""},
-        {"network.none", {kAddress, kHostToContainer, kPublished}, {{{kLoopback, kPassed}}}, {}, ""},
+        {"network.none", {kAddress, kHostToContainer, kPublished}, {{{kLoopback, kPassed}}}, {}, "", false, true},
         {"network.internal", {kPublished}, {{{kHostToContainer, kPassed}}}, {}, ""},
         {"network.mtu-mismatch", {}, {}, {}, "small probes pass whatever the MTU; only large transfers show it"},
-        {"app.not-listening", {kLoopback}, {{{kLoopback, kFailed}}}, {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, ""},
+        {"app.not-listening", {kLoopback}, {{{kLoopback, kFailed}}}, {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, "",
+         false, true},
         {"app.loopback-only", {kAddress}, {{{kLoopback, kPassed}, {kAddress, kFailed}}},
-         {{{kAddress, kPassed}}, {{kLoopback, kFailed}}}, ""},
+         {{{kAddress, kPassed}}, {{kLoopback, kFailed}}}, "", false, true},
         {"engine.iptables-disabled", {kPublished}, {host_side_fails}, {}, ""},
         {"engine.rootless", {}, {}, {}, "ports go through rootlesskit, outside this ladder"},
         {"kernel.ip-forward-disabled", {}, {}, {}, kForwardNote},
@@ -76,17 +78,19 @@ const std::vector<EvidenceRule>& evidence_rules() {
         {"netfilter.backend-mismatch", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
         {"firewall.firewalld-zone", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
         {"firewall.ufw-blocks", {}, {}, {}, kForwardNote},
-        {"selinux.denial", every_rung, {}, {}, "a denial shows in the audit log, not in a probe outcome"},
+        {"selinux.denial", every_rung, {}, {}, "a denial shows in the audit log, not in a probe outcome", false, true},
         {"exposure.public-sensitive-port", {}, {{{kPublished, kPassed}}}, {{{kPublished, kFailed}}}, ""},
         {"exposure.firewall-bypass", {}, {}, {}, kForwardNote},
-        {"peer.not-found", {}, {}, {}, kPeerNote},
-        {"peer.different-networks", {}, {}, {}, kPeerNote},
+        // A name that does not resolve (dns-failure, default-bridge-no-dns) explains no failing
+        // probe: the collector then probes the target's own address, which tests the path.
+        {"peer.not-found", {}, {}, {}, kPeerNote, false, true},
+        {"peer.different-networks", {}, {}, {}, kPeerNote, false, true},
         {"peer.default-bridge-no-dns", {}, {}, {}, kPeerNote},
         {"peer.dns-failure", {}, {}, {}, kPeerNote},
-        {"peer.icc-disabled", {}, {}, {}, kPeerNote},
-        {"peer.using-host-port", {}, {}, {}, kPeerNote},
-        {"peer.localhost", {}, {}, {}, kPeerNote},
-        {"peer.host-gateway-missing", {}, {}, {}, kPeerNote},
+        {"peer.icc-disabled", {}, {}, {}, kPeerNote, false, true},
+        {"peer.using-host-port", {}, {}, {}, kPeerNote, false, true},
+        {"peer.localhost", {}, {}, {}, kPeerNote, false, true},
+        {"peer.host-gateway-missing", {}, {}, {}, kPeerNote, false, true},
         {kPathUnexplained, {}, {}, {}, ""},
     };
     return rules;
@@ -198,8 +202,9 @@ std::vector<PortLadder> summarize_ladder(std::span<const LadderProbe> probes) {
     return out;
 }
 
-std::string quote_probe(const LadderProbe& p) {
-    const ProbeOutcome& o = p.probe;
+std::string quote_probe(const LadderProbe& p) { return quote_outcome(p.probe); }
+
+std::string quote_outcome(const ProbeOutcome& o) {
     std::string result;
     switch (o.outcome) {
         case ProbeStatus::timeout: result = fmt::format("timeout after {:.0f} ms", o.latency_ms); break;
@@ -276,6 +281,34 @@ std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std
         out.push_back(std::move(f));
     }
     return out;
+}
+
+std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts) {
+    if (!facts.peer || !facts.peer->probe) return std::nullopt;
+    const PeerFacts& peer = *facts.peer;
+    const ProbeOutcome& probe = *peer.probe;
+    if (classify(probe.outcome) != ProbeClass::fail) return std::nullopt;
+    const bool explained = std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
+        const EvidenceRule* rule = rule_for(f.id);
+        return rule && rule->explains_peer_probe;
+    });
+    if (explained) return std::nullopt;
+    Finding f = new_finding(kPathUnexplained);
+    f.port = PortKey{peer.query.port, Proto::tcp};
+    f.title = fmt::format("the connection from {} to {} fails ({}) and no check explains why", container_ref(facts),
+                          peer.query.spec, to_string(probe.outcome));
+    f.evidence.push_back(fmt::format("{} (address from {})", quote_outcome(probe), peer.probe_address_from));
+    if (probe.outcome == ProbeStatus::refused || probe.outcome == ProbeStatus::closed) {
+        f.fix.push_back(fmt::format("{} answered, but nothing accepts port {} there: check what listens at that address "
+                                    "(a container: docker exec it netstat -ltn; the host: ss -ltn)",
+                                    probe.target.address, probe.target.port));
+    } else if (probe.outcome == ProbeStatus::reset) {
+        f.fix.push_back("the connection was accepted, then reset: check the app (or a proxy) at that address");
+    } else {
+        f.fix.push_back("packets between the containers are dropped: check DOCKER-USER and the forward rules "
+                        "(nft list ruleset), and any firewall inside the target");
+    }
+    return f;
 }
 
 std::span<const std::string_view> ids_reported_by_rank() { return kRankIds; }

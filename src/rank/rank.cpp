@@ -122,6 +122,20 @@ void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<Ladder
     }
 }
 
+// --to: the probe from the source as the report shows it. A probe that could not run is a
+// blind spot, unless it was not attempted for a reason a finding gives ("not run: ...").
+std::optional<PeerProbeView> peer_probe_view(const Facts& f, std::vector<BlindSpot>& blind_spots) {
+    if (!f.peer) return std::nullopt;
+    const PeerFacts& peer = *f.peer;
+    if (!peer.probe) {
+        if (!peer.probe.error().message.starts_with("not run:")) add_blind_spot(blind_spots, peer.probe);
+        return std::nullopt;
+    }
+    if (peer.probe->outcome == ProbeStatus::error)
+        blind_spots.push_back({"probe", fmt::format("probe from the source to {}: {}", peer.query.spec, peer.probe->detail)});
+    return PeerProbeView{peer.query.spec, PortKey{peer.query.port, Proto::tcp}, peer.probe_address_from, *peer.probe};
+}
+
 }  // namespace
 
 Report build_report(const Facts& facts, std::span<const Check> checks) {
@@ -146,6 +160,7 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
     const std::optional<Error> probes_unavailable =
         facts.probes ? std::nullopt : std::optional<Error>(facts.probes.error());
     for (auto& f : unexplained_failures(findings, ladders)) findings.push_back(std::move(f));
+    if (auto f = unexplained_peer_failure(findings, facts)) findings.push_back(std::move(*f));
 
     for (auto& f : findings) {
         RankedCause c;
@@ -167,6 +182,7 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
     add_blind_spot(r.blind_spots, facts.host_listeners);
     add_blind_spot(r.blind_spots, facts.probes);
     add_probe_blind_spots(r.blind_spots, probes);
+    r.peer_probe = peer_probe_view(facts, r.blind_spots);
 
     r.ports = port_views(facts, ladders);
     r.probes = probes;

@@ -31,6 +31,15 @@ nlohmann::json port_json(const PortView& p) {
     return j;
 }
 
+// Shaped like a ladder probe, so consumers read one list.
+nlohmann::json peer_probe_json(const PeerProbeView& p) {
+    nlohmann::json j = p.probe;
+    j["port"] = p.port.str();
+    j["rung"] = kPeerProbeRung;
+    j["address_from"] = p.address_from;
+    return j;
+}
+
 }  // namespace
 
 nlohmann::json report_to_json(const Report& r) {
@@ -47,6 +56,7 @@ nlohmann::json report_to_json(const Report& r) {
     for (const auto& p : r.ports) j["ports"].push_back(port_json(p));
     j["probes"] = nlohmann::json::array();
     for (const auto& p : r.probes) j["probes"].push_back(p);
+    if (r.peer_probe) j["probes"].push_back(peer_probe_json(*r.peer_probe));
     j["paths"] = nlohmann::json::array();
     j["blind_spots"] = nlohmann::json::array();
     for (const auto& b : r.blind_spots) j["blind_spots"].push_back({{"source", b.source}, {"message", b.message}});

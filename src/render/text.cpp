@@ -97,9 +97,27 @@ std::string probe_result(const ProbeOutcome& o) {
     }
 }
 
-// The ladder per port, one line per probe; the first failing rung is marked.
+bool is_failure(ProbeStatus s) {
+    return s != ProbeStatus::open && s != ProbeStatus::open_filtered && s != ProbeStatus::error;
+}
+
+// --to: the one connection tried from the source's netns, and where its address came from.
+std::string peer_probe_lines(const PeerProbeView& p, const Palette& pal) {
+    std::string out = fmt::format("  {}: address from {}\n", sanitize(p.target_spec),
+                                  p.address_from.empty() ? std::string("nowhere") : sanitize(p.address_from));
+    std::string line = fmt::format("    {:<20} {:<24} -> {:<26} {}", "source to target", sanitize(p.probe.target.vantage),
+                                   probe_endpoint(p.probe.target), probe_result(p.probe));
+    if (p.probe.outcome != ProbeStatus::open) line += fmt::format("  {}", sanitize(p.probe.detail));
+    if (is_failure(p.probe.outcome)) line += pal.paint("  <- fails here", "1;31");
+    return out + line + "\n";
+}
+
+// The ladder per port, one line per probe; the first failing rung is marked. Then the --to probe.
 std::string probes_section(const Report& r, const Palette& pal) {
-    if (r.probes.empty()) return "";
+    if (r.probes.empty()) {
+        if (!r.peer_probe) return "";
+        return "\nProbe from the source container\n" + peer_probe_lines(*r.peer_probe, pal);
+    }
     std::string out = "\nProbes, inside out (the first failing rung names the layer)\n";
     std::optional<PortKey> current;
     for (const auto& p : r.probes) {
@@ -112,8 +130,7 @@ std::string probes_section(const Report& r, const Palette& pal) {
                                dies_at ? fmt::format(": dies at rung {} ({})", rung_number(*dies_at), rung_title(*dies_at))
                                        : std::string(": no rung failed"));
         }
-        const bool marked = dies_at == p.rung && p.probe.outcome != ProbeStatus::open &&
-                            p.probe.outcome != ProbeStatus::open_filtered && p.probe.outcome != ProbeStatus::error;
+        const bool marked = dies_at == p.rung && is_failure(p.probe.outcome);
         std::string line = fmt::format("    {} {:<18} {:<24} -> {:<26} {}", rung_number(p.rung), rung_title(p.rung),
                                        sanitize(p.probe.target.vantage), probe_endpoint(p.probe.target),
                                        probe_result(p.probe));
@@ -121,6 +138,7 @@ std::string probes_section(const Report& r, const Palette& pal) {
         if (marked) line += pal.paint("  <- dies here", "1;31");
         out += line + "\n";
     }
+    if (r.peer_probe) out += peer_probe_lines(*r.peer_probe, pal);
     return out;
 }
 

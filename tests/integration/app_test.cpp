@@ -15,6 +15,11 @@ TEST_F(AppTest, NothingListeningIsNotListening) {
     const auto diagnosis = diagnose_json(box.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "app.not-listening", 2));
+    // Refused from the first rung up: the app is where it dies.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"refused"}) << rung << "\n" << diagnosis.describe();
+    EXPECT_EQ(outcome_of(diagnosis, "host-published", "127.0.0.1"), "reset") << diagnosis.describe();
+    EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "container-loopback") << diagnosis.describe();
 }
 
 TEST_F(AppTest, LoopbackListenerIsLoopbackOnly) {
@@ -27,6 +32,11 @@ TEST_F(AppTest, LoopbackListenerIsLoopbackOnly) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "app.loopback-only", 2));
+    // 127.0.0.1 inside answers, the container's own address does not.
+    EXPECT_EQ(outcomes_on(diagnosis, "container-loopback", "80/tcp"), Outcomes{"open"}) << diagnosis.describe();
+    EXPECT_EQ(outcomes_on(diagnosis, "container-address", "80/tcp"), Outcomes{"refused"}) << diagnosis.describe();
+    EXPECT_EQ(outcomes_on(diagnosis, "host-to-container", "80/tcp"), Outcomes{"refused"}) << diagnosis.describe();
+    EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "container-address") << diagnosis.describe();
 }
 
 }  // namespace

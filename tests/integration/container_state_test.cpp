@@ -14,6 +14,10 @@ TEST_F(ContainerStateTest, ExitedContainerIsNotRunning) {
     const auto diagnosis = diagnose_json(box.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "container.not-running", 2));
+    // No process, so nothing to probe: the engine's state is the proof.
+    ASSERT_TRUE(diagnosis.json);
+    EXPECT_TRUE(diagnosis.json->at("probes").empty()) << diagnosis.describe();
+    EXPECT_EQ(diagnosis.json->at("causes")[0].value("confidence", std::string()), "high") << diagnosis.describe();
 }
 
 TEST_F(ContainerStateTest, CrashLoopIsRestarting) {
@@ -32,6 +36,9 @@ TEST_F(ContainerStateTest, CrashLoopIsRestarting) {
     const auto diagnosis = diagnose_json(box.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "container.restarting", 2));
+    // Between two runs there is no process to probe.
+    ASSERT_TRUE(diagnosis.json);
+    EXPECT_TRUE(diagnosis.json->at("probes").empty()) << diagnosis.describe();
 }
 
 TEST_F(ContainerStateTest, FailingHealthcheckIsUnhealthy) {
@@ -45,6 +52,9 @@ TEST_F(ContainerStateTest, FailingHealthcheckIsUnhealthy) {
     const auto diagnosis = diagnose_json(box.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "container.unhealthy", 1));
+    // The healthcheck fails, the port does not: every rung connects.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container", "host-published"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"open"}) << rung << "\n" << diagnosis.describe();
 }
 
 }  // namespace

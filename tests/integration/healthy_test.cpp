@@ -23,6 +23,11 @@ TEST_F(HealthyTest, PublishedListeningServerIsOk) {
         EXPECT_NE(severity, "critical") << cause.dump(2);
         EXPECT_NE(severity, "warning") << cause.dump(2);
     }
+    // The ladder agrees: every rung was tried and connected, the outside address included.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container", "host-published"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"open"}) << rung << "\n" << diagnosis.describe();
+    EXPECT_EQ(outcome_of(diagnosis, "host-published", sandbox().host_addr()), "open") << diagnosis.describe();
+    EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "") << diagnosis.describe();
 }
 
 }  // namespace

@@ -16,6 +16,12 @@ TEST_F(NetworkTest, HostNetworkIgnoresPublishedPorts) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "network.host-mode-ports-ignored", 2));
+    // The app's own port on the host's addresses answers; 8084 is nobody's.
+    EXPECT_EQ(outcomes_on(diagnosis, "container-loopback", "80/tcp"), Outcomes{"open"}) << diagnosis.describe();
+    EXPECT_TRUE(probes_on(diagnosis, "container-address").empty()) << diagnosis.describe();
+    EXPECT_TRUE(probes_on(diagnosis, "host-to-container").empty()) << diagnosis.describe();
+    EXPECT_EQ(outcome_of(diagnosis, "host-published", sandbox().host_addr()), "open") << diagnosis.describe();
+    for (const auto& p : probes_on(diagnosis, "host-published")) EXPECT_EQ(p["target"].value("port", 0), 80) << p.dump();
 }
 
 TEST_F(NetworkTest, NoneNetworkHasNoPath) {
@@ -27,6 +33,10 @@ TEST_F(NetworkTest, NoneNetworkHasNoPath) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "network.none", 2));
+    // Only loopback exists in there: one rung, and it connects.
+    ASSERT_TRUE(diagnosis.json);
+    EXPECT_EQ(diagnosis.json->at("probes").size(), 1u) << diagnosis.describe();
+    EXPECT_EQ(outcomes_on(diagnosis, "container-loopback", "80/tcp"), Outcomes{"open"}) << diagnosis.describe();
 }
 
 TEST_F(NetworkTest, InternalOnlyNetworkHasNoOutsidePath) {
@@ -41,6 +51,10 @@ TEST_F(NetworkTest, InternalOnlyNetworkHasNoOutsidePath) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "network.internal", 2));
+    // The container answers, the host reaches it over the bridge; nothing is published.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"open"}) << rung << "\n" << diagnosis.describe();
+    EXPECT_TRUE(probes_on(diagnosis, "host-published").empty()) << diagnosis.describe();
 }
 
 }  // namespace

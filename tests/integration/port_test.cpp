@@ -14,6 +14,11 @@ TEST_F(PortTest, UnpublishedPortIsNotPublished) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "port.not-published", 2));
+    // The app answers on its address; there is no published address to try.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"open"}) << rung << "\n" << diagnosis.describe();
+    EXPECT_TRUE(probes_on(diagnosis, "host-published").empty()) << diagnosis.describe();
+    EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "") << diagnosis.describe();
 }
 
 TEST_F(PortTest, BindingToPortNobodyListensOnIsWrongContainerPort) {
@@ -26,6 +31,11 @@ TEST_F(PortTest, BindingToPortNobodyListensOnIsWrongContainerPort) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "port.wrong-container-port", 2));
+    // Nothing accepts on 80 inside; docker-proxy accepts on 127.0.0.1 and then resets.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"refused"}) << rung << "\n" << diagnosis.describe();
+    EXPECT_EQ(outcome_of(diagnosis, "host-published", "127.0.0.1"), "reset") << diagnosis.describe();
+    EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "container-loopback") << diagnosis.describe();
 }
 
 TEST_F(PortTest, HostPortHeldByHostProcessIsConflict) {
@@ -42,6 +52,9 @@ TEST_F(PortTest, HostPortHeldByHostProcessIsConflict) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "port.host-port-conflict", 2));
+    // The container never started: no process, no probe.
+    ASSERT_TRUE(diagnosis.json);
+    EXPECT_TRUE(diagnosis.json->at("probes").empty()) << diagnosis.describe();
 }
 
 TEST_F(PortTest, LoopbackPublishedPortIsHostBindLoopback) {
@@ -54,6 +67,17 @@ TEST_F(PortTest, LoopbackPublishedPortIsHostBindLoopback) {
     const auto diagnosis = diagnose_json(web.name(), {"--port", "80"});
 
     EXPECT_TRUE(reports_top_cause(diagnosis, "port.host-bind-loopback", 2));
+    // From this host it works: the one published address, 127.0.0.1:8083, connects.
+    for (const char* rung : {"container-loopback", "container-address", "host-to-container"})
+        EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"open"}) << rung << "\n" << diagnosis.describe();
+    const auto published = probes_on(diagnosis, "host-published");
+    ASSERT_EQ(published.size(), 1u) << diagnosis.describe();
+    EXPECT_EQ(published[0]["target"].value("address", std::string()), "127.0.0.1");
+    EXPECT_EQ(published[0]["target"].value("port", 0), 8083);
+    EXPECT_EQ(published[0].value("outcome", std::string()), "open");
+    // So the finding is confirmed: reachable locally, not from elsewhere.
+    ASSERT_TRUE(diagnosis.json);
+    EXPECT_EQ(diagnosis.json->at("causes")[0].value("support", std::string()), "confirmed") << diagnosis.describe();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Base fixture for tests against the sandbox engine: skips when there is none, and the
 // assertions every scenario shares (top cause, exit code, verdict, schema).
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,43 @@ inline int exit_code_for_verdict(std::string_view verdict) {
     if (verdict == "warning") return 1;
     if (verdict == "critical") return 2;
     return 3;
+}
+
+// The report's probes[] on one rung ("container-loopback", "container-address",
+// "host-to-container", "host-published", or "source-to-target" for --to), optionally only
+// those of one container port ("80/tcp").
+inline std::vector<nlohmann::json> probes_on(const Diagnosis& d, std::string_view rung, std::string_view port = "") {
+    std::vector<nlohmann::json> out;
+    if (!d.json) return out;
+    for (const auto& p : d.json->value("probes", nlohmann::json::array()))
+        if (p.value("rung", std::string()) == rung && (port.empty() || p.value("port", std::string()) == port))
+            out.push_back(p);
+    return out;
+}
+
+using Outcomes = std::set<std::string>;
+
+// The distinct outcomes on that rung: {"open"} when every probe there connected; {} when
+// no probe ran on it.
+inline Outcomes outcomes_on(const Diagnosis& d, std::string_view rung, std::string_view port = "") {
+    Outcomes out;
+    for (const auto& p : probes_on(d, rung, port)) out.insert(p.value("outcome", std::string()));
+    return out;
+}
+
+// The outcome of the probe on that rung to ADDRESS; "" when there is none.
+inline std::string outcome_of(const Diagnosis& d, std::string_view rung, std::string_view address) {
+    for (const auto& p : probes_on(d, rung))
+        if (p["target"].value("address", std::string()) == address) return p.value("outcome", std::string());
+    return "";
+}
+
+// ports[].first_failing_rung of PORT ("80/tcp"); "" when no rung failed or the port is not listed.
+inline std::string first_failing_rung(const Diagnosis& d, std::string_view port) {
+    if (!d.json) return "";
+    for (const auto& p : d.json->value("ports", nlohmann::json::array()))
+        if (p.value("port", std::string()) == port) return p.value("first_failing_rung", std::string());
+    return "";
 }
 
 class SandboxTest : public ::testing::Test {
