@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/unique_fd.hpp"
 #include "docknetdoctor/netfilter_collect.hpp"
 #include "nft_expr_decode.hpp"
 
@@ -24,13 +25,6 @@ namespace {
 
 const char* kSource = "iptables-legacy";
 
-struct UniqueFd {
-    int fd = -1;
-    explicit UniqueFd(int f) : fd(f) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() { if (fd >= 0) ::close(fd); }
-};
 
 template <class T>
 bool read_at(std::span<const std::uint8_t> bytes, std::size_t offset, T& out) {
@@ -295,13 +289,13 @@ Result<LegacyTableBlob> dump_table(const std::string& name) {
     typename F::GetInfo info{};
     if (name.empty() || name.size() >= sizeof info.name) return fail(kSource, "bad table name: " + name);
     UniqueFd sock(::socket(F::family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW));
-    if (sock.fd < 0) return os_error(errno, "cannot open a raw socket");
+    if (sock.get() < 0) return os_error(errno, "cannot open a raw socket");
     // The table may change between the two calls (EAGAIN): ask again a few times.
     for (int attempt = 0; attempt < 5; ++attempt) {
         std::memset(&info, 0, sizeof info);
         std::memcpy(info.name, name.data(), name.size());
         socklen_t len = sizeof info;
-        if (::getsockopt(sock.fd, F::level, F::so_get_info, &info, &len) < 0)
+        if (::getsockopt(sock.get(), F::level, F::so_get_info, &info, &len) < 0)
             return os_error(errno, "cannot read the info of table " + name);
         std::vector<std::uint8_t> request(sizeof(typename F::GetEntries) + info.size);
         typename F::GetEntries header{};
@@ -309,7 +303,7 @@ Result<LegacyTableBlob> dump_table(const std::string& name) {
         header.size = info.size;
         std::memcpy(request.data(), &header, sizeof header);
         len = static_cast<socklen_t>(request.size());
-        if (::getsockopt(sock.fd, F::level, F::so_get_entries, request.data(), &len) < 0) {
+        if (::getsockopt(sock.get(), F::level, F::so_get_entries, request.data(), &len) < 0) {
             if (errno == EAGAIN) continue;
             return os_error(errno, "cannot read the entries of table " + name);
         }

@@ -1,6 +1,7 @@
 // A DNS query sent from a thread inside another network namespace (run_in_netns), so the
 // socket lives in that namespace and reaches its resolver (127.0.0.11 is Docker's embedded
 // DNS, redirected by the container's own nat rules).
+#include "docknetdoctor/unique_fd.hpp"
 #include "docknetdoctor/dns_query.hpp"
 
 #include <arpa/inet.h>
@@ -21,19 +22,6 @@
 namespace dnd {
 namespace {
 
-class SocketFd {
-public:
-    explicit SocketFd(int fd) : fd_(fd) {}
-    SocketFd(const SocketFd&) = delete;
-    SocketFd& operator=(const SocketFd&) = delete;
-    ~SocketFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 struct ServerAddress {
     sockaddr_storage storage{};
@@ -63,7 +51,7 @@ std::optional<ServerAddress> server_address(const std::string& server) {
 // Runs inside the namespace: send, then wait for the reply that carries our id.
 Result<DnsReply> ask(const ServerAddress& to, const std::string& server, const std::vector<std::uint8_t>& query,
                      std::uint16_t id, std::chrono::milliseconds timeout) {
-    const SocketFd fd(::socket(to.storage.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    const UniqueFd fd(::socket(to.storage.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) return fail("dns", fmt::format("socket: {}", std::strerror(errno)));
     if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to.storage), to.length) != 0)
         return fail("dns", fmt::format("cannot reach nameserver {}: {}", server, std::strerror(errno)));

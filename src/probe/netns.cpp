@@ -14,17 +14,12 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/unique_fd.hpp"
 #include "docknetdoctor/probe.hpp"
 
 namespace dnd {
 namespace {
 
-struct FdCloser {
-    int fd;
-    ~FdCloser() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 std::string privilege_hint(int error) {
     return error == EPERM || error == EACCES ? " (needs root or CAP_SYS_ADMIN)" : "";
@@ -33,8 +28,8 @@ std::string privilege_hint(int error) {
 }  // namespace
 
 Result<void> run_in_netns(const std::string& netns_path, const std::function<void()>& work) {
-    FdCloser netns{::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (netns.fd < 0) {
+    UniqueFd netns(::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (netns.get() < 0) {
         const int error = errno;
         return fail("probe", fmt::format("cannot open network namespace {}: {}{}", netns_path,
                                          std::strerror(error), privilege_hint(error)));
@@ -43,7 +38,7 @@ Result<void> run_in_netns(const std::string& netns_path, const std::function<voi
     std::string work_failure;
     try {
         std::thread worker([&] {
-            if (::setns(netns.fd, CLONE_NEWNET) != 0) {
+            if (::setns(netns.get(), CLONE_NEWNET) != 0) {
                 setns_error = errno;
                 return;
             }

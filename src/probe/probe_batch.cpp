@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/unique_fd.hpp"
 #include "docknetdoctor/probe.hpp"
 
 namespace dnd {
@@ -30,30 +31,6 @@ using Clock = std::chrono::steady_clock;
 // A datagram with a recognizable text, should it show up in a service's log.
 constexpr std::string_view kUdpPayload = "docknetdoctor probe\n";
 
-class Socket {
-public:
-    Socket() = default;
-    explicit Socket(int fd) : fd_(fd) {}
-    Socket(Socket&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Socket& operator=(Socket&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    Socket(const Socket&) = delete;
-    Socket& operator=(const Socket&) = delete;
-    ~Socket() { reset(); }
-    int fd() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_ = -1;
-};
 
 struct SocketAddress {
     sockaddr_storage storage{};
@@ -101,7 +78,7 @@ enum class Phase {
 };
 
 struct Probe {
-    Socket socket;
+    UniqueFd socket;
     std::chrono::milliseconds reset_grace = kResetGrace;
     Phase phase = Phase::done;
     Clock::time_point started;
@@ -167,14 +144,14 @@ void start(Probe& probe, Clock::time_point deadline_at) {
         return;
     }
     const bool tcp = target.proto == Proto::tcp;
-    probe.socket = Socket(::socket(address->family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (probe.socket.fd() < 0) {
+    probe.socket = UniqueFd(::socket(address->family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (probe.socket.get() < 0) {
         probe.finish(ProbeStatus::error, fmt::format("socket: {}", std::strerror(errno)));
         return;
     }
-    if (!tcp) enable_icmp_errors(probe.socket.fd(), address->family());
+    if (!tcp) enable_icmp_errors(probe.socket.get(), address->family());
 
-    if (::connect(probe.socket.fd(), address->get(), address->length) != 0) {
+    if (::connect(probe.socket.get(), address->get(), address->length) != 0) {
         if (tcp && errno == EINPROGRESS) {
             probe.phase = Phase::connecting;
             return;
@@ -187,7 +164,7 @@ void start(Probe& probe, Clock::time_point deadline_at) {
         probe.enter_grace(now, deadline_at);
         return;
     }
-    if (::send(probe.socket.fd(), kUdpPayload.data(), kUdpPayload.size(), MSG_NOSIGNAL) < 0) {
+    if (::send(probe.socket.get(), kUdpPayload.data(), kUdpPayload.size(), MSG_NOSIGNAL) < 0) {
         finish_with_errno(probe, Clock::now(), errno, "send");
         return;
     }
@@ -197,7 +174,7 @@ void start(Probe& probe, Clock::time_point deadline_at) {
 void on_connect_ready(Probe& probe, Clock::time_point now, Clock::time_point deadline_at) {
     int error = 0;
     socklen_t length = sizeof error;
-    if (::getsockopt(probe.socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+    if (::getsockopt(probe.socket.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
     if (error != 0) {
         finish_with_errno(probe, now, error, "connect");
         return;
@@ -209,7 +186,7 @@ void on_connect_ready(Probe& probe, Clock::time_point now, Clock::time_point dea
 // the client connection. Data means a real service answered.
 void on_grace_event(Probe& probe, Clock::time_point now) {
     std::array<char, 256> buffer{};
-    const ssize_t n = ::recv(probe.socket.fd(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    const ssize_t n = ::recv(probe.socket.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
     const double connect_ms = probe.result.latency_ms;
     if (n > 0) {
         probe.finish(ProbeStatus::open, "connected; the service sent data");
@@ -233,7 +210,7 @@ bool on_udp_error_queue(Probe& probe, Clock::time_point now) {
     message.msg_iovlen = 1;
     message.msg_control = control.data();
     message.msg_controllen = control.size();
-    if (::recvmsg(probe.socket.fd(), &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return false;
+    if (::recvmsg(probe.socket.get(), &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return false;
     for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
         const bool v4 = c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR;
         const bool v6 = c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR;
@@ -269,7 +246,7 @@ bool on_udp_error_queue(Probe& probe, Clock::time_point now) {
 void on_udp_event(Probe& probe, short revents, Clock::time_point now) {
     if ((revents & POLLERR) && on_udp_error_queue(probe, now)) return;
     std::array<char, 512> buffer{};
-    const ssize_t n = ::recv(probe.socket.fd(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    const ssize_t n = ::recv(probe.socket.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (n >= 0) {
         probe.finish_at(now, ProbeStatus::open, fmt::format("the service answered with {} bytes", n));
     } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -314,7 +291,7 @@ std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std:
             const Phase phase = probes[i].phase;
             if (phase == Phase::done) continue;
             const short events = phase == Phase::connecting ? POLLOUT : POLLIN;
-            watched.push_back(pollfd{probes[i].socket.fd(), events, 0});
+            watched.push_back(pollfd{probes[i].socket.get(), events, 0});
             owner.push_back(i);
         }
         if (watched.empty()) break;
