@@ -15,7 +15,7 @@ class NftLive : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         if (::geteuid() != 0) return;
-        netns_ = new ScratchNetns();
+        netns_ = new ScratchNetns("nft-test");
         if (!netns_->ok()) return;
         const std::string in = testing::fixture_dir() + "/inputs/";
         loaded_ = netns_->exec("nft -f " + in + "native.nft") &&

@@ -19,6 +19,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "fixture_files.hpp"
+#include "scratch_netns.hpp"
 #include "docknetdoctor/host_network.hpp"
 #include "docknetdoctor/packet_path.hpp"
 
@@ -28,52 +30,14 @@ inline std::string source_dir() { return DND_SOURCE_DIR; }
 inline std::string fixture(const std::string& name) { return source_dir() + "/fixtures/netfilter/" + name; }
 inline std::string input(const std::string& name) { return fixture("inputs/" + name); }
 
-inline bool update_fixtures() {
-    const char* v = std::getenv("DND_UPDATE_FIXTURES");
-    return v != nullptr && std::string(v) == "1";
-}
-
-inline std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using Netns = dnd::testing::ScratchNetns;
+using dnd::testing::read_text;
+using dnd::testing::update_fixtures;
 
 inline HostNetwork load_host(const std::string& name) {
     return nlohmann::json::parse(read_text(fixture(name))).get<HostNetwork>();
 }
 
-// `ip netns add` / `ip netns del` (RAII). ok() false: cannot (not root): skip.
-class Netns {
-public:
-    explicit Netns(const std::string& tag) : name_("dndpath-" + tag + "-" + std::to_string(::getpid())) {
-        ok_ = run("ip netns add " + name_);
-    }
-    ~Netns() {
-        if (ok_) run("ip netns del " + name_);
-    }
-    Netns(const Netns&) = delete;
-    Netns& operator=(const Netns&) = delete;
-    bool ok() const { return ok_; }
-    bool exec(const std::string& shell) const {
-        return run("ip netns exec " + name_ + " sh -ec '" + shell + "'");
-    }
-    // fn() on a thread that joined the namespace.
-    template <class Fn>
-    void inside(Fn fn) const {
-        std::thread worker([&] {
-            int fd = ::open(("/run/netns/" + name_).c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd < 0) return;
-            if (::setns(fd, CLONE_NEWNET) == 0) fn();
-            ::close(fd);
-        });
-        worker.join();
-    }
-
-private:
-    static bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
-    std::string name_;
-    bool ok_ = false;
-};
 
 inline const char* kDockerHostShape =
     "ip link set lo up; "

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/probe.hpp"
+#include "scratch_netns.hpp"
 
 namespace dnd {
 namespace {
@@ -249,29 +250,12 @@ TEST(ProbeJson, OutcomeSerializesWithTargetAndRoundTrips) {
 
 // ---- inside network namespaces the test creates (root only) ----
 
-bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
 
-// A scratch network namespace with lo up, deleted when the test ends (also on failure).
-class ScratchNetns {
-public:
-    ScratchNetns() : name_("dnd-probe-test-" + std::to_string(::getpid())) {
-        created_ = run("ip netns add " + name_);
-        if (created_) created_ = run("ip -n " + name_ + " link set lo up");
-    }
-    ~ScratchNetns() {
-        run("ip netns del " + name_);
-    }
-    ScratchNetns(const ScratchNetns&) = delete;
-    ScratchNetns& operator=(const ScratchNetns&) = delete;
-    bool ok() const { return created_; }
-    std::string path() const { return "/run/netns/" + name_; }
-    bool nft(const std::string& script) const { return run("ip netns exec " + name_ + " nft '" + script + "'"); }
-
-private:
-    std::string name_;
-    bool created_ = false;
+// A scratch namespace with lo up and an nft ruleset loaded into it.
+struct ProbeNetns : dnd::testing::ScratchNetns {
+    ProbeNetns() : ScratchNetns("probe-test") {}
+    bool nft(const std::string& script) const { return exec("nft '" + script + "'"); }
 };
-
 std::string own_netns() {
     std::array<char, 64> link{};
     ssize_t n = ::readlink("/proc/thread-self/ns/net", link.data(), link.size() - 1);
@@ -283,7 +267,7 @@ constexpr int kDroppedCount = 50;
 
 TEST(ProbeNetns, DroppedPortsTimeOutTogetherUnderOneDeadline) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
-    ScratchNetns netns;
+    ProbeNetns netns;
     if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
     ASSERT_TRUE(netns.nft("add table inet dndprobe; "
                           "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
@@ -314,7 +298,7 @@ TEST(ProbeNetns, DroppedPortsTimeOutTogetherUnderOneDeadline) {
 
 TEST(ProbeNetns, ProbesSeeTheNamespacesOwnLoopback) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
-    ScratchNetns netns;
+    ProbeNetns netns;
     if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
     BoundSocket host_listener = tcp_listener();  // exists on the host's loopback only
     ASSERT_NE(host_listener.port, 0);
