@@ -68,6 +68,13 @@ TEST(CliBadInput, UnknownContainerSuggestsTheClosestName) {
     expect_one_line_error(run_docknetdoctor({"webb"}, with_engine(engine.endpoint())), "no such container: webb (did you mean: web");
 }
 
+TEST(CliBadInput, AmbiguousIdPrefixListsTheCandidates) {
+    testing::TempDir dir;
+    testing::FakeEngine engine(dir.path() / "docker.sock", testing::recorded_engine());
+    expect_one_line_error(run_docknetdoctor({"b"}, with_engine(engine.endpoint())),
+                          "container prefix 'b' is ambiguous: b901dc00f159 (dnd-rec-unhealthy), bc5142b1e976 (dnd-rec-exited)");
+}
+
 TEST(CliBadInput, FactsFileMissingUnreadableOrMalformed) {
     testing::TempDir dir;
     expect_one_line_error(run_docknetdoctor({"--facts", (dir.path() / "absent.json").string()}),
