@@ -1,6 +1,6 @@
 #pragma once
 // The report: ranked causes plus what was seen, ready to render. JSON contract in
-// schema/report.schema.json.
+// man/docknetdoctor-report.schema.json.
 #include <map>
 #include <optional>
 #include <span>
@@ -85,6 +85,9 @@ struct Report {
     std::vector<PortView> ports;
     std::vector<LadderProbe> probes;     // the ladder's outcomes, by port then rung
     std::optional<PeerProbeView> peer_probe;  // --to: the probe from the source, when it ran
+    // The question's packets walked through the host's rules (Facts::paths); empty when
+    // they could not be evaluated (a blind spot says why) or --to asks another question.
+    std::vector<PathResult> paths;
     std::vector<BlindSpot> blind_spots;
     std::vector<Undecided> undecided;
     Timings timings_ms;

@@ -30,6 +30,7 @@
 #include "docknetdoctor/options.hpp"
 #include "docknetdoctor/probe_ladder.hpp"
 #include "docknetdoctor/rank.hpp"
+#include "docknetdoctor/replay.hpp"
 #include "docknetdoctor/render.hpp"
 #include "docknetdoctor/sanitize.hpp"
 
@@ -76,11 +77,7 @@ Result<Facts> obtain_facts(const Options& o) {
         auto facts = load_facts_file(*o.facts_file);
         if (!facts) return facts;
         // Re-asking a saved host a different question is allowed offline.
-        if (o.port) facts->query.port = o.port;
-        if (o.from) {
-            facts->query.from = o.from;
-            facts->query.from_is_local = is_loopback_address(*o.from);
-        }
+        reask_saved_facts(*facts, o.port, o.from);
         return facts;
     }
     CollectOptions c;

@@ -24,10 +24,15 @@ std::size_t catalog_index(std::string_view id) {
     return catalog.size();
 }
 
+std::string client_of(const Query& q) {
+    if (!q.from) return "a client on another host";
+    if (q.from_is_local) return fmt::format("a client on this host ({})", *q.from);
+    return fmt::format("a client at {}", *q.from);
+}
+
 std::string question_of(const Facts& f, std::string_view name) {
     if (f.peer) return fmt::format("can container {} reach {}?", name, f.peer->query.spec);
-    std::string who = f.query.from ? fmt::format("a client at {}", *f.query.from)
-                                   : std::string("a client on another host");
+    const std::string who = client_of(f.query);
     if (f.query.port) return fmt::format("can {} reach port {} of container {}?", who, f.query.port->str(), name);
     return fmt::format("can {} reach the published ports of container {}?", who, name);
 }
@@ -111,6 +116,34 @@ void put_explanations_first(std::vector<RankedCause>& causes) {
     }
 }
 
+bool publishes_a_port_in_question(const Facts& f) {
+    if (!f.container) return false;
+    for (PortKey p : ports_in_question(f))
+        for (const HostBinding& b : bindings_of(*f.container, p))
+            if (b.host_port != 0) return true;
+    return false;
+}
+
+// The evaluated packets, or why there are none. --to asks about the path to the target;
+// the source's own published ports are not part of that question.
+std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_spots) {
+    if (f.peer) return {};
+    if (!f.paths) {
+        add_blind_spot(blind_spots, f.paths);
+        return {};
+    }
+    // paths_for skips a packet it has no way to build; a published port left without any
+    // packet must not look like "nothing to evaluate".
+    if (f.paths->empty() && publishes_a_port_in_question(f)) {
+        std::string why = "the host has no external interface with an address (up, not loopback, not a bridge or bridge port)";
+        if (f.query.from && f.query.from_is_local) why = "no published address of its address family";
+        else if (f.query.from)
+            why = fmt::format("no route from this host back to {}, or no published address of its address family", *f.query.from);
+        blind_spots.push_back({"path", fmt::format("no packet path evaluated for {}: {}", client_of(f.query), why)});
+    }
+    return *f.paths;
+}
+
 // A probe that could not run (the netns could not be entered ...) is a blind spot.
 void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
     for (const auto& p : probes) {
@@ -183,6 +216,7 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
     add_blind_spot(r.blind_spots, facts.probes);
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
+    r.paths = paths_of(facts, r.blind_spots);
 
     r.ports = port_views(facts, ladders);
     r.probes = probes;

@@ -1,4 +1,4 @@
-// The JSON report (contract: schema/report.schema.json).
+// The JSON report (contract: man/docknetdoctor-report.schema.json).
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/json_util.hpp"
@@ -58,6 +58,7 @@ nlohmann::json report_to_json(const Report& r) {
     for (const auto& p : r.probes) j["probes"].push_back(p);
     if (r.peer_probe) j["probes"].push_back(peer_probe_json(*r.peer_probe));
     j["paths"] = nlohmann::json::array();
+    for (const auto& p : r.paths) j["paths"].push_back(p);  // as in the facts file (path_json.cpp)
     j["blind_spots"] = nlohmann::json::array();
     for (const auto& b : r.blind_spots) j["blind_spots"].push_back({{"source", b.source}, {"message", b.message}});
     j["undecided"] = nlohmann::json::array();

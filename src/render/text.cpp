@@ -10,6 +10,7 @@
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/render.hpp"
 #include "docknetdoctor/sanitize.hpp"
+#include "path_text.hpp"
 
 namespace dnd {
 namespace {
@@ -193,6 +194,7 @@ std::string render_text(const Report& r, TextStyle style) {
     out += ports_section(r);
     out += causes_section(r, pal);
     out += probes_section(r, pal);
+    out += render::paths_section(r.paths, pal.on);
     out += blind_spots_section(r);
     return out;
 }

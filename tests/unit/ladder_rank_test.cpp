@@ -52,6 +52,10 @@ Facts web_facts() {
     f.container_listeners = std::vector<Listener>{};
     f.host_listeners = std::vector<Listener>{};
     f.probes = std::vector<LadderProbe>{};
+    // The outside path was evaluated (what it says is not these tests' concern): no blind spot.
+    PathResult outside;
+    outside.verdict = PathVerdict::forwarded;
+    f.paths = std::vector<PathResult>{outside};
     return f;
 }
 
