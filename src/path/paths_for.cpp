@@ -44,6 +44,27 @@ std::vector<std::string> external_interfaces(const HostNetwork& host, int family
     return out;
 }
 
+// A --from client the host has no route back to: the interface its packets would arrive
+// on cannot be derived, so the path is unknown at the routing step, never guessed.
+PathResult unroutable_client_path(Packet p, const HostBinding& b, const std::string& route_note) {
+    if (is_specific(b)) p.daddr = b.host_ip;
+    PathResult r;
+    r.packet = p;
+    r.final_packet = p;
+    r.verdict = PathVerdict::unknown;
+    r.decided_hook = "routing";
+    r.decided_by = "unknown: the interface packets from " + p.saddr + " arrive on (" + route_note + ")";
+    PathStep step;
+    step.hook = "routing";
+    step.where = "routing";
+    step.rule = "route to the client";
+    step.result = StepResult::unknown;
+    step.note = route_note;
+    r.steps.push_back(std::move(step));
+    return r;
+}
+
+
 }  // namespace
 
 Result<std::vector<PathResult>> paths_for(const Facts& facts, const SetLookup& lookup) {
@@ -72,7 +93,11 @@ Result<std::vector<PathResult>> paths_for(const Facts& facts, const SetLookup& l
                     p.daddr = is_specific(b) ? b.host_ip : *facts.query.from;
                 } else {
                     path::RouteDecision d = path::route_lookup(host, family, *client);
-                    if (d.kind != path::RouteDecision::Kind::forward) continue;  // no way in from there
+                    if (d.kind != path::RouteDecision::Kind::forward) {
+                        // Which interface would its packets arrive on? Not knowable: say so.
+                        out.push_back(unroutable_client_path(p, b, d.note));
+                        continue;
+                    }
                     p.iif = d.oif;
                     auto own = address_on(host, d.oif, family);
                     if (!is_specific(b) && !own) continue;
@@ -103,3 +128,4 @@ SetLookup recorded_lookups(const HostNetwork& host) {
 }
 
 }  // namespace dnd
+

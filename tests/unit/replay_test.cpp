@@ -138,7 +138,12 @@ TEST(Replay, AClientWithoutARouteIsReportedNotGuessed) {
     reask_saved_facts(f, std::nullopt, "198.51.100.99");
     EXPECT_FALSE(f.query.from_is_local);
     ASSERT_TRUE(f.paths) << f.paths.error().message;
-    for (const PathResult& p : *f.paths) EXPECT_NE(p.verdict, PathVerdict::forwarded) << p.decided_by;
+    ASSERT_FALSE(f.paths->empty()) << "the unroutable client's packet is shown, as unknown at routing";
+    for (const PathResult& p : *f.paths) {
+        EXPECT_EQ(p.verdict, PathVerdict::unknown) << p.decided_by;
+        EXPECT_EQ(p.decided_hook, "routing");
+        EXPECT_EQ(p.packet.saddr, "198.51.100.99");
+    }
     const Report r = build_report(f, {});
     const std::string text = render_text(r, TextStyle{false});
     EXPECT_NE(text.find("no route"), std::string::npos) << text;
