@@ -74,6 +74,10 @@ Result<Container> parse_container_inspect(std::string_view body);
 Result<NetworkInfo> parse_network_inspect(std::string_view body);
 // The "message" field of an error body, or "" when there is none.
 std::string parse_error_message(std::string_view body);
+// The engine's version from the Server header every answer carries, "Docker/20.10.24+dfsg1
+// (linux)" -> "20.10.24+dfsg1" (the same value as /version's Version: the engine fills both
+// from one constant). nullopt for anything else (another engine, a proxy, no header).
+std::optional<std::string> parse_server_header_version(std::string_view header);
 
 // ---------------------------------------------------------------------------------------
 // Container resolution: exact name (with or without "/"), full id, unique id prefix.
@@ -94,8 +98,11 @@ public:
     const DockerEndpoint& endpoint() const { return endpoint_; }
     // "" until negotiate() succeeded.
     const std::string& api_version() const { return api_version_; }
+    // The engine version from /_ping's Server header (parse_server_header_version); ""
+    // when it had none, then ask /version.
+    const std::string& server_version() const { return server_version_; }
 
-    // GET /_ping: reads API-Version and fixes the version used by get().
+    // GET /_ping: reads API-Version and fixes the version used by get(); reads Server.
     Result<void> negotiate();
 
     // GET /v<api>/<path>: the body of a 2xx answer. path starts with "/".
@@ -120,6 +127,7 @@ private:
         int status = 0;
         std::string body;
         std::string api_version_header;
+        std::string server_header;
     };
     Result<Reply> request(const std::string& full_path) const;
     Error malformed(std::string_view path, const Error& parse_error) const;
@@ -128,6 +136,7 @@ private:
     DockerEndpoint endpoint_;
     std::chrono::milliseconds timeout_;
     std::string api_version_;
+    std::string server_version_;
 };
 
 }  // namespace dnd

@@ -1,19 +1,28 @@
-// Collection: talk to the engine, resolve and inspect the container, then read the
-// sockets. Only an unreachable engine or an unknown container stop the run; every other
-// failure is recorded in its Facts slot.
+// Collection: talk to the engine, resolve and inspect the container, and meanwhile (on a
+// thread of its own) read the host: netfilter, links, routes, sysctls, listeners. Then the
+// container's sockets and the packet paths. Only an unreachable engine or an unknown
+// container stop the run; every other failure is recorded in its Facts slot.
 #include "docknetdoctor/collect.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
+#include <functional>
+#include <system_error>
+#include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/collect_timings.hpp"
 #include "docknetdoctor/docker_api.hpp"
 #include "docknetdoctor/host_addresses.hpp"
 #include "docknetdoctor/host_network_collect.hpp"
 #include "docknetdoctor/peer_collect.hpp"
 #include "docknetdoctor/procfs.hpp"
+#include "docknetdoctor/procfs_scan.hpp"
 
 namespace dnd {
 namespace {
@@ -35,11 +44,17 @@ std::optional<std::string_view> env_docker_host() {
     return std::string_view(value);
 }
 
-// /version: who the engine is. Failing here means there is no engine to ask.
+// /version: who the engine is. Failing here means there is no engine to ask. /_ping's
+// Server header usually says it already: then /version (slow: the engine runs runc and
+// docker-init to learn their versions) is not asked.
 Result<EngineInfo> read_version(const DockerClient& client) {
     EngineInfo engine;
     engine.endpoint = client.endpoint().str();
     engine.api_version = client.api_version();
+    if (!client.server_version().empty()) {
+        engine.server_version = client.server_version();
+        return engine;
+    }
     return client.get_parsed<EngineInfo>("/version", [&](std::string_view body) -> Result<EngineInfo> {
         if (auto r = parse_version_into(body, engine); !r) return std::unexpected(r.error());
         return engine;
@@ -71,15 +86,79 @@ Result<std::vector<NetworkInfo>> read_networks(const DockerClient& client, const
     return out;
 }
 
-Result<std::vector<Listener>> read_container_listeners(const Container& container) {
+Result<std::vector<Listener>> read_container_listeners(const Container& container, SocketOwnerScan& scan) {
     const auto& state = container.state;
     if (!state.running || state.restarting || state.pid <= 0) return fail("procfs", "container is not running");
-    return read_listeners(kProcRoot, state.pid);
+    return read_listeners(kProcRoot, state.pid, scan, TcpListenerSource::sock_diag);
 }
+
+class PhaseTimer {
+public:
+    double ms() const { return std::chrono::duration<double, std::milli>(Clock::now() - start_).count(); }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point start_ = Clock::now();
+};
+
+// What collection reads from this host alone: rtnetlink, sysctls, rulesets, dockerd's
+// config, and the host's listeners (whose /proc scan the container's listeners reuse).
+struct HostSide {
+    HostNetwork network;
+    Result<std::vector<Listener>> listeners = fail("procfs", "not collected");
+    SocketOwnerScan owner_scan{kProcRoot};
+    double netfilter_ms = 0;
+    double listeners_ms = 0;
+
+    void collect() {
+        PhaseTimer netfilter_timer;
+        network = collect_host_network(kProcRoot);
+        netfilter_ms = netfilter_timer.ms();
+        PhaseTimer listeners_timer;
+        listeners = read_listeners(kProcRoot, 0, owner_scan, TcpListenerSource::sock_diag);
+        listeners_ms = listeners_timer.ms();
+    }
+};
+
+// Runs work on a thread of its own (or right here when no thread can be had), joined at
+// the latest on destruction. An exception thrown by work is rethrown by join().
+class BackgroundTask {
+public:
+    explicit BackgroundTask(std::function<void()> work) : work_(std::move(work)) {
+        try {
+            thread_ = std::thread([this] { run(); });
+        } catch (const std::system_error&) {
+            run();  // no thread to spare: one after the other, still correct
+        }
+    }
+    BackgroundTask(const BackgroundTask&) = delete;
+    BackgroundTask& operator=(const BackgroundTask&) = delete;
+    ~BackgroundTask() {
+        if (thread_.joinable()) thread_.join();
+    }
+
+    void join() {
+        if (thread_.joinable()) thread_.join();
+        if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+    }
+
+private:
+    void run() {
+        try {
+            work_();
+        } catch (...) {
+            error_ = std::current_exception();
+        }
+    }
+
+    std::function<void()> work_;
+    std::exception_ptr error_;
+    std::thread thread_;
+};
 
 }  // namespace
 
-Result<Facts> collect_facts(const CollectOptions& options) {
+Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings) {
     auto endpoint = choose_docker_endpoint(options.docker_host, env_docker_host());
     if (!endpoint) return std::unexpected(endpoint.error());
 
@@ -89,31 +168,63 @@ Result<Facts> collect_facts(const CollectOptions& options) {
     facts.query = options.query;
     if (facts.query.from) facts.query.from_is_local = is_local_address(*facts.query.from, host_addresses());
 
+    // The host side needs only /proc and netlink: it runs while the engine answers. Its
+    // results stay in `host` until joined; on an early return the task is joined unused.
+    HostSide host;
+    BackgroundTask host_task([&host] { host.collect(); });
+
+    // The engine's requests stay one after the other, in this order (tests pin it).
+    PhaseTimer engine_timer;
     DockerClient client(*endpoint, options.timeout);
     if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
-
     auto engine = read_version(client);
     if (!engine) return std::unexpected(engine.error());
+    timings["collect.engine.ping_version"] = engine_timer.ms();
+    PhaseTimer info_timer;
     facts.engine = add_info(client, std::move(*engine));
+    timings["collect.engine.info"] = info_timer.ms();
 
+    PhaseTimer container_timer;
     auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json?all=1", parse_container_list);
     if (!list) return std::unexpected(list.error());
     auto id = resolve_container(*list, options.query.container);
     if (!id) return std::unexpected(id.error());
     auto container = client.get_parsed<Container>("/containers/" + *id + "/json", parse_container_inspect);
     if (!container) return std::unexpected(container.error());
-
     facts.networks = read_networks(client, *container);
-    facts.container_listeners = read_container_listeners(*container);
-    facts.host_listeners = read_listeners(kProcRoot, 0);
+    timings["collect.engine.container_networks"] = container_timer.ms();
+    timings["collect.engine"] = engine_timer.ms();
+
+    PhaseTimer wait_timer;
+    host_task.join();  // rethrows what the host side threw, as if it had run here
+    timings["collect.wait_host"] = wait_timer.ms();
+    timings["collect.netfilter"] = host.netfilter_ms;
+
+    PhaseTimer procfs_timer;
+    facts.container_listeners = read_container_listeners(*container, host.owner_scan);
+    facts.host_listeners = std::move(host.listeners);
+    timings["collect.procfs.host"] = host.listeners_ms;
+    timings["collect.procfs.container"] = procfs_timer.ms();
+
     facts.container = std::move(*container);
-    collect_netfilter_facts(facts);  // links, routes, sysctls, rulesets, dockerd config; then paths
+    facts.host = std::move(host.network);
+    PhaseTimer paths_timer;
+    facts.paths = paths_for(facts, live_set_lookup(facts.host.set_lookups));
+    timings["collect.paths"] = paths_timer.ms();
+
     // --to: a DNS query and a probe each wait at most this long (like a ladder batch).
+    PhaseTimer peer_timer;
     const auto peer_deadline = std::min(options.timeout, std::chrono::milliseconds(2000));
     const auto probing = options.probe ? PeerProbing::run : PeerProbing::skip;
     if (auto peer = collect_peer_facts(facts, client, *list, peer_deadline, probing); !peer)
         return std::unexpected(peer.error());
+    if (facts.query.to) timings["collect.peer"] = peer_timer.ms();
     return facts;
+}
+
+Result<Facts> collect_facts(const CollectOptions& options) {
+    PhaseTimings ignored;
+    return collect_facts(options, ignored);
 }
 
 }  // namespace dnd

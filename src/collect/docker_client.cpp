@@ -167,6 +167,7 @@ Result<DockerClient::Reply> DockerClient::request(const std::string& full_path) 
     }
     reply.status = result->status;
     reply.api_version_header = result->get_header_value("API-Version");
+    reply.server_header = result->get_header_value("Server");
     if (reply.status < 200 || reply.status > 299) {
         auto message = parse_error_message(reply.body);
         if (message.empty()) message = "no error message";
@@ -180,6 +181,7 @@ Result<void> DockerClient::negotiate() {
     auto reply = request("/_ping");
     if (!reply) return std::unexpected(reply.error());
     api_version_ = negotiate_api_version(reply->api_version_header).str();
+    server_version_ = parse_server_header_version(reply->server_header).value_or("");
     return {};
 }
 

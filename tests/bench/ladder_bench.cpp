@@ -4,17 +4,21 @@
 //  (b) the whole diagnosis of a healthy container against `docker inspect` of the same
 //      container, in the same run, through the same nsenter, alternating; medians and
 //      their ratio. Needs the sandbox engine: DND_SANDBOX_DIR (scripts/sandbox.sh start).
-// Usage: dnd_bench [--runs N]   (needs root for both parts)
+//      Then the phases: the report's timings_ms, and collect_phases_bench (finer: each
+//      collection phase, each netfilter reader alone), medians of the same number of runs.
+// Usage: dnd_bench [--runs N] [--healthy-only]   (needs root for both parts)
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "docknetdoctor/probe.hpp"
 #include "run_binary.hpp"
@@ -95,6 +99,34 @@ int bench_timeouts() {
     return timeouts == kPorts ? 0 : 1;
 }
 
+// collect_phases_bench in the sandbox host netns: each phase's median over runs.
+int bench_phases(const dnd::test::Sandbox& sandbox, const std::string& container, int runs) {
+#ifdef DND_COLLECT_PHASES_BENCH
+    std::map<std::string, std::vector<double>> phases;
+    for (int i = 0; i < runs; ++i) {
+        const auto run = sandbox.in_host({DND_COLLECT_PHASES_BENCH, container});
+        if (!run.ok()) {
+            fmt::print("    collect_phases_bench: {}\n", run.describe());
+            return 1;
+        }
+        const auto j = nlohmann::json::parse(run.out, nullptr, false);
+        if (!j.is_object() || !j.value("ok", false)) {
+            fmt::print("    collect_phases_bench: unexpected output: {}{}\n", run.out, run.err);
+            return 1;
+        }
+        for (const auto& [phase, ms] : j.items())
+            if (ms.is_number()) phases[phase].push_back(ms.get<double>());
+    }
+    fmt::print("    collect_phases_bench medians (in-process; collect.* overlap when concurrent):\n");
+    for (const auto& [phase, values] : phases) fmt::print("      {:28} {:7.2f} ms\n", phase, median(values));
+    return 0;
+#else
+    (void)sandbox, (void)container, (void)runs;
+    fmt::print("    (phase breakdown: build the collect_phases_bench target)\n");
+    return 0;
+#endif
+}
+
 int bench_healthy(int runs) {
     auto sandbox = dnd::test::Sandbox::from_env();
     if (!sandbox) {
@@ -112,7 +144,8 @@ int bench_healthy(int runs) {
         fmt::print("(b) failed: the web server never answered\n");
         return 1;
     }
-    std::vector<double> doctor_ms, inspect_ms, probes_ms;
+    std::vector<double> doctor_ms, inspect_ms;
+    std::map<std::string, std::vector<double>> report_phases;
     int failures = 0;
     for (int i = 0; i < runs; ++i) {
         auto t = Clock::now();
@@ -126,13 +159,18 @@ int bench_healthy(int runs) {
             fmt::print("run {}: inspect {} / diagnosis {}\n", i, inspect.describe(), diagnosis.describe());
             continue;
         }
-        probes_ms.push_back(diagnosis.json->at("timings_ms").value("probes", 0.0));
+        for (const auto& [phase, ms] : diagnosis.json->at("timings_ms").items())
+            if (ms.is_number()) report_phases[phase].push_back(ms.get<double>());
     }
     const double doctor = median(doctor_ms);
     const double inspect = median(inspect_ms);
-    fmt::print("(b) healthy container, {} runs, medians: docknetdoctor {:.1f} ms (probes inside it {:.1f} ms), "
-               "docker inspect {:.1f} ms, ratio {:.2f}\n",
-               runs, doctor, median(probes_ms), inspect, inspect > 0 ? doctor / inspect : 0.0);
+    fmt::print("(b) healthy container, {} runs, medians: docknetdoctor {:.1f} ms, docker inspect {:.1f} ms, "
+               "ratio {:.2f}\n",
+               runs, doctor, inspect, inspect > 0 ? doctor / inspect : 0.0);
+    fmt::print("    report timings_ms medians:");
+    for (const auto& [phase, values] : report_phases) fmt::print(" {} {:.1f}", phase, median(values));
+    fmt::print("\n");
+    failures += bench_phases(*sandbox, name, runs);
     return failures == 0 ? 0 : 1;
 }
 
@@ -140,9 +178,13 @@ int bench_healthy(int runs) {
 
 int main(int argc, char** argv) {
     int runs = 15;
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::string(argv[i]) == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
-    const int a = bench_timeouts();
+    bool healthy_only = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--runs" && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+        if (arg == "--healthy-only") healthy_only = true;
+    }
+    const int a = healthy_only ? 0 : bench_timeouts();
     const int b = bench_healthy(runs);
     return a != 0 || b != 0 ? 1 : 0;
 }
