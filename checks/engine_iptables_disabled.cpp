@@ -6,6 +6,7 @@
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "rootless_engine.hpp"
 
 namespace dnd::checks {
 namespace {
@@ -28,7 +29,8 @@ void add_fix(Finding& finding) {
 CheckResult engine_iptables_disabled(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
-    if (!c || !has_published_host_port(f)) return result;
+    // A rootless engine writes its rules inside rootlesskit's namespace: none on the host is expected.
+    if (!c || !has_published_host_port(f) || engine_is_rootless(f)) return result;
     const std::string name = container_ref(f);
 
     if (f.host.daemon) {

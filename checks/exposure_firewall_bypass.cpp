@@ -9,6 +9,7 @@
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/local_service_path.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "unknown_paths.hpp"
 
 namespace dnd::checks {
 
@@ -20,6 +21,7 @@ CheckResult exposure_firewall_bypass(const Facts& f) {
         result.undecided.push_back(unavailable_reason("paths", f.paths.error()));
         return result;
     }
+    note_unknown_paths(*f.paths, result.undecided);
     std::set<PortKey> reported;
     for (const PathResult& path : *f.paths) {
         // Only clients from elsewhere: the input firewall is about them.

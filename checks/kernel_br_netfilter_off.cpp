@@ -5,14 +5,16 @@
 #include "checks.hpp"
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
+#include "rootless_engine.hpp"
 
 namespace dnd::checks {
 
 CheckResult kernel_br_netfilter_off(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
-    // Only containers on a bridge-like network have bridged traffic.
-    if (!c || !publishes_ports(*c)) return result;
+    // Only containers on a bridge-like network have bridged traffic; a rootless engine's
+    // bridge is in rootlesskit's namespace, whose sysctls are not the host's.
+    if (!c || !publishes_ports(*c) || engine_is_rootless(f)) return result;
     const auto& sysctls = f.host.sysctls;
     if (!sysctls) {
         result.undecided.push_back(unavailable_reason("host.sysctls", sysctls.error()));

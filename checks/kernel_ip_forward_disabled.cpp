@@ -6,13 +6,15 @@
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "rootless_engine.hpp"
 
 namespace dnd::checks {
 
 CheckResult kernel_ip_forward_disabled(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
-    if (!c || !has_published_host_port(f)) return result;
+    // rootlesskit forwards the ports itself, inside its own namespace (engine.rootless).
+    if (!c || !has_published_host_port(f) || engine_is_rootless(f)) return result;
     const auto& sysctls = f.host.sysctls;
     if (!sysctls) {
         result.undecided.push_back(unavailable_reason("host.sysctls", sysctls.error()));

@@ -52,7 +52,8 @@ CheckResult netfilter_backend_mismatch(const Facts& f) {
     finding.evidence.push_back(summary(*nft, "nftables"));
     // Legacy deciding a denied path is what turns "confusing" into "the cause".
     const PathResult* decided_by_legacy = nullptr;
-    if (f.paths)
+    // The paths are packets to the published ports in question: none under --to.
+    if (f.paths && has_published_host_port(f))
         for (const PathResult& p : *f.paths)
             if (is_denied(p) && p.decided_by.starts_with("iptables-legacy")) {
                 decided_by_legacy = &p;

@@ -8,14 +8,10 @@
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "rootless_engine.hpp"
 
 namespace dnd::checks {
 namespace {
-
-bool is_rootless(const Facts& f) {
-    return f.engine && std::ranges::any_of(f.engine->security_options,
-                                           [](const std::string& o) { return o == "name=rootless"; });
-}
 
 bool owned_by_docker_proxy(const Listener& l) {
     return std::ranges::any_of(l.owners, [](const SocketOwner& o) { return o.process == "docker-proxy"; });
@@ -39,7 +35,7 @@ CheckResult netfilter_dnat_missing(const Facts& f) {
     if (!c || !has_live_process(*c) || !has_published_host_port(f)) return result;
     // Other causes own these situations: rootlesskit forwards ports itself; with
     // iptables=false no DNAT is expected (engine.iptables-disabled).
-    if (is_rootless(f)) return result;
+    if (engine_is_rootless(f)) return result;
     if (f.host.daemon && !f.host.daemon->iptables.value_or(true)) return result;
 
     const auto& nft = f.host.nftables;

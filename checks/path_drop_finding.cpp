@@ -10,17 +10,20 @@
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "unknown_paths.hpp"
 
 namespace dnd::checks {
 
 CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
-    if (!c) return result;
+    // The paths are packets to published host ports in question (none under --to).
+    if (!c || !has_published_host_port(f)) return result;
     if (!f.paths) {
         result.undecided.push_back(unavailable_reason("paths", f.paths.error()));
         return result;
     }
+    note_unknown_paths(*f.paths, result.undecided);
     // Several packets (IPv4/IPv6, each host address) stopped by one rule make one finding.
     std::map<std::pair<std::optional<PortKey>, std::string>, std::vector<const PathResult*>> groups;
     for (const PathResult& path : *f.paths)

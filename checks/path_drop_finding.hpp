@@ -18,7 +18,8 @@ struct PathDropSpec {
 };
 
 // One finding per (container port, deciding rule) among the paths denied in spec.hook;
-// undecided when the paths were not evaluated.
+// undecided when the paths were not evaluated or one of them was not decided. Quiet when no
+// published host port is in question (--to asks about another path).
 CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec);
 
 }  // namespace dnd::checks

@@ -193,6 +193,9 @@ TEST(CheckFixtures, LoopbackBindingIsOnlyInfoForALocalClient) {
     EXPECT_EQ(local[0]["evidence"][0], "NetworkSettings.Ports[\"80/tcp\"] = 127.0.0.1:8082");
 }
 
+// An unprivileged run: no container listeners, no /networks, no rulesets (so the packet
+// paths are unknown). Every check that needs one of those says so; the host facts it did
+// read (sysctls, dockerd's command line) still decide the kernel.* and engine.* checks.
 TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
     auto result = run_all_checks(load_case("listeners_unavailable"));
     EXPECT_TRUE(result["findings"].empty()) << result.dump(2);
@@ -202,7 +205,71 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
         EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
-                                                "network.internal", "app.not-listening", "app.loopback-only"}));
+                                                "network.internal", "app.not-listening", "app.loopback-only",
+                                                "netfilter.dnat-missing", "netfilter.forward-drop",
+                                                "netfilter.input-drop", "netfilter.prerouting-drop",
+                                                "netfilter.backend-mismatch", "exposure.firewall-bypass"}));
+}
+
+// The checks about the source container's published ports (what reaches them from outside).
+const std::set<std::string_view>& published_port_checks() {
+    static const std::set<std::string_view> ids = {
+        "kernel.ip-forward-disabled", "kernel.route-localnet-off", "engine.iptables-disabled",
+        "netfilter.dnat-missing",     "netfilter.forward-drop",    "netfilter.input-drop",
+        "netfilter.prerouting-drop",  "exposure.firewall-bypass",  "exposure.public-sensitive-port",
+        "port.host-bind-loopback",    "port.wrong-container-port", "app.not-listening",
+        "app.loopback-only"};
+    return ids;
+}
+
+// --to asks whether the source reaches another container: its own published ports are
+// another question, so the checks about them neither report nor ask for facts.
+TEST(CheckFixtures, UnderToTheSourcesPublishedPortsAreNotJudged) {
+    std::size_t peer_cases = 0;
+    for (const auto& name : all_cases()) {
+        if (!name.starts_with("peer_")) continue;
+        ++peer_cases;
+        SCOPED_TRACE(name);
+        const Facts facts = load_case(name);
+        ASSERT_TRUE(facts.query.to.has_value()) << "a peer_* case asks --to";
+        for (const Check& check : all_checks()) {
+            if (!published_port_checks().contains(check.id)) continue;
+            CheckResult r = check.run(facts);
+            EXPECT_TRUE(r.findings.empty()) << check.id;
+            EXPECT_TRUE(r.undecided.empty()) << check.id << ": " << (r.undecided.empty() ? "" : r.undecided.front());
+        }
+    }
+    EXPECT_GE(peer_cases, 5u);
+}
+
+// The same question asked of hosts where these checks do fire: with --to they stay quiet.
+TEST(CheckFixtures, UnderToTheNetfilterChecksDoNotFireOnTheSourcesPorts) {
+    std::size_t firing = 0;
+    for (const CheckCases& row : check_cases()) {
+        if (!published_port_checks().contains(row.id)) continue;
+        auto check = std::find_if(all_checks().begin(), all_checks().end(), [&](const Check& c) { return c.id == row.id; });
+        ASSERT_NE(check, all_checks().end()) << row.id;
+        for (const auto& name : row.fires) {
+            SCOPED_TRACE(name);
+            Facts facts = load_case(name);
+            ASSERT_TRUE(has_finding(check->run(facts), row.id)) << row.id << " must fire on " << name << " first";
+            ++firing;
+            facts.query.to = "db:5432";
+            CheckResult r = check->run(facts);
+            EXPECT_TRUE(r.findings.empty()) << row.id << " reported on " << name << " under --to";
+            EXPECT_TRUE(r.undecided.empty()) << row.id << " on " << name << " under --to";
+        }
+    }
+    EXPECT_GE(firing, 10u);
+}
+
+// Host facts of a rootless engine's host (no Docker rules, ip_forward 0, no br_netfilter)
+// are not causes: rootlesskit forwards the ports inside its own namespace.
+TEST(CheckFixtures, RootlessHostNetfilterIsNotBlamed) {
+    auto result = run_all_checks(load_case("rootless"));
+    ASSERT_EQ(result["findings"].size(), 1u) << result.dump(2);
+    EXPECT_EQ(result["findings"][0]["id"], "engine.rootless");
+    EXPECT_TRUE(result["undecided"].empty()) << result.dump(2);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/netfilter_query.hpp"
 
 namespace dnd {
 namespace {
@@ -96,6 +97,24 @@ TEST(FactsQueryHelpers, ListenersAreNotJudgedWithoutALiveProcess) {
     const auto* judged = listeners_to_judge(f, undecided);
     ASSERT_NE(judged, nullptr);
     EXPECT_EQ(judged->size(), 1u);
+}
+
+// The one gate of the checks about published ports: --to empties the ports in question.
+TEST(FactsQueryHelpers, ToLeavesNoPublishedPortInQuestion) {
+    Facts f;
+    Container c;
+    c.state.running = true;
+    c.network_mode = "default";
+    c.ports[{80, Proto::tcp}] = {HostBinding{"0.0.0.0", 8080}};
+    f.container = c;
+    EXPECT_EQ(ports_in_question(f), (std::vector<PortKey>{{80, Proto::tcp}}));
+    EXPECT_TRUE(has_published_host_port(f));
+
+    f.query.to = "db:5432";
+    EXPECT_TRUE(ports_in_question(f).empty());
+    EXPECT_FALSE(has_published_host_port(f));
+    f.query.port = PortKey{80, Proto::tcp};
+    EXPECT_TRUE(ports_in_question(f).empty()) << "--to wins over --port";
 }
 
 }  // namespace
