@@ -17,6 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "docker_fake_engine.hpp"
 #include "docknetdoctor/collect_timings.hpp"
 #include "docknetdoctor/docker_api.hpp"
@@ -64,7 +66,8 @@ TEST(DockerCollectFastPath, ServerHeaderSparesTheVersionRequest) {
     ASSERT_TRUE(facts->container);
     ASSERT_TRUE(facts->networks) << facts->networks.error().message;
     for (const auto& target : engine.targets_seen()) EXPECT_NE(target, "/v1.41/version");
-    EXPECT_EQ(engine.targets_seen().at(1), "/v1.41/info");
+    const auto seen = engine.targets_seen();
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), "/v1.41/info"), 1);  // beside the container requests
     for (const char* phase : {"collect.engine", "collect.netfilter", "collect.procfs.host", "collect.paths"})
         EXPECT_TRUE(timings.contains(phase)) << phase;
 }
