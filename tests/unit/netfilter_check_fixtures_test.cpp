@@ -29,6 +29,8 @@
 #include "docknetdoctor/netfilter_collect.hpp"
 #include "docknetdoctor/packet_path.hpp"
 #include "docknetdoctor/ruleset.hpp"
+#include "fixture_files.hpp"
+#include "scratch_netns.hpp"
 
 namespace dnd {
 namespace {
@@ -42,17 +44,10 @@ constexpr const char* kIptablesLegacyInput = "iptables-legacy.rules";
 
 fs::path cases_dir() { return fs::path(DND_SOURCE_DIR) / "fixtures" / "checks"; }
 
-bool update_fixtures() {
-    const char* v = std::getenv("DND_UPDATE_FIXTURES");
-    return v != nullptr && std::string_view(v) == "1";
-}
+using testing::ScratchNetns;
+using testing::update_fixtures;
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string read_text(const fs::path& p) { return testing::read_text(p.string()); }
 
 void write_json(const fs::path& p, const ordered_json& j) { std::ofstream(p, std::ios::binary) << j.dump(2) << "\n"; }
 
@@ -82,44 +77,6 @@ std::vector<std::string> cases_with_host() {
     return names;
 }
 
-bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
-
-// `ip netns add dndfx-<case>` for the lifetime of the object.
-class CaseNetns {
-public:
-    explicit CaseNetns(const std::string& case_name) : name_("dndfx-" + case_name) {
-        run("ip netns del " + name_);  // a leftover of an interrupted run
-        ok_ = run("ip netns add " + name_);
-    }
-    ~CaseNetns() {
-        if (ok_) run("ip netns del " + name_);
-    }
-    CaseNetns(const CaseNetns&) = delete;
-    CaseNetns& operator=(const CaseNetns&) = delete;
-
-    bool ok() const { return ok_; }
-    bool exec(const std::string& command) const { return run("ip netns exec " + name_ + " " + command); }
-
-    // fn on a thread that joined the namespace; nullopt if it could not join.
-    template <class T>
-    std::optional<T> inside(T (*fn)()) const {
-        std::optional<T> result;
-        std::thread worker([&] {
-            int fd = ::open(("/run/netns/" + name_).c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd < 0) return;
-            const bool joined = ::setns(fd, CLONE_NEWNET) == 0;
-            ::close(fd);
-            if (joined) result = fn();
-        });
-        worker.join();
-        return result;
-    }
-
-private:
-    std::string name_;
-    bool ok_ = false;
-};
-
 // The model as facts.json stores it. The generation id changes with every load, and the
 // kernel lists the elements of a hash set in no fixed order: neither is kept as read.
 ordered_json ruleset_json(nf::Ruleset rs) {
@@ -143,7 +100,7 @@ TEST(NetfilterCheckFixtures, RulesetsAreWhatTheirInputsLoad) {
     for (const auto& name : names) {
         SCOPED_TRACE(name);
         const fs::path dir = cases_dir() / name;
-        CaseNetns ns(name);
+        ScratchNetns ns("fx-" + name);
         if (!ns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
         if (fs::exists(dir / kNftInput)) {
             ASSERT_TRUE(ns.exec("nft -f " + (dir / kNftInput).string()));
@@ -155,8 +112,8 @@ TEST(NetfilterCheckFixtures, RulesetsAreWhatTheirInputsLoad) {
             ASSERT_TRUE(ns.exec("iptables-legacy-restore " + (dir / kIptablesLegacyInput).string()))
                 << "iptables-legacy could not load rules here";
         }
-        auto nft = ns.inside(read_nft_here);
-        auto legacy = ns.inside(read_legacy_here);
+        auto nft = ns.inside([] { return std::optional(read_nft_here()); });
+        auto legacy = ns.inside([] { return std::optional(read_legacy_here()); });
         ASSERT_TRUE(nft && *nft) << (nft ? nft->error().message : "could not join the namespace");
         ASSERT_TRUE(legacy && *legacy) << (legacy ? legacy->error().message : "could not join the namespace");
 
