@@ -3,16 +3,16 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
+#include "docknetdoctor/peer.hpp"
 #include "docknetdoctor/causes.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
 namespace {
 
-constexpr const char* kComposeProject = "com.docker.compose.project";
 
 std::string project_of(const Container& c) {
-    auto it = c.labels.find(kComposeProject);
+    auto it = c.labels.find(kComposeProjectLabel);
     return it == c.labels.end() ? std::string() : it->second;
 }
 

@@ -11,6 +11,10 @@
 
 namespace dnd {
 
+// The labels docker compose puts on the containers it creates.
+inline constexpr const char* kComposeProjectLabel = "com.docker.compose.project";
+inline constexpr const char* kComposeServiceLabel = "com.docker.compose.service";
+
 // Parses TARGET:PORT; a port is required, IPv6 as [addr]:port. Errors have source "usage".
 Result<PeerQuery> parse_peer_spec(std::string_view text);
 PeerHostKind classify_peer_host(std::string_view host);

@@ -23,7 +23,6 @@ namespace dnd {
 namespace {
 
 constexpr const char* kProcRoot = "/proc";
-constexpr const char* kComposeService = "com.docker.compose.service";
 
 Result<std::string> read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -82,7 +81,7 @@ Result<TargetMatch> match_by_name(const std::vector<Container>& all, const std::
         return TargetMatch{c, fmt::format("network alias on {}", alias_network)};
     std::vector<const Container*> by_service;
     for (const auto& c : all)
-        if (auto it = c.labels.find(kComposeService); it != c.labels.end() && it->second == host) by_service.push_back(&c);
+        if (auto it = c.labels.find(kComposeServiceLabel); it != c.labels.end() && it->second == host) by_service.push_back(&c);
     if (const auto* c = prefer_reachable(by_service, source)) return TargetMatch{c, "compose service name"};
     auto id = resolve_container(summaries, host);
     if (!id) return std::unexpected(Error{"docker-api", id.error().message});

@@ -11,8 +11,6 @@
 namespace dnd {
 namespace {
 
-constexpr const char* kComposeProject = "com.docker.compose.project";
-constexpr const char* kComposeService = "com.docker.compose.service";
 
 bool same_network(const NetworkAttachment& a, const NetworkAttachment& b) {
     if (!a.network_id.empty() && !b.network_id.empty()) return a.network_id == b.network_id;
@@ -36,9 +34,9 @@ std::vector<std::string> shared_network_names(const Container& a, const Containe
 
 std::string peer_container_ref(const Container& c) {
     const std::string name = c.name.empty() ? c.id.substr(0, 12) : c.name;
-    const std::string service = label(c, kComposeService);
+    const std::string service = label(c, kComposeServiceLabel);
     if (service.empty()) return name;
-    return fmt::format("{} (compose service {}, project {})", name, service, label(c, kComposeProject));
+    return fmt::format("{} (compose service {}, project {})", name, service, label(c, kComposeProjectLabel));
 }
 
 bool peer_port_is_host_port_only(const PeerFacts& p) {
