@@ -15,15 +15,11 @@ namespace dnd::checks {
 
 CheckResult exposure_firewall_bypass(const Facts& f) {
     CheckResult result;
-    const Container* c = container_to_judge(f, result.undecided);
-    if (!c || !has_published_host_port(f)) return result;
-    if (!f.paths) {
-        result.undecided.push_back(unavailable_reason("paths", f.paths.error()));
-        return result;
-    }
-    note_unknown_paths(*f.paths, result.undecided);
+    const auto judged = paths_to_judge(f, result.undecided);
+    if (!judged) return result;
+    const Container* c = judged.container;
     std::set<PortKey> reported;
-    for (const PathResult& path : *f.paths) {
+    for (const PathResult& path : *judged.paths) {
         // Only clients from elsewhere: the input firewall is about them.
         if (path.verdict != PathVerdict::forwarded || path.packet.iif.empty() || path.packet.iif == "lo") continue;
         const PathResult local = evaluate_as_local_service(f.host, path.packet);

@@ -16,17 +16,12 @@ namespace dnd::checks {
 
 CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
     CheckResult result;
-    const Container* c = container_to_judge(f, result.undecided);
-    // The paths are packets to published host ports in question (none under --to).
-    if (!c || !has_published_host_port(f)) return result;
-    if (!f.paths) {
-        result.undecided.push_back(unavailable_reason("paths", f.paths.error()));
-        return result;
-    }
-    note_unknown_paths(*f.paths, result.undecided);
+    const auto judged = paths_to_judge(f, result.undecided);
+    if (!judged) return result;
+    const Container* c = judged.container;
     // Several packets (IPv4/IPv6, each host address) stopped by one rule make one finding.
     std::map<std::pair<std::optional<PortKey>, std::string>, std::vector<const PathResult*>> groups;
-    for (const PathResult& path : *f.paths)
+    for (const PathResult& path : *judged.paths)
         if (is_denied(path) && path.decided_hook == spec.hook)
             groups[{container_port_of(*c, path), path.decided_by}].push_back(&path);
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
 
 namespace dnd::checks {
@@ -12,6 +13,18 @@ void note_unknown_paths(const std::vector<PathResult>& paths, std::vector<std::s
         if (path.verdict == PathVerdict::unknown)
             undecided.push_back(fmt::format("needs a decided path for {}: {}", describe_packet(path.packet),
                                             path.decided_by));
+}
+
+PathsToJudge paths_to_judge(const Facts& f, std::vector<std::string>& undecided) {
+    const Container* c = container_to_judge(f, undecided);
+    // The paths are packets to published host ports in question (none under --to).
+    if (!c || !has_published_host_port(f)) return {};
+    if (!f.paths) {
+        undecided.push_back(unavailable_reason("paths", f.paths.error()));
+        return {};
+    }
+    note_unknown_paths(*f.paths, undecided);
+    return {c, &*f.paths};
 }
 
 }  // namespace dnd::checks

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include "docknetdoctor/unique_fd.hpp"
 #include "docknetdoctor/docker_api.hpp"
 
 namespace dnd {
@@ -21,19 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 // Non-blocking connect bounded by timeout: 0 on success, else an errno value.
 int connect_errno(int family, const sockaddr* addr, socklen_t len, std::chrono::milliseconds timeout) {

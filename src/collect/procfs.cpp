@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/unique_fd.hpp"
 #include "docknetdoctor/procfs.hpp"
 #include "docknetdoctor/probe.hpp"
 #include "docknetdoctor/procfs_scan.hpp"
@@ -25,12 +26,6 @@
 namespace dnd {
 namespace {
 
-struct FdCloser {
-    int fd;
-    ~FdCloser() {
-        if (fd >= 0) ::close(fd);
-    }
-};
 
 struct DirCloser {
     void operator()(DIR* d) const { ::closedir(d); }
@@ -39,12 +34,12 @@ using DirHandle = std::unique_ptr<DIR, DirCloser>;
 
 // Whole file, or the errno that stopped us.
 std::expected<std::string, int> read_text_file(const std::string& path) {
-    FdCloser file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (file.fd < 0) return std::unexpected(errno);
+    UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0) return std::unexpected(errno);
     std::string text;
     std::array<char, 8192> buffer{};
     for (;;) {
-        ssize_t n = ::read(file.fd, buffer.data(), buffer.size());
+        ssize_t n = ::read(file.get(), buffer.data(), buffer.size());
         if (n < 0) {
             if (errno == EINTR) continue;
             return std::unexpected(errno);
