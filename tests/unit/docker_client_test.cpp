@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include <chrono>
-#include <regex>
 
 #include <arpa/inet.h>
 #include <grp.h>
@@ -46,6 +45,18 @@ std::string collect_error(const CollectOptions& o) {
     return r.error().message;
 }
 
+// "2026-11-28T14:25:20Z": digits where the pattern has 9, the separators as given.
+// (No std::regex: g++ 12 warns falsely inside it under the sanitizers.)
+bool is_rfc3339_utc(const std::string& s) {
+    const std::string pattern = "9999-99-99T99:99:99Z";
+    if (s.size() != pattern.size()) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool digit = s[i] >= '0' && s[i] <= '9';
+        if (pattern[i] == '9' ? !digit : s[i] != pattern[i]) return false;
+    }
+    return true;
+}
+
 TEST(DockerCollect, FromRecordedEngine) {
     TempDir dir;
     FakeEngine engine(dir.path() / "docker.sock", recorded_engine());
@@ -53,8 +64,7 @@ TEST(DockerCollect, FromRecordedEngine) {
     ASSERT_TRUE(facts) << facts.error().message;
 
     EXPECT_EQ(facts->tool_version, DND_VERSION);
-    EXPECT_TRUE(std::regex_match(facts->collected_at, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
-        << facts->collected_at;
+    EXPECT_TRUE(is_rfc3339_utc(facts->collected_at)) << facts->collected_at;
     ASSERT_TRUE(facts->engine) << facts->engine.error().message;
     EXPECT_EQ(facts->engine->server_version, "20.10.24+dfsg1");
     EXPECT_EQ(facts->engine->api_version, "1.41");
