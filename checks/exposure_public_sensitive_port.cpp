@@ -44,10 +44,9 @@ const SensitivePort* sensitive(PortKey p) {
 
 CheckResult exposure_public_sensitive_port(const Facts& f) {
     CheckResult result;
-    const Container* container = container_to_judge(f, result.undecided);
+    const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
     const Container& c = *container;
-    if (!publishes_ports(c)) return result;
     const std::string name = container_ref(f);
 
     for (PortKey p : ports_in_question(f)) {

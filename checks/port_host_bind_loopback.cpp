@@ -21,10 +21,9 @@ bool asked_without_address(const Container& c, PortKey p) {
 
 CheckResult port_host_bind_loopback(const Facts& f) {
     CheckResult result;
-    const Container* container = container_to_judge(f, result.undecided);
+    const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
     const Container& c = *container;
-    if (!publishes_ports(c)) return result;
     const std::string name = container_ref(f);
 
     for (PortKey p : ports_in_question(f)) {

@@ -96,10 +96,9 @@ Finding conflict_finding(const Facts& f, PortKey p, const HostBinding& b, const 
 
 CheckResult port_host_port_conflict(const Facts& f) {
     CheckResult result;
-    const Container* container = container_to_judge(f, result.undecided);
+    const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
     const Container& c = *container;
-    if (!publishes_ports(c)) return result;  // no bindings are made there
     const bool error_says = error_says_port_taken(c.state.error);
     const std::vector<Listener> no_listeners;
     const auto& host = f.host_listeners ? *f.host_listeners : no_listeners;

@@ -46,11 +46,9 @@ Finding not_published(const Facts& f, PortKey p) {
 
 CheckResult port_not_published(const Facts& f) {
     CheckResult result;
-    const Container* container = container_to_judge(f, result.undecided);
+    const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
     const Container& c = *container;
-    // Host and none modes publish nothing by design; their own checks explain that.
-    if (!publishes_ports(c)) return result;
     // On internal networks publishing cannot work at all: network.internal says so instead.
     if (f.networks && only_on_internal_networks(c, *f.networks)) return result;
 

@@ -82,6 +82,9 @@ bool only_on_internal_networks(const Container& c, const std::vector<NetworkInfo
 
 // The container, or nullptr with the reason appended to `undecided` when it is unavailable.
 const Container* container_to_judge(const Facts& f, std::vector<std::string>& undecided);
+// The same, for checks about published ports: nullptr also when the container's network
+// mode publishes nothing (host, none: their own checks explain that).
+const Container* publishing_container_to_judge(const Facts& f, std::vector<std::string>& undecided);
 
 // The container's listeners, when checks can judge them. nullptr when the container has no
 // live process (nothing to judge; the container.* checks report why) or when the container

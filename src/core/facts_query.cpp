@@ -160,6 +160,11 @@ const Container* container_to_judge(const Facts& f, std::vector<std::string>& un
     return nullptr;
 }
 
+const Container* publishing_container_to_judge(const Facts& f, std::vector<std::string>& undecided) {
+    const Container* c = container_to_judge(f, undecided);
+    return c && publishes_ports(*c) ? c : nullptr;
+}
+
 const std::vector<Listener>* listeners_to_judge(const Facts& f, std::vector<std::string>& undecided) {
     const Container* c = container_to_judge(f, undecided);
     if (!c || !has_live_process(*c)) return nullptr;
