@@ -8,8 +8,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -18,18 +16,17 @@
 #include "docknetdoctor/peer.hpp"
 #include "docknetdoctor/probe.hpp"
 #include "docknetdoctor/procfs.hpp"
+#include "proc_files.hpp"
 
 namespace dnd {
 namespace {
 
 constexpr const char* kProcRoot = "/proc";
 
-Result<std::string> read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("procfs", fmt::format("cannot read {}: {}", path, std::strerror(errno)));
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+Result<std::string> read_container_file(const std::string& path) {
+    auto text = read_text_file(path);
+    if (!text) return fail("procfs", fmt::format("cannot read {}: {}", path, std::strerror(text.error())));
+    return std::move(*text);
 }
 
 std::vector<Container> inspect_all(const DockerClient& client, const std::vector<ContainerSummary>& containers) {
@@ -166,10 +163,10 @@ void read_resolver_files(PeerFacts& peer, const Container& source) {
         return;
     }
     const std::string etc = fmt::format("{}/{}/root/etc/", kProcRoot, source.state.pid);
-    auto resolv = read_text_file(etc + "resolv.conf");
+    auto resolv = read_container_file(etc + "resolv.conf");
     if (resolv) peer.nameservers = parse_resolv_conf_nameservers(*resolv);
     else peer.nameservers = std::unexpected(resolv.error());
-    auto hosts = read_text_file(etc + "hosts");
+    auto hosts = read_container_file(etc + "hosts");
     if (hosts) peer.hosts = parse_hosts_file(*hosts);
     else peer.hosts = std::unexpected(hosts.error());
 }

@@ -13,10 +13,12 @@
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/procfs.hpp"
+#include "fake_proc.hpp"
 
 namespace dnd {
 namespace {
 
+using testing::FakeProc;
 namespace fs = std::filesystem;
 
 std::string read_fixture(const std::string& name) {
@@ -109,42 +111,6 @@ TEST(ProcNetParse, EmptyTextHasNoListeners) {
     ASSERT_TRUE(parsed.has_value());
     EXPECT_TRUE(parsed->empty());
 }
-
-// A throwaway directory shaped like /proc.
-class FakeProc {
-public:
-    FakeProc() {
-        std::string pattern = (fs::temp_directory_path() / "dnd-fakeproc-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) root_ = pattern;
-    }
-    ~FakeProc() {
-        std::error_code ignored;
-        if (!root_.empty()) fs::remove_all(root_, ignored);
-    }
-    FakeProc(const FakeProc&) = delete;
-    FakeProc& operator=(const FakeProc&) = delete;
-
-    const std::string& root() const { return root_; }
-    void write(const std::string& relative, const std::string& text) const {
-        fs::create_directories((fs::path(root_) / relative).parent_path());
-        std::ofstream(fs::path(root_) / relative) << text;
-    }
-    void link(const std::string& relative, const std::string& target) const {
-        fs::create_directories((fs::path(root_) / relative).parent_path());
-        fs::create_symlink(target, fs::path(root_) / relative);
-    }
-    // A process in netns `netns` holding `fds` (fd number -> link target).
-    void process(int pid, const std::string& comm, unsigned long netns,
-                 const std::vector<std::pair<int, std::string>>& fds) const {
-        const std::string dir = std::to_string(pid);
-        write(dir + "/comm", comm + "\n");
-        link(dir + "/ns/net", "net:[" + std::to_string(netns) + "]");
-        for (const auto& [fd, target] : fds) link(dir + "/fd/" + std::to_string(fd), target);
-    }
-
-private:
-    std::string root_;
-};
 
 const char* const kTcpHeader =
     "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";

@@ -1,0 +1,56 @@
+// See proc_files.hpp.
+#include "proc_files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+
+#include "docknetdoctor/unique_fd.hpp"
+
+namespace dnd {
+
+std::expected<std::string, int> read_text_file(const std::string& path) {
+    UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0) return std::unexpected(errno);
+    std::string text;
+    std::array<char, 8192> buffer{};
+    for (;;) {
+        ssize_t n = ::read(file.get(), buffer.data(), buffer.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return std::unexpected(errno);
+        }
+        if (n == 0) break;
+        text.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+std::optional<std::string> read_link(const std::string& path) {
+    std::array<char, 256> target{};
+    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return std::nullopt;
+    return std::string(target.data(), static_cast<std::size_t>(n));
+}
+
+std::optional<unsigned long> bracketed_inode(std::string_view link, std::string_view prefix) {
+    if (!link.starts_with(prefix)) return std::nullopt;
+    link.remove_prefix(prefix.size());
+    if (link.size() < 3 || link.front() != '[' || link.back() != ']') return std::nullopt;
+    link = link.substr(1, link.size() - 2);
+    unsigned long inode = 0;
+    auto [end, ec] = std::from_chars(link.data(), link.data() + link.size(), inode);
+    if (ec != std::errc{} || end != link.data() + link.size()) return std::nullopt;
+    return inode;
+}
+
+std::optional<unsigned long> netns_inode_of(const std::string& process_dir) {
+    auto link = read_link(process_dir + "/ns/net");
+    if (!link) return std::nullopt;
+    return bracketed_inode(*link, "net:");
+}
+
+}  // namespace dnd

@@ -1,0 +1,22 @@
+#pragma once
+// Reading the small files and links of /proc (and files like it): whole, or the errno.
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dnd {
+
+// The whole file, or the errno that stopped us.
+std::expected<std::string, int> read_text_file(const std::string& path);
+
+// A symlink's target (up to 255 bytes); nullopt when unreadable or longer.
+std::optional<std::string> read_link(const std::string& path);
+
+// "socket:[1234]" with prefix "socket:" -> 1234
+std::optional<unsigned long> bracketed_inode(std::string_view link, std::string_view prefix);
+
+// /proc/PID/ns/net reads as "net:[4026531840]"; the number is the namespace's inode.
+std::optional<unsigned long> netns_inode_of(const std::string& process_dir);
+
+}  // namespace dnd
