@@ -14,12 +14,16 @@ CheckResult engine_rootless(const Facts& f) {
         result.undecided.push_back(unavailable_reason("the engine info", f.engine.error()));
         return result;
     }
-    const auto option = rootless_security_option(f);
-    if (!option) return result;
+    const auto decided = rootless_evidence(f);
+    if (!decided) {
+        result.undecided.push_back("neither /info nor the engine's process was read");
+        return result;
+    }
+    if (!decided->rootless) return result;
 
     Finding finding = new_finding("engine.rootless");
     finding.title = "the engine is rootless: published ports go through rootlesskit, not the host's netfilter";
-    finding.evidence.push_back(fmt::format("/info SecurityOptions has \"{}\"", *option));
+    finding.evidence.push_back(decided->evidence);
     if (!f.engine->endpoint.empty()) finding.evidence.push_back(fmt::format("engine endpoint = {}", f.engine->endpoint));
     finding.fix.push_back("host iptables/nftables rules do not apply to published ports; rootlesskit's port driver opens them on the host");
     finding.fix.push_back("host ports below 1024 need sysctl net.ipv4.ip_unprivileged_port_start lowered");

@@ -9,8 +9,15 @@
 
 namespace dnd::checks {
 
-// The /info SecurityOptions entry that names rootless ("name=rootless"), if any.
-std::optional<std::string> rootless_security_option(const Facts& f);
+struct RootlessEvidence {
+    bool rootless = false;
+    std::string evidence;  // what decided it, for the finding
+};
+
+// Decided from /info SecurityOptions ("name=rootless") when the engine was asked, else from
+// the engine process's environment (ROOTLESSKIT_STATE_DIR: dockerd's own test). nullopt
+// when neither was read.
+std::optional<RootlessEvidence> rootless_evidence(const Facts& f);
 
 bool engine_is_rootless(const Facts& f);
 

@@ -26,15 +26,28 @@ struct Query {
     std::optional<std::string> to;         // --to TARGET:PORT as typed: container to container
 };
 
+// The engine's own process, found from its API socket. dockerd itself decides "rootless"
+// from its environment (rootlesskit sets ROOTLESSKIT_STATE_DIR), so this answers the one
+// question /info was asked for, without /info (the engine's slowest answer: it runs runc
+// and docker-init). Only ROOTLESSKIT_STATE_DIR is kept from the environment.
+struct EngineProcess {
+    int pid = 0;
+    std::string exe;                                  // /proc/PID/exe
+    std::string found_as;                             // how: "listener of the API socket" ...
+    std::optional<std::string> rootlesskit_state_dir;  // ROOTLESSKIT_STATE_DIR, when set
+};
+
 struct EngineInfo {
-    std::string server_version;                 // /version Version
+    std::string server_version;                 // /version Version (or /_ping's Server header)
     std::string api_version;                    // negotiated API version in use
-    std::string os;                             // /info OperatingSystem
-    std::string kernel_version;                 // /info KernelVersion
-    std::string docker_root_dir;                // /info DockerRootDir
     std::string endpoint;                       // where we talked to it: unix:///..., tcp://...
-    std::vector<std::string> security_options;  // /info SecurityOptions, e.g. "name=rootless"
-    std::vector<std::string> warnings;          // /info Warnings
+    std::optional<EngineProcess> process;       // a local dockerd we could read; else /info is asked
+    // /info, asked only when the engine's process could not be read:
+    std::string os;                             // OperatingSystem
+    std::string kernel_version;                 // KernelVersion
+    std::string docker_root_dir;                // DockerRootDir
+    std::optional<std::vector<std::string>> security_options;  // SecurityOptions, e.g. "name=rootless"
+    std::vector<std::string> warnings;          // Warnings
 };
 
 struct HostBinding {

@@ -130,7 +130,7 @@ constexpr CauseInfo kCatalog[] = {
      "equivalent rules. Re-enabling it and restarting dockerd recreates the rules."},
     {"engine.rootless", info,
      "rootless engine: ports go through rootlesskit, not host netfilter",
-     "/info SecurityOptions name=rootless, socket path",
+     "ROOTLESSKIT_STATE_DIR in the environment of the dockerd behind the API socket, or /info SecurityOptions name=rootless",
      "read the rootless notes",
      "A rootless dockerd runs in a user namespace with its own network namespace; published "
      "ports are opened by rootlesskit's port driver as an ordinary process on the host. Host "

@@ -15,9 +15,36 @@ void from_json(const nlohmann::json& j, Proto& p) {
     else throw nlohmann::json::other_error::create(501, "bad protocol: " + s, &j);
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EngineInfo, server_version, api_version, os,
-                                                kernel_version, docker_root_dir, endpoint,
-                                                security_options, warnings)
+void to_json(nlohmann::json& j, const EngineProcess& p) {
+    j = nlohmann::json{{"pid", p.pid}, {"exe", p.exe}, {"found_as", p.found_as}};
+    json_put_optional(j, "rootlesskit_state_dir", p.rootlesskit_state_dir);
+}
+void from_json(const nlohmann::json& j, EngineProcess& p) {
+    p.pid = j.value("pid", 0);
+    p.exe = j.value("exe", std::string{});
+    p.found_as = j.value("found_as", std::string{});
+    json_get_optional(j, "rootlesskit_state_dir", p.rootlesskit_state_dir);
+}
+// Absent optionals mean "not read": no process found, /info not asked.
+void to_json(nlohmann::json& j, const EngineInfo& e) {
+    j = nlohmann::json{{"server_version", e.server_version}, {"api_version", e.api_version},
+                       {"endpoint", e.endpoint},             {"os", e.os},
+                       {"kernel_version", e.kernel_version}, {"docker_root_dir", e.docker_root_dir},
+                       {"warnings", e.warnings}};
+    json_put_optional(j, "process", e.process);
+    json_put_optional(j, "security_options", e.security_options);
+}
+void from_json(const nlohmann::json& j, EngineInfo& e) {
+    e.server_version = j.value("server_version", std::string{});
+    e.api_version = j.value("api_version", std::string{});
+    e.endpoint = j.value("endpoint", std::string{});
+    e.os = j.value("os", std::string{});
+    e.kernel_version = j.value("kernel_version", std::string{});
+    e.docker_root_dir = j.value("docker_root_dir", std::string{});
+    e.warnings = j.value("warnings", std::vector<std::string>{});
+    json_get_optional(j, "process", e.process);
+    json_get_optional(j, "security_options", e.security_options);
+}
 void to_json(nlohmann::json& j, const HostBinding& b) {
     j = nlohmann::json{{"host_ip", b.host_ip}, {"host_port", b.host_port}};
 }

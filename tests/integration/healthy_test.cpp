@@ -1,4 +1,7 @@
 // A correctly published web server: nothing to report, and a real client gets through.
+#include <filesystem>
+
+#include "fixture_files.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
@@ -12,7 +15,9 @@ TEST_F(HealthyTest, PublishedListeningServerIsOk) {
     ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
     ASSERT_EQ(sandbox().client_connect(8080), ConnectOutcome::open);
 
-    const auto diagnosis = diagnose_json(web.name());
+    const std::string facts_path = sandbox().dir() + "/healthy-facts.json";
+    std::filesystem::remove(facts_path);
+    const auto diagnosis = diagnose_json(web.name(), {"--save-facts", facts_path});
 
     ASSERT_TRUE(diagnosis.json) << diagnosis.describe();
     EXPECT_TRUE(validate_against_schema(*diagnosis.json, report_schema_path()));
@@ -28,6 +33,20 @@ TEST_F(HealthyTest, PublishedListeningServerIsOk) {
         EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"open"}) << rung << "\n" << diagnosis.describe();
     EXPECT_EQ(outcome_of(diagnosis, "host-published", sandbox().host_addr()), "open") << diagnosis.describe();
     EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "") << diagnosis.describe();
+
+    // Rootless or not was read from the sandbox's dockerd itself (it listens on the API
+    // socket), so /info, the engine's slowest answer, was not asked.
+    const auto facts = nlohmann::json::parse(testing::read_text(facts_path), nullptr, false);
+    ASSERT_FALSE(facts.is_discarded()) << facts_path;
+    const auto& engine = facts.at("engine");
+    ASSERT_TRUE(engine.contains("process")) << engine.dump(2);
+    const std::string dockerd_pid = testing::read_text(sandbox().dir() + "/docker.pid");
+    EXPECT_EQ(std::to_string(engine["process"].value("pid", 0)), dockerd_pid.substr(0, dockerd_pid.find('\n')))
+        << engine.dump(2);
+    EXPECT_TRUE(engine["process"].value("exe", std::string()).ends_with("/dockerd")) << engine.dump(2);
+    EXPECT_EQ(engine["process"].value("found_as", std::string()), "listener of the API socket");
+    EXPECT_FALSE(engine["process"].contains("rootlesskit_state_dir")) << engine.dump(2);
+    EXPECT_FALSE(engine.contains("security_options")) << "asked /info: " << engine.dump(2);
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ const std::vector<CheckCases>& check_cases() {
         {"network.internal", {"network_internal"}, {"healthy_web"}},
         {"app.not-listening", {"app_not_listening"}, {"wrong_container_port", "app_loopback_only", "healthy_web"}},
         {"app.loopback-only", {"app_loopback_only"}, {"healthy_web", "app_not_listening"}},
-        {"engine.rootless", {"rootless"}, {"healthy_web"}},
+        {"engine.rootless", {"rootless", "rootless_process"}, {"healthy_web", "healthy_engine_process"}},
         {"exposure.public-sensitive-port", {"public_postgres"}, {"healthy_web", "exposed_partly_published"}},
         {"engine.iptables-disabled", {"nf_iptables_false_ufw"}, {"nf_docker_iptables_nft", "nf_nftables_flush"}},
         {"kernel.ip-forward-disabled", {"nf_ip_forward_off"}, {"nf_docker_iptables_nft"}},

@@ -111,6 +111,10 @@ void FakeEngine::serve() {
         int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (client < 0) continue;
         auto target = read_request_target(client);
+        if (target.empty()) {  // connected and closed without a request (as for SO_PEERCRED)
+            ::close(client);
+            continue;
+        }
         {
             std::lock_guard lock(mutex_);
             targets_.push_back(target);

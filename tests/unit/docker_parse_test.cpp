@@ -37,7 +37,8 @@ TEST(DockerParse, InfoOfARootlessEngineKeepsItsSecurityOptions) {
     info["Warnings"] = {"WARNING: bridge-nf-call-iptables is disabled"};
     EngineInfo engine;
     ASSERT_TRUE(parse_info_into(info.dump(), engine));
-    EXPECT_EQ(engine.security_options.at(1), "name=rootless");
+    ASSERT_TRUE(engine.security_options);
+    EXPECT_EQ(engine.security_options->at(1), "name=rootless");
     EXPECT_EQ(engine.warnings, std::vector<std::string>{"WARNING: bridge-nf-call-iptables is disabled"});
 }
 
