@@ -10,6 +10,8 @@
 # an outside client joined to it by a veth pair (host side "ext0" 10.231.N.1/24, client
 # 10.231.N.2/24). ID and N derive from DIR, so two build trees never share a sandbox.
 # Exit 77 from start means "cannot run here" (ctest reports the fixture as skipped).
+# DND_SANDBOX_ACTIVATION=socket at start: dockerd gets its API socket as systemd's
+# docker.socket hands it over (-H fd://): another process creates and holds the listener.
 # Nothing outside DIR, the two namespaces and the processes started here is touched.
 set -u
 
@@ -79,21 +81,43 @@ create_namespaces() {
   ip -n "$CLIENT_NS" route add default via "$HOST_ADDR" || die "cannot add the client's default route"
 }
 
+# Socket activation as systemd does it: bind and listen, then start dockerd as a child with
+# the listener as fd 3, LISTEN_FDS=1 and LISTEN_PID=its pid, and keep holding the socket.
+readonly SOCKET_ACTIVATOR='
+import os, socket, sys
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind(sys.argv[1])
+listener.listen(128)
+child = os.fork()
+if child == 0:
+    os.dup2(listener.fileno(), 3)
+    os.set_inheritable(3, True)
+    os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+    os.execvp(sys.argv[2], sys.argv[2:])
+os.waitpid(child, 0)
+'
+
 start_dockerd() {
   mkdir -p "$DIR/data" "$DIR/exec"
+  local launcher=() api=(-H "unix://$SOCK")
+  if [[ ${DND_SANDBOX_ACTIVATION:-} == socket ]]; then
+    command -v python3 >/dev/null || skip "no python3 for socket activation"
+    launcher=(python3 -c "$SOCKET_ACTIVATOR" "$SOCK")
+    api=(-H fd://)
+  fi
   # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
   # setsid and no inherited stdio: ctest waits for its pipes to close, dockerd must not hold them.
-  setsid nsenter --net="/run/netns/$HOST_NS" \
+  setsid nsenter --net="/run/netns/$HOST_NS" "${launcher[@]}" \
     dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/docker.pid" \
-      -H "unix://$SOCK" --containerd-namespace "$CTR_NS" --containerd-plugins-namespace "$CTR_NS-p" \
+      "${api[@]}" --containerd-namespace "$CTR_NS" --containerd-plugins-namespace "$CTR_NS-p" \
       </dev/null >"$DIR/dockerd.log" 2>&1 &
-  local launcher=$!
+  local started=$!
   local deadline=$(( SECONDS + 60 ))
   while (( SECONDS < deadline )); do
     if [[ -S "$SOCK" ]] && timeout 5 docker version >/dev/null 2>&1; then
       return 0
     fi
-    if ! kill -0 "$launcher" 2>/dev/null; then
+    if ! kill -0 "$started" 2>/dev/null; then
       tail -n 20 "$DIR/dockerd.log" >&2
       die "dockerd exited during startup (log: $DIR/dockerd.log)"
     fi

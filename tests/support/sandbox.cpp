@@ -171,7 +171,11 @@ Result<Sandbox> Sandbox::from_env() {
     if (dir == nullptr || *dir == '\0') {
         return fail("sandbox", "DND_SANDBOX_DIR is not set (run the tests through ctest)");
     }
-    const std::string env_path = std::string(dir) + "/env";
+    return from_dir(dir);
+}
+
+Result<Sandbox> Sandbox::from_dir(const std::string& dir) {
+    const std::string env_path = dir + "/env";
     std::ifstream file(env_path);
     if (!file) return fail("sandbox", "no sandbox: " + env_path + " is missing (sandbox_start skipped or failed)");
     std::stringstream content;

@@ -83,6 +83,8 @@ public:
     // Reads $DND_SANDBOX_DIR/env (written by `sandbox.sh start`). An error means "no sandbox
     // here": tests skip.
     static Result<Sandbox> from_env();
+    // The sandbox `sandbox.sh start DIR` made.
+    static Result<Sandbox> from_dir(const std::string& dir);
 
     const std::string& dir() const { return dir_; }
     const std::string& docker_host() const { return docker_host_; }

@@ -1,0 +1,79 @@
+// An engine started as systemd's docker.socket starts it (the Debian and docker-ce default):
+// another process listens on the API socket and hands it to dockerd (-H fd://). The engine
+// is still found from /proc, among the holders of that socket, and /info is not asked.
+// This test starts a sandbox of its own in that mode (the shared one listens directly).
+#include <filesystem>
+#include <thread>
+
+#include "fixture_files.hpp"
+#include "sandbox_test.hpp"
+
+namespace dnd::test {
+namespace {
+
+constexpr int kCannotRunHere = 77;
+
+// `sandbox.sh start DIR` with socket activation; `stop` on destruction, whatever happened.
+class SocketActivatedSandbox {
+public:
+    explicit SocketActivatedSandbox(std::string dir) : dir_(std::move(dir)) {
+        RunOptions options;
+        options.timeout = std::chrono::seconds(180);
+        options.env["DND_SANDBOX_ACTIVATION"] = "socket";
+        start_ = run_process({script(), "start", dir_}, options);
+    }
+    ~SocketActivatedSandbox() {
+        RunOptions options;
+        options.timeout = std::chrono::seconds(120);
+        run_process({script(), "stop", dir_}, options);
+    }
+    SocketActivatedSandbox(const SocketActivatedSandbox&) = delete;
+    SocketActivatedSandbox& operator=(const SocketActivatedSandbox&) = delete;
+
+    const ProcessResult& start_result() const { return start_; }
+    const std::string& dir() const { return dir_; }
+
+private:
+    static std::string script() { return std::string(DND_SOURCE_DIR) + "/scripts/sandbox.sh"; }
+    std::string dir_;
+    ProcessResult start_;
+};
+
+TEST(SocketActivation, TheEngineIsFoundAmongTheHoldersOfTheActivatedSocket) {
+    const char* shared = std::getenv("DND_SANDBOX_DIR");
+    if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
+    SocketActivatedSandbox owned(std::string(shared) + "-sa");
+    if (owned.start_result().exit_code == kCannotRunHere) GTEST_SKIP() << owned.start_result().describe();
+    ASSERT_TRUE(owned.start_result().ok()) << owned.start_result().describe();
+    auto sandbox = Sandbox::from_dir(owned.dir());
+    ASSERT_TRUE(sandbox) << sandbox.error().message;
+
+    const auto web = sandbox->run_container("it-sa-web", {"-p", "8080:80", sandbox->image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
+    auto reached = ConnectOutcome::error;
+    for (int attempt = 0; attempt < 50 && reached != ConnectOutcome::open; ++attempt) {
+        reached = sandbox->client_connect(8080, std::chrono::milliseconds(500));
+        if (reached != ConnectOutcome::open) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_EQ(reached, ConnectOutcome::open);
+
+    const std::string facts_path = owned.dir() + "/facts.json";
+    const auto diagnosis = sandbox->diagnose({web.name(), "--format", "json", "--save-facts", facts_path});
+
+    ASSERT_TRUE(diagnosis.json) << diagnosis.describe();
+    EXPECT_EQ(diagnosis.process.exit_code, 0) << diagnosis.describe();
+    EXPECT_EQ(diagnosis.json->value("verdict", std::string()), "ok") << diagnosis.describe();
+    const auto facts = nlohmann::json::parse(testing::read_text(facts_path), nullptr, false);
+    ASSERT_FALSE(facts.is_discarded()) << facts_path;
+    const auto& engine = facts.at("engine");
+    ASSERT_TRUE(engine.contains("process")) << engine.dump(2);
+    const std::string dockerd_pid = testing::read_text(owned.dir() + "/docker.pid");
+    EXPECT_EQ(std::to_string(engine["process"].value("pid", 0)), dockerd_pid.substr(0, dockerd_pid.find('\n')))
+        << engine.dump(2);
+    EXPECT_NE(engine["process"].value("found_as", std::string()).find("socket activation"), std::string::npos)
+        << engine.dump(2);
+    EXPECT_FALSE(engine.contains("security_options")) << "asked /info: " << engine.dump(2);
+}
+
+}  // namespace
+}  // namespace dnd::test
