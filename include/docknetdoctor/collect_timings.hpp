@@ -13,8 +13,9 @@ using PhaseTimings = std::map<std::string, double>;
 
 // collect_facts, also filling timings (entries are added, existing ones overwritten):
 //   collect.engine     the Engine API: ping, version, info, container, networks; with
-//                      .ping_version, .process (the engine's process from /proc),
-//                      .info (only when the process could not be read), .container_networks
+//                      .ping_version, .container_networks, and beside them .process
+//                      (the engine's process from /proc), .info (only when the process
+//                      could not be read)
 //   collect.netfilter  links, routes, sysctls, rulesets, dockerd's config   } on a thread,
 //   collect.procfs.host       the host's listeners and their owners         } during engine
 //   collect.wait_host  how long the engine side then waited for that thread

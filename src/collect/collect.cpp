@@ -10,7 +10,6 @@
 #include <ctime>
 #include <exception>
 #include <functional>
-#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -175,29 +174,33 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     HostSide host;
     BackgroundTask host_task([&host] { host.collect(); });
 
-    // Ping first (it fixes the API version). Rootless or not is then read from the engine's
-    // own process when it is a local dockerd; only otherwise is /info (the engine's slowest
-    // answer) asked, beside the container requests, on a copy of the negotiated client.
+    // Ping first (it fixes the API version). Then, beside the container requests: whether
+    // the engine is rootless, from its own process when it is a local dockerd we can read,
+    // else from /info (the engine's slowest answer), on a copy of the negotiated client.
     PhaseTimer engine_timer;
     DockerClient client(*endpoint, options.timeout);
     if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
     auto engine = read_version(client);
     if (!engine) return std::unexpected(engine.error());
     timings["collect.engine.ping_version"] = engine_timer.ms();
-    PhaseTimer process_timer;
-    ListenerSearch engine_process;
-    if (endpoint->kind == DockerEndpoint::Kind::unix_socket)
-        engine_process = find_listening_dockerd(kProcRoot, endpoint->socket_path);
-    timings["collect.engine.process"] = process_timer.ms();
-    Result<EngineInfo> info = fail("docker-api", "not collected");
+    Result<EngineInfo> identified = fail("docker-api", "not collected");
+    double process_ms = 0;
     double info_ms = 0;
-    auto ask_info = [&info, &info_ms, info_client = client, version = *engine]() mutable {
+    BackgroundTask identify_task([&, info_client = client, engine = std::move(*engine)]() mutable {
+        PhaseTimer process_timer;
+        Result<EngineProcess> process = fail("engine-process", "not a local unix socket");
+        if (endpoint->kind == DockerEndpoint::Kind::unix_socket)
+            process = find_engine_process(kProcRoot, endpoint->socket_path);
+        process_ms = process_timer.ms();
+        if (process) {
+            engine.process = std::move(*process);
+            identified = std::move(engine);
+            return;
+        }
         PhaseTimer info_timer;
-        info = add_info(info_client, std::move(version));
+        identified = add_info(info_client, std::move(engine));
         info_ms = info_timer.ms();
-    };
-    std::optional<BackgroundTask> info_task;
-    if (!engine_process.found && !engine_process.look_among_holders) info_task.emplace(ask_info);
+    });
 
     PhaseTimer container_timer;
     auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json?all=1", parse_container_list);
@@ -208,29 +211,16 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     if (!container) return std::unexpected(container.error());
     facts.networks = read_networks(client, *container);
     timings["collect.engine.container_networks"] = container_timer.ms();
+    identify_task.join();
+    facts.engine = std::move(identified);
+    timings["collect.engine.process"] = process_ms;
+    if (info_ms > 0) timings["collect.engine.info"] = info_ms;
+    timings["collect.engine"] = engine_timer.ms();
 
     PhaseTimer wait_timer;
     host_task.join();  // rethrows what the host side threw, as if it had run here
     timings["collect.wait_host"] = wait_timer.ms();
     timings["collect.netfilter"] = host.netfilter_ms;
-
-    // Socket activation: the listener was systemd; the dockerd holding its socket is in the
-    // scan the host side has just made. Not found there: /info after all.
-    if (!engine_process.found && engine_process.look_among_holders) {
-        PhaseTimer holders_timer;
-        engine_process.found = dockerd_holding_unix_listener(kProcRoot, endpoint->socket_path, host.owner_scan);
-        timings["collect.engine.process"] += holders_timer.ms();
-        if (!engine_process.found) ask_info();
-    }
-    if (info_task) info_task->join();
-    if (engine_process.found) {
-        engine->process = std::move(*engine_process.found);
-        facts.engine = std::move(*engine);
-    } else {
-        facts.engine = std::move(info);
-        timings["collect.engine.info"] = info_ms;
-    }
-    timings["collect.engine"] = engine_timer.ms();
 
     PhaseTimer procfs_timer;
     facts.container_listeners = read_container_listeners(*container, host.owner_scan);

@@ -4,10 +4,14 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -21,7 +25,9 @@ namespace {
 constexpr std::string_view kRootlesskitVariable = "ROOTLESSKIT_STATE_DIR=";
 constexpr std::size_t kMaxKeptValue = 4096;  // a path; anything longer is not one we show whole
 
-Error engine_process_error(std::string message) { return Error{"engine-process", std::move(message)}; }
+std::unexpected<Error> engine_process_error(std::string message) {
+    return std::unexpected(Error{"engine-process", std::move(message)});
+}
 
 std::optional<std::string> resolved_path(const std::string& path) {
     std::unique_ptr<char, decltype(&std::free)> resolved(::realpath(path.c_str(), nullptr), &std::free);
@@ -37,16 +43,46 @@ bool is_dockerd_executable(std::string_view exe) {
     return exe.substr(slash == std::string_view::npos ? 0 : slash + 1) == "dockerd";
 }
 
-// The value of one variable in a NUL-separated environment block.
+// The value of one variable in a NUL-separated environment block; empty counts as unset,
+// as in dockerd's own test.
 std::optional<std::string> environment_value(std::string_view environ_block, std::string_view prefix) {
     while (!environ_block.empty()) {
         const auto end = environ_block.find('\0');
         const std::string_view entry = environ_block.substr(0, end);
-        if (entry.starts_with(prefix)) return std::string(entry.substr(prefix.size(), kMaxKeptValue));
+        if (entry.starts_with(prefix) && entry.size() > prefix.size())
+            return std::string(entry.substr(prefix.size(), kMaxKeptValue));
         if (end == std::string_view::npos) break;
         environ_block.remove_prefix(end + 1);
     }
     return std::nullopt;
+}
+
+Result<std::string> executable_of(const std::string& process_dir) {
+    auto exe = read_link(process_dir + "/exe");
+    if (!exe) return engine_process_error(fmt::format("cannot read {}/exe (no permission, gone, or too long)", process_dir));
+    return std::move(*exe);
+}
+
+// "812 813 " -> {812, 813}
+std::vector<int> children_of(const std::string& proc_root, int pid) {
+    std::vector<int> children;
+    auto text = read_text_file(fmt::format("{}/{}/task/{}/children", proc_root, pid, pid));
+    if (!text) return children;
+    const char* cursor = text->data();
+    const char* const end = text->data() + text->size();
+    while (cursor < end) {
+        int child = 0;
+        auto [next, ec] = std::from_chars(cursor, end, child);
+        if (ec == std::errc{}) children.push_back(child);
+        cursor = next + 1;  // past the separating space (or the character that stopped it)
+    }
+    return children;
+}
+
+bool shares_an_inode(const std::vector<unsigned long>& sorted_a, const std::vector<unsigned long>& sorted_b) {
+    std::vector<unsigned long> common;
+    std::set_intersection(sorted_a.begin(), sorted_a.end(), sorted_b.begin(), sorted_b.end(), std::back_inserter(common));
+    return !common.empty();
 }
 
 }  // namespace
@@ -54,30 +90,29 @@ std::optional<std::string> environment_value(std::string_view environ_block, std
 Result<int> unix_socket_listener_pid(const std::string& path) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    if (path.size() >= sizeof address.sun_path) return std::unexpected(engine_process_error("socket path too long"));
+    if (path.size() >= sizeof address.sun_path) return engine_process_error("socket path too long");
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     // Non-blocking: a full backlog is an error here, not a wait. The peer credentials are
-    // those of the process that called listen(), fixed at connect().
+    // those of the process that called listen(), fixed at connect(). pid 0: it is in a pid
+    // namespace we cannot see (we run in a container with the socket mounted).
     UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (fd.get() < 0 || ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-        return std::unexpected(engine_process_error(fmt::format("cannot connect to {}: {}", path, std::strerror(errno))));
+        return engine_process_error(fmt::format("cannot connect to {}: {}", path, std::strerror(errno)));
     ucred peer{};
     socklen_t size = sizeof peer;
     if (::getsockopt(fd.get(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 || peer.pid <= 0)
-        return std::unexpected(engine_process_error(fmt::format("no peer credentials on {}", path)));
+        return engine_process_error(fmt::format("no visible peer process on {}", path));
     return peer.pid;
 }
 
 Result<EngineProcess> read_dockerd_process(const std::string& proc_root, int pid, std::string found_as) {
     const std::string dir = fmt::format("{}/{}", proc_root, pid);
-    auto exe = read_link(dir + "/exe");
-    if (!exe) return std::unexpected(engine_process_error(fmt::format("cannot read {}/exe: {}", dir, std::strerror(errno))));
-    if (!is_dockerd_executable(*exe))
-        return std::unexpected(engine_process_error(fmt::format("process {} is {}, not dockerd", pid, *exe)));
+    auto exe = executable_of(dir);
+    if (!exe) return std::unexpected(exe.error());
+    if (!is_dockerd_executable(*exe)) return engine_process_error(fmt::format("process {} is {}, not dockerd", pid, *exe));
     auto environ_block = read_text_file(dir + "/environ");
     if (!environ_block)
-        return std::unexpected(engine_process_error(
-            fmt::format("cannot read {}/environ: {}", dir, std::strerror(environ_block.error()))));
+        return engine_process_error(fmt::format("cannot read {}/environ: {}", dir, std::strerror(environ_block.error())));
     EngineProcess process;
     process.pid = pid;
     process.exe = std::move(*exe);
@@ -86,10 +121,11 @@ Result<EngineProcess> read_dockerd_process(const std::string& proc_root, int pid
     return process;
 }
 
-std::optional<unsigned long> unix_listener_inode(std::string_view proc_net_unix, const std::string& socket_path) {
+std::vector<unsigned long> unix_listener_inodes(std::string_view proc_net_unix, const std::string& socket_path) {
     const auto wanted = resolved_path(socket_path).value_or(socket_path);
     constexpr unsigned long kAcceptingConnections = 0x10000;  // __SO_ACCEPTCON in the Flags column
-    // "Num: RefCount Protocol Flags Type St Inode Path", numbers in hex but the inode.
+    std::vector<unsigned long> inodes;
+    // "Num: RefCount Protocol Flags Type St Inode Path": hex numbers, a decimal inode.
     while (!proc_net_unix.empty()) {
         const auto end = proc_net_unix.find('\n');
         std::string_view line = proc_net_unix.substr(0, end);
@@ -104,63 +140,49 @@ std::optional<unsigned long> unix_listener_inode(std::string_view proc_net_unix,
             fields[count++] = line.substr(0, stop);
             line.remove_prefix(stop == std::string_view::npos ? line.size() : stop);
         }
-        if (count < 7 || line.size() < 2 || line.front() != ' ') continue;  // header, unbound sockets
+        if (count < 7 || line.size() < 2 || line.front() != ' ') continue;  // the header, unbound sockets
         const std::string path(line.substr(1));
+        if (path.front() == '@') continue;  // an abstract name: no file to match
         unsigned long flags = 0;
         unsigned long inode = 0;
-        char* parse_end = nullptr;
-        const std::string flags_text(fields[3]);
-        flags = std::strtoul(flags_text.c_str(), &parse_end, 16);
-        if (*parse_end != '\0' || !(flags & kAcceptingConnections)) continue;
-        const std::string inode_text(fields[6]);
-        inode = std::strtoul(inode_text.c_str(), &parse_end, 10);
-        if (*parse_end != '\0' || path.front() == '@') continue;  // abstract sockets have no file
-        if (path == wanted || resolved_path(path) == wanted) return inode;
+        const auto [flags_end, flags_error] = std::from_chars(fields[3].data(), fields[3].data() + fields[3].size(), flags, 16);
+        const auto [inode_end, inode_error] = std::from_chars(fields[6].data(), fields[6].data() + fields[6].size(), inode);
+        if (flags_error != std::errc{} || inode_error != std::errc{} || !(flags & kAcceptingConnections)) continue;
+        if (path == wanted || resolved_path(path) == wanted) inodes.push_back(inode);
     }
-    return std::nullopt;
+    std::sort(inodes.begin(), inodes.end());
+    return inodes;
 }
 
-ListenerSearch find_listening_dockerd(const std::string& proc_root, const std::string& socket_path) {
-    ListenerSearch search;
-    auto pid = unix_socket_listener_pid(socket_path);
-    if (!pid) {
-        search.found = std::unexpected(pid.error());
-        return search;
-    }
-    const std::string dir = fmt::format("{}/{}", proc_root, *pid);
-    auto exe = read_link(dir + "/exe");
-    if (!exe) {
-        search.found = std::unexpected(engine_process_error(fmt::format("cannot read {}/exe: {}", dir, std::strerror(errno))));
-        return search;
-    }
-    if (!is_dockerd_executable(*exe)) {
-        search.found = std::unexpected(engine_process_error(fmt::format("the API socket's listener {} is {}, not dockerd", *pid, *exe)));
-        search.look_among_holders = true;
-        return search;
-    }
-    search.found = read_dockerd_process(proc_root, *pid, "listener of the API socket");
-    return search;
-}
+Result<EngineProcess> find_engine_process(const std::string& proc_root, const std::string& socket_path) {
+    auto listener = unix_socket_listener_pid(socket_path);
+    if (!listener) return std::unexpected(listener.error());
+    const std::string listener_dir = fmt::format("{}/{}", proc_root, *listener);
+    auto listener_exe = executable_of(listener_dir);
+    if (!listener_exe) return std::unexpected(listener_exe.error());
+    if (is_dockerd_executable(*listener_exe)) return read_dockerd_process(proc_root, *listener, "listener of the API socket");
 
-Result<EngineProcess> dockerd_holding_unix_listener(const std::string& proc_root, const std::string& socket_path,
-                                                    SocketOwnerScan& scan) {
-    const std::string self = proc_root + "/thread-self";
-    auto table = read_text_file(self + "/net/unix");
-    if (!table) return std::unexpected(engine_process_error(fmt::format("cannot read {}/net/unix", self)));
-    const auto inode = unix_listener_inode(*table, socket_path);
-    if (!inode) return std::unexpected(engine_process_error(fmt::format("no listener on {} in this netns", socket_path)));
-    const auto netns = netns_inode_of(self);
-    if (!netns) return std::unexpected(engine_process_error("cannot read this thread's netns"));
-    const auto owners = scan.owners_in(*netns);
-    const auto holders = owners.find(*inode);
-    if (holders == owners.end())
-        return std::unexpected(engine_process_error(fmt::format("no readable process holds {}", socket_path)));
-    for (const SocketOwner& holder : holders->second) {
-        if (holder.process != "dockerd") continue;  // comm; the executable decides below
-        if (auto process = read_dockerd_process(proc_root, holder.pid, "holds the API socket, which another process listens on (socket activation)"))
-            return process;
+    // Socket activation: the listening socket at the path that the listener holds...
+    auto table = read_text_file(proc_root + "/thread-self/net/unix");
+    if (!table) return engine_process_error(fmt::format("cannot read {}/thread-self/net/unix", proc_root));
+    std::vector<unsigned long> api_sockets;
+    const auto at_path = unix_listener_inodes(*table, socket_path);
+    const auto held = socket_inodes_of(listener_dir);
+    std::set_intersection(at_path.begin(), at_path.end(), held.begin(), held.end(), std::back_inserter(api_sockets));
+    if (api_sockets.empty())
+        return engine_process_error(
+            fmt::format("the listener {} ({}) holds no socket listening at {} in this netns", *listener, *listener_exe, socket_path));
+    // ... and the dockerd it started and handed it to.
+    const std::string found_as =
+        fmt::format("holds the API socket, which {} (pid {}) listens on: socket activation", *listener_exe, *listener);
+    for (int child : children_of(proc_root, *listener)) {
+        const std::string child_dir = fmt::format("{}/{}", proc_root, child);
+        auto exe = executable_of(child_dir);
+        if (!exe || !is_dockerd_executable(*exe) || !shares_an_inode(socket_inodes_of(child_dir), api_sockets)) continue;
+        return read_dockerd_process(proc_root, child, found_as);
     }
-    return std::unexpected(engine_process_error(fmt::format("no dockerd holds {}", socket_path)));
+    return engine_process_error(
+        fmt::format("the listener {} ({}) is not dockerd, and no dockerd it started holds {}", *listener, *listener_exe, socket_path));
 }
 
 }  // namespace dnd

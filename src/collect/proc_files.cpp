@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -45,6 +46,26 @@ std::optional<unsigned long> bracketed_inode(std::string_view link, std::string_
     auto [end, ec] = std::from_chars(link.data(), link.data() + link.size(), inode);
     if (ec != std::errc{} || end != link.data() + link.size()) return std::nullopt;
     return inode;
+}
+
+bool is_pid_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<unsigned long> socket_inodes_of(const std::string& process_dir) {
+    std::vector<unsigned long> inodes;
+    const std::string fd_dir = process_dir + "/fd";
+    DirHandle dir(::opendir(fd_dir.c_str()));
+    if (!dir) return inodes;
+    while (dirent* entry = ::readdir(dir.get())) {
+        if (!is_pid_name(entry->d_name)) continue;  // skips "." and ".."
+        auto link = read_link(fd_dir + "/" + entry->d_name);
+        if (!link) continue;
+        if (auto inode = bracketed_inode(*link, "socket:")) inodes.push_back(*inode);
+    }
+    std::sort(inodes.begin(), inodes.end());
+    inodes.erase(std::unique(inodes.begin(), inodes.end()), inodes.end());
+    return inodes;
 }
 
 std::optional<unsigned long> netns_inode_of(const std::string& process_dir) {

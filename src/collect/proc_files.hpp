@@ -3,7 +3,11 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <memory>
 #include <string_view>
+#include <vector>
+
+#include <dirent.h>
 
 namespace dnd {
 
@@ -15,6 +19,18 @@ std::optional<std::string> read_link(const std::string& path);
 
 // "socket:[1234]" with prefix "socket:" -> 1234
 std::optional<unsigned long> bracketed_inode(std::string_view link, std::string_view prefix);
+
+struct DirCloser {
+    void operator()(DIR* d) const { ::closedir(d); }
+};
+using DirHandle = std::unique_ptr<DIR, DirCloser>;
+
+// A /proc entry (or fd) name: digits only.
+bool is_pid_name(std::string_view name);
+
+// Every socket inode the process (a /proc/PID directory) holds, sorted, each once.
+// Unreadable or vanished: none.
+std::vector<unsigned long> socket_inodes_of(const std::string& process_dir);
 
 // /proc/PID/ns/net reads as "net:[4026531840]"; the number is the namespace's inode.
 std::optional<unsigned long> netns_inode_of(const std::string& process_dir);

@@ -27,37 +27,11 @@
 namespace dnd {
 namespace {
 
-struct DirCloser {
-    void operator()(DIR* d) const { ::closedir(d); }
-};
-using DirHandle = std::unique_ptr<DIR, DirCloser>;
-
-bool is_pid_name(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::string read_comm(const std::string& process_dir) {
     auto comm = read_text_file(process_dir + "/comm");
     if (!comm) return {};
     while (!comm->empty() && comm->back() == '\n') comm->pop_back();
     return *comm;
-}
-
-// Every socket inode the process holds, each once. Unreadable or vanished: none.
-std::vector<unsigned long> socket_inodes_of(const std::string& process_dir) {
-    std::vector<unsigned long> inodes;
-    const std::string fd_dir = process_dir + "/fd";
-    DirHandle dir(::opendir(fd_dir.c_str()));
-    if (!dir) return inodes;
-    while (dirent* entry = ::readdir(dir.get())) {
-        if (!is_pid_name(entry->d_name)) continue;  // skips "." and ".."
-        auto link = read_link(fd_dir + "/" + entry->d_name);
-        if (!link) continue;
-        if (auto inode = bracketed_inode(*link, "socket:")) inodes.push_back(*inode);
-    }
-    std::sort(inodes.begin(), inodes.end());
-    inodes.erase(std::unique(inodes.begin(), inodes.end()), inodes.end());
-    return inodes;
 }
 
 // TCP listeners (IPv4, IPv6) of the netns of process_dir by sock_diag, from this thread

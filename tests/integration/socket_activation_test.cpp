@@ -1,6 +1,7 @@
 // An engine started as systemd's docker.socket starts it (the Debian and docker-ce default):
 // another process listens on the API socket and hands it to dockerd (-H fd://). The engine
-// is still found from /proc, among the holders of that socket, and /info is not asked.
+// is still found from /proc (the child the listener handed the socket to), and /info is
+// not asked.
 // This test starts a sandbox of its own in that mode (the shared one listens directly).
 #include <filesystem>
 #include <thread>
@@ -39,7 +40,7 @@ private:
     ProcessResult start_;
 };
 
-TEST(SocketActivation, TheEngineIsFoundAmongTheHoldersOfTheActivatedSocket) {
+TEST(SocketActivation, TheEngineIsTheDockerdTheListenerHandedTheSocketTo) {
     const char* shared = std::getenv("DND_SANDBOX_DIR");
     if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
     SocketActivatedSandbox owned(std::string(shared) + "-sa");

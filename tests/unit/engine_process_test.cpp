@@ -14,7 +14,6 @@
 
 #include "docker_fake_engine.hpp"
 #include "docknetdoctor/engine_process.hpp"
-#include "docknetdoctor/procfs_scan.hpp"
 #include "fake_proc.hpp"
 
 namespace dnd {
@@ -60,20 +59,15 @@ TEST(EngineProcess, TheListenerOfASocketIsNamedByItsPeerCredentials) {
     EXPECT_NE(missing.error().message.find("nothing.sock"), std::string::npos) << missing.error().message;
 }
 
-TEST(EngineProcess, ThisTestIsNotADockerdSoTheSocketHoldersAreToBeSearched) {
+TEST(EngineProcess, AListenerThatIsNotDockerdAndStartedNoneMeansAskingInfo) {
     TempDir dir;
     Listening listening(dir.path() / "engine.sock");
     ASSERT_TRUE(listening.ok());
-    auto search = find_listening_dockerd("/proc", dir.path() / "engine.sock");
-    ASSERT_FALSE(search.found);
-    EXPECT_TRUE(search.look_among_holders);
-    EXPECT_NE(search.found.error().message.find("not dockerd"), std::string::npos) << search.found.error().message;
-
-    // ... and among them there is no dockerd either: the caller asks /info.
-    SocketOwnerScan scan("/proc");
-    auto held = dockerd_holding_unix_listener("/proc", dir.path() / "engine.sock", scan);
-    ASSERT_FALSE(held);
-    EXPECT_NE(held.error().message.find("no dockerd holds"), std::string::npos) << held.error().message;
+    auto engine = find_engine_process("/proc", dir.path() / "engine.sock");
+    ASSERT_FALSE(engine);
+    EXPECT_EQ(engine.error().source, "engine-process");
+    EXPECT_NE(engine.error().message.find("is not dockerd, and no dockerd it started holds"), std::string::npos)
+        << engine.error().message;
 }
 
 TEST(EngineProcess, DockerdEnvironmentDecidesRootless) {
@@ -83,6 +77,8 @@ TEST(EngineProcess, DockerdEnvironmentDecidesRootless) {
     proc.write("812/environ", "PATH=/usr/bin\0ROOTLESSKIT_STATE_DIR=/run/user/1000/dockerd-rootless\0HOME=/home/dev\0"s);
     proc.link("900/exe", "/usr/sbin/dockerd (deleted)");  // upgraded under a running engine
     proc.write("900/environ", "PATH=/usr/bin\0NOTIFY_SOCKET=/run/systemd/notify\0"s);
+    proc.link("901/exe", "/usr/sbin/dockerd");
+    proc.write("901/environ", "ROOTLESSKIT_STATE_DIR=\0HOME=/root\0"s);  // empty: unset, as dockerd reads it
 
     auto rootless = read_dockerd_process(proc.root(), 812, "listener of the API socket");
     ASSERT_TRUE(rootless) << rootless.error().message;
@@ -94,6 +90,9 @@ TEST(EngineProcess, DockerdEnvironmentDecidesRootless) {
     auto rootful = read_dockerd_process(proc.root(), 900, "listener of the API socket");
     ASSERT_TRUE(rootful) << rootful.error().message;
     EXPECT_EQ(rootful->rootlesskit_state_dir, std::nullopt);
+    auto empty = read_dockerd_process(proc.root(), 901, "listener of the API socket");
+    ASSERT_TRUE(empty) << empty.error().message;
+    EXPECT_EQ(empty->rootlesskit_state_dir, std::nullopt);
 }
 
 TEST(EngineProcess, OnlyAReadableDockerdCounts) {
@@ -114,22 +113,28 @@ TEST(EngineProcess, OnlyAReadableDockerdCounts) {
               std::string::npos);
 }
 
-// /proc/net/unix as a Debian 12 host with docker.socket shows it (abridged).
+// /proc/net/unix as a Debian 12 host with docker.socket shows it (abridged; the docker.sock
+// path moved to one that cannot exist here). Accepted connections at the same path come
+// first: only the listener (Flags 00010000) counts.
 const std::string kProcNetUnix =
     "Num       RefCount Protocol Flags    Type St Inode Path\n"
     "0000000016451b29: 00000003 00000000 00000000 0001 03  1072\n"
-    "00000000a63341b3: 00000002 00000000 00010000 0001 01 20518 /run/systemd/private\n"
-    "00000000b1c2d3e4: 00000002 00000000 00010000 0001 01 23456 /run/docker.sock\n"
-    "00000000c1c2d3e4: 00000003 00000000 00000000 0001 03 23999 /run/docker.sock\n"
+    "00000000c1c2d3e4: 00000003 00000000 00000000 0001 03 23999 /nonexistent-dnd/run/docker.sock\n"
+    "00000000a63341b3: 00000002 00000000 00010000 0001 01 20518 /nonexistent-dnd/run/systemd/private\n"
+    "00000000b1c2d3e4: 00000002 00000000 00010000 0001 01 23456 /nonexistent-dnd/run/docker.sock\n"
     "00000000d1c2d3e4: 00000002 00000000 00010000 0001 01 24000 @/containerd-shim/abc.sock@\n";
 
-TEST(EngineProcess, ListenerInodeByPathIgnoringConnectionsAndAbstractNames) {
-    EXPECT_EQ(unix_listener_inode(kProcNetUnix, "/nonexistent-dnd/run/docker.sock"), std::nullopt);
-    EXPECT_EQ(unix_listener_inode(kProcNetUnix, "/run/systemd/private"), 20518u);
-    EXPECT_EQ(unix_listener_inode("garbage\n\n0: x y\n", "/run/docker.sock"), std::nullopt);
+using Inodes = std::vector<unsigned long>;
+
+TEST(EngineProcess, ListenerInodesByPathIgnoringConnectionsAndAbstractNames) {
+    EXPECT_EQ(unix_listener_inodes(kProcNetUnix, "/nonexistent-dnd/run/docker.sock"), Inodes{23456});
+    EXPECT_EQ(unix_listener_inodes(kProcNetUnix, "/nonexistent-dnd/run/systemd/private"), Inodes{20518});
+    EXPECT_EQ(unix_listener_inodes(kProcNetUnix, "@/containerd-shim/abc.sock@"), Inodes{});
+    EXPECT_EQ(unix_listener_inodes(kProcNetUnix, "/nonexistent-dnd/other.sock"), Inodes{});
+    EXPECT_EQ(unix_listener_inodes("garbage\n\n0: x y\n", "/run/docker.sock"), Inodes{});
 }
 
-TEST(EngineProcess, ListenerInodeThroughASymlinkedDirectory) {
+TEST(EngineProcess, ListenerInodesThroughASymlinkedDirectory) {
     // /var/run -> /run: the user asks for one name, the listener bound the other.
     TempDir dir;
     std::filesystem::create_directory(dir.path() / "run");
@@ -138,36 +143,68 @@ TEST(EngineProcess, ListenerInodeThroughASymlinkedDirectory) {
     const std::string listed = (dir.path() / "run" / "docker.sock").string();
     const std::string table = "Num       RefCount Protocol Flags    Type St Inode Path\n"
                               "00000000b1c2d3e4: 00000002 00000000 00010000 0001 01 23456 " + listed + "\n";
-    EXPECT_EQ(unix_listener_inode(table, (dir.path() / "var-run" / "docker.sock").string()), 23456u);
+    EXPECT_EQ(unix_listener_inodes(table, (dir.path() / "var-run" / "docker.sock").string()), Inodes{23456});
 }
 
-TEST(EngineProcess, SocketActivationFindsTheDockerdHoldingSystemdsSocket) {
+// This test process listens, as systemd would; the fake /proc says it is systemd, holding
+// the socket as fd 40, with three children: 655, a dockerd holding another socket bound at
+// the same path (in a mount namespace of its own, say) and claiming to be rootless; 700,
+// not a dockerd but holding the socket; 812, the dockerd it handed the socket to.
+// A socket this test process listens on, and a fake /proc in which the test process is `me`.
+class ListenerInFakeProc : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(listening.ok());
+        ASSERT_FALSE(proc.root().empty());
+    }
+    TempDir dir;
+    const std::string socket_path = (dir.path() / "docker.sock").string();
+    Listening listening{socket_path};
     FakeProc proc;
-    ASSERT_FALSE(proc.root().empty());
-    const unsigned long host_netns = 4026531840;
-    proc.write("thread-self/net/unix",
-               "Num       RefCount Protocol Flags    Type St Inode Path\n"
-               "00000000b1c2d3e4: 00000002 00000000 00010000 0001 01 23456 /nonexistent-dnd/docker.sock\n");
-    proc.link("thread-self/ns/net", "net:[4026531840]");
-    proc.process(1, "systemd", host_netns, {{40, "socket:[23456]"}});
-    proc.link("1/exe", "/usr/lib/systemd/systemd");
-    proc.process(655, "dockerd", 4026532999, {{3, "socket:[23456]"}});  // another netns: not ours
-    proc.process(812, "dockerd", host_netns, {{3, "socket:[23456]"}, {7, "socket:[30000]"}});
+    const std::string me = std::to_string(::getpid());
+};
+
+TEST_F(ListenerInFakeProc, SocketActivationFindsTheDockerdTheListenerHandedTheSocketTo) {
+    proc.write("thread-self/net/unix", "Num       RefCount Protocol Flags    Type St Inode Path\n"
+                                       "00000000b1c2d3e4: 00000002 00000000 00010000 0001 01 23456 " + socket_path + "\n"
+                                       "00000000b1c2d3e5: 00000002 00000000 00010000 0001 01 24000 " + socket_path + "\n");
+    proc.link(me + "/exe", "/usr/lib/systemd/systemd");
+    proc.link(me + "/fd/40", "socket:[23456]");
+    proc.write(me + "/task/" + me + "/children", "655 700 812 ");
+    proc.link("655/exe", "/tmp/x/dockerd");
+    proc.link("655/fd/3", "socket:[24000]");
+    proc.write("655/environ", "ROOTLESSKIT_STATE_DIR=/tmp/x\0"s);
+    proc.link("700/exe", "/usr/bin/socat");
+    proc.link("700/fd/3", "socket:[23456]");
     proc.link("812/exe", "/usr/sbin/dockerd");
+    proc.link("812/fd/3", "socket:[23456]");
+    proc.link("812/fd/7", "socket:[30000]");
     proc.write("812/environ", "PATH=/usr/bin\0LISTEN_FDS=1\0"s);
 
-    SocketOwnerScan scan(proc.root());
-    auto engine = dockerd_holding_unix_listener(proc.root(), "/nonexistent-dnd/docker.sock", scan);
+    auto engine = find_engine_process(proc.root(), socket_path);
     ASSERT_TRUE(engine) << engine.error().message;
     EXPECT_EQ(engine->pid, 812);
     EXPECT_EQ(engine->exe, "/usr/sbin/dockerd");
-    EXPECT_NE(engine->found_as.find("socket activation"), std::string::npos) << engine->found_as;
+    EXPECT_EQ(engine->found_as,
+              "holds the API socket, which /usr/lib/systemd/systemd (pid " + me + ") listens on: socket activation");
     EXPECT_EQ(engine->rootlesskit_state_dir, std::nullopt);
 
-    SocketOwnerScan other(proc.root());
-    auto none = dockerd_holding_unix_listener(proc.root(), "/nonexistent-dnd/other.sock", other);
+    // Without the hand-over, no dockerd: /info is asked.
+    std::filesystem::remove(std::filesystem::path(proc.root()) / "812" / "fd" / "3");
+    auto none = find_engine_process(proc.root(), socket_path);
     ASSERT_FALSE(none);
-    EXPECT_NE(none.error().message.find("no listener on /nonexistent-dnd/other.sock"), std::string::npos);
+    EXPECT_NE(none.error().message.find("no dockerd it started holds"), std::string::npos) << none.error().message;
+}
+
+TEST_F(ListenerInFakeProc, ADockerdListeningItselfIsTheEngine) {
+    proc.link(me + "/exe", "/usr/bin/dockerd");
+    proc.write(me + "/environ", "ROOTLESSKIT_STATE_DIR=/run/user/1000/dockerd-rootless\0"s);
+
+    auto engine = find_engine_process(proc.root(), socket_path);
+    ASSERT_TRUE(engine) << engine.error().message;
+    EXPECT_EQ(engine->pid, ::getpid());
+    EXPECT_EQ(engine->found_as, "listener of the API socket");
+    EXPECT_EQ(engine->rootlesskit_state_dir, "/run/user/1000/dockerd-rootless");
 }
 
 }  // namespace
