@@ -27,10 +27,6 @@ bool peer_dns_failed(const PeerFacts& p) {
     return !p.dns.error().message.starts_with("not asked") && p.dns.error().message != "not collected";
 }
 
-bool has_own_network_stack(const Container& c) {
-    return !is_host_network(c) && !is_none_network(c) && !c.network_mode.starts_with("container:");
-}
-
 bool on_default_bridge(const Container& c) {
     for (const auto& n : c.networks)
         if (n.network == "bridge") return true;

@@ -21,9 +21,6 @@ bool peer_name_resolves(const PeerFacts& p);
 // answer at all: the query really failed (as opposed to "not asked").
 bool peer_dns_failed(const PeerFacts& p);
 
-// Whether the container uses its own network stack on bridge-like networks (not host, none
-// or another container's).
-bool has_own_network_stack(const Container& c);
 // Attached to Docker's default "bridge" network.
 bool on_default_bridge(const Container& c);
 

@@ -139,4 +139,8 @@ private:
     std::string server_version_;
 };
 
+// GET /networks/ID for each network the container is attached to, in its order. One failed
+// inspect fails the whole list: a partial list would hide a network.
+Result<std::vector<NetworkInfo>> inspect_attached_networks(const DockerClient& client, const Container& c);
+
 }  // namespace dnd

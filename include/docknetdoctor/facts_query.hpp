@@ -37,6 +37,8 @@ std::string describe(const HostBinding& b);
 // Network mode helpers: "host", "none", "container:..." or a bridge-like network.
 bool is_host_network(const Container& c);
 bool is_none_network(const Container& c);
+// Its own network stack on bridge-like networks (not host, none or another container's).
+bool has_own_network_stack(const Container& c);
 
 // False in host and none network modes: the engine makes no port bindings there.
 bool publishes_ports(const Container& c);

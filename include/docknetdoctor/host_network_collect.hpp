@@ -53,8 +53,4 @@ HostNetwork collect_host_network(const std::string& proc_root);
 // Asks the kernel (nf::set_contains) and appends every answer to records.
 SetLookup live_set_lookup(std::vector<SetLookupRecord>& records);
 
-// facts.host = collect_host_network("/proc"); facts.paths = paths_for(facts, live lookups).
-// Needs facts.query and facts.container filled first.
-void collect_netfilter_facts(Facts& facts);
-
 }  // namespace dnd

@@ -7,6 +7,7 @@
 #include "docknetdoctor/docker_api.hpp"
 #include "docknetdoctor/error.hpp"
 #include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/procfs_scan.hpp"
 
 namespace dnd {
 
@@ -16,8 +17,10 @@ enum class PeerProbing { run, skip };
 
 // Fills facts.peer from facts.query.to; facts.container is the source (already inspected).
 // Only a malformed --to is an error; every source that cannot be read is recorded in its
-// PeerFacts slot. probe_deadline bounds the DNS query and the connection attempt each.
+// PeerFacts slot. owner_scan is the /proc scan collection already made (the target's
+// listeners reuse it). probe_deadline bounds the DNS query and the connection attempt each.
 Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const std::vector<ContainerSummary>& containers,
-                                std::chrono::milliseconds probe_deadline, PeerProbing probing = PeerProbing::run);
+                                SocketOwnerScan& owner_scan, std::chrono::milliseconds probe_deadline,
+                                PeerProbing probing = PeerProbing::run);
 
 }  // namespace dnd

@@ -14,15 +14,13 @@
 #include <thread>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "docknetdoctor/collect_timings.hpp"
 #include "docknetdoctor/docker_api.hpp"
 #include "docknetdoctor/engine_process.hpp"
 #include "docknetdoctor/host_addresses.hpp"
 #include "docknetdoctor/host_network_collect.hpp"
 #include "docknetdoctor/peer_collect.hpp"
-#include "docknetdoctor/procfs.hpp"
+#include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/procfs_scan.hpp"
 
 namespace dnd {
@@ -70,26 +68,15 @@ Result<EngineInfo> add_info(const DockerClient& client, EngineInfo engine) {
     });
 }
 
-bool has_own_network_stack(const Container& c) {
-    return c.network_mode != "host" && c.network_mode != "none" && !c.network_mode.starts_with("container:");
-}
-
-// One failed inspect makes the whole slot an error: a partial list would hide a network.
+// Host, none and container:X modes have no networks of their own to inspect.
 Result<std::vector<NetworkInfo>> read_networks(const DockerClient& client, const Container& container) {
-    std::vector<NetworkInfo> out;
-    if (!has_own_network_stack(container)) return out;
-    for (const auto& attachment : container.networks) {
-        const auto& ref = attachment.network_id.empty() ? attachment.network : attachment.network_id;
-        auto network = client.get_parsed<NetworkInfo>("/networks/" + ref, parse_network_inspect);
-        if (!network) return std::unexpected(network.error());
-        out.push_back(std::move(*network));
-    }
-    return out;
+    if (!has_own_network_stack(container)) return std::vector<NetworkInfo>{};
+    return inspect_attached_networks(client, container);
 }
 
 Result<std::vector<Listener>> read_container_listeners(const Container& container, SocketOwnerScan& scan) {
     const auto& state = container.state;
-    if (!state.running || state.restarting || state.pid <= 0) return fail("procfs", "container is not running");
+    if (!has_live_process(container) || state.pid <= 0) return fail("procfs", "container is not running");
     return read_listeners(kProcRoot, state.pid, scan, TcpListenerSource::sock_diag);
 }
 
@@ -238,7 +225,7 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     PhaseTimer peer_timer;
     const auto peer_deadline = std::min(options.timeout, std::chrono::milliseconds(2000));
     const auto probing = options.probe ? PeerProbing::run : PeerProbing::skip;
-    if (auto peer = collect_peer_facts(facts, client, *list, peer_deadline, probing); !peer)
+    if (auto peer = collect_peer_facts(facts, client, *list, host.owner_scan, peer_deadline, probing); !peer)
         return std::unexpected(peer.error());
     if (facts.query.to) timings["collect.peer"] = peer_timer.ms();
     return facts;

@@ -1,17 +1,13 @@
 // How dockerd was started: its command line (the process in our network namespace) and
 // its daemon.json. The command line wins over the file, as dockerd refuses conflicts anyway.
-#include <dirent.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
-#include <fstream>
-#include <iterator>
-#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/host_network_collect.hpp"
+#include "proc_files.hpp"
 
 namespace dnd {
 namespace {
@@ -23,18 +19,6 @@ std::optional<bool> parse_bool(std::string_view v) {
     if (v == "true" || v == "1" || v == "t" || v == "T" || v == "TRUE" || v == "True") return true;
     if (v == "false" || v == "0" || v == "f" || v == "F" || v == "FALSE" || v == "False") return false;
     return std::nullopt;
-}
-
-std::optional<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string link_target(const std::string& path) {
-    char buf[256];
-    ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-    return n < 0 ? "" : std::string(buf, static_cast<std::size_t>(n));
 }
 
 }  // namespace
@@ -92,24 +76,23 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& c) {
 }
 
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(proc_root.c_str()), ::closedir);
+    DirHandle dir(::opendir(proc_root.c_str()));
     if (!dir) return fail(kSource, "cannot list " + proc_root);
     // thread-self: this thread's netns, also when it joined another one with setns.
-    std::string our_netns = link_target(proc_root + "/thread-self/ns/net");
-    if (our_netns.empty()) our_netns = link_target(proc_root + "/self/ns/net");
+    std::string our_netns = read_link(proc_root + "/thread-self/ns/net").value_or("");
+    if (our_netns.empty()) our_netns = read_link(proc_root + "/self/ns/net").value_or("");
     int other_netns_pid = 0;
     while (dirent* e = ::readdir(dir.get())) {
         std::string_view name = e->d_name;
-        if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; }))
-            continue;
+        if (!is_pid_name(name)) continue;
         const std::string base = proc_root + "/" + std::string(name);
-        auto comm = read_text(base + "/comm");
+        auto comm = read_text_file(base + "/comm");
         if (!comm || (*comm != "dockerd\n" && *comm != "dockerd")) continue;
-        if (link_target(base + "/ns/net") != our_netns) {
+        if (read_link(base + "/ns/net").value_or("") != our_netns) {
             other_netns_pid = std::stoi(std::string(name));
             continue;
         }
-        auto raw = read_text(base + "/cmdline");
+        auto raw = read_text_file(base + "/cmdline");
         if (!raw) return fail(kSource, "cannot read " + base + "/cmdline");
         std::vector<std::string> argv;
         std::string cur;
@@ -123,8 +106,8 @@ Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
         const bool explicit_file = !c.config_file.empty();
         const std::string file = explicit_file ? c.config_file : kDefaultConfig;
         // The path is in dockerd's mount namespace: read it through /proc/PID/root first.
-        auto text = read_text(base + "/root" + file);
-        if (!text) text = read_text(file);
+        auto text = read_text_file(base + "/root" + file);
+        if (!text) text = read_text_file(file);
         if (text) {
             c.config_file = file;
             if (auto r = apply_daemon_json(*text, c); !r) c.config_error = r.error().message;

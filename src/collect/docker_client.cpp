@@ -184,4 +184,15 @@ Error DockerClient::malformed(std::string_view path, const Error& parse_error) c
                                                             versioned_path(path), parse_error.message)};
 }
 
+Result<std::vector<NetworkInfo>> inspect_attached_networks(const DockerClient& client, const Container& c) {
+    std::vector<NetworkInfo> out;
+    for (const auto& attachment : c.networks) {
+        const auto& ref = attachment.network_id.empty() ? attachment.network : attachment.network_id;
+        auto network = client.get_parsed<NetworkInfo>("/networks/" + ref, parse_network_inspect);
+        if (!network) return std::unexpected(network.error());
+        out.push_back(std::move(*network));
+    }
+    return out;
+}
+
 }  // namespace dnd

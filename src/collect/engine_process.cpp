@@ -85,6 +85,20 @@ bool shares_an_inode(const std::vector<unsigned long>& sorted_a, const std::vect
     return !common.empty();
 }
 
+// The process at dir, whose executable is exe, as the engine.
+Result<EngineProcess> dockerd_process(const std::string& dir, int pid, std::string exe, std::string found_as) {
+    if (!is_dockerd_executable(exe)) return engine_process_error(fmt::format("process {} is {}, not dockerd", pid, exe));
+    auto environ_block = read_text_file(dir + "/environ");
+    if (!environ_block)
+        return engine_process_error(fmt::format("cannot read {}/environ: {}", dir, std::strerror(environ_block.error())));
+    EngineProcess process;
+    process.pid = pid;
+    process.exe = std::move(exe);
+    process.found_as = std::move(found_as);
+    process.rootlesskit_state_dir = environment_value(*environ_block, kRootlesskitVariable);
+    return process;
+}
+
 }  // namespace
 
 Result<int> unix_socket_listener_pid(const std::string& path) {
@@ -109,16 +123,7 @@ Result<EngineProcess> read_dockerd_process(const std::string& proc_root, int pid
     const std::string dir = fmt::format("{}/{}", proc_root, pid);
     auto exe = executable_of(dir);
     if (!exe) return std::unexpected(exe.error());
-    if (!is_dockerd_executable(*exe)) return engine_process_error(fmt::format("process {} is {}, not dockerd", pid, *exe));
-    auto environ_block = read_text_file(dir + "/environ");
-    if (!environ_block)
-        return engine_process_error(fmt::format("cannot read {}/environ: {}", dir, std::strerror(environ_block.error())));
-    EngineProcess process;
-    process.pid = pid;
-    process.exe = std::move(*exe);
-    process.found_as = std::move(found_as);
-    process.rootlesskit_state_dir = environment_value(*environ_block, kRootlesskitVariable);
-    return process;
+    return dockerd_process(dir, pid, std::move(*exe), std::move(found_as));
 }
 
 std::vector<unsigned long> unix_listener_inodes(std::string_view proc_net_unix, const std::string& socket_path) {
@@ -160,7 +165,8 @@ Result<EngineProcess> find_engine_process(const std::string& proc_root, const st
     const std::string listener_dir = fmt::format("{}/{}", proc_root, *listener);
     auto listener_exe = executable_of(listener_dir);
     if (!listener_exe) return std::unexpected(listener_exe.error());
-    if (is_dockerd_executable(*listener_exe)) return read_dockerd_process(proc_root, *listener, "listener of the API socket");
+    if (is_dockerd_executable(*listener_exe))
+        return dockerd_process(listener_dir, *listener, std::move(*listener_exe), "listener of the API socket");
 
     // Socket activation: the listening socket at the path that the listener holds...
     auto table = read_text_file(proc_root + "/thread-self/net/unix");
@@ -179,7 +185,7 @@ Result<EngineProcess> find_engine_process(const std::string& proc_root, const st
         const std::string child_dir = fmt::format("{}/{}", proc_root, child);
         auto exe = executable_of(child_dir);
         if (!exe || !is_dockerd_executable(*exe) || !shares_an_inode(socket_inodes_of(child_dir), api_sockets)) continue;
-        return read_dockerd_process(proc_root, child, found_as);
+        return dockerd_process(child_dir, child, std::move(*exe), found_as);
     }
     return engine_process_error(
         fmt::format("the listener {} ({}) is not dockerd, and no dockerd it started holds {}", *listener, *listener_exe, socket_path));

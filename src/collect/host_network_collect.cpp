@@ -72,9 +72,4 @@ SetLookup live_set_lookup(std::vector<SetLookupRecord>& records) {
     };
 }
 
-void collect_netfilter_facts(Facts& facts) {
-    facts.host = collect_host_network("/proc");
-    facts.paths = paths_for(facts, live_set_lookup(facts.host.set_lookups));
-}
-
 }  // namespace dnd

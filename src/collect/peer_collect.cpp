@@ -87,17 +87,6 @@ Result<TargetMatch> match_by_name(const std::vector<Container>& all, const std::
     return fail("docker-api", fmt::format("no such container: {}", host));
 }
 
-Result<std::vector<NetworkInfo>> inspect_networks(const DockerClient& client, const Container& c) {
-    std::vector<NetworkInfo> out;
-    for (const auto& attachment : c.networks) {
-        const auto& ref = attachment.network_id.empty() ? attachment.network : attachment.network_id;
-        auto network = client.get_parsed<NetworkInfo>("/networks/" + ref, parse_network_inspect);
-        if (!network) return std::unexpected(network.error());
-        out.push_back(std::move(*network));
-    }
-    return out;
-}
-
 // The source's address on a network it shares with the target (what a working name would give).
 std::string target_address_on_shared_network(const Container& source, const Container& target) {
     for (const auto& t : target.networks)
@@ -127,7 +116,7 @@ Result<DnsAnswer> ask_resolver(const std::string& netns, const std::vector<std::
 }
 
 void find_target(PeerFacts& peer, const DockerClient& client, const std::vector<ContainerSummary>& summaries,
-                 const Container& source) {
+                 const Container& source, SocketOwnerScan& owner_scan) {
     const std::string& host = peer.query.host;
     if (peer.kind == PeerHostKind::loopback) {
         peer.target = fail("peer", fmt::format("{} inside a container is that container itself", host));
@@ -151,8 +140,9 @@ void find_target(PeerFacts& peer, const DockerClient& client, const std::vector<
     const Container& target = *match->container;
     peer.match = match->how;
     peer.target = target;
-    peer.target_networks = inspect_networks(client, target);
-    if (has_live_process(target) && target.state.pid > 0) peer.target_listeners = read_listeners(kProcRoot, target.state.pid);
+    peer.target_networks = inspect_attached_networks(client, target);
+    if (has_live_process(target) && target.state.pid > 0)
+        peer.target_listeners = read_listeners(kProcRoot, target.state.pid, owner_scan, TcpListenerSource::sock_diag);
     else peer.target_listeners = fail("procfs", "the target container is not running");
 }
 
@@ -235,7 +225,7 @@ void resolve_and_probe(PeerFacts& peer, const Container& source, std::chrono::mi
 }  // namespace
 
 Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const std::vector<ContainerSummary>& containers,
-                                std::chrono::milliseconds probe_deadline, PeerProbing probing) {
+                                SocketOwnerScan& owner_scan, std::chrono::milliseconds probe_deadline, PeerProbing probing) {
     if (!facts.query.to) return {};
     auto query = parse_peer_spec(*facts.query.to);
     if (!query) return std::unexpected(query.error());
@@ -248,7 +238,7 @@ Result<void> collect_peer_facts(Facts& facts, const DockerClient& client, const 
         return {};
     }
     const Container& source = *facts.container;
-    find_target(peer, client, containers, source);
+    find_target(peer, client, containers, source, owner_scan);
     read_resolver_files(peer, source);
     resolve_and_probe(peer, source, probe_deadline, probing);
     facts.peer = std::move(peer);

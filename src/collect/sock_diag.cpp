@@ -1,5 +1,6 @@
 // Listening TCP sockets over NETLINK_SOCK_DIAG (inet_diag, see sock_diag(7)).
 #include "docknetdoctor/sock_diag.hpp"
+#include "docknetdoctor/unique_fd.hpp"
 
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
@@ -21,20 +22,6 @@ namespace {
 
 constexpr const char* kSource = "sock_diag";
 
-class SocketFd {
-public:
-    explicit SocketFd(int fd) : fd_(fd) {}
-    SocketFd(const SocketFd&) = delete;
-    SocketFd& operator=(const SocketFd&) = delete;
-    ~SocketFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 int address_family(int family) { return family == 6 ? AF_INET6 : AF_INET; }
 
 Error errno_error(const char* what, int error) {
@@ -45,7 +32,7 @@ Error errno_error(const char* what, int error) {
 
 Result<std::vector<std::uint8_t>> dump_tcp_listeners(int family) {
     if (family != 4 && family != 6) return fail(kSource, fmt::format("unknown address family {}", family));
-    SocketFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+    UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
     if (fd.get() < 0) return std::unexpected(errno_error("cannot open a NETLINK_SOCK_DIAG socket", errno));
 
     struct {

@@ -1,18 +1,16 @@
 // The sysctls the packet path depends on, from PROC_ROOT/sys: what the reading thread's
 // network namespace uses (unlike /sys/class/net, which shows sysfs's mount netns).
-#include <fstream>
-#include <sstream>
-
 #include "docknetdoctor/host_network_collect.hpp"
+#include "proc_files.hpp"
 
 namespace dnd {
 namespace {
 
+// The first line, without trailing blanks.
 std::optional<std::string> read_value(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::string value;
-    std::getline(in, value);
+    auto text = read_text_file(path);
+    if (!text) return std::nullopt;
+    std::string value = text->substr(0, text->find('\n'));
     while (!value.empty() && (value.back() == '\n' || value.back() == ' ' || value.back() == '\t')) value.pop_back();
     return value;
 }

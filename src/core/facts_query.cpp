@@ -73,6 +73,9 @@ std::string describe(const HostBinding& b) {
 
 bool is_host_network(const Container& c) { return c.network_mode == "host"; }
 bool is_none_network(const Container& c) { return c.network_mode == "none"; }
+bool has_own_network_stack(const Container& c) {
+    return !is_host_network(c) && !is_none_network(c) && !c.network_mode.starts_with("container:");
+}
 
 bool publishes_ports(const Container& c) { return !is_host_network(c) && !is_none_network(c); }
 
