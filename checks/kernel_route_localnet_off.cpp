@@ -11,17 +11,15 @@
 namespace dnd::checks {
 namespace {
 
-// The Linux bridge behind a Docker network: the name option, docker0 for the default
-// "bridge" network, "br-" + 12 hex digits of the id for user-defined bridge networks.
+// The bridge of an attachment; without the network's inspect, from its name and id alone.
 std::string bridge_interface(const NetworkAttachment& a, const std::vector<NetworkInfo>* networks) {
     if (networks)
         for (const NetworkInfo& n : *networks)
-            if (n.id == a.network_id || n.name == a.network) {
-                if (auto it = n.options.find("com.docker.network.bridge.name"); it != n.options.end()) return it->second;
-                break;
-            }
-    if (a.network == "bridge") return "docker0";
-    return "br-" + a.network_id.substr(0, 12);
+            if (n.id == a.network_id || n.name == a.network) return bridge_device(n);
+    NetworkInfo known;
+    known.id = a.network_id;
+    known.name = a.network;
+    return bridge_device(known);
 }
 
 std::string userland_proxy_evidence(const DaemonConfig& d) {

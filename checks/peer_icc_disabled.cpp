@@ -13,16 +13,10 @@ namespace dnd::checks {
 namespace {
 
 constexpr const char* kIccOption = "com.docker.network.bridge.enable_icc";
-constexpr const char* kBridgeNameOption = "com.docker.network.bridge.name";
 
 bool icc_disabled(const NetworkInfo& n) {
     auto it = n.options.find(kIccOption);
     return it != n.options.end() && it->second == "false";
-}
-
-std::string bridge_name(const NetworkInfo& n) {
-    auto it = n.options.find(kBridgeNameOption);
-    return it != n.options.end() ? it->second : "br-" + n.id.substr(0, 12);
 }
 
 }  // namespace
@@ -58,7 +52,7 @@ CheckResult peer_icc_disabled(const Facts& f) {
         finding.evidence.push_back(fmt::format(
             "enforced by a DROP of forwarded traffic from {0} to {0} (iptables -A FORWARD -i {0} -o {0} -j DROP); the "
             "ruleset itself was not read for --to",
-            bridge_name(*n)));
+            bridge_device(*n)));
     }
     finding.evidence.push_back(probe_evidence(*peer));
     finding.fix.push_back("put both on a network with icc enabled: docker network create appnet; docker network connect appnet "

@@ -15,7 +15,7 @@ CheckResult peer_localhost(const Facts& f) {
     if (!peer || peer->kind != PeerHostKind::loopback) return result;
     const Container& source = *f.container;
     // Sharing another netns (host, container:X) makes localhost that namespace: intended.
-    if (!has_own_network_stack(source) || is_none_network(source)) return result;
+    if (!has_own_network_stack(source)) return result;
     const PortKey port{peer->query.port, Proto::tcp};
     if (f.container_listeners && !listeners_on(*f.container_listeners, port).empty()) return result;  // a sidecar in it answers
 

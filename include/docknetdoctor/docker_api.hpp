@@ -39,6 +39,8 @@ Result<DockerEndpoint> parse_docker_host(std::string_view text);
 // when set and non-empty, else unix:///var/run/docker.sock.
 Result<DockerEndpoint> choose_docker_endpoint(std::string_view explicit_host,
                                               std::optional<std::string_view> env_docker_host);
+// $DOCKER_HOST, nullopt when unset.
+std::optional<std::string_view> docker_host_from_environment();
 
 // ---------------------------------------------------------------------------------------
 // API versions

@@ -28,6 +28,7 @@ std::vector<Listener> listeners_on(const std::vector<Listener>& ls, PortKey p);
 
 bool is_loopback_address(std::string_view addr);
 bool is_wildcard_address(std::string_view addr);  // "", 0.0.0.0, ::
+bool is_ip_literal(const std::string& text);       // an IPv4 or IPv6 address, not a name
 
 // "tcp 0.0.0.0:80 LISTEN httpd(pid 42)": a listener as evidence text.
 std::string describe(const Listener& l);
@@ -37,6 +38,9 @@ std::string describe(const HostBinding& b);
 // Network mode helpers: "host", "none", "container:..." or a bridge-like network.
 bool is_host_network(const Container& c);
 bool is_none_network(const Container& c);
+// The Linux bridge behind a Docker network: its com.docker.network.bridge.name option, else
+// docker0 for the default "bridge" network, else "br-" + 12 hex digits of the id.
+std::string bridge_device(const NetworkInfo& n);
 // Its own network stack on bridge-like networks (not host, none or another container's).
 bool has_own_network_stack(const Container& c);
 

@@ -13,7 +13,6 @@ namespace dnd {
 enum class Severity { info = 0, warning = 1, critical = 2 };
 
 std::string_view to_string(Severity s);
-std::optional<Severity> parse_severity(std::string_view s);
 
 struct Finding {
     std::string id;                     // a cause id from the catalog (causes.hpp)

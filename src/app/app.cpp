@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -26,7 +25,6 @@
 #include "docknetdoctor/collect.hpp"
 #include "docknetdoctor/docker_api.hpp"
 #include "docknetdoctor/host_addresses.hpp"
-#include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/options.hpp"
 #include "docknetdoctor/probe_ladder.hpp"
 #include "docknetdoctor/rank.hpp"
@@ -66,10 +64,17 @@ Result<void> save_facts_file(const std::string& path, const Facts& facts) {
     return {};
 }
 
-std::optional<std::string_view> env_docker_host() {
-    const char* value = std::getenv("DOCKER_HOST");
-    if (!value) return std::nullopt;
-    return std::string_view(value);
+// What to collect for one container, from the command line.
+CollectOptions collect_options(const Options& o, std::string container) {
+    CollectOptions c;
+    c.docker_host = o.docker_host;
+    c.timeout = o.timeout;
+    c.query.container = std::move(container);
+    c.query.port = o.port;
+    c.query.from = o.from;
+    c.query.to = o.to;
+    c.probe = !o.no_probe;
+    return c;
 }
 
 Result<Facts> obtain_facts(const Options& o) {
@@ -80,15 +85,7 @@ Result<Facts> obtain_facts(const Options& o) {
         reask_saved_facts(*facts, o.port, o.from);
         return facts;
     }
-    CollectOptions c;
-    c.docker_host = o.docker_host;
-    c.timeout = o.timeout;
-    c.query.container = o.container;
-    c.query.port = o.port;
-    c.query.from = o.from;
-    c.query.to = o.to;
-    c.probe = !o.no_probe;
-    return collect_facts(c);
+    return collect_facts(collect_options(o, o.container));
 }
 
 bool use_color(const Options& o) {
@@ -172,7 +169,7 @@ struct Candidate {
 // --all: list the running containers, collect each, keep those that publish a port, run
 // their ladders at the same time (each costs about one deadline), one report each.
 int diagnose_all(const Options& o) {
-    auto endpoint = choose_docker_endpoint(o.docker_host, env_docker_host());
+    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
     if (!endpoint) return usage_error(endpoint.error());
     DockerClient client(*endpoint, o.timeout);
     if (auto ping = client.negotiate(); !ping) return usage_error(ping.error());
@@ -184,14 +181,7 @@ int diagnose_all(const Options& o) {
     for (const auto& summary : *list) {
         Candidate c{summary.names.empty() ? summary.id.substr(0, 12) : summary.names.front(),
                     fail("docker-api", "not collected"), {}, std::chrono::steady_clock::now()};
-        CollectOptions collect;
-        collect.docker_host = o.docker_host;
-        collect.timeout = o.timeout;
-        collect.query.container = summary.id;
-        collect.query.port = o.port;
-        collect.query.from = o.from;
-        collect.probe = !o.no_probe;
-        c.facts = collect_facts(collect);
+        c.facts = collect_facts(collect_options(o, summary.id));  // --to is refused with --all
         c.timings["collect"] = ms_since(c.started);
         if (c.facts) {
             c.facts->query.container = c.ref;

@@ -2,14 +2,13 @@
 // exceptions stop here: the caller gets a one-line usage error.
 #include "docknetdoctor/options.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include <CLI/CLI.hpp>
 
+#include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/peer.hpp"
 
 namespace dnd {
@@ -33,11 +32,6 @@ std::chrono::milliseconds probe_deadline(std::chrono::milliseconds timeout) {
 }
 
 namespace {
-
-bool is_ip_address(const std::string& s) {
-    unsigned char buf[16];
-    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
 
 std::string first_line(std::string s) {
     if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
@@ -102,7 +96,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         if (!t) return fail("usage", "invalid --timeout '" + timeout_text + "': expected a duration like 5s or 500ms, at most 10m");
         o.timeout = *t;
     }
-    if (o.from && !is_ip_address(*o.from))
+    if (o.from && !is_ip_literal(*o.from))
         return fail("usage", "invalid --from '" + *o.from + "': expected an IPv4 or IPv6 address");
     if (o.to) {
         if (auto peer = parse_peer_spec(*o.to); !peer) return std::unexpected(peer.error());

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <exception>
 #include <functional>
@@ -35,12 +34,6 @@ std::string utc_now_rfc3339() {
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
     return text;
-}
-
-std::optional<std::string_view> env_docker_host() {
-    const char* value = std::getenv("DOCKER_HOST");
-    if (!value) return std::nullopt;
-    return std::string_view(value);
 }
 
 // /version: who the engine is. Failing here means there is no engine to ask. /_ping's
@@ -147,7 +140,7 @@ private:
 }  // namespace
 
 Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings) {
-    auto endpoint = choose_docker_endpoint(options.docker_host, env_docker_host());
+    auto endpoint = choose_docker_endpoint(options.docker_host, docker_host_from_environment());
     if (!endpoint) return std::unexpected(endpoint.error());
 
     Facts facts;

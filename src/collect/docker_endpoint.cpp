@@ -1,5 +1,6 @@
 // Where the Docker engine listens: DOCKER_HOST parsing and the default.
 #include <charconv>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -81,6 +82,12 @@ Result<DockerEndpoint> choose_docker_endpoint(std::string_view explicit_host,
     if (!explicit_host.empty()) return parse_docker_host(explicit_host);
     if (env_docker_host && !env_docker_host->empty()) return parse_docker_host(*env_docker_host);
     return parse_docker_host(kDefaultDockerHost);
+}
+
+std::optional<std::string_view> docker_host_from_environment() {
+    const char* value = std::getenv("DOCKER_HOST");
+    if (!value) return std::nullopt;
+    return std::string_view(value);
 }
 
 }  // namespace dnd

@@ -1,5 +1,8 @@
 #include "docknetdoctor/facts_query.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -31,6 +34,11 @@ std::vector<HostBinding> bindings_of(const Container& c, PortKey p) {
 bool is_loopback_address(std::string_view addr) {
     return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.") ||
            addr == "localhost";
+}
+
+bool is_ip_literal(const std::string& text) {
+    unsigned char buffer[sizeof(in6_addr)];
+    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
 }
 
 bool is_wildcard_address(std::string_view addr) {
@@ -73,6 +81,12 @@ std::string describe(const HostBinding& b) {
 
 bool is_host_network(const Container& c) { return c.network_mode == "host"; }
 bool is_none_network(const Container& c) { return c.network_mode == "none"; }
+std::string bridge_device(const NetworkInfo& n) {
+    if (auto it = n.options.find("com.docker.network.bridge.name"); it != n.options.end()) return it->second;
+    if (n.name == "bridge") return "docker0";
+    return "br-" + n.id.substr(0, 12);
+}
+
 bool has_own_network_stack(const Container& c) {
     return !is_host_network(c) && !is_none_network(c) && !c.network_mode.starts_with("container:");
 }

@@ -11,11 +11,4 @@ std::string_view to_string(Severity s) {
     return "info";
 }
 
-std::optional<Severity> parse_severity(std::string_view s) {
-    if (s == "info") return Severity::info;
-    if (s == "warning") return Severity::warning;
-    if (s == "critical") return Severity::critical;
-    return std::nullopt;
-}
-
 }  // namespace dnd

@@ -1,6 +1,4 @@
 // --to TARGET:PORT and the resolver files of the source: text in, values out.
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
 #include <sstream>
@@ -12,11 +10,6 @@
 
 namespace dnd {
 namespace {
-
-bool is_ip_literal(const std::string& text) {
-    unsigned char buffer[sizeof(in6_addr)];
-    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
-}
 
 std::string lower(std::string_view text) {
     std::string out(text);

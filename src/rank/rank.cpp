@@ -17,11 +17,10 @@
 namespace dnd {
 namespace {
 
+// Position in the catalog (its order runs from the lowest layer up); unknown ids last.
 std::size_t catalog_index(std::string_view id) {
-    auto catalog = cause_catalog();
-    for (std::size_t i = 0; i < catalog.size(); ++i)
-        if (catalog[i].id == id) return i;
-    return catalog.size();
+    const CauseInfo* cause = find_cause(id);
+    return cause ? static_cast<std::size_t>(cause - cause_catalog().data()) : cause_catalog().size();
 }
 
 std::string client_of(const Query& q) {
@@ -37,11 +36,14 @@ std::string question_of(const Facts& f, std::string_view name) {
     return fmt::format("can {} reach the published ports of container {}?", who, name);
 }
 
+void add_unique(std::vector<BlindSpot>& out, BlindSpot b) {
+    const bool seen = std::any_of(out.begin(), out.end(),
+                                  [&](const BlindSpot& x) { return x.source == b.source && x.message == b.message; });
+    if (!seen) out.push_back(std::move(b));
+}
+
 void add_blind_spot(std::vector<BlindSpot>& out, const auto& slot) {
-    if (slot) return;
-    for (const auto& b : out)
-        if (b.source == slot.error().source && b.message == slot.error().message) return;
-    out.push_back({slot.error().source, slot.error().message});
+    if (!slot) add_unique(out, {slot.error().source, slot.error().message});
 }
 
 std::string port_state(const Facts& f, const std::vector<HostBinding>& bindings) {
@@ -148,10 +150,7 @@ std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_s
 void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
     for (const auto& p : probes) {
         if (p.probe.outcome != ProbeStatus::error) continue;
-        BlindSpot b{"probe", fmt::format("{} rung, {}: {}", rung_title(p.rung), p.probe.target.vantage, p.probe.detail)};
-        const bool seen = std::any_of(out.begin(), out.end(),
-                                      [&](const BlindSpot& x) { return x.source == b.source && x.message == b.message; });
-        if (!seen) out.push_back(std::move(b));
+        add_unique(out, {"probe", fmt::format("{} rung, {}: {}", rung_title(p.rung), p.probe.target.vantage, p.probe.detail)});
     }
 }
 

@@ -1,5 +1,6 @@
 // Packet paths for a person: what happened to each packet and which rules decided it.
 #include "path_text.hpp"
+#include "text_style.hpp"
 
 #include <fmt/format.h>
 
@@ -7,11 +8,6 @@
 
 namespace dnd::render {
 namespace {
-
-std::string endpoint(const std::string& address, std::uint16_t port) {
-    const bool v6 = address.find(':') != std::string::npos;
-    return v6 ? fmt::format("[{}]:{}", sanitize(address), port) : fmt::format("{}:{}", sanitize(address), port);
-}
 
 // decided_by of an unknown verdict may already start with "unknown: " (a taint that
 // overrode a verdict); say it once.
@@ -69,10 +65,6 @@ bool note_adds(const PathStep& s) {
         case StepResult::dnat: return false;  // "accept", "policy drop", "daddr rewritten to" the rule's own target
         default: return true;
     }
-}
-
-std::string paint(bool color, std::string_view text, std::string_view code) {
-    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
 }
 
 }  // namespace

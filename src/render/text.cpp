@@ -11,6 +11,7 @@
 #include "docknetdoctor/render.hpp"
 #include "docknetdoctor/sanitize.hpp"
 #include "path_text.hpp"
+#include "text_style.hpp"
 
 namespace dnd {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 struct Palette {
     bool on = false;
     std::string paint(std::string_view text, std::string_view code) const {
-        return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+        return render::paint(on, text, code);
     }
     std::string severity(Severity s) const {
         std::string label = fmt::format("[{}]", to_string(s));
@@ -57,8 +58,7 @@ std::string ports_section(const Report& r) {
     if (r.ports.empty()) return "";
     std::string out = "\nPorts\n";
     for (const auto& p : r.ports) {
-        std::string bound;
-        for (const auto& b : p.bindings) bound += (bound.empty() ? "" : ", ") + describe(b);
+        std::string bound = describe(p.bindings);
         if (bound.empty()) bound = p.state;
         std::string inside = "nothing listening";
         if (!p.listeners.empty()) {
@@ -84,11 +84,6 @@ std::string causes_section(const Report& r, const Palette& pal) {
     return out;
 }
 
-std::string probe_endpoint(const ProbeTarget& t) {
-    const bool v6 = t.address.find(':') != std::string::npos;
-    return v6 ? fmt::format("[{}]:{}", sanitize(t.address), t.port) : fmt::format("{}:{}", sanitize(t.address), t.port);
-}
-
 std::string probe_result(const ProbeOutcome& o) {
     switch (o.outcome) {
         case ProbeStatus::error: return "error";
@@ -107,7 +102,7 @@ std::string peer_probe_lines(const PeerProbeView& p, const Palette& pal) {
     std::string out = fmt::format("  {}: address from {}\n", sanitize(p.target_spec),
                                   p.address_from.empty() ? std::string("nowhere") : sanitize(p.address_from));
     std::string line = fmt::format("    {:<20} {:<24} -> {:<26} {}", "source to target", sanitize(p.probe.target.vantage),
-                                   probe_endpoint(p.probe.target), probe_result(p.probe));
+                                   render::endpoint(p.probe.target.address, p.probe.target.port), probe_result(p.probe));
     if (p.probe.outcome != ProbeStatus::open) line += fmt::format("  {}", sanitize(p.probe.detail));
     if (is_failure(p.probe.outcome)) line += pal.paint("  <- fails here", "1;31");
     return out + line + "\n";
@@ -133,7 +128,7 @@ std::string probes_section(const Report& r, const Palette& pal) {
         }
         const bool marked = dies_at == p.rung && is_failure(p.probe.outcome);
         std::string line = fmt::format("    {} {:<18} {:<24} -> {:<26} {}", rung_number(p.rung), rung_title(p.rung),
-                                       sanitize(p.probe.target.vantage), probe_endpoint(p.probe.target),
+                                       sanitize(p.probe.target.vantage), render::endpoint(p.probe.target.address, p.probe.target.port),
                                        probe_result(p.probe));
         if (p.probe.outcome != ProbeStatus::open) line += fmt::format("  {}", sanitize(p.probe.detail));
         if (marked) line += pal.paint("  <- dies here", "1;31");

@@ -1,0 +1,19 @@
+// See text_style.hpp.
+#include "text_style.hpp"
+
+#include <fmt/format.h>
+
+#include "docknetdoctor/sanitize.hpp"
+
+namespace dnd::render {
+
+std::string endpoint(const std::string& address, std::uint16_t port) {
+    const bool v6 = address.find(':') != std::string::npos;
+    return v6 ? fmt::format("[{}]:{}", sanitize(address), port) : fmt::format("{}:{}", sanitize(address), port);
+}
+
+std::string paint(bool color, std::string_view text, std::string_view code) {
+    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+}
+
+}  // namespace dnd::render
