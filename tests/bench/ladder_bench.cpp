@@ -7,8 +7,6 @@
 //      Then the phases: the report's timings_ms, and collect_phases_bench (finer: each
 //      collection phase, each netfilter reader alone), medians of the same number of runs.
 // Usage: dnd_bench [--runs N] [--healthy-only]   (needs root for both parts)
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,15 +19,13 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/probe.hpp"
-#include "run_binary.hpp"
 #include "sandbox.hpp"
+#include "scratch_netns.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-using dnd::test::ProcessResult;
-using dnd::test::run_process;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
@@ -40,34 +36,11 @@ double median(std::vector<double> v) {
     return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
-// A network namespace of our own, removed on destruction.
-class ScratchNetns {
-public:
-    explicit ScratchNetns(std::string name) : name_(std::move(name)) {
-        ok_ = run_process({"ip", "netns", "add", name_}).ok() &&
-              run_process({"ip", "-n", name_, "link", "set", "lo", "up"}).ok();
-    }
-    ScratchNetns(const ScratchNetns&) = delete;
-    ScratchNetns& operator=(const ScratchNetns&) = delete;
-    ~ScratchNetns() { run_process({"ip", "netns", "del", name_}); }
-    bool ok() const { return ok_; }
-    std::string path() const { return "/run/netns/" + name_; }
-    ProcessResult run(const std::vector<std::string>& cmd) const {
-        std::vector<std::string> argv{"nsenter", "--net=" + path()};
-        argv.insert(argv.end(), cmd.begin(), cmd.end());
-        return run_process(argv);
-    }
-
-private:
-    std::string name_;
-    bool ok_ = false;
-};
-
 int bench_timeouts() {
     constexpr int kPorts = 50;
     constexpr std::uint16_t kFirstPort = 20000;
     const auto deadline = 1000ms;
-    ScratchNetns ns(fmt::format("dnd-bench-{}", ::getpid()));
+    const dnd::testing::ScratchNetns ns("bench");
     if (!ns.ok()) {
         fmt::print("(a) skipped: cannot create a network namespace (root needed)\n");
         return 0;
@@ -130,7 +103,7 @@ int bench_phases(const dnd::test::Sandbox& sandbox, const std::string& container
 int bench_healthy(int runs) {
     auto sandbox = dnd::test::Sandbox::from_env();
     if (!sandbox) {
-        fmt::print("(b) skipped: {}\n", sandbox->dir().empty() ? sandbox.error().message : "no sandbox");
+        fmt::print("(b) skipped: {}\n", sandbox.error().message);
         return 0;
     }
     const std::string name = "bench-healthy";

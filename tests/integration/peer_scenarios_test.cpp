@@ -3,9 +3,8 @@
 // from the source's netns did (the report's probes[] entry on rung source-to-target).
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "fixture_files.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
@@ -105,10 +104,7 @@ TEST_F(PeerTest, NoProbeSkipsTheConnectionAndKeepsTheDnsQuery) {
     for (const auto& b : run.diagnosis.json->at("blind_spots"))
         said_why |= b.value("source", std::string()) == "probe" && b.value("message", std::string()) == "not run (--no-probe)";
     EXPECT_TRUE(said_why) << run.diagnosis.describe();
-    std::ifstream in(facts_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    const auto facts = nlohmann::json::parse(text.str(), nullptr, false);
+    const auto facts = nlohmann::json::parse(testing::read_text(facts_path), nullptr, false);
     ASSERT_FALSE(facts.is_discarded()) << facts_path;
     const auto& peer = facts.at("peer");
     EXPECT_EQ(peer["probe"]["unavailable"].value("message", std::string()), "not run (--no-probe)") << peer.dump(2);

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <gtest/gtest.h>
+
 namespace dnd::testing {
 
 bool update_fixtures() {
@@ -30,6 +32,16 @@ std::vector<std::uint8_t> read_bytes(const std::string& path) {
 void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+Facts load_facts_fixture(const std::string& path) {
+    auto facts = facts_from_json_text(read_text(path));
+    if (!facts) ADD_FAILURE() << path << ": " << facts.error().message;
+    return facts.value_or(Facts{});
+}
+
+Facts load_check_case(const std::string& name) {
+    return load_facts_fixture(fixtures_root() + "/checks/" + name + "/facts.json");
 }
 
 }  // namespace dnd::testing

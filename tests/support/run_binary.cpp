@@ -11,47 +11,23 @@
 #include <unistd.h>
 #include <utility>
 
+#include "docknetdoctor/unique_fd.hpp"
+
 extern char** environ;
 
 namespace dnd::test {
 namespace {
 
-// Owns one file descriptor.
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { reset(); }
-    int get() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_ = -1;
-};
-
 struct Pipe {
-    Fd read_end;
-    Fd write_end;
+    UniqueFd read_end;
+    UniqueFd write_end;
 };
 
 bool make_pipe(Pipe& p) {
     std::array<int, 2> fds{};
     if (::pipe2(fds.data(), O_CLOEXEC) != 0) return false;
-    p.read_end = Fd(fds[0]);
-    p.write_end = Fd(fds[1]);
+    p.read_end = UniqueFd(fds[0]);
+    p.write_end = UniqueFd(fds[1]);
     return true;
 }
 

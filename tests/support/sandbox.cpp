@@ -3,18 +3,19 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <sstream>
 #include <sys/socket.h>
 #include <thread>
 #include <arpa/inet.h>
 #include <unistd.h>
 #include <utility>
+
+#include "docknetdoctor/probe.hpp"
+#include "docknetdoctor/unique_fd.hpp"
 
 namespace dnd::test {
 namespace {
@@ -38,21 +39,6 @@ std::map<std::string, std::string> parse_env_file(const std::string& text) {
     }
     return values;
 }
-
-// Owns one file descriptor.
-class UniqueFd {
-public:
-    explicit UniqueFd(int fd) : fd_(fd) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    ~UniqueFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 ConnectOutcome classify_connect_error(int error) {
     switch (error) {
@@ -261,15 +247,9 @@ bool Sandbox::wait_for_host_listener(int port, std::chrono::milliseconds timeout
 }
 
 ConnectOutcome Sandbox::client_connect(int port, std::chrono::milliseconds timeout) const {
-    const UniqueFd netns(::open(client_netns_.c_str(), O_RDONLY | O_CLOEXEC));
-    if (netns.get() < 0) return ConnectOutcome::error;
+    // Stays `error` when the client netns cannot be entered.
     ConnectOutcome outcome = ConnectOutcome::error;
-    // setns() changes only the calling thread's netns; the thread ends right after.
-    std::thread worker([&] {
-        if (::setns(netns.get(), CLONE_NEWNET) != 0) return;
-        outcome = connect_once(host_addr_, port, timeout);
-    });
-    worker.join();
+    (void)run_in_netns(client_netns_, [&] { outcome = connect_once(host_addr_, port, timeout); });
     return outcome;
 }
 

@@ -4,8 +4,10 @@
 // when the test fails. ok() false: cannot create one here (not root): the test skips.
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "docknetdoctor/probe.hpp"  // run_in_netns: the same netns entry the tool uses
+#include "run_binary.hpp"
 
 namespace dnd::testing {
 
@@ -19,7 +21,9 @@ public:
     bool ok() const { return ok_; }
     const std::string& name() const { return name_; }
     std::string path() const { return "/run/netns/" + name_; }
-    // A shell command inside the namespace (`ip netns exec NAME sh -ec CMD`); true on exit 0.
+    // A command inside the namespace (`ip netns exec NAME ARGV...`), with run_process's deadline.
+    test::ProcessResult run(const std::vector<std::string>& argv) const;
+    // A shell command inside the namespace (`sh -ec CMD` through run()); true on exit 0.
     bool exec(const std::string& shell_command) const;
 
     // fn() on a dedicated thread that joined the namespace; a default value when it could

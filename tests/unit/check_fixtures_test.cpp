@@ -9,13 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/check.hpp"
 #include "docknetdoctor/facts.hpp"
+#include "fixture_files.hpp"
 
 namespace dnd {
 namespace {
@@ -24,19 +24,7 @@ namespace fs = std::filesystem;
 
 fs::path cases_dir() { return fs::path(DND_SOURCE_DIR) / "fixtures" / "checks"; }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-Facts load_case(const std::string& name) {
-    auto path = cases_dir() / name / "facts.json";
-    auto facts = facts_from_json_text(read_text(path));
-    if (!facts) ADD_FAILURE() << path << ": " << facts.error().message;
-    return facts.value_or(Facts{});
-}
+using testing::load_check_case;
 
 nlohmann::json finding_json(const Finding& f) {
     nlohmann::json j{{"id", f.id},       {"severity", to_string(f.severity)}, {"title", f.title},
@@ -123,14 +111,14 @@ TEST(CheckFixtures, EveryCaseMatchesItsExpectedFindings) {
     ASSERT_GE(names.size(), 14u) << "fixtures missing under " << cases_dir();
     for (const auto& name : names) {
         SCOPED_TRACE(name);
-        auto actual = run_all_checks(load_case(name));
+        auto actual = run_all_checks(load_check_case(name));
         auto expected_path = cases_dir() / name / "expected.json";
         if (update) {
             std::ofstream(expected_path, std::ios::binary) << actual.dump(2) << "\n";
             continue;
         }
         ASSERT_TRUE(fs::exists(expected_path)) << "no expected.json; run with DND_UPDATE_FIXTURES=1 and review it";
-        auto expected = nlohmann::json::parse(read_text(expected_path), nullptr, false);
+        auto expected = nlohmann::json::parse(testing::read_text(expected_path.string()), nullptr, false);
         ASSERT_FALSE(expected.is_discarded()) << expected_path << " is not valid JSON";
         EXPECT_EQ(actual, expected) << "actual:\n" << actual.dump(2);
     }
@@ -147,11 +135,11 @@ TEST(CheckFixtures, EachCheckFiresOnItsCaseAndStaysQuietOnAnother) {
         ASSERT_FALSE(row.fires.empty()) << row.id;
         ASSERT_FALSE(row.quiet.empty()) << row.id;
         for (const auto& name : row.fires) {
-            CheckResult r = check->run(load_case(name));
+            CheckResult r = check->run(load_check_case(name));
             EXPECT_TRUE(has_finding(r, row.id)) << row.id << " must fire on " << name;
         }
         for (const auto& name : row.quiet) {
-            CheckResult r = check->run(load_case(name));
+            CheckResult r = check->run(load_check_case(name));
             EXPECT_FALSE(has_finding(r, row.id)) << row.id << " must stay quiet on " << name;
             EXPECT_TRUE(r.undecided.empty()) << row.id << " must decide on " << name;
         }
@@ -166,7 +154,7 @@ TEST(CheckFixtures, EveryRegisteredCheckHasFiringAndQuietCases) {
 }
 
 TEST(CheckFixtures, HealthyContainerHasNoFindingAndNoBlindSpot) {
-    auto result = run_all_checks(load_case("healthy_web"));
+    auto result = run_all_checks(load_check_case("healthy_web"));
     EXPECT_TRUE(result["findings"].empty()) << result.dump(2);
     EXPECT_TRUE(result["undecided"].empty()) << result.dump(2);
 }
@@ -174,7 +162,7 @@ TEST(CheckFixtures, HealthyContainerHasNoFindingAndNoBlindSpot) {
 // The app listens on another port: only port.wrong-container-port fires, naming that port,
 // not app.not-listening as well.
 TEST(CheckFixtures, WrongContainerPortIsNotAlsoReportedAsNotListening) {
-    auto result = run_all_checks(load_case("wrong_container_port"));
+    auto result = run_all_checks(load_check_case("wrong_container_port"));
     ASSERT_EQ(result["findings"].size(), 1u) << result.dump(2);
     const auto& finding = result["findings"][0];
     EXPECT_EQ(finding["id"], "port.wrong-container-port");
@@ -184,8 +172,8 @@ TEST(CheckFixtures, WrongContainerPortIsNotAlsoReportedAsNotListening) {
 }
 
 TEST(CheckFixtures, LoopbackBindingIsOnlyInfoForALocalClient) {
-    auto remote = run_all_checks(load_case("loopback_binding"))["findings"];
-    auto local = run_all_checks(load_case("loopback_binding_from_local"))["findings"];
+    auto remote = run_all_checks(load_check_case("loopback_binding"))["findings"];
+    auto local = run_all_checks(load_check_case("loopback_binding_from_local"))["findings"];
     ASSERT_EQ(remote.size(), 1u) << remote.dump(2);
     ASSERT_EQ(local.size(), 1u) << local.dump(2);
     EXPECT_EQ(remote[0]["severity"], "critical");
@@ -197,7 +185,7 @@ TEST(CheckFixtures, LoopbackBindingIsOnlyInfoForALocalClient) {
 // paths are unknown). Every check that needs one of those says so; the host facts it did
 // read (sysctls, dockerd's command line) still decide the kernel.* and engine.* checks.
 TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
-    auto result = run_all_checks(load_case("listeners_unavailable"));
+    auto result = run_all_checks(load_check_case("listeners_unavailable"));
     EXPECT_TRUE(result["findings"].empty()) << result.dump(2);
     std::set<std::string> undecided;
     for (const auto& u : result["undecided"]) {
@@ -230,7 +218,7 @@ TEST(CheckFixtures, UnderToTheSourcesPublishedPortsAreNotJudged) {
         if (!name.starts_with("peer_")) continue;
         ++peer_cases;
         SCOPED_TRACE(name);
-        const Facts facts = load_case(name);
+        const Facts facts = load_check_case(name);
         ASSERT_TRUE(facts.query.to.has_value()) << "a peer_* case asks --to";
         for (const Check& check : all_checks()) {
             if (!published_port_checks().contains(check.id)) continue;
@@ -251,7 +239,7 @@ TEST(CheckFixtures, UnderToTheNetfilterChecksDoNotFireOnTheSourcesPorts) {
         ASSERT_NE(check, all_checks().end()) << row.id;
         for (const auto& name : row.fires) {
             SCOPED_TRACE(name);
-            Facts facts = load_case(name);
+            Facts facts = load_check_case(name);
             ASSERT_TRUE(has_finding(check->run(facts), row.id)) << row.id << " must fire on " << name << " first";
             ++firing;
             facts.query.to = "db:5432";
@@ -266,7 +254,7 @@ TEST(CheckFixtures, UnderToTheNetfilterChecksDoNotFireOnTheSourcesPorts) {
 // Host facts of a rootless engine's host (no Docker rules, ip_forward 0, no br_netfilter)
 // are not causes: rootlesskit forwards the ports inside its own namespace.
 TEST(CheckFixtures, RootlessHostNetfilterIsNotBlamed) {
-    auto result = run_all_checks(load_case("rootless"));
+    auto result = run_all_checks(load_check_case("rootless"));
     ASSERT_EQ(result["findings"].size(), 1u) << result.dump(2);
     EXPECT_EQ(result["findings"][0]["id"], "engine.rootless");
     EXPECT_TRUE(result["undecided"].empty()) << result.dump(2);

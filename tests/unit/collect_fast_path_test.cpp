@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -24,6 +23,7 @@
 #include "docknetdoctor/docker_api.hpp"
 #include "docknetdoctor/procfs_scan.hpp"
 #include "docknetdoctor/sock_diag.hpp"
+#include "fake_proc.hpp"
 
 namespace dnd {
 namespace {
@@ -145,32 +145,12 @@ TEST(SockDiag, SameListenersAsTheProcFiles) {
     EXPECT_NE(describe(*by_diag).find(ours), std::string::npos) << describe(*by_diag);
 }
 
-// A /proc of directories and symlinks, removed afterwards.
-class FakeProcRoot {
-public:
-    FakeProcRoot() : root_(dir_.path().string()) {}
-    const std::string& root() const { return root_; }
-    void process(int pid, const std::string& comm, unsigned long netns, const std::vector<unsigned long>& sockets) {
-        const fs::path dir = dir_.path() / std::to_string(pid);
-        fs::create_directories(dir / "fd");
-        fs::create_directories(dir / "ns");
-        std::ofstream(dir / "comm") << comm << "\n";
-        fs::create_symlink("net:[" + std::to_string(netns) + "]", dir / "ns" / "net");
-        int n = 3;
-        for (unsigned long s : sockets) fs::create_symlink("socket:[" + std::to_string(s) + "]", dir / "fd" / std::to_string(n++));
-    }
-    void remove_fds(int pid) { fs::remove_all(dir_.path() / std::to_string(pid) / "fd"); }
-
-private:
-    testing::TempDir dir_;
-    std::string root_;
-};
-
 TEST(SocketOwnerScan, OneScanServesSeveralNamespacesReadingEachProcessOnce) {
-    FakeProcRoot proc;
-    proc.process(100, "dockerd", 4000, {11});
-    proc.process(200, "httpd", 5000, {22});
-    proc.process(300, "docker-proxy", 4000, {33});
+    testing::FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.process(100, "dockerd", 4000, {{3, "socket:[11]"}});
+    proc.process(200, "httpd", 5000, {{3, "socket:[22]"}});
+    proc.process(300, "docker-proxy", 4000, {{3, "socket:[33]"}});
     SocketOwnerScan scan(proc.root());
 
     auto host = scan.owners_in(4000);
@@ -178,7 +158,7 @@ TEST(SocketOwnerScan, OneScanServesSeveralNamespacesReadingEachProcessOnce) {
     ASSERT_EQ(host.count(33), 1u);
     EXPECT_EQ(host[33].at(0).process, "docker-proxy");
 
-    proc.remove_fds(100);  // read already: the scan does not look again
+    fs::remove_all(fs::path(proc.root()) / "100" / "fd");  // read already: the scan does not look again
     auto container = scan.owners_in(5000);
     ASSERT_EQ(container.size(), 1u);
     EXPECT_EQ(container[22].at(0).pid, 200);

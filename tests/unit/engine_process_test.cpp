@@ -1,11 +1,8 @@
 // The engine's process from its API socket: who listens (SO_PEERCRED), whether it is a
 // dockerd, what its environment says about rootless, and the socket-activated case where
 // systemd listens and dockerd only holds the socket.
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -20,35 +17,13 @@ namespace dnd {
 namespace {
 
 using testing::FakeProc;
+using testing::SilentSocket;
 using testing::TempDir;
 using namespace std::string_literals;
 
-// A listening unix socket of this process, closed on destruction.
-class Listening {
-public:
-    explicit Listening(const std::filesystem::path& path) : fd_(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
-        ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
-              ::listen(fd_, 4) == 0;
-    }
-    ~Listening() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Listening(const Listening&) = delete;
-    Listening& operator=(const Listening&) = delete;
-    bool ok() const { return ok_; }
-
-private:
-    int fd_;
-    bool ok_ = false;
-};
-
 TEST(EngineProcess, TheListenerOfASocketIsNamedByItsPeerCredentials) {
     TempDir dir;
-    Listening listening(dir.path() / "engine.sock");
-    ASSERT_TRUE(listening.ok());
+    const SilentSocket listening(dir.path() / "engine.sock");
     auto pid = unix_socket_listener_pid(dir.path() / "engine.sock");
     ASSERT_TRUE(pid) << pid.error().message;
     EXPECT_EQ(*pid, ::getpid());
@@ -61,8 +36,7 @@ TEST(EngineProcess, TheListenerOfASocketIsNamedByItsPeerCredentials) {
 
 TEST(EngineProcess, AListenerThatIsNotDockerdAndStartedNoneMeansAskingInfo) {
     TempDir dir;
-    Listening listening(dir.path() / "engine.sock");
-    ASSERT_TRUE(listening.ok());
+    const SilentSocket listening(dir.path() / "engine.sock");
     auto engine = find_engine_process("/proc", dir.path() / "engine.sock");
     ASSERT_FALSE(engine);
     EXPECT_EQ(engine.error().source, "engine-process");
@@ -153,13 +127,10 @@ TEST(EngineProcess, ListenerInodesThroughASymlinkedDirectory) {
 // A socket this test process listens on, and a fake /proc in which the test process is `me`.
 class ListenerInFakeProc : public ::testing::Test {
 protected:
-    void SetUp() override {
-        ASSERT_TRUE(listening.ok());
-        ASSERT_FALSE(proc.root().empty());
-    }
+    void SetUp() override { ASSERT_FALSE(proc.root().empty()); }
     TempDir dir;
     const std::string socket_path = (dir.path() / "docker.sock").string();
-    Listening listening{socket_path};
+    const SilentSocket listening{socket_path};
     FakeProc proc;
     const std::string me = std::to_string(::getpid());
 };

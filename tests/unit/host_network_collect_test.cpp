@@ -1,5 +1,10 @@
 // rtnetlink parsing on recorded bytes (fixtures/rtnetlink/, written by path_live_test.cpp
 // from its scratch namespace) and dockerd's command line / daemon.json.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/host_network_collect.hpp"

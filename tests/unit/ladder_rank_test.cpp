@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -25,9 +24,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr PortKey kHttp{80, Proto::tcp};
-// The published schema (the man page names it).
-const std::filesystem::path kSchemaPath =
-    std::filesystem::path(DND_SOURCE_DIR) / "man" / "docknetdoctor-report.schema.json";
 
 Facts web_facts() {
     Facts f;
@@ -382,7 +378,7 @@ TEST(LadderRender, JsonProbesAreSchemaValid) {
     EXPECT_EQ(j["probes"][1]["target"]["vantage"], "inside web");
     EXPECT_EQ(j["ports"][0]["first_failing_rung"], "container-address");
     EXPECT_EQ(j["causes"][0]["support"], "confirmed");
-    EXPECT_TRUE(test::validate_against_schema(j, kSchemaPath));
+    EXPECT_TRUE(test::validate_against_schema(j, test::report_schema_path()));
 }
 
 TEST(LadderRender, SummaryTableHasOneLinePerContainer) {

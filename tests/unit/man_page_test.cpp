@@ -10,6 +10,7 @@
 
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/options.hpp"
+#include "fixture_files.hpp"
 
 namespace dnd {
 namespace {
@@ -40,15 +41,8 @@ std::string generated_causes_section() {
     return out;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 TEST(ManPage, CausesSectionMatchesTheCatalog) {
-    std::string page = read_file(kManPath);
+    std::string page = testing::read_text(kManPath);
     auto begin = page.find(kBegin);
     auto end = page.find(kEnd);
     ASSERT_NE(begin, std::string::npos);
@@ -64,7 +58,7 @@ TEST(ManPage, CausesSectionMatchesTheCatalog) {
 }
 
 TEST(ManPage, DocumentsEveryOption) {
-    std::string page = read_file(kManPath);
+    std::string page = testing::read_text(kManPath);
     auto help = parse_options({"--help"});
     ASSERT_TRUE(help);
     std::istringstream lines(help->help_text);

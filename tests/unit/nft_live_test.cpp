@@ -1,6 +1,8 @@
 // Live reads of a scratch network namespace (root only): Docker-like iptables-nft rules,
 // a native nft table with sets and a verdict map, iptables-legacy rules. With
 // DND_UPDATE_FIXTURES=1 the raw bytes are also written to fixtures/netfilter/.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "nft_expectations.hpp"

@@ -1,17 +1,8 @@
 #pragma once
-// Helpers for the netfilter reader tests: a scratch network namespace (RAII), running a
-// function inside it on a dedicated thread, the recorded fixtures.
-#include <fcntl.h>
-#include <sched.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <functional>
-#include <iterator>
+// Helpers for the netfilter reader tests: the recorded fixtures, finding a chain and its
+// rules as text (the scratch network namespace is scratch_netns.hpp's).
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
 
 #include "docknetdoctor/netfilter_collect.hpp"

@@ -1,6 +1,10 @@
 // The packet-path evaluator on rules loaded into scratch network namespaces and read back
 // with collect_host_network (root only). With DND_UPDATE_FIXTURES=1 it records what it read
 // (HostNetwork JSON, with the set lookups it made; rtnetlink bytes) for the fixture tests.
+#include <unistd.h>
+
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/host_network_collect.hpp"

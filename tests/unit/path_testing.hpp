@@ -1,20 +1,11 @@
 #pragma once
 // Scenarios for the packet-path tests: a scratch network namespace shaped like a Docker
-// (eth0 is an ifb device: the dummy module is not available everywhere)
-// host (eth0 192.0.2.10/24, docker0 172.17.0.1/16 with a veth port, ip_forward on), the
-// rules each scenario loads, and what each packet must come to. The live test builds the
-// namespaces and records HostNetwork as JSON fixtures; the fixture test replays them.
-#include <fcntl.h>
-#include <sched.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+// host (eth0 192.0.2.10/24, docker0 172.17.0.1/16 with a veth port, ip_forward on; eth0 is
+// an ifb device: the dummy module is not available everywhere), the rules each scenario
+// loads, and what each packet must come to. The live test builds the namespaces and
+// records HostNetwork as JSON fixtures; the fixture test replays them.
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -37,7 +28,6 @@ using dnd::testing::update_fixtures;
 inline HostNetwork load_host(const std::string& name) {
     return nlohmann::json::parse(read_text(fixture(name))).get<HostNetwork>();
 }
-
 
 inline const char* kDockerHostShape =
     "ip link set lo up; "

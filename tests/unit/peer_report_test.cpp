@@ -4,9 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,23 +13,14 @@
 #include "docknetdoctor/check.hpp"
 #include "docknetdoctor/rank.hpp"
 #include "docknetdoctor/render.hpp"
+#include "fixture_files.hpp"
 #include "schema_validation.hpp"
 
 namespace dnd {
 namespace {
 
-const std::filesystem::path kSchemaPath =
-    std::filesystem::path(DND_SOURCE_DIR) / "man" / "docknetdoctor-report.schema.json";
-
 // pn-web asks pn-db:5432 on a shared user network; the probe from pn-web was open.
-Facts healthy_pair() {
-    std::ifstream in(std::filesystem::path(DND_SOURCE_DIR) / "fixtures" / "checks" / "peer_healthy_pair" / "facts.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto facts = facts_from_json_text(text.str());
-    if (!facts) ADD_FAILURE() << facts.error().message;
-    return facts.value_or(Facts{});
-}
+Facts healthy_pair() { return testing::load_check_case("peer_healthy_pair"); }
 
 void set_probe(Facts& f, ProbeStatus outcome, double ms, std::string detail) {
     f.peer->probe->outcome = outcome;
@@ -70,7 +58,7 @@ TEST(PeerReport, TheProbeFromTheSourceIsInProbesAndSchemaValid) {
     EXPECT_EQ(p["address_from"], "dns");
     EXPECT_EQ(p["target"]["address"], "172.18.0.2");
     EXPECT_EQ(p["target"]["vantage"], "inside pn-web");
-    EXPECT_TRUE(test::validate_against_schema(j, kSchemaPath));
+    EXPECT_TRUE(test::validate_against_schema(j, test::report_schema_path()));
     // The source's own ports are not the question: no port rows, no ladder.
     EXPECT_TRUE(j["ports"].empty()) << j["ports"].dump(2);
 }

@@ -3,27 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/check.hpp"
 #include "docknetdoctor/dns_message.hpp"
 #include "docknetdoctor/peer.hpp"
+#include "fixture_files.hpp"
 
 namespace dnd {
 namespace {
-
-Facts load_peer_case(const std::string& name) {
-    std::ifstream in(std::filesystem::path(DND_SOURCE_DIR) / "fixtures" / "checks" / name / "facts.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto facts = facts_from_json_text(text.str());
-    if (!facts) ADD_FAILURE() << name << ": " << facts.error().message;
-    return facts.value_or(Facts{});
-}
 
 std::vector<Finding> findings_of(const Facts& f, std::string_view id) {
     for (const Check& c : all_checks())
@@ -112,7 +101,7 @@ TEST(DnsMessage, ReportsNxdomainAndRejectsForeignOrTruncatedReplies) {
 }
 
 TEST(PeerFactsJson, RoundTripsThroughAFactsFile) {
-    const Facts facts = load_peer_case("peer_dns_failure");
+    const Facts facts = testing::load_check_case("peer_dns_failure");
     ASSERT_TRUE(facts.peer);
     ASSERT_TRUE(facts.peer->target);
     EXPECT_EQ(facts.query.to, std::optional<std::string>("pgsql:5432"));
@@ -125,17 +114,17 @@ TEST(PeerFactsJson, RoundTripsThroughAFactsFile) {
 }
 
 TEST(PeerTargetView, TheTargetIsTheContainerUnderQuestion) {
-    const Facts facts = load_peer_case("peer_healthy_pair");
+    const Facts facts = testing::load_check_case("peer_healthy_pair");
     auto view = target_view(facts);
     ASSERT_TRUE(view);
     EXPECT_EQ(view->container->name, "pn-db");
     EXPECT_EQ(view->query.port, (PortKey{5432, Proto::tcp}));
     EXPECT_FALSE(view->peer);
-    EXPECT_FALSE(target_view(load_peer_case("healthy_web")));
+    EXPECT_FALSE(target_view(testing::load_check_case("healthy_web")));
 }
 
 TEST(PeerTargetView, AStoppedTargetIsReportedByContainerNotRunningAsTheTarget) {
-    Facts facts = load_peer_case("peer_healthy_pair");
+    Facts facts = testing::load_check_case("peer_healthy_pair");
     ASSERT_TRUE(facts.peer && facts.peer->target);
     auto& state = facts.peer->target->state;
     state.running = false;
@@ -151,7 +140,7 @@ TEST(PeerTargetView, AStoppedTargetIsReportedByContainerNotRunningAsTheTarget) {
 }
 
 TEST(PeerTargetView, AHostPortIsNotBlamedOnTheTargetsApp) {
-    const Facts facts = load_peer_case("peer_using_host_port");
+    const Facts facts = testing::load_check_case("peer_using_host_port");
     EXPECT_TRUE(findings_of(facts, "app.not-listening").empty());
     ASSERT_EQ(findings_of(facts, "peer.using-host-port").size(), 1u);
     EXPECT_NE(findings_of(facts, "peer.using-host-port")[0].title.find("use pn-db:5432"), std::string::npos);

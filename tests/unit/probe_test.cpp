@@ -12,13 +12,13 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/probe.hpp"
+#include "docknetdoctor/unique_fd.hpp"
 #include "scratch_netns.hpp"
 
 namespace dnd {
@@ -27,30 +27,14 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&&) = delete;
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
 // A socket bound to a kernel-chosen port on loopback (127.0.0.1 or ::1).
 struct BoundSocket {
-    Fd fd;
+    UniqueFd fd;
     std::uint16_t port = 0;
 };
 
 BoundSocket bind_loopback(int family, int type) {
-    BoundSocket bound{Fd(::socket(family, type | SOCK_CLOEXEC, 0))};
+    BoundSocket bound{UniqueFd(::socket(family, type | SOCK_CLOEXEC, 0))};
     if (bound.fd.get() < 0) return bound;
     sockaddr_storage storage{};
     socklen_t length = 0;
@@ -92,7 +76,7 @@ std::thread serve_once(int listener, Respond respond) {
     return std::thread([listener, respond] {
         pollfd ready{listener, POLLIN, 0};
         if (::poll(&ready, 1, 2000) != 1) return;
-        Fd client(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+        UniqueFd client(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
         if (client.get() >= 0) respond(client.get());
     });
 }

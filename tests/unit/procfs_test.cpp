@@ -7,13 +7,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/procfs.hpp"
+#include "docknetdoctor/unique_fd.hpp"
 #include "fake_proc.hpp"
+#include "fixture_files.hpp"
 
 namespace dnd {
 namespace {
@@ -22,11 +23,9 @@ using testing::FakeProc;
 namespace fs = std::filesystem;
 
 std::string read_fixture(const std::string& name) {
-    std::ifstream in(std::string(DND_SOURCE_DIR) + "/fixtures/procfs/" + name);
-    EXPECT_TRUE(in) << "missing fixture " << name;
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    const std::string path = testing::fixtures_root() + "/procfs/" + name;
+    EXPECT_TRUE(fs::exists(path)) << "missing fixture " << name;
+    return testing::read_text(path);
 }
 
 std::vector<Listener> parse_fixture(const std::string& name, Proto proto, int family) {
@@ -172,13 +171,6 @@ TEST(ProcOwners, MalformedNetFileIsAnError) {
     EXPECT_NE(listeners.error().message.find("malformed line 2"), std::string::npos) << listeners.error().message;
 }
 
-struct Fd {
-    int fd;
-    ~Fd() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
 std::string own_comm() {
     std::ifstream in("/proc/self/comm");
     std::string comm;
@@ -211,17 +203,17 @@ void expect_own_listener(Proto proto, int port) {
 }
 
 TEST(ProcLive, FindsOwnTcpListenerWithOwnPidAndComm) {
-    Fd sock{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
-    ASSERT_GE(sock.fd, 0);
-    int port = bind_loopback(sock.fd, true);
+    const UniqueFd sock{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+    ASSERT_GE(sock.get(), 0);
+    int port = bind_loopback(sock.get(), true);
     ASSERT_GT(port, 0);
     expect_own_listener(Proto::tcp, port);
 }
 
 TEST(ProcLive, FindsOwnBoundUdpSocket) {
-    Fd sock{::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
-    ASSERT_GE(sock.fd, 0);
-    int port = bind_loopback(sock.fd, false);
+    const UniqueFd sock{::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
+    ASSERT_GE(sock.get(), 0);
+    int port = bind_loopback(sock.get(), false);
     ASSERT_GT(port, 0);
     expect_own_listener(Proto::udp, port);
 }

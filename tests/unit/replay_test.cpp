@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "docknetdoctor/rank.hpp"
 #include "docknetdoctor/render.hpp"
 #include "docknetdoctor/replay.hpp"
+#include "fixture_files.hpp"
 #include "run_binary.hpp"
 #include "schema_validation.hpp"
 
@@ -25,14 +25,7 @@ namespace {
 const std::filesystem::path kBlocklistFacts =
     std::filesystem::path(DND_SOURCE_DIR) / "fixtures" / "checks" / "nf_prerouting_blocklist" / "facts.json";
 
-Facts load(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto facts = facts_from_json_text(text.str());
-    if (!facts) ADD_FAILURE() << path << ": " << facts.error().message;
-    return facts.value_or(Facts{});
-}
+Facts load(const std::filesystem::path& path) { return testing::load_facts_fixture(path.string()); }
 
 // Writes facts to a file of this test's own, removed with it.
 class FactsFile {
