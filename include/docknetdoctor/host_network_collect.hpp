@@ -46,8 +46,8 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& config);
 // command line and its daemon.json (--config-file, default /etc/docker/daemon.json).
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root);
 
-// Everything above plus nftables (named set elements not dumped) and iptables-legacy;
-// each failure stays in its slot.
+// Everything above plus nftables (elements of named maps dumped, of other named sets not:
+// see NftReadOptions) and iptables-legacy; each failure stays in its slot.
 HostNetwork collect_host_network(const std::string& proc_root);
 
 // Asks the kernel (nf::set_contains) and appends every answer to records.

@@ -8,10 +8,8 @@
 
 namespace dnd {
 
-// host with every nat-type base chain (nftables and legacy) removed, so no DNAT happens.
-HostNetwork without_nat_chains(const HostNetwork& host);
-
-// evaluate_path() on without_nat_chains(host), set lookups answered from host's records.
+// evaluate_path() with every nat-type base chain (nftables and legacy) passed over, so no
+// DNAT happens; set lookups answered from host's records.
 PathResult evaluate_as_local_service(const HostNetwork& host, const Packet& packet);
 
 }  // namespace dnd

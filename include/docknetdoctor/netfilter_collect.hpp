@@ -16,9 +16,12 @@ namespace dnd::nf {
 
 struct NftReadOptions {
     // Dump the elements of named sets. Anonymous sets (the "{ 80, 443 }" of rules) are
-    // always dumped: they are small and rendering needs them. With false, named sets come
-    // back with elements_loaded == false; look single keys up with set_contains(), which
-    // asks the kernel for one element instead of dumping (and copying) the whole set.
+    // always dumped: they are small and rendering needs them. With false, named sets that
+    // are not maps come back with elements_loaded == false; look single keys up with
+    // set_contains(), which asks the kernel for one element instead of dumping (and
+    // copying) the whole set. Named maps are still dumped (a lookup by key says whether a
+    // key is in, not what it maps to); a map whose elements cannot be dumped comes back
+    // unloaded instead of failing the read.
     bool named_set_elements = true;
     // Give up retrying an inconsistent dump (generation changed, NLM_F_DUMP_INTR) after this.
     std::chrono::milliseconds retry_budget{5000};

@@ -70,6 +70,10 @@ struct Facts;
 // arriving on each external interface. Errors: what the evaluator needs is unavailable.
 Result<std::vector<PathResult>> paths_for(const Facts& facts, const SetLookup& lookup);
 
+// The record of that lookup (key in set of table), or nullptr when it was not recorded.
+const SetLookupRecord* find_lookup_record(const std::vector<SetLookupRecord>& records, nf::Family family,
+                                          const std::string& table, const std::string& set, const nf::Bytes& key);
+
 // Answers set lookups from host.set_lookups (what the live run asked the kernel), so a
 // replay from a facts file evaluates exactly as the live run did. Unrecorded keys: nullopt.
 SetLookup recorded_lookups(const HostNetwork& host);

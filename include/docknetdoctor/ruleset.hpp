@@ -352,6 +352,8 @@ std::optional<Family> family_from_string(std::string_view s);
 Family family_from_nfproto(std::uint32_t nfproto);  // NFPROTO_* -> Family
 std::uint32_t nfproto_of(Family f);
 std::string_view expr_name(const Expr& e);  // the kernel expression name: "payload", "match" ...
+// The model's name of the alternative: "payload", "xt", "legacy_ip", "unknown" ... (the JSON "type").
+std::string_view expr_type_name(const Expr& e);
 
 // ---- JSON (for --save-facts / --facts) --------------------------------------------------
 // from_json throws nlohmann::json::exception on malformed input, like Facts.

@@ -2,17 +2,14 @@
 // IPT_SO_GET_ENTRIES on a raw socket, then a walk over the entries blob by
 // target_offset/next_offset. Builtin chains start at the info's hook_entry offsets, user
 // chains at ERROR targets; jumps are entry offsets, resolved to chain names.
-#include <arpa/inet.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -34,6 +31,23 @@ bool read_at(std::span<const std::uint8_t> bytes, std::size_t offset, T& out) {
 }
 
 std::string bounded_string(const char* s, std::size_t max) { return std::string(s, strnlen(s, max)); }
+
+// The interface names of an ipt_ip/ip6t_ip6 header (same layout in both).
+void fill_ifaces(LegacyIp& ip, const char* in, const unsigned char* in_mask, const char* out,
+                 const unsigned char* out_mask) {
+    auto one = [](const char* name, const unsigned char* mask, std::string& to, bool& wildcard) {
+        to = bounded_string(name, IFNAMSIZ);
+        // "eth+" is stored as "eth+" with the mask covering only "eth"; an exact name's
+        // mask also covers its NUL.
+        wildcard = false;
+        if (!to.empty() && to.back() == '+' && mask[to.size() - 1] == 0) {
+            to.pop_back();
+            wildcard = true;
+        }
+    };
+    one(in, in_mask, ip.iniface, ip.iniface_wildcard);
+    one(out, out_mask, ip.outiface, ip.outiface_wildcard);
+}
 
 // What differs between ip_tables and ip6_tables.
 struct V4 {
@@ -62,21 +76,6 @@ struct V4 {
         ip.invflags = e.ip.invflags;
         return ip;
     }
-    static void fill_ifaces(LegacyIp& ip, const char* in, const unsigned char* in_mask, const char* out,
-                            const unsigned char* out_mask) {
-        auto one = [](const char* name, const unsigned char* mask, std::string& to, bool& wildcard) {
-            to = bounded_string(name, IFNAMSIZ);
-            // "eth+" is stored as "eth+" with the mask covering only "eth"; an exact name's
-            // mask also covers its NUL.
-            wildcard = false;
-            if (!to.empty() && to.back() == '+' && mask[to.size() - 1] == 0) {
-                to.pop_back();
-                wildcard = true;
-            }
-        };
-        one(in, in_mask, ip.iniface, ip.iniface_wildcard);
-        one(out, out_mask, ip.outiface, ip.outiface_wildcard);
-    }
 };
 
 struct V6 {
@@ -99,7 +98,7 @@ struct V6 {
         ip.src_mask = bytes(e.ipv6.smsk);
         ip.dst = bytes(e.ipv6.dst);
         ip.dst_mask = bytes(e.ipv6.dmsk);
-        V4::fill_ifaces(ip, e.ipv6.iniface, e.ipv6.iniface_mask, e.ipv6.outiface, e.ipv6.outiface_mask);
+        fill_ifaces(ip, e.ipv6.iniface, e.ipv6.iniface_mask, e.ipv6.outiface, e.ipv6.outiface_mask);
         ip.proto = (e.ipv6.flags & IP6T_F_PROTO) != 0 ? e.ipv6.proto : 0;
         ip.flags = e.ipv6.flags;
         ip.invflags = e.ipv6.invflags;

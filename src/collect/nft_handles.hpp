@@ -27,7 +27,5 @@ using NftSetPtr = std::unique_ptr<nftnl_set, CDeleter<nftnl_set_free>>;
 using NftGenPtr = std::unique_ptr<nftnl_gen, CDeleter<nftnl_gen_free>>;
 using NftExprIterPtr =
     std::unique_ptr<nftnl_expr_iter, CDeleter<nftnl_expr_iter_destroy>>;
-using NftSetElemsIterPtr =
-    std::unique_ptr<nftnl_set_elems_iter, CDeleter<nftnl_set_elems_iter_destroy>>;
 
 }  // namespace dnd::nf

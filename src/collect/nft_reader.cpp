@@ -29,6 +29,7 @@ struct SetIdentity {
     std::string table;
     std::string name;
     bool anonymous;
+    bool map;  // NFT_SET_MAP
 };
 
 class NftSocket {
@@ -121,9 +122,10 @@ std::vector<SetIdentity> sets_in(const std::vector<std::uint8_t>& messages, std:
             if (s && nftnl_set_nlmsg_parse(nlh, s.get()) >= 0) {
                 const char* table = nftnl_set_get_str(s.get(), NFTNL_SET_TABLE);
                 const char* name = nftnl_set_get_str(s.get(), NFTNL_SET_NAME);
+                const std::uint32_t flags = nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS);
                 if (table != nullptr && name != nullptr)
                     sets.push_back({nftnl_set_get_u32(s.get(), NFTNL_SET_FAMILY), table, name,
-                                    (nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS) != 0});
+                                    (flags & NFT_SET_ANONYMOUS) != 0, (flags & NFT_SET_MAP) != 0});
             }
         }
         nlh = mnl_nlmsg_next(nlh, &remaining);
@@ -156,16 +158,20 @@ Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, std::v
         }
     }
     for (const SetIdentity& set : sets_in(out, sets_from)) {
-        if (!set.anonymous && !options.named_set_elements) continue;
+        // Named maps only because of named_set_elements == false: optional, see below.
+        const bool required = set.anonymous || options.named_set_elements;
+        if (!required && !set.map) continue;
         auto handle = set_handle(set.table, set.name);
         if (!handle) return fail(kSource, "out of memory");
         auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), NFT_MSG_GETSETELEM,
                                           static_cast<std::uint16_t>(set.nfproto), NLM_F_DUMP, sock.next_seq());
         nftnl_set_elems_nlmsg_build_payload(nlh, handle.get());
+        const std::size_t before = out.size();
         if (int err = sock.transact(nlh, out, interrupted); err != 0) {
             // ENOENT: the set went away meanwhile
             if (err == ENOENT || err == EINTR || err == ENOBUFS) return Attempt::retry;
-            return netlink_error(err, "cannot dump the elements of set " + set.name);
+            if (required) return netlink_error(err, "cannot dump the elements of set " + set.name);
+            out.resize(before);  // the map stays unloaded: lookups in it evaluate as unknown
         }
     }
 

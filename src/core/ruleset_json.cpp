@@ -197,8 +197,7 @@ XtDecoded xt_decoded_from_json(const nlohmann::json& j) {
 
 void to_json(nlohmann::json& j, const Expr& e) {
     j = nlohmann::json::object();
-    j["type"] = e.index() == 16 /* Xt */ ? std::string("xt") : std::string(expr_name(e));
-    if (std::holds_alternative<Unknown>(e)) j["type"] = "unknown";
+    j["type"] = std::string(expr_type_name(e));
     std::visit(
         [&j](const auto& x) {
             using T = std::decay_t<decltype(x)>;

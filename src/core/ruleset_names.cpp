@@ -114,13 +114,17 @@ std::string_view to_string(CtKey k) {
     return i < names.size() ? names[i] : std::string_view{};
 }
 
-std::string_view expr_name(const Expr& e) {
+std::string_view expr_type_name(const Expr& e) {
     static constexpr std::array<std::string_view, std::variant_size_v<Expr>> names{
         "payload", "cmp", "meta", "bitwise", "range", "lookup", "ct", "fib", "nat", "immediate",
         "reject", "counter", "log", "limit", "masq", "redir", "xt", "legacy_ip", "unknown"};
+    return names[e.index()];
+}
+
+std::string_view expr_name(const Expr& e) {
     if (const auto* x = std::get_if<Xt>(&e)) return x->is_target ? "target" : "match";
     if (const auto* u = std::get_if<Unknown>(&e)) return u->name;
-    return names[e.index()];
+    return expr_type_name(e);
 }
 
 const Chain* Table::find_chain(std::string_view chain_name) const {

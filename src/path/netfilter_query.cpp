@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/facts_query.hpp"
+#include "path_internal.hpp"
 
 namespace dnd {
 namespace {
@@ -161,13 +162,7 @@ private:
             note_port_range(ports->dport_min, ports->dport_max, (ports->invflags & 2) != 0);
         } else if (const auto* multi = std::get_if<nf::XtMultiport>(&x.decoded)) {
             if (multi->flags == 0) return;  // source ports only
-            bool listed = false;
-            for (std::size_t i = 0; i < multi->ports.size(); ++i) {
-                const bool range = i < multi->range_start.size() && multi->range_start[i] != 0 && i + 1 < multi->ports.size();
-                const std::uint16_t hi = range ? multi->ports[i + 1] : multi->ports[i];
-                if (multi->ports[i] <= port_ && port_ <= hi) listed = true;
-                if (range) ++i;
-            }
+            const bool listed = path::multiport_has(*multi, port_);
             // EITHER (2) also admits a source-port match: then the dport may be anything.
             if (multi->flags == 1 && listed == multi->invert) verdict_.excluded = true;
         } else if (x.name == "tcp" || x.name == "udp" || x.name == "multiport") {

@@ -44,8 +44,8 @@ using Kind = ChainOutcome::Kind;
 
 class PathRun {
 public:
-    PathRun(const HostNetwork& host, const Packet& packet, const SetLookup& lookup)
-        : ctx_{host, lookup}, host_(host) {
+    PathRun(const HostNetwork& host, const Packet& packet, const SetLookup& lookup, NatChains nat)
+        : ctx_{host, lookup}, host_(host), skip_all_nat_(nat == NatChains::skip) {
         result_.packet = packet;
     }
 
@@ -177,7 +177,7 @@ private:
     // Runs every base chain at the hook; false when the path ended here.
     bool hook(nf::Hook h, const char* name, bool skip_nat) {
         st_.hook = h;
-        bool nat_done = skip_nat;
+        bool nat_done = skip_nat || skip_all_nat_;
         for (const HookChain& hc : chains_at(host_, h, st_.family)) {
             const bool is_nat = hc.chain->base->type == nf::ChainType::nat;
             if (is_nat && nat_done) continue;
@@ -241,6 +241,7 @@ private:
 
     EvalContext ctx_;
     const HostNetwork& host_;
+    const bool skip_all_nat_;  // NatChains::skip: no nat base chain runs at any hook
     PacketState st_;
     PathResult result_;
     std::string unknown_reason_;
@@ -249,10 +250,15 @@ private:
 };
 
 }  // namespace
+
+PathResult evaluate(const HostNetwork& host, const Packet& packet, const SetLookup& lookup, NatChains nat) {
+    return PathRun(host, packet, lookup, nat).run();
+}
+
 }  // namespace path
 
 PathResult evaluate_path(const HostNetwork& host, const Packet& packet, const SetLookup& lookup) {
-    return path::PathRun(host, packet, lookup).run();
+    return path::evaluate(host, packet, lookup, path::NatChains::run);
 }
 
 }  // namespace dnd

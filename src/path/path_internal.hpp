@@ -68,6 +68,8 @@ struct EvalContext {
 };
 
 // xt extensions and the legacy ip header (xt_eval.cpp).
+// Whether port is among the multiport match's ports or ranges (the flags not consulted).
+bool multiport_has(const nf::XtMultiport& m, std::uint16_t port);
 Tri eval_legacy_ip(const EvalContext& ctx, const nf::LegacyIp& ip, const PacketState& packet);
 Tri eval_xt_match(const EvalContext& ctx, const nf::Xt& xt, const PacketState& packet, std::string& why);
 void eval_xt_target(const nf::Xt& xt, const PacketState& packet, RuleEffect& effect);
@@ -106,5 +108,10 @@ struct HookChain {
 // nftables first, then legacy, each in dump order (the kernel's order there is
 // registration order, which the dump does not show).
 std::vector<HookChain> chains_at(const HostNetwork& host, nf::Hook hook, int family);
+
+// ---- the whole path (path_eval.cpp) ----
+// skip: every nat-type base chain (nftables and legacy) is passed over, so no DNAT happens.
+enum class NatChains { run, skip };
+PathResult evaluate(const HostNetwork& host, const Packet& packet, const SetLookup& lookup, NatChains nat);
 
 }  // namespace dnd::path

@@ -117,12 +117,18 @@ Result<std::vector<PathResult>> paths_for(const Facts& facts, const SetLookup& l
     return out;
 }
 
+const SetLookupRecord* find_lookup_record(const std::vector<SetLookupRecord>& records, nf::Family family,
+                                          const std::string& table, const std::string& set, const nf::Bytes& key) {
+    for (const SetLookupRecord& r : records)
+        if (r.family == family && r.table == table && r.set == set && r.key == key) return &r;
+    return nullptr;
+}
+
 SetLookup recorded_lookups(const HostNetwork& host) {
     // Copied: the callback may outlive the HostNetwork it was made from.
     return [records = host.set_lookups](nf::Family family, const std::string& table, const std::string& set,
                                         const nf::Bytes& key) -> std::optional<bool> {
-        for (const SetLookupRecord& r : records)
-            if (r.family == family && r.table == table && r.set == set && r.key == key) return r.found;
+        if (const SetLookupRecord* r = find_lookup_record(records, family, table, set, key)) return r->found;
         return std::nullopt;
     };
 }

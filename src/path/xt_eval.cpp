@@ -30,6 +30,8 @@ bool between(const nf::Bytes& v, const nf::Bytes& lo, const nf::Bytes& hi) {
            !std::lexicographical_compare(hi.begin(), hi.end(), v.begin(), v.end());
 }
 
+}  // namespace
+
 bool multiport_has(const nf::XtMultiport& m, std::uint16_t port) {
     for (std::size_t i = 0; i < m.ports.size(); ++i) {
         if (i < m.range_start.size() && m.range_start[i] != 0 && i + 1 < m.ports.size()) {
@@ -41,8 +43,6 @@ bool multiport_has(const nf::XtMultiport& m, std::uint16_t port) {
     }
     return false;
 }
-
-}  // namespace
 
 Tri eval_legacy_ip(const EvalContext&, const nf::LegacyIp& ip, const PacketState& p) {
     auto inv = [&](std::uint8_t flag, bool b) { return ((ip.invflags & flag) != 0) != b; };
