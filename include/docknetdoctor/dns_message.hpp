@@ -20,5 +20,7 @@ struct DnsReply {
     std::vector<std::string> addresses;  // the A/AAAA answers, presentation form
 };
 Result<DnsReply> parse_dns_reply(const std::vector<std::uint8_t>& bytes, std::uint16_t expected_id);
+// A whole header with another id: a stray datagram, not the answer to our query.
+bool answers_another_query(const std::vector<std::uint8_t>& bytes, std::uint16_t expected_id);
 
 }  // namespace dnd

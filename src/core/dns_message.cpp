@@ -67,9 +67,13 @@ Result<std::vector<std::uint8_t>> build_dns_query(std::uint16_t id, std::string_
     return out;
 }
 
+bool answers_another_query(const std::vector<std::uint8_t>& b, std::uint16_t expected_id) {
+    return b.size() >= kHeaderSize && get16(b, 0) != expected_id;
+}
+
 Result<DnsReply> parse_dns_reply(const std::vector<std::uint8_t>& b, std::uint16_t expected_id) {
     if (b.size() < kHeaderSize) return std::unexpected(malformed(fmt::format("{} bytes, shorter than a header", b.size())));
-    if (get16(b, 0) != expected_id) return std::unexpected(malformed("the id does not match the query"));
+    if (answers_another_query(b, expected_id)) return std::unexpected(malformed("the id does not match the query"));
     const std::uint16_t flags = get16(b, 2);
     if ((flags & 0x8000) == 0) return std::unexpected(malformed("not a response"));
     DnsReply reply;

@@ -74,10 +74,8 @@ Result<DnsReply> ask(const ServerAddress& to, const std::string& server, const s
             return fail("dns", fmt::format("nameserver {}: {}", server, std::strerror(errno)));
         }
         std::vector<std::uint8_t> reply(buffer.begin(), buffer.begin() + n);
-        auto parsed = parse_dns_reply(reply, id);
-        // A stray datagram with another id is not our answer: keep waiting.
-        if (!parsed && parsed.error().message.find("id does not match") != std::string::npos) continue;
-        return parsed;
+        if (answers_another_query(reply, id)) continue;  // keep waiting for ours
+        return parse_dns_reply(reply, id);
     }
 }
 
