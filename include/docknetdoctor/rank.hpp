@@ -9,4 +9,7 @@ namespace dnd {
 
 Report build_report(const Facts& facts, std::span<const Check> checks);
 
+// Puts causes in report order by the ranking principle (rank.cpp); ranks are not set.
+void order_causes(std::vector<RankedCause>& causes);
+
 }  // namespace dnd

@@ -1,15 +1,23 @@
-// Ranking. Findings that matter to the question (critical, warning) come before context
-// (info). Among them, what the probes confirmed comes first, then what they left open, then
-// what they contradicted; then the worse severity; then the lower layer (catalog order runs
-// container -> port -> network -> app -> engine -> kernel -> netfilter ...), because a
-// failure low in the stack explains the symptoms above it. The verdict is the worst
-// severity found, wherever it ranks.
+// Ranking: the one place that orders causes. The principle: the cause closest to the root of
+// the failure, and most specific to what the user intended, leads. In order:
+//  1. A root leads what follows from it (cause_precedence.cpp, or a finding that names the
+//     ids it explains): a crash loop before the app's listeners, a discarded -p before a
+//     "wrong port", a bypassed firewall policy before a generic exposure warning. The probes
+//     do not change that: the follower holds only while the root does.
+//  2. Otherwise, what matters to the question (critical, warning) before context (info);
+//  3. what the probes contradicted after what still stands;
+//  4. the worse severity: a cause that makes the port unreachable before a risk;
+//  5. confirmed by the probes before left open by them;
+//  6. the lower layer (catalog order runs container -> port -> network -> app -> engine ->
+//     kernel -> netfilter ...): a failure low in the stack explains the symptoms above it.
+// The verdict is the worst severity found, wherever it ranks.
 #include "docknetdoctor/rank.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/cause_precedence.hpp"
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/ladder_evidence.hpp"
@@ -101,20 +109,35 @@ bool ranks_before(const RankedCause& a, const RankedCause& b) {
     const bool a_context = a.finding.severity == Severity::info;
     const bool b_context = b.finding.severity == Severity::info;
     if (a_context != b_context) return b_context;
-    if (a.support != b.support) return support_order(a.support) < support_order(b.support);
+    const bool a_doubted = a.support == Support::contradicted;
+    const bool b_doubted = b.support == Support::contradicted;
+    if (a_doubted != b_doubted) return b_doubted;
     if (a.finding.severity != b.finding.severity) return a.finding.severity > b.finding.severity;
+    if (a.support != b.support) return support_order(a.support) < support_order(b.support);
     return catalog_index(a.finding.id) < catalog_index(b.finding.id);
 }
 
-// A finding that says it explains another cause moves just above it: the root cause first.
-void put_explanations_first(std::vector<RankedCause>& causes) {
-    for (std::size_t i = 0; i < causes.size(); ++i) {
-        const std::vector<std::string> explains = causes[i].finding.explains;
-        const auto end = causes.begin() + static_cast<std::ptrdiff_t>(i);
-        auto earliest = std::find_if(causes.begin(), end, [&](const RankedCause& c) {
-            return std::find(explains.begin(), explains.end(), c.finding.id) != explains.end();
-        });
-        if (earliest != end) std::rotate(earliest, end, end + 1);
+bool is_root(const Finding& root, const Finding& follower) {
+    return is_root_of(root.id, follower.id) ||
+           std::find(root.explains.begin(), root.explains.end(), follower.id) != root.explains.end();
+}
+
+// A root cause moves just above the first cause that follows from it. Repeated until
+// nothing moves, so chains (A leads B leads C) settle whatever order they came in; the
+// precedence table is acyclic, and the bound keeps a cycle among findings' own explains
+// from looping.
+void put_roots_first(std::vector<RankedCause>& causes) {
+    for (std::size_t pass = 0; pass <= causes.size(); ++pass) {
+        bool moved = false;
+        for (std::size_t i = 0; i < causes.size(); ++i) {
+            const auto end = causes.begin() + static_cast<std::ptrdiff_t>(i);
+            auto earliest = std::find_if(causes.begin(), end,
+                                         [&](const RankedCause& c) { return is_root(causes[i].finding, c.finding); });
+            if (earliest == end) continue;
+            std::rotate(earliest, end, end + 1);
+            moved = true;
+        }
+        if (!moved) return;
     }
 }
 
@@ -170,6 +193,11 @@ std::optional<PeerProbeView> peer_probe_view(const Facts& f, std::vector<BlindSp
 
 }  // namespace
 
+void order_causes(std::vector<RankedCause>& causes) {
+    std::stable_sort(causes.begin(), causes.end(), ranks_before);
+    put_roots_first(causes);
+}
+
 Report build_report(const Facts& facts, std::span<const Check> checks) {
     Report r;
     r.tool_version = facts.tool_version;
@@ -203,8 +231,7 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
         c.confidence_reason = j.reason;
         r.causes.push_back(std::move(c));
     }
-    std::stable_sort(r.causes.begin(), r.causes.end(), ranks_before);
-    put_explanations_first(r.causes);
+    order_causes(r.causes);
     for (std::size_t i = 0; i < r.causes.size(); ++i) r.causes[i].rank = static_cast<int>(i) + 1;
 
     add_blind_spot(r.blind_spots, facts.engine);

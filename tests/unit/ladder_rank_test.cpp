@@ -232,24 +232,24 @@ TEST(LadderRank, TheSameFindingsSwapPlacesWhenTheProbesSayTheOpposite) {
     EXPECT_EQ(cause(r, "path.unexplained"), nullptr);
 }
 
-TEST(LadderRank, ConfirmedWarningOutranksACriticalTheProbesCannotTest) {
+TEST(LadderRank, CriticalTheProbesCannotTestOutranksAConfirmedWarning) {
     Facts f = web_facts();
     f.probes = ladder(ProbeStatus::open, ProbeStatus::open, ProbeStatus::open, ProbeStatus::open);
-    const Check checks[] = {{"netfilter.forward-drop", forward_drop},
-                            {"exposure.public-sensitive-port", public_port},
-                            {"engine.rootless", rootless}};
+    const Check checks[] = {{"exposure.public-sensitive-port", public_port},
+                            {"engine.rootless", rootless},
+                            {"netfilter.forward-drop", forward_drop}};
     const Report r = build_report(f, checks);
     ASSERT_EQ(r.causes.size(), 3u);
-    EXPECT_EQ(r.causes[0].finding.id, "exposure.public-sensitive-port");
-    EXPECT_EQ(r.causes[0].confidence, Confidence::high);
-    // Local probes never cross the forward hook: open, and the reason says why.
-    EXPECT_EQ(r.causes[1].finding.id, "netfilter.forward-drop");
-    EXPECT_EQ(r.causes[1].confidence, Confidence::medium);
-    EXPECT_NE(r.causes[1].confidence_reason.find("do not traverse prerouting or forward"), std::string::npos)
-        << r.causes[1].confidence_reason;
+    // What makes the port unreachable leads a risk, though only the risk is confirmed: local
+    // probes never cross the forward hook, so they leave the drop open, and say why.
+    EXPECT_EQ(r.causes[0].finding.id, "netfilter.forward-drop");
+    EXPECT_EQ(r.causes[0].confidence, Confidence::medium);
+    EXPECT_NE(r.causes[0].confidence_reason.find("do not traverse prerouting or forward"), std::string::npos)
+        << r.causes[0].confidence_reason;
+    EXPECT_EQ(r.causes[1].finding.id, "exposure.public-sensitive-port");
+    EXPECT_EQ(r.causes[1].confidence, Confidence::high);
     // Context (info) comes last whatever the probes say.
     EXPECT_EQ(r.causes[2].finding.id, "engine.rootless");
-    // The verdict is the worst severity, not the first cause's.
     EXPECT_EQ(r.verdict, Verdict::critical);
 }
 
