@@ -138,14 +138,18 @@ std::vector<std::string> seen_starting(const testing::FakeEngine& engine, std::s
     return out;
 }
 
-TEST(RestartLoopCollect, ASignOfALoopAsksForTheRecentRuns) {
-    testing::TempDir dir;
-    testing::FakeEngine engine(dir.path() / "docker.sock", crashloop_engine());
+Result<Facts> collect_from(const testing::FakeEngine& engine, std::string container) {
     CollectOptions o;
     o.docker_host = engine.endpoint();
     o.timeout = 2s;
-    o.query.container = "dnd-rec-crashloop";
-    auto facts = collect_facts(o);
+    o.query.container = std::move(container);
+    return collect_facts(o);
+}
+
+TEST(RestartLoopCollect, ASignOfALoopAsksForTheRecentRuns) {
+    testing::TempDir dir;
+    testing::FakeEngine engine(dir.path() / "docker.sock", crashloop_engine());
+    auto facts = collect_from(engine, "dnd-rec-crashloop");
     ASSERT_TRUE(facts) << facts.error().message;
     ASSERT_TRUE(facts->restart_history);
     ASSERT_TRUE(facts->restart_history->events) << facts->restart_history->events.error().message;
@@ -171,11 +175,7 @@ TEST(RestartLoopCollect, ASignOfALoopAsksForTheRecentRuns) {
 TEST(RestartLoopCollect, AHealthyContainerCostsNoExtraRequest) {
     testing::TempDir dir;
     testing::FakeEngine engine(dir.path() / "docker.sock", crashloop_engine());
-    CollectOptions o;
-    o.docker_host = engine.endpoint();
-    o.timeout = 2s;
-    o.query.container = "web";
-    auto facts = collect_facts(o);
+    auto facts = collect_from(engine, "web");
     ASSERT_TRUE(facts) << facts.error().message;
     EXPECT_FALSE(facts->restart_history);
     EXPECT_TRUE(seen_starting(engine, "/events").empty());
