@@ -12,7 +12,8 @@ namespace dnd {
 using UtcTime = std::chrono::sys_time<std::chrono::nanoseconds>;
 
 // "2026-11-28T14:29:37.243714919Z", "2026-11-28T14:29:37Z", "2026-11-28T16:29:37+02:00";
-// nullopt when malformed.
+// nullopt when malformed, or outside 1678-2261 (what nanoseconds since 1970 hold; the
+// engine's "never", 0001-01-01T00:00:00Z, is such).
 std::optional<UtcTime> parse_rfc3339(std::string_view text);
 
 // "2026-11-28T14:29:37.243Z" with fraction_digits 3; 0 writes whole seconds, at most 9.

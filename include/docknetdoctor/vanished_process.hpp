@@ -18,7 +18,8 @@ public:
     ProcessWatch() = default;
     explicit ProcessWatch(const Container& c);
 
-    // True once the watched process has exited (or was gone when the watch began).
+    // True once the watched process has exited. A pid not there when the watch began is not
+    // watched: the engine may be on another host (or a recording).
     bool gone() const;
     // What was seen, for Facts::vanished_process.
     VanishedProcess vanished(std::string during) const;
@@ -28,12 +29,12 @@ private:
     std::string status_;
     std::string started_at_;
     UniqueFd pidfd_;
-    bool gone_at_start_ = false;
 };
 
-// Records `seen` and asks the engine again: the container (Facts::container is replaced by the
+// Asks the engine again and records `seen`: the container (Facts::container is replaced by the
 // new answer) and, on a sign of a restart loop, its recent runs. When the engine cannot be
-// asked, the facts keep the earlier answer and the vanishing alone is recorded.
+// asked, the facts keep the earlier answer and the vanishing alone is recorded; when it still
+// reports the same run (same pid and StartedAt), nothing is recorded.
 void recheck_vanished_process(const DockerClient& client, Facts& facts, VanishedProcess seen);
 // The same with a client of its own (after the probes, when collection is over).
 void recheck_vanished_process(const CollectOptions& options, Facts& facts, VanishedProcess seen);

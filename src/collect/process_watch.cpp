@@ -19,12 +19,11 @@ ProcessWatch::ProcessWatch(const Container& c) {
     started_at_ = c.state.started_at;
     const long fd = ::syscall(SYS_pidfd_open, pid_, 0);
     if (fd >= 0) pidfd_.reset(static_cast<int>(fd));
-    else gone_at_start_ = errno == ESRCH;
+    else if (errno == ESRCH) pid_ = 0;  // not here to watch: gone already, or the engine's host is another
 }
 
 bool ProcessWatch::gone() const {
     if (pid_ <= 0) return false;
-    if (gone_at_start_) return true;
     if (pidfd_.valid()) {
         pollfd p{pidfd_.get(), POLLIN, 0};
         return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);

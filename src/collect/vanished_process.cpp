@@ -9,10 +9,15 @@
 namespace dnd {
 
 void recheck_vanished_process(const DockerClient& client, Facts& facts, VanishedProcess seen) {
-    facts.vanished_process = std::move(seen);
     if (!facts.container) return;
     auto again = client.get_parsed<Container>("/containers/" + facts.container->id + "/json", parse_container_inspect);
-    if (!again) return;
+    if (!again) {
+        facts.vanished_process = std::move(seen);
+        return;
+    }
+    const ContainerState& now = again->state;
+    if (has_live_process(*again) && now.pid == seen.pid && now.started_at == seen.started_at_before) return;
+    facts.vanished_process = std::move(seen);
     facts.container = std::move(*again);
     if (shows_restart_signs(*facts.container))
         facts.restart_history = read_restart_history(client, *facts.container, utc_now());

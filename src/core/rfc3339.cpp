@@ -44,6 +44,8 @@ std::optional<UtcTime> parse_rfc3339(std::string_view text) {
     if (!mi || !expect(text, pos, ':')) return std::nullopt;
     const auto s = digits(text, pos, 2);
     if (!s || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
+    // Nanoseconds since 1970 in 64 bits hold 1678-2261; the engine's "never" is year 1.
+    if (*y < 1678 || *y > 2261) return std::nullopt;
 
     const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
     if (!date.ok()) return std::nullopt;

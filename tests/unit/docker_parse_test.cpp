@@ -161,11 +161,11 @@ TEST(DockerParse, ContainerEventsOneObjectALine) {
 TEST(DockerParse, LogTailFromTheMultiplexedStream) {
     auto lines = parse_log_tail(read_fixture("engine-api/logs-crashloop.multiplexed"), true, 3);
     ASSERT_TRUE(lines) << lines.error().message;
-    EXPECT_EQ(*lines, (std::vector<std::string>{"fatal: no config file at /etc/app.conf", "starting",
-                                                "fatal: no config file at /etc/app.conf"}));
+    EXPECT_EQ(*lines, (std::vector<std::string>{"fatal: no config file at /etc/app.conf",
+                                                "fatal: no config file at /etc/app.conf", "starting"}));
     auto last = parse_log_tail(read_fixture("engine-api/logs-crashloop.multiplexed"), true, 1);
     ASSERT_TRUE(last);
-    EXPECT_EQ(*last, std::vector<std::string>{"fatal: no config file at /etc/app.conf"});
+    EXPECT_EQ(*last, std::vector<std::string>{"starting"});
 
     auto cut = read_fixture("engine-api/logs-crashloop.multiplexed");
     cut.pop_back();
