@@ -11,11 +11,6 @@ namespace {
 // The engine writes this zero time when a container never finished.
 constexpr std::string_view kNeverTime = "0001-01-01T00:00:00Z";
 
-std::string exit_code_text(int code) {
-    if (code > 128 && code <= 128 + 64) return fmt::format("{} (killed by signal {})", code, code - 128);
-    return std::to_string(code);
-}
-
 std::string title_of(const std::string& name, const ContainerState& s) {
     if (s.status == "paused") return fmt::format("{} is paused", name);
     if (s.status == "created") return fmt::format("{} was created but is not running", name);

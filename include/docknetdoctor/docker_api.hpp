@@ -74,6 +74,14 @@ Result<void> parse_version_into(std::string_view body, EngineInfo& engine);
 Result<void> parse_info_into(std::string_view body, EngineInfo& engine);
 Result<Container> parse_container_inspect(std::string_view body);
 Result<NetworkInfo> parse_network_inspect(std::string_view body);
+// /events with `until` (a finite stream): one JSON object a line, oldest first.
+Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body);
+// /containers/ID/logs: its last max_lines non-empty lines, oldest first, each cut to
+// kLogLineMaxChars. multiplexed: frames of an 8-byte header (stream, 0, 0, 0, big-endian
+// payload size) and the payload, as the engine sends the log of a container without a TTY;
+// otherwise the raw text.
+inline constexpr std::size_t kLogLineMaxChars = 300;
+Result<std::vector<std::string>> parse_log_tail(std::string_view body, bool multiplexed, std::size_t max_lines);
 // The "message" field of an error body, or "" when there is none.
 std::string parse_error_message(std::string_view body);
 // The engine's version from the Server header every answer carries, "Docker/20.10.24+dfsg1

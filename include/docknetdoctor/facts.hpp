@@ -102,6 +102,34 @@ struct Container {
     std::vector<NetworkAttachment> networks;
     std::map<std::string, std::string> labels;
     std::vector<std::string> extra_hosts;
+    bool tty = false;                    // Config.Tty: its log is one raw stream, not multiplexed
+};
+
+// One event the engine recorded for a container (/events): a run ending or starting.
+struct ContainerEvent {
+    std::string action;            // "die", "start"
+    std::string time;              // RFC 3339, UTC, to the nanosecond (timeNano)
+    std::optional<int> exit_code;  // die: Actor.Attributes.exitCode
+};
+
+// What the engine recorded of a container's recent runs. Asked only when the container shows
+// a sign of a restart loop (shows_restart_signs in facts_query.hpp): the engine resets
+// State.ExitCode while a container runs, so between two crashes only the die events still
+// tell how the last run ended.
+struct RestartHistory {
+    std::string since;  // the /events window asked, RFC 3339 UTC
+    std::string until;
+    Result<std::vector<ContainerEvent>> events = fail("docker-api", "not collected");  // in the window, oldest first
+    Result<std::vector<std::string>> log_tail = fail("docker-api", "not collected");   // docker logs --tail, oldest first
+};
+
+// The container's process, seen when collection began, was gone before the diagnosis ended:
+// the engine was asked again, and Facts::container holds that later answer.
+struct VanishedProcess {
+    int pid = 0;
+    std::string during;             // "listener collection", "the probes"
+    std::string status_before;      // State.Status while the process was there
+    std::string started_at_before;  // State.StartedAt of that run
 };
 
 struct NetworkInfo {
@@ -160,7 +188,7 @@ namespace dnd {
 struct Facts {
     int schema_version = kFactsSchemaVersion;
     std::string tool_version;
-    std::string collected_at;            // RFC 3339, UTC
+    std::string collected_at;            // RFC 3339, UTC, to the millisecond
     Query query;
     Result<EngineInfo> engine = fail("docker-api", "not collected");
     Result<Container> container = fail("docker-api", "not collected");
@@ -176,6 +204,10 @@ struct Facts {
     Result<std::vector<LadderProbe>> probes = fail("probe", "not collected");
     // --to: the target and the path from the source to it (peer_facts.hpp). nullopt: no --to.
     std::optional<PeerFacts> peer;
+    // The container's process vanished while it was examined. nullopt: it stayed, or there was none.
+    std::optional<VanishedProcess> vanished_process;
+    // Recent runs, asked only on a sign of a restart loop. nullopt: no sign, not asked.
+    std::optional<RestartHistory> restart_history;
 };
 
 // JSON both ways. from_json throws nlohmann::json::exception on malformed input;

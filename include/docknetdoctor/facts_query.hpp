@@ -15,7 +15,8 @@ namespace dnd {
 std::vector<PortKey> ports_in_question(const Facts& f);
 
 // Effective host bindings of a container port: NetworkSettings.Ports when the container
-// runs, HostConfig.PortBindings otherwise (what was asked for).
+// runs, HostConfig.PortBindings otherwise (what was asked for; also between two runs of a
+// restart loop, when the engine has released the ports).
 std::vector<HostBinding> bindings_of(const Container& c, PortKey p);
 
 // Listeners that accept connections to port p from outside the container:
@@ -53,6 +54,17 @@ std::string describe(const std::vector<HostBinding>& bindings);
 // Whether the container has a process whose network namespace can be read: running and not
 // between two runs of a restart loop.
 bool has_live_process(const Container& c);
+
+// Whether the engine restarts the container when it exits: HostConfig.RestartPolicy.Name is
+// always, unless-stopped or on-failure.
+bool has_restart_policy(const Container& c);
+// Whether the container shows a sign of a restart loop: the engine is restarting it, or its
+// restart policy has restarted it before (RestartCount > 0) or its last run failed
+// (a non-zero exit code). Only then is the engine asked for its recent runs (RestartHistory).
+bool shows_restart_signs(const Container& c);
+
+// "1", "137 (killed by signal 9)": a container's exit code as evidence text.
+std::string exit_code_text(int code);
 
 // How findings name the container: its name, else the short id, else what was asked.
 std::string container_ref(const Facts& f);

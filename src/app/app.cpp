@@ -31,6 +31,7 @@
 #include "docknetdoctor/replay.hpp"
 #include "docknetdoctor/render.hpp"
 #include "docknetdoctor/sanitize.hpp"
+#include "docknetdoctor/vanished_process.hpp"
 
 namespace dnd {
 namespace {
@@ -108,8 +109,14 @@ void add_probes(Facts& facts, const Options& o, Report::Timings& timings) {
         return;
     }
     const auto started = std::chrono::steady_clock::now();
+    const ProcessWatch watch = facts.container ? ProcessWatch(*facts.container) : ProcessWatch();
     facts.probes = run_probe_ladder(facts, host_addresses(), probe_deadline(o.timeout));
     timings["probes"] = ms_since(started);
+    if (watch.gone()) {
+        const auto recheck_started = std::chrono::steady_clock::now();
+        recheck_vanished_process(collect_options(o, facts.query.container), facts, watch.vanished("the probes"));
+        timings["probes.recheck"] = ms_since(recheck_started);
+    }
 }
 
 Report report_from(const Facts& facts, Report::Timings timings, std::chrono::steady_clock::time_point started) {

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -21,20 +21,13 @@
 #include "docknetdoctor/peer_collect.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/procfs_scan.hpp"
+#include "docknetdoctor/restart_history_collect.hpp"
+#include "docknetdoctor/vanished_process.hpp"
 
 namespace dnd {
 namespace {
 
 constexpr const char* kProcRoot = "/proc";
-
-std::string utc_now_rfc3339() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    ::gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 // /version: who the engine is. Failing here means there is no engine to ask. /_ping's
 // Server header usually says it already: then /version (slow: the engine runs runc and
@@ -145,7 +138,7 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
 
     Facts facts;
     facts.tool_version = DND_VERSION;
-    facts.collected_at = utc_now_rfc3339();
+    facts.collected_at = format_rfc3339(utc_now(), 3);
     facts.query = options.query;
     if (facts.query.from) facts.query.from_is_local = is_local_address(*facts.query.from, host_addresses());
 
@@ -189,6 +182,18 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     if (!id) return std::unexpected(id.error());
     auto container = client.get_parsed<Container>("/containers/" + *id + "/json", parse_container_inspect);
     if (!container) return std::unexpected(container.error());
+    const ProcessWatch watch(*container);
+    // A sign of a restart loop: its recent runs, beside the rest of collection.
+    RestartHistory history;
+    double history_ms = 0;
+    std::optional<BackgroundTask> history_task;
+    if (shows_restart_signs(*container)) {
+        history_task.emplace([&history, &history_ms, history_client = client, c = *container] {
+            PhaseTimer history_timer;
+            history = read_restart_history(history_client, c, utc_now());
+            history_ms = history_timer.ms();
+        });
+    }
     facts.networks = read_networks(client, *container);
     timings["collect.engine.container_networks"] = container_timer.ms();
     identify_task.join();
@@ -208,7 +213,19 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     timings["collect.procfs.host"] = host.listeners_ms;
     timings["collect.procfs.container"] = procfs_timer.ms();
 
+    if (history_task) {
+        history_task->join();
+        facts.restart_history = std::move(history);
+        timings["collect.engine.restart_history"] = history_ms;
+    }
     facts.container = std::move(*container);
+    if (watch.gone()) {
+        PhaseTimer recheck_timer;
+        if (!facts.container_listeners)
+            facts.container_listeners = fail("procfs", "the container's process exited while its sockets were read");
+        recheck_vanished_process(client, facts, watch.vanished("listener collection"));
+        timings["collect.engine.recheck"] = recheck_timer.ms();
+    }
     facts.host = std::move(host.network);
     PhaseTimer paths_timer;
     facts.paths = paths_for(facts, live_set_lookup(facts.host.set_lookups));

@@ -1,7 +1,9 @@
 // Engine API bodies -> Facts structs. Missing optional fields keep their defaults (older
 // engines omit some); a field of the wrong type makes the whole body malformed, reported
 // with its JSON path. Exceptions stay inside this file: every parser returns a Result.
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/rfc3339.hpp"
 
 namespace dnd {
 namespace {
@@ -309,6 +312,7 @@ Result<Container> parse_container_inspect(std::string_view body) {
 
         const json& config = object_member(root, "Config", "");
         c.image = string_member(config, "Image", "Config");
+        c.tty = bool_member(config, "Tty", "Config");
         c.labels = string_map_member(config, "Labels", "Config");
         for (const auto& [port_text, ignored] : object_member(config, "ExposedPorts", "Config").items()) {
             if (auto key = port_key(port_text, join_path("Config.ExposedPorts", port_text))) c.exposed_ports.push_back(*key);
@@ -348,6 +352,87 @@ Result<NetworkInfo> parse_network_inspect(std::string_view body) {
         }
         return n;
     });
+}
+
+Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body) {
+    return guarded<std::vector<ContainerEvent>>([&] {
+        std::vector<ContainerEvent> out;
+        std::size_t index = 0;
+        for (std::size_t start = 0; start < body.size();) {
+            const auto end = std::min(body.find('\n', start), body.size());
+            const auto line = body.substr(start, end - start);
+            start = end + 1;
+            if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+            const auto path = fmt::format("event[{}]", index++);
+            const json root = parse_body(line);
+            expect_object(root, path);
+            ContainerEvent e;
+            e.action = string_member(root, "Action", path);
+            if (e.action.empty()) e.action = string_member(root, "status", path);  // engines before API 1.22
+            const json& nano = member(root, "timeNano");
+            const json& whole = member(root, "time");
+            if (nano.is_number_integer()) e.time = format_rfc3339(UtcTime{std::chrono::nanoseconds{nano.get<long long>()}}, 9);
+            else if (whole.is_number_integer()) e.time = format_rfc3339(UtcTime{std::chrono::seconds{whole.get<long long>()}}, 9);
+            else throw Malformed(fmt::format("{}: no time or timeNano", path));
+            const auto actor_path = join_path(path, "Actor");
+            const json& attributes = object_member(object_member(root, "Actor", path), "Attributes", actor_path);
+            const auto code = string_member(attributes, "exitCode", join_path(actor_path, "Attributes"));
+            if (!code.empty()) {
+                int value = 0;
+                auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), value);
+                if (ec != std::errc{} || ptr != code.data() + code.size())
+                    throw Malformed(fmt::format("{}.Attributes.exitCode: '{}' is not a number", actor_path, code));
+                e.exit_code = value;
+            }
+            out.push_back(std::move(e));
+        }
+        return out;
+    });
+}
+
+namespace {
+
+// Cut to at most max bytes without splitting a UTF-8 sequence.
+std::string cut_line(std::string_view line, std::size_t max) {
+    if (line.size() <= max) return std::string(line);
+    std::size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
+    return std::string(line.substr(0, end)) + "...";
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> parse_log_tail(std::string_view body, bool multiplexed, std::size_t max_lines) {
+    std::string text;
+    if (!multiplexed) {
+        text = body;
+    } else {
+        constexpr std::size_t kHeader = 8;
+        for (std::size_t pos = 0; pos < body.size();) {
+            if (body.size() - pos < kHeader)
+                return fail(std::string(kDockerApiSource), fmt::format("log stream: a frame header cut short at byte {}", pos));
+            const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(body[pos + i]); };
+            if (byte(0) > 2 || byte(1) != 0 || byte(2) != 0 || byte(3) != 0)
+                return fail(std::string(kDockerApiSource), fmt::format("log stream: no frame header at byte {}", pos));
+            const std::size_t size = (std::size_t{byte(4)} << 24) | (std::size_t{byte(5)} << 16) |
+                                     (std::size_t{byte(6)} << 8) | std::size_t{byte(7)};
+            pos += kHeader;
+            if (body.size() - pos < size)
+                return fail(std::string(kDockerApiSource), fmt::format("log stream: a frame cut short at byte {}", pos));
+            text.append(body.substr(pos, size));
+            pos += size;
+        }
+    }
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < text.size();) {
+        auto end = std::min(text.find('\n', start), text.size());
+        std::string_view line(text.data() + start, end - start);
+        start = end + 1;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+        if (!line.empty()) lines.push_back(cut_line(line, kLogLineMaxChars));
+    }
+    if (lines.size() > max_lines) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(max_lines));
+    return lines;
 }
 
 std::string parse_error_message(std::string_view body) {

@@ -22,11 +22,15 @@ constexpr CauseInfo kCatalog[] = {
      "only helps once the reason it stopped, shown by docker logs and State.Error, is fixed."},
     {"container.restarting", critical,
      "restart loop",
-     "State.Restarting, RestartCount, ExitCode",
+     "State.Restarting, RestartCount, ExitCode, StartedAt; die events (/events); docker logs --tail",
      "fix the crash; logs",
      "A restart policy (always, unless-stopped, on-failure) restarts a process that keeps "
      "exiting, with a growing back-off delay in between. Most of the time no process is "
      "listening, and each restart resets connections, so the port looks dead or flaky. "
+     "It is named whatever instant it is caught in: waiting to restart, or in a run that "
+     "restarted less than 10 s before (the engine resets its back-off only after 10 s), that "
+     "died twice in the last 2 minutes, or whose process exited while it was examined. In a "
+     "run the engine reads ExitCode 0: the last die event gives the exit code. "
      "The loop ends only when the crash does: docker logs shows the last run's output."},
     {"container.unhealthy", warning,
      "healthcheck failing",

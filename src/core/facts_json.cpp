@@ -127,7 +127,8 @@ void to_json(nlohmann::json& j, const Container& c) {
                        {"exposed_ports", c.exposed_ports},
                        {"networks", c.networks},
                        {"labels", c.labels},
-                       {"extra_hosts", c.extra_hosts}};
+                       {"extra_hosts", c.extra_hosts},
+                       {"tty", c.tty}};
 }
 void from_json(const nlohmann::json& j, Container& c) {
     c.id = j.value("id", std::string{});
@@ -144,7 +145,32 @@ void from_json(const nlohmann::json& j, Container& c) {
     c.networks = j.value("networks", std::vector<NetworkAttachment>{});
     c.labels = j.value("labels", std::map<std::string, std::string>{});
     c.extra_hosts = j.value("extra_hosts", std::vector<std::string>{});
+    c.tty = j.value("tty", false);
 }
+
+void to_json(nlohmann::json& j, const ContainerEvent& e) {
+    j = nlohmann::json{{"action", e.action}, {"time", e.time}};
+    json_put_optional(j, "exit_code", e.exit_code);
+}
+void from_json(const nlohmann::json& j, ContainerEvent& e) {
+    e.action = j.value("action", std::string{});
+    e.time = j.value("time", std::string{});
+    json_get_optional(j, "exit_code", e.exit_code);
+}
+
+void to_json(nlohmann::json& j, const RestartHistory& h) {
+    j = nlohmann::json{{"since", h.since}, {"until", h.until}};
+    json_put_result(j, "events", h.events);
+    json_put_result(j, "log_tail", h.log_tail);
+}
+void from_json(const nlohmann::json& j, RestartHistory& h) {
+    h.since = j.value("since", std::string{});
+    h.until = j.value("until", std::string{});
+    json_get_result(j, "events", h.events);
+    json_get_result(j, "log_tail", h.log_tail);
+}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VanishedProcess, pid, during, status_before, started_at_before)
 
 void to_json(nlohmann::json& j, const LadderProbe& p) {
     j = p.probe;  // target, outcome, latency_ms, detail
@@ -203,6 +229,8 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_result(j, "paths", f.paths);
     json_put_result(j, "probes", f.probes);
     json_put_optional(j, "peer", f.peer);
+    json_put_optional(j, "vanished_process", f.vanished_process);
+    json_put_optional(j, "restart_history", f.restart_history);
 }
 
 void from_json(const nlohmann::json& j, Facts& f) {
@@ -224,6 +252,8 @@ void from_json(const nlohmann::json& j, Facts& f) {
     if (j.contains("probes")) json_get_result(j, "probes", f.probes);
     else f.probes = fail("probe", "not in the facts file (saved without probes)");
     json_get_optional(j, "peer", f.peer);
+    json_get_optional(j, "vanished_process", f.vanished_process);
+    json_get_optional(j, "restart_history", f.restart_history);
 }
 
 nlohmann::json facts_to_json(const Facts& f) { return nlohmann::json(f); }

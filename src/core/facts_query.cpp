@@ -26,7 +26,7 @@ std::vector<PortKey> ports_in_question(const Facts& f) {
 }
 
 std::vector<HostBinding> bindings_of(const Container& c, PortKey p) {
-    const auto& source = c.state.running ? c.ports : c.port_bindings;
+    const auto& source = has_live_process(c) ? c.ports : c.port_bindings;
     if (auto it = source.find(p); it != source.end()) return it->second;
     return {};
 }
@@ -101,6 +101,20 @@ std::string describe(const std::vector<HostBinding>& bindings) {
 
 bool has_live_process(const Container& c) { return c.state.running && !c.state.restarting; }
 
+bool has_restart_policy(const Container& c) {
+    return c.restart_policy == "always" || c.restart_policy == "unless-stopped" || c.restart_policy == "on-failure";
+}
+
+bool shows_restart_signs(const Container& c) {
+    if (c.state.restarting || c.state.status == "restarting") return true;
+    return has_restart_policy(c) && (c.restart_count > 0 || c.state.exit_code != 0);
+}
+
+std::string exit_code_text(int code) {
+    if (code > 128 && code <= 128 + 64) return fmt::format("{} (killed by signal {})", code, code - 128);
+    return std::to_string(code);
+}
+
 std::string container_ref(const Facts& f) {
     if (f.container) {
         if (!f.container->name.empty()) return f.container->name;
@@ -110,7 +124,7 @@ std::string container_ref(const Facts& f) {
 }
 
 std::string bindings_evidence(const Container& c, PortKey p) {
-    const char* field = c.state.running ? "NetworkSettings.Ports" : "HostConfig.PortBindings";
+    const char* field = has_live_process(c) ? "NetworkSettings.Ports" : "HostConfig.PortBindings";
     auto bindings = bindings_of(c, p);
     if (bindings.empty()) return fmt::format("{}[\"{}\"] = null", field, p.str());
     return fmt::format("{}[\"{}\"] = {}", field, p.str(), describe(bindings));

@@ -33,6 +33,7 @@ struct EvidenceRule {
     std::string_view open_note;           // why the probes cannot decide it, when they ran
     bool confirmed_without_process = false;  // the engine's "no process" is the proof
     bool explains_peer_probe = false;  // --to: accounts for a failing probe from the source to the target
+    bool confirmed_by_vanished_process = false;  // the process seen at collection exiting mid-run is the proof
 };
 
 constexpr Rung kLoopback = Rung::container_loopback;
@@ -51,7 +52,7 @@ const std::vector<EvidenceRule>& evidence_rules() {
     const Clause host_side_fails{{kHostToContainer, kPassed}, {kPublished, kFailed}};
     static const std::vector<EvidenceRule> rules = {
         {"container.not-running", every_rung, {}, {}, "", true, true},
-        {"container.restarting", every_rung, {}, {}, "", true, true},
+        {"container.restarting", every_rung, {}, {}, "", true, true, true},
         {"container.unhealthy", {}, {}, {}, "probes do not run the healthcheck"},
         {"port.not-published", {}, {{{kHostToContainer, kPassed}}}, {}, "the app did not answer at the container address either"},
         {"port.wrong-container-port", {kLoopback}, {{{kLoopback, kFailed}}},
@@ -220,6 +221,11 @@ Judgement judge_finding(const Finding& finding, const Facts& facts, std::span<co
     if (finding.id == kPathUnexplained && !finding.evidence.empty())
         return {Support::confirmed, "a probe failed: " + finding.evidence.front()};
     const EvidenceRule* rule = rule_for(finding.id);
+    if (rule && rule->confirmed_by_vanished_process && facts.vanished_process) {
+        const VanishedProcess& v = *facts.vanished_process;
+        return {Support::confirmed, fmt::format("its process (pid {}) exited during {}: nothing stays to accept a connection",
+                                                v.pid, v.during)};
+    }
     if (rule && rule->confirmed_without_process && facts.container && !has_live_process(*facts.container)) {
         return {Support::confirmed,
                 fmt::format("the engine reports no running process (State.Status = {}): nothing can accept a connection",

@@ -240,6 +240,10 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
     add_blind_spot(r.blind_spots, facts.container_listeners);
     add_blind_spot(r.blind_spots, facts.host_listeners);
     add_blind_spot(r.blind_spots, facts.probes);
+    if (facts.restart_history) {
+        add_blind_spot(r.blind_spots, facts.restart_history->events);
+        add_blind_spot(r.blind_spots, facts.restart_history->log_tail);
+    }
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
     r.paths = paths_of(facts, r.blind_spots);

@@ -64,7 +64,8 @@ struct CheckCases {
 const std::vector<CheckCases>& check_cases() {
     static const std::vector<CheckCases> table = {
         {"container.not-running", {"not_running_exited", "created_port_allocated"}, {"healthy_web", "restarting"}},
-        {"container.restarting", {"restarting"}, {"not_running_exited", "healthy_web"}},
+        {"container.restarting", {"restarting", "restarting_running", "restarting_vanished"},
+         {"restarting_long_ago", "not_running_exited", "healthy_web"}},
         {"container.unhealthy", {"unhealthy"}, {"healthy_web"}},
         {"port.not-published", {"exposed_not_published", "asked_port_not_published"},
          {"exposed_partly_published", "network_internal", "host_mode_ports_ignored"}},

@@ -48,7 +48,7 @@ std::string collect_error(const CollectOptions& o) {
 // "2026-11-28T14:25:20Z": digits where the pattern has 9, the separators as given.
 // (No std::regex: g++ 12 warns falsely inside it under the sanitizers.)
 bool is_rfc3339_utc(const std::string& s) {
-    const std::string pattern = "9999-99-99T99:99:99Z";
+    const std::string pattern = "9999-99-99T99:99:99.999Z";  // to the millisecond
     if (s.size() != pattern.size()) return false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const bool digit = s[i] >= '0' && s[i] <= '9';

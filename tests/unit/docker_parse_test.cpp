@@ -126,6 +126,63 @@ TEST(DockerParse, RestartingContainer) {
     EXPECT_EQ(c.restart_policy, "always");
 }
 
+// Caught in a run of a crash loop: the engine reads ExitCode 0 while it runs.
+TEST(DockerParse, CrashLoopInARunAndBetweenRuns) {
+    auto running = inspect("crashloop-running");
+    EXPECT_EQ(running.state.status, "running");
+    EXPECT_FALSE(running.state.restarting);
+    EXPECT_EQ(running.state.exit_code, 0);
+    EXPECT_EQ(running.restart_count, 3);
+    EXPECT_EQ(running.state.started_at, "2026-12-02T05:39:14.54410177Z");
+    EXPECT_FALSE(running.tty);
+    auto waiting = inspect("crashloop-restarting");
+    EXPECT_TRUE(waiting.state.restarting);
+    EXPECT_EQ(waiting.state.exit_code, 3);
+    EXPECT_EQ(waiting.restart_count, 4);
+}
+
+TEST(DockerParse, ContainerEventsOneObjectALine) {
+    auto events = parse_container_events(read_fixture("engine-api/events-crashloop.ndjson"));
+    ASSERT_TRUE(events) << events.error().message;
+    ASSERT_EQ(events->size(), 10u);
+    EXPECT_EQ((*events)[0].action, "start");
+    EXPECT_EQ((*events)[0].time, "2026-12-02T05:39:03.690805366Z");  // from timeNano
+    EXPECT_FALSE((*events)[0].exit_code);
+    EXPECT_EQ((*events)[1].action, "die");
+    EXPECT_EQ((*events)[1].exit_code, 3);
+    EXPECT_TRUE(parse_container_events("")->empty());  // nothing happened in the window
+
+    auto bad = parse_container_events(R"({"Action":"die","timeNano":1,"Actor":{"Attributes":{"exitCode":"x"}}})");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("event[0].Actor.Attributes.exitCode"), std::string::npos) << bad.error().message;
+    EXPECT_FALSE(parse_container_events(R"({"Action":"die"})"));  // no time
+}
+
+TEST(DockerParse, LogTailFromTheMultiplexedStream) {
+    auto lines = parse_log_tail(read_fixture("engine-api/logs-crashloop.multiplexed"), true, 3);
+    ASSERT_TRUE(lines) << lines.error().message;
+    EXPECT_EQ(*lines, (std::vector<std::string>{"fatal: no config file at /etc/app.conf",
+                                                "fatal: no config file at /etc/app.conf", "starting"}));
+    auto last = parse_log_tail(read_fixture("engine-api/logs-crashloop.multiplexed"), true, 1);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(*last, std::vector<std::string>{"starting"});
+
+    auto cut = read_fixture("engine-api/logs-crashloop.multiplexed");
+    cut.pop_back();
+    EXPECT_FALSE(parse_log_tail(cut, true, 3));
+    EXPECT_FALSE(parse_log_tail("fatal: plain text is no frame\n", true, 3));
+}
+
+TEST(DockerParse, LogTailOfATtyIsRawTextWithLongLinesCut) {
+    const std::string long_line(kLogLineMaxChars + 50, 'x');
+    auto lines = parse_log_tail("one\r\n\r\ntwo\r\n" + long_line + "\n", false, 5);
+    ASSERT_TRUE(lines);
+    ASSERT_EQ(lines->size(), 3u);
+    EXPECT_EQ((*lines)[0], "one");
+    EXPECT_EQ((*lines)[1], "two");
+    EXPECT_EQ((*lines)[2], std::string(kLogLineMaxChars, 'x') + "...");
+}
+
 TEST(DockerParse, UnhealthyContainerKeepsTheLastProbe) {
     auto c = inspect("unhealthy");
     ASSERT_TRUE(c.state.health);
