@@ -130,7 +130,7 @@ TEST(FactsQueryHelpers, InternalOnlyNeedsEveryAttachedNetworkKnownAndInternal) {
 TEST(FactsQueryHelpers, ListenersAreNotJudgedWithoutALiveProcess) {
     Facts f;
     std::vector<std::string> undecided;
-    EXPECT_EQ(listeners_to_judge(f, undecided), nullptr);
+    EXPECT_FALSE(listeners_to_judge(f, undecided).has_value());
     ASSERT_EQ(undecided.size(), 1u);
     EXPECT_EQ(undecided[0], "needs the container (docker-api: not collected)");
 
@@ -139,18 +139,25 @@ TEST(FactsQueryHelpers, ListenersAreNotJudgedWithoutALiveProcess) {
     c.state.restarting = true;
     f.container = c;
     undecided.clear();
-    EXPECT_EQ(listeners_to_judge(f, undecided), nullptr);
+    EXPECT_FALSE(listeners_to_judge(f, undecided).has_value());
     EXPECT_TRUE(undecided.empty()) << "a restarting container has no sockets to judge; that is no blind spot";
 
     f.container->state.restarting = false;
-    EXPECT_EQ(listeners_to_judge(f, undecided), nullptr);
+    EXPECT_FALSE(listeners_to_judge(f, undecided).has_value());
     ASSERT_EQ(undecided.size(), 1u);
     EXPECT_EQ(undecided[0], "needs container_listeners (procfs: not collected)");
 
     f.container_listeners = std::vector<Listener>{listener("0.0.0.0", 80)};
-    const auto* judged = listeners_to_judge(f, undecided);
-    ASSERT_NE(judged, nullptr);
+    const auto judged = listeners_to_judge(f, undecided);
+    ASSERT_TRUE(judged.has_value());
     EXPECT_EQ(judged->size(), 1u);
+
+    // Host network: with no owner read at all, the app's sockets cannot be told from the host's.
+    f.container->network_mode = "host";
+    undecided.clear();
+    EXPECT_FALSE(listeners_to_judge(f, undecided).has_value());
+    ASSERT_EQ(undecided.size(), 1u);
+    EXPECT_NE(undecided[0].find("to tell the container's from the host's"), std::string::npos) << undecided[0];
 }
 
 // The one gate of the checks about published ports: --to empties the ports in question.
