@@ -10,7 +10,7 @@ namespace dnd::checks {
 
 CheckResult app_loopback_only(const Facts& f) {
     CheckResult result;
-    const auto* listeners = listeners_to_judge(f, result.undecided);
+    const auto listeners = listeners_to_judge(f, result.undecided);
     if (!listeners) return result;
     const Container& c = *f.container;
     // In host mode the container's loopback is the host's: a client on this host reaches it.
@@ -24,10 +24,12 @@ CheckResult app_loopback_only(const Facts& f) {
         Finding finding = new_finding("app.loopback-only");
         if (reachable_locally) finding.severity = Severity::info;
         finding.port = p;
-        finding.title = fmt::format("the app in {} listens on {} only, unreachable {}", container_ref(f),
+        // Host network: that loopback is the host's own, so this host's clients do reach it.
+        finding.title = fmt::format("the app in {} listens on {} only, {}", container_ref(f),
                                     first.family == 6 ? fmt::format("[{}]:{}", first.address, first.port)
                                                       : fmt::format("{}:{}", first.address, first.port),
-                                    is_host_network(c) ? "from other hosts" : "through the bridge");
+                                    is_host_network(c) ? "reachable from this host only, not from other hosts"
+                                                       : "unreachable through the bridge");
         for (const Listener& l : on_port) finding.evidence.push_back(describe(l));
         finding.fix.push_back(fmt::format(
             "make the app bind 0.0.0.0 (or ::) instead of {}: its listen/host setting, e.g. --host 0.0.0.0", first.address));

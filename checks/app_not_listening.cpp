@@ -15,7 +15,7 @@ constexpr std::size_t kListenersShown = 5;
 
 CheckResult app_not_listening(const Facts& f) {
     CheckResult result;
-    const auto* listeners = listeners_to_judge(f, result.undecided);
+    const auto listeners = listeners_to_judge(f, result.undecided);
     if (!listeners) return result;
     const Container& c = *f.container;
     const std::string name = container_ref(f);
@@ -29,10 +29,11 @@ CheckResult app_not_listening(const Facts& f) {
         finding.port = p;
         finding.title = fmt::format("nothing listens on {} inside {}", p.str(), name);
         finding.evidence.push_back(bindings_evidence(c, p));
-        finding.evidence.push_back(fmt::format("no socket on {} in the container's network namespace ({})", p.str(),
-                                               listener_files(c, p.proto)));
+        finding.evidence.push_back(no_listener_evidence(c, p));
         if (listeners->empty()) {
-            finding.evidence.push_back("no listening socket at all in the container's network namespace");
+            finding.evidence.push_back(is_host_network(c)
+                                           ? "no listening socket of the container's processes at all on the host"
+                                           : "no listening socket at all in the container's network namespace");
         } else {
             for (std::size_t i = 0; i < listeners->size() && i < kListenersShown; ++i)
                 finding.evidence.push_back("listening instead: " + describe((*listeners)[i]));
@@ -40,6 +41,23 @@ CheckResult app_not_listening(const Facts& f) {
         finding.fix.push_back(fmt::format("docker logs --tail 50 {} (did the app start, on which port?)", name));
         finding.fix.push_back(fmt::format("docker exec {} netstat -lntu (what listens inside)", name));
         finding.fix.push_back(fmt::format("start the app, or make it listen on 0.0.0.0:{}", p.port));
+        result.findings.push_back(std::move(finding));
+    }
+
+    // On the host network the container's ports are the ones its app listens on: with no -p and
+    // no socket of its own there is no port at all, which is not "nothing wrong".
+    if (is_host_network(c) && !f.query.to && ports_expected_to_listen(f).empty()) {
+        Finding finding = new_finding("app.not-listening");
+        finding.title = fmt::format("nothing of {} listens on the host: on the host network its ports are the ones "
+                                    "its app listens on",
+                                    name);
+        finding.evidence.push_back("HostConfig.NetworkMode = host");
+        finding.evidence.push_back("HostConfig.PortBindings = {} (no -p; it would be ignored anyway)");
+        finding.evidence.push_back(fmt::format("no listening socket of the container's processes in the host's "
+                                               "network namespace, which it shares ({}, {})",
+                                               listener_files(c, Proto::tcp), listener_files(c, Proto::udp)));
+        finding.fix.push_back(fmt::format("docker logs --tail 50 {} (did the app start, on which port?)", name));
+        finding.fix.push_back("start the app, or make it listen on 0.0.0.0:PORT; clients then use that host port");
         result.findings.push_back(std::move(finding));
     }
     return result;

@@ -43,7 +43,15 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
                 line += fmt::format(", after DNAT -> {}:{}", p->final_packet.daddr, p->final_packet.dport);
             finding.evidence.push_back(line + fmt::format(" ({})", to_string(p->verdict)));
         }
-        if (port) finding.evidence.push_back(bindings_evidence(*c, *port));
+        if (port && is_host_network(*c)) {
+            // No mapping on the host network: the packet is for the app's own socket.
+            finding.evidence.push_back("HostConfig.NetworkMode = host: the host port is the app's own");
+            if (f.container_listeners)
+                for (const Listener& l : listeners_on(app_listeners(*c, *f.container_listeners), *port))
+                    finding.evidence.push_back(describe(l));
+        } else if (port) {
+            finding.evidence.push_back(bindings_evidence(*c, *port));
+        }
         finding.fix = spec.fix(f, first);
         result.findings.push_back(std::move(finding));
     }

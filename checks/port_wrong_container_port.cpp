@@ -36,7 +36,7 @@ std::vector<std::string> fixes(const Facts& f, PortKey p, PortKey app_port) {
 
 CheckResult port_wrong_container_port(const Facts& f) {
     CheckResult result;
-    const auto* listeners = listeners_to_judge(f, result.undecided);
+    const auto listeners = listeners_to_judge(f, result.undecided);
     if (!listeners || is_none_network(*f.container)) return result;
     const Container& c = *f.container;
 
@@ -50,8 +50,7 @@ CheckResult port_wrong_container_port(const Facts& f) {
         finding.title = fmt::format("nothing listens on {} inside {}; the app listens on {}", p.str(), container_ref(f),
                                     port_list(others, p.proto));
         finding.evidence.push_back(bindings_evidence(c, p));
-        finding.evidence.push_back(fmt::format("no socket on {} in the container's network namespace ({})", p.str(),
-                                               listener_files(c, p.proto)));
+        finding.evidence.push_back(no_listener_evidence(c, p));
         for (auto port : others)
             for (const Listener& l : reachable_listeners(*listeners, PortKey{port, p.proto}))
                 finding.evidence.push_back(describe(l));

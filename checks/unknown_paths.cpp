@@ -17,8 +17,9 @@ void note_unknown_paths(const std::vector<PathResult>& paths, std::vector<std::s
 
 PathsToJudge paths_to_judge(const Facts& f, std::vector<std::string>& undecided) {
     const Container* c = container_to_judge(f, undecided);
-    // The paths are packets to published host ports in question (none under --to).
-    if (!c || !has_published_host_port(f)) return {};
+    // The paths are packets to the host ports clients use for the ports in question: published
+    // ones, or a host-network app's own (none under --to).
+    if (!c || !has_client_host_port(f)) return {};
     if (!f.paths) {
         undecided.push_back(unavailable_reason("paths", f.paths.error()));
         return {};

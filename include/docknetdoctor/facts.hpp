@@ -146,6 +146,9 @@ struct NetworkInfo {
 struct SocketOwner {
     int pid = 0;
     std::string process;       // /proc/PID/comm, raw (sanitize before printing)
+    // The process's cgroup as /proc/PID/cgroup names it (the cgroup v2 `0::` line, else the
+    // first hierarchy listed), e.g. "/system.slice/docker-<id>.scope"; "" when unreadable.
+    std::string cgroup;
 };
 
 // One listening socket (TCP LISTEN, or a bound UDP socket).

@@ -11,8 +11,29 @@ namespace dnd {
 // The container ports under question: none with --to (the question is the path to the
 // target, not the container's own ports; the target's view asks its port), --port if given,
 // otherwise every port that is bound (HostConfig.PortBindings or NetworkSettings.Ports) or
-// exposed, sorted, unique. Every port.*, app.* and exposure.* check asks through this.
+// exposed, sorted, unique. In host network mode, instead of the exposed ones (EXPOSE says
+// nothing there), every port the app listens on (app_listeners): its own ports are the ones
+// clients use. Every port.*, app.* and exposure.* check asks through this.
 std::vector<PortKey> ports_in_question(const Facts& f);
+
+// Whether a socket owner is one of the container's processes. In host network mode the
+// container's listeners are the host's, mixed with every host service, so the app's are told
+// by their owners: the engine puts each process of a container in a cgroup named after the
+// container's full id, whatever the cgroup driver (/docker/<id>, /system.slice/docker-<id>.scope),
+// and the container's main process (State.Pid) is its own in any case.
+bool owned_by_container(const SocketOwner& owner, const Container& c);
+// The listeners of the container's app: every listener of its network namespace when it has
+// one of its own; in host network mode only those a process of the container owns.
+std::vector<Listener> app_listeners(const Container& c, const std::vector<Listener>& ls);
+
+// Where clients are sent for container port p: bindings_of() on a network that publishes;
+// in host network mode the app's own reachable sockets on p (a wildcard socket as 0.0.0.0,
+// a :: one as 0.0.0.0 and :: because it accepts IPv4 too unless IPV6_V6ONLY, a specific
+// address as itself; 0.0.0.0 when the listeners are unknown); none in none mode or without a
+// live process in host mode.
+std::vector<HostBinding> client_bindings(const Facts& f, PortKey p);
+// Whether some port in question has a client binding with a host port.
+bool has_client_host_port(const Facts& f);
 
 // Effective host bindings of a container port: NetworkSettings.Ports when the container
 // runs, HostConfig.PortBindings otherwise (what was asked for; also between two runs of a
@@ -81,7 +102,8 @@ std::string publish_flag(PortKey container_port, std::uint16_t host_port, std::s
 std::string unavailable_reason(std::string_view fact, const Error& e);
 
 // The container ports where an app is expected to listen: --port if given, otherwise every
-// port with a host binding. (Exposed-only ports publish nothing, so nobody expects them.)
+// port with a host binding, and in host network mode every port in question (the -p the
+// user wrote, the app's own ports). (Exposed-only ports publish nothing, so nobody expects them.)
 std::vector<PortKey> ports_expected_to_listen(const Facts& f);
 
 // Ports of p's protocol other than p where the app accepts outside connections and which
@@ -91,6 +113,10 @@ std::vector<std::uint16_t> other_listening_ports(const Container& c, const std::
 
 // "/proc/2927/net/tcp, tcp6": the files that list sockets of p's protocol in the container.
 std::string listener_files(const Container& c, Proto proto);
+// Evidence that the app has no socket on p: "no socket on 80/tcp in the container's network
+// namespace (/proc/2927/net/tcp, tcp6)", or in host network mode, where that namespace is the
+// host's, that none of the container's processes holds one there.
+std::string no_listener_evidence(const Container& c, PortKey p);
 
 // The NetworkInfo of each network the container is attached to (matched by id or name);
 // attachments with no NetworkInfo are left out.
@@ -104,9 +130,11 @@ const Container* container_to_judge(const Facts& f, std::vector<std::string>& un
 // mode publishes nothing (host, none: their own checks explain that).
 const Container* publishing_container_to_judge(const Facts& f, std::vector<std::string>& undecided);
 
-// The container's listeners, when checks can judge them. nullptr when the container has no
-// live process (nothing to judge; the container.* checks report why) or when the container
-// or its listeners are unavailable (then the reason is appended to `undecided`).
-const std::vector<Listener>* listeners_to_judge(const Facts& f, std::vector<std::string>& undecided);
+// The app's listeners (app_listeners), when checks can judge them. nullopt when the
+// container has no live process (nothing to judge; the container.* checks report why), when
+// the container or its listeners are unavailable, or in host network mode when no listener's
+// owner could be read, so the app's cannot be told from the host's (then the reason is
+// appended to `undecided`).
+std::optional<std::vector<Listener>> listeners_to_judge(const Facts& f, std::vector<std::string>& undecided);
 
 }  // namespace dnd

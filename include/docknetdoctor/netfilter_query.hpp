@@ -44,7 +44,8 @@ bool is_denied(const PathResult& path);
 const PathStep* deciding_step(const PathResult& path);
 
 // The container port a path is about: the host port it was sent to, matched against the
-// container's bindings (or, after DNAT to the container, the port it was rewritten to).
+// container's bindings (or, after DNAT to the container, the port it was rewritten to); in
+// host network mode the host port itself.
 std::optional<PortKey> container_port_of(const Container& container, const PathResult& path);
 
 // Whether the container has at least one binding with a host port among the ports in question.

@@ -28,7 +28,8 @@ struct LadderPlan {
 // addresses (they stand for a 0.0.0.0 / :: binding; IPv6 link-local ones are left out,
 // they need a scope). Rungs that do not apply are left out: no running process, nothing
 // at all; --network none or container:X, rung 1 only; --network host, rung 1 plus the
-// app's own port on the host's addresses as rung 4 (-p is ignored there).
+// app's own port on the host's addresses as rung 4 (-p is ignored there), and the host port a
+// -p names, to show it answers nothing (or, when it is the app's port, that it works as written).
 LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses);
 
 // Runs a plan under one deadline. When the netns cannot be entered (no privilege, the

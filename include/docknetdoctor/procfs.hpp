@@ -16,6 +16,11 @@ namespace dnd {
 // presentation form. Malformed lines are an error, not skipped silently.
 Result<std::vector<Listener>> parse_proc_net(std::string_view text, Proto proto, int family);
 
+// The cgroup path in the text of a /proc/PID/cgroup file: the cgroup v2 line ("0::PATH"),
+// else the first line's path (cgroup v1: the engine names a container's cgroup alike in
+// every hierarchy). "" when there is none.
+std::string parse_proc_cgroup(std::string_view text);
+
 // socket inode -> owners, for every process in /proc (or only those whose
 // /proc/PID/ns/net matches netns_inode when it is non-zero).
 std::map<unsigned long, std::vector<SocketOwner>> socket_owners(const std::string& proc_root,

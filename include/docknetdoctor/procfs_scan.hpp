@@ -21,12 +21,17 @@ public:
     // (every process when it is 0). Processes that vanish or cannot be read own nothing.
     std::map<unsigned long, std::vector<SocketOwner>> owners_in(unsigned long netns_inode);
 
+    // SocketOwner::cgroup of a process, read once; "" when it cannot be read. Asked only for
+    // the owners of listeners: checks tell a host-network container's sockets by it.
+    std::string cgroup_of(int pid);
+
 private:
     struct Process {
         int pid = 0;
         std::optional<unsigned long> netns;           // read on first need; 0 when unreadable
         std::optional<std::vector<unsigned long>> sockets;
         std::string comm;                              // read with sockets, when there are any
+        std::optional<std::string> cgroup;             // read on first need
     };
     void list_processes();
 

@@ -76,7 +76,7 @@ void SocketOwnerScan::list_processes() {
         int pid = 0;
         std::string_view name = entry->d_name;
         auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-        if (ec == std::errc{} && end == name.data() + name.size()) processes_.push_back(Process{pid, {}, {}, {}});
+        if (ec == std::errc{} && end == name.data() + name.size()) processes_.push_back(Process{pid, {}, {}, {}, {}});
     }
     std::sort(processes_.begin(), processes_.end(), [](const Process& a, const Process& b) { return a.pid < b.pid; });
 }
@@ -95,9 +95,21 @@ std::map<unsigned long, std::vector<SocketOwner>> SocketOwnerScan::owners_in(uns
             p.sockets = socket_inodes_of(process_dir);
             if (!p.sockets->empty()) p.comm = read_comm(process_dir);
         }
-        for (unsigned long inode : *p.sockets) owners[inode].push_back(SocketOwner{p.pid, p.comm});
+        for (unsigned long inode : *p.sockets) owners[inode].push_back(SocketOwner{p.pid, p.comm, {}});
     }
     return owners;
+}
+
+std::string SocketOwnerScan::cgroup_of(int pid) {
+    if (!listed_) list_processes();
+    auto it = std::lower_bound(processes_.begin(), processes_.end(), pid,
+                               [](const Process& p, int wanted) { return p.pid < wanted; });
+    if (it == processes_.end() || it->pid != pid) return {};
+    if (!it->cgroup) {
+        auto text = read_text_file(fmt::format("{}/{}/cgroup", proc_root_, pid));
+        it->cgroup = text ? parse_proc_cgroup(*text) : std::string();
+    }
+    return *it->cgroup;
 }
 
 std::map<unsigned long, std::vector<SocketOwner>> socket_owners(const std::string& proc_root,
@@ -153,6 +165,7 @@ Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int p
     auto owners = scan.owners_in(netns);
     for (Listener& listener : listeners) {
         if (auto it = owners.find(listener.inode); it != owners.end()) listener.owners = it->second;
+        for (SocketOwner& owner : listener.owners) owner.cgroup = scan.cgroup_of(owner.pid);
     }
     return listeners;
 }

@@ -82,7 +82,10 @@ constexpr CauseInfo kCatalog[] = {
      "With --network host the container shares the host's network namespace, so there is no "
      "separate address to forward to and Docker discards -p (it only warns). Clients must "
      "connect to the port the app itself binds on the host. To get a different host port, run "
-     "it on a bridge network with -p instead."},
+     "it on a bridge network with -p instead. The app's sockets are told from the host's other "
+     "listeners by their owners: the container's main process, or any process in the cgroup "
+     "named after the container's id. When every host port the -p names is one the app listens "
+     "on anyway, clients reach it as written: the finding is then info, context, not a failure."},
     {"network.none", critical,
      "--network none: no network at all",
      "HostConfig.NetworkMode=none",

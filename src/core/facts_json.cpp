@@ -59,7 +59,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NetworkAttachment, network, netw
                                                 aliases)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NetworkInfo, id, name, driver, scope, internal,
                                                 options, subnets, gateways)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketOwner, pid, process)
+// cgroup only when known: facts files written before it was recorded load unchanged.
+void to_json(nlohmann::json& j, const SocketOwner& o) {
+    j = nlohmann::json{{"pid", o.pid}, {"process", o.process}};
+    if (!o.cgroup.empty()) j["cgroup"] = o.cgroup;
+}
+void from_json(const nlohmann::json& j, SocketOwner& o) {
+    o.pid = j.value("pid", 0);
+    o.process = j.value("process", std::string{});
+    o.cgroup = j.value("cgroup", std::string{});
+}
 void to_json(nlohmann::json& j, const Listener& l) {
     j = nlohmann::json{{"proto", l.proto}, {"family", l.family}, {"address", l.address},
                        {"port", l.port},   {"inode", l.inode},   {"owners", l.owners}};

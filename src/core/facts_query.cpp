@@ -18,11 +18,59 @@ std::vector<PortKey> ports_in_question(const Facts& f) {
         const Container& c = *f.container;
         for (const auto& [p, _] : c.port_bindings) out.push_back(p);
         for (const auto& [p, _] : c.ports) out.push_back(p);
-        out.insert(out.end(), c.exposed_ports.begin(), c.exposed_ports.end());
+        if (!is_host_network(c)) {
+            out.insert(out.end(), c.exposed_ports.begin(), c.exposed_ports.end());
+        } else if (f.container_listeners && has_live_process(c)) {
+            for (const Listener& l : app_listeners(c, *f.container_listeners)) out.push_back(PortKey{l.port, l.proto});
+        }
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+
+bool owned_by_container(const SocketOwner& owner, const Container& c) {
+    if (c.state.pid > 0 && owner.pid == c.state.pid) return true;
+    return !c.id.empty() && owner.cgroup.find(c.id) != std::string::npos;
+}
+
+std::vector<Listener> app_listeners(const Container& c, const std::vector<Listener>& ls) {
+    if (!is_host_network(c)) return ls;
+    std::vector<Listener> out;
+    std::copy_if(ls.begin(), ls.end(), std::back_inserter(out), [&](const Listener& l) {
+        return std::any_of(l.owners.begin(), l.owners.end(), [&](const SocketOwner& o) { return owned_by_container(o, c); });
+    });
+    return out;
+}
+
+std::vector<HostBinding> client_bindings(const Facts& f, PortKey p) {
+    if (!f.container) return {};
+    const Container& c = *f.container;
+    if (is_none_network(c)) return {};
+    if (!is_host_network(c)) return bindings_of(c, p);
+    if (!has_live_process(c)) return {};
+    if (!f.container_listeners) return {HostBinding{"0.0.0.0", p.port}};
+    std::vector<HostBinding> out;
+    auto add = [&](const std::string& ip) {
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const HostBinding& b) { return b.host_ip == ip; });
+        if (!seen) out.push_back(HostBinding{ip, p.port});
+    };
+    for (const Listener& l : reachable_listeners(app_listeners(c, *f.container_listeners), p)) {
+        if (!is_wildcard_address(l.address)) {
+            add(l.address);
+            continue;
+        }
+        add("0.0.0.0");
+        if (l.address == "::") add("::");
+    }
+    return out;
+}
+
+bool has_client_host_port(const Facts& f) {
+    for (PortKey p : ports_in_question(f))
+        for (const HostBinding& b : client_bindings(f, p))
+            if (b.host_port != 0) return true;
+    return false;
 }
 
 std::vector<HostBinding> bindings_of(const Container& c, PortKey p) {
@@ -145,7 +193,8 @@ std::string unavailable_reason(std::string_view fact, const Error& e) {
 std::vector<PortKey> ports_expected_to_listen(const Facts& f) {
     std::vector<PortKey> out;
     for (PortKey p : ports_in_question(f))
-        if (f.query.port || (f.container && !bindings_of(*f.container, p).empty())) out.push_back(p);
+        if (f.query.port || (f.container && (is_host_network(*f.container) || !bindings_of(*f.container, p).empty())))
+            out.push_back(p);
     return out;
 }
 
@@ -166,6 +215,14 @@ std::vector<std::uint16_t> other_listening_ports(const Container& c, const std::
 std::string listener_files(const Container& c, Proto proto) {
     std::string pid = c.state.pid > 0 ? std::to_string(c.state.pid) : std::string("PID");
     return fmt::format("/proc/{}/net/{}, {}6", pid, to_string(proto), to_string(proto));
+}
+
+std::string no_listener_evidence(const Container& c, PortKey p) {
+    if (is_host_network(c))
+        return fmt::format("no socket of the container's processes on {} in the host's network namespace, which it "
+                           "shares ({})",
+                           p.str(), listener_files(c, p.proto));
+    return fmt::format("no socket on {} in the container's network namespace ({})", p.str(), listener_files(c, p.proto));
 }
 
 std::vector<NetworkInfo> attached_networks(const Container& c, const std::vector<NetworkInfo>& all) {
@@ -196,14 +253,24 @@ const Container* publishing_container_to_judge(const Facts& f, std::vector<std::
     return c && publishes_ports(*c) ? c : nullptr;
 }
 
-const std::vector<Listener>* listeners_to_judge(const Facts& f, std::vector<std::string>& undecided) {
+std::optional<std::vector<Listener>> listeners_to_judge(const Facts& f, std::vector<std::string>& undecided) {
     const Container* c = container_to_judge(f, undecided);
-    if (!c || !has_live_process(*c)) return nullptr;
+    if (!c || !has_live_process(*c)) return std::nullopt;
     if (!f.container_listeners) {
         undecided.push_back(unavailable_reason("container_listeners", f.container_listeners.error()));
-        return nullptr;
+        return std::nullopt;
     }
-    return &*f.container_listeners;
+    const std::vector<Listener>& all = *f.container_listeners;
+    // Sockets of the kernel itself have no owner; when not one listener has any, the owners
+    // could not be read (no privilege) and the app's sockets are not known.
+    const bool owners_unread =
+        !all.empty() && std::none_of(all.begin(), all.end(), [](const Listener& l) { return !l.owners.empty(); });
+    if (is_host_network(*c) && owners_unread) {
+        undecided.push_back("needs the owners of the host's listeners, to tell the container's from the host's "
+                            "(none could be read)");
+        return std::nullopt;
+    }
+    return app_listeners(*c, all);
 }
 
 }  // namespace dnd

@@ -240,6 +240,8 @@ const PathStep* deciding_step(const PathResult& path) {
 
 std::optional<PortKey> container_port_of(const Container& container, const PathResult& path) {
     const Proto proto = path.packet.proto;
+    // Host network: no mapping, the host port is the app's own port.
+    if (is_host_network(container)) return PortKey{path.packet.dport, proto};
     for (const auto& [key, bindings] : container.ports.empty() ? container.port_bindings : container.ports) {
         if (key.proto != proto) continue;
         for (const HostBinding& b : bindings)

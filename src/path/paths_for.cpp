@@ -1,4 +1,6 @@
-// The packets a diagnosis evaluates: one per (container port, host binding, client).
+// The packets a diagnosis evaluates: one per (container port, host binding, client). In host
+// network mode the "binding" is the app's own socket on the host (client_bindings): the packet
+// goes to the host's address and the app's port, through the input hook.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -76,7 +78,7 @@ Result<std::vector<PathResult>> paths_for(const Facts& facts, const SetLookup& l
 
     std::vector<PathResult> out;
     for (PortKey port : ports_in_question(facts)) {
-        for (const HostBinding& b : bindings_of(*facts.container, port)) {
+        for (const HostBinding& b : client_bindings(facts, port)) {
             if (b.host_port == 0) continue;
             const int family = binding_family(b);
             if (family == 0) continue;

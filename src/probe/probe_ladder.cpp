@@ -140,7 +140,14 @@ LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> ho
         add.inside(Rung::container_loopback, "127.0.0.1");
         if (isolated) continue;
         if (host_mode) {
-            // -p is ignored: what counts is the app's own port on the host's addresses.
+            // -p is ignored: what counts is the app's own port on the host's addresses. The host
+            // port the user wrote is tried first: its outcome shows what the mapping did.
+            if (auto written = c.port_bindings.find(port); written != c.port_bindings.end())
+                for (const auto& b : written->second) {
+                    if (b.host_port == 0 || b.host_port == port.port) continue;
+                    for (const auto& a : addresses_for_binding(b.host_ip, host_addresses))
+                        if (!is_loopback_address(a)) add.outside(Rung::host_published, a, b.host_port);
+                }
             for (const auto& a : addresses_for_binding("", host_addresses))
                 if (!is_loopback_address(a)) add.outside(Rung::host_published, a, port.port);
             continue;

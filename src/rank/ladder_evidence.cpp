@@ -42,6 +42,7 @@ constexpr Rung kHostToContainer = Rung::host_to_container;
 constexpr Rung kPublished = Rung::host_published;
 constexpr RungState kPassed = RungState::passed;
 constexpr RungState kFailed = RungState::failed;
+constexpr RungState kNotRun = RungState::not_run;
 
 constexpr std::string_view kForwardNote =
     "probes from this host do not traverse prerouting or forward, where this cause acts; only the outside path shows it";
@@ -50,6 +51,9 @@ constexpr std::string_view kPeerNote = "the ladder probes the published path, no
 const std::vector<EvidenceRule>& evidence_rules() {
     const std::vector<Rung> every_rung{kLoopback, kAddress, kHostToContainer, kPublished};
     const Clause host_side_fails{{kHostToContainer, kPassed}, {kPublished, kFailed}};
+    // Host network mode (no rungs 2 and 3): the app answers on loopback, the host's addresses do not.
+    const Clause host_network_address_fails{{kAddress, kNotRun}, {kHostToContainer, kNotRun}, {kLoopback, kPassed},
+                                            {kPublished, kFailed}};
     static const std::vector<EvidenceRule> rules = {
         {"container.not-running", every_rung, {}, {}, "", true, true},
         {"container.restarting", every_rung, {}, {}, "", true, true, true},
@@ -59,13 +63,15 @@ const std::vector<EvidenceRule>& evidence_rules() {
          {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, ""},
         {"port.host-port-conflict", {kPublished}, {host_side_fails}, {}, "the container is not running, so nothing was probed"},
         {"port.host-bind-loopback", {}, {{{kPublished, kPassed}}}, {}, "the loopback binding did not answer either"},
-        {"network.host-mode-ports-ignored", {kPublished}, {{{kPublished, kPassed}}, {{kLoopback, kPassed}}}, {}, ""},
+        // Its rung 4 includes the host port the -p names: refused or dropped there confirms it.
+        {"network.host-mode-ports-ignored", {kLoopback, kPublished}, {{{kPublished, kFailed}}}, {},
+         "every host port tried answers: the port the -p names is the app's own"},
         {"network.none", {kAddress, kHostToContainer, kPublished}, {{{kLoopback, kPassed}}}, {}, "", false, true},
         {"network.internal", {kPublished}, {{{kHostToContainer, kPassed}}}, {}, ""},
         {"network.mtu-mismatch", {}, {}, {}, "small probes pass whatever the MTU; only large transfers show it"},
         {"app.not-listening", {kLoopback}, {{{kLoopback, kFailed}}}, {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, "",
          false, true},
-        {"app.loopback-only", {kAddress}, {{{kLoopback, kPassed}, {kAddress, kFailed}}},
+        {"app.loopback-only", {kAddress, kPublished}, {{{kLoopback, kPassed}, {kAddress, kFailed}}, host_network_address_fails},
          {{{kAddress, kPassed}}, {{kLoopback, kFailed}}}, "", false, true},
         {"engine.iptables-disabled", {kPublished}, {host_side_fails}, {}, ""},
         {"engine.rootless", {}, {}, {}, "ports go through rootlesskit, outside this ladder"},
@@ -74,7 +80,7 @@ const std::vector<EvidenceRule>& evidence_rules() {
         {"kernel.route-localnet-off", {kPublished}, {host_side_fails}, {}, ""},
         {"netfilter.dnat-missing", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},
         {"netfilter.forward-drop", {}, {}, {}, kForwardNote},
-        {"netfilter.input-drop", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},
+        {"netfilter.input-drop", {kPublished}, {host_side_fails, host_network_address_fails}, {{{kPublished, kPassed}}}, ""},
         {"netfilter.prerouting-drop", {}, {}, {}, kForwardNote},
         {"netfilter.backend-mismatch", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
         {"firewall.firewalld-zone", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
@@ -130,6 +136,10 @@ std::optional<std::vector<std::string>> clause_holds(const Clause& clause, const
     std::vector<std::string> quotes;
     for (const Condition& c : clause) {
         const RungView& view = ladder.at(c.rung);
+        if (c.state == RungState::not_run) {  // a rung the network mode has none of: no quote
+            if (view.state != RungState::not_run) return std::nullopt;
+            continue;
+        }
         if (view.state != c.state || view.decisive == nullptr) return std::nullopt;
         quotes.push_back(quote_probe(*view.decisive));
     }

@@ -68,7 +68,7 @@ std::vector<PortView> port_views(const Facts& f, std::span<const PortLadder> lad
         PortView v;
         v.port = p;
         v.bindings = bindings_of(*f.container, p);
-        if (f.container_listeners) v.listeners = listeners_on(*f.container_listeners, p);
+        if (f.container_listeners) v.listeners = listeners_on(app_listeners(*f.container, *f.container_listeners), p);
         v.state = port_state(f, v.bindings);
         for (const auto& l : ladders)
             if (l.port == p) v.first_failing_rung = l.first_failing;
@@ -141,14 +141,6 @@ void put_roots_first(std::vector<RankedCause>& causes) {
     }
 }
 
-bool publishes_a_port_in_question(const Facts& f) {
-    if (!f.container) return false;
-    for (PortKey p : ports_in_question(f))
-        for (const HostBinding& b : bindings_of(*f.container, p))
-            if (b.host_port != 0) return true;
-    return false;
-}
-
 // The evaluated packets, or why there are none. --to asks about the path to the target;
 // the source's own published ports are not part of that question.
 std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_spots) {
@@ -159,7 +151,7 @@ std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_s
     }
     // paths_for skips a packet it has no way to build; a published port left without any
     // packet must not look like "nothing to evaluate".
-    if (f.paths->empty() && publishes_a_port_in_question(f)) {
+    if (f.paths->empty() && has_client_host_port(f)) {
         std::string why = "the host has no external interface with an address (up, not loopback, not a bridge or bridge port)";
         if (f.query.from && f.query.from_is_local) why = "no published address of its address family";
         else if (f.query.from)

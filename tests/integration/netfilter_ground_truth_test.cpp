@@ -3,28 +3,11 @@
 // client namespace's packet (--from CLIENT_ADDR) agrees with what a real connection from
 // the client namespace does, and that the right cause ranks first. Every change is undone
 // when the test ends, also when it fails.
+#include "host_change.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
 namespace {
-
-// A change to the sandbox host's netfilter/sysctl state with its undo, run on destruction.
-class HostChange {
-public:
-    HostChange(const Sandbox& sandbox, const std::string& apply, std::string undo)
-        : sandbox_(sandbox), undo_(std::move(undo)) {
-        result_ = sandbox_.in_host({"sh", "-ec", apply});
-    }
-    ~HostChange() { sandbox_.in_host({"sh", "-c", undo_}); }
-    HostChange(const HostChange&) = delete;
-    HostChange& operator=(const HostChange&) = delete;
-    const ProcessResult& result() const { return result_; }
-
-private:
-    const Sandbox& sandbox_;
-    std::string undo_;
-    ProcessResult result_;
-};
 
 class NetfilterGroundTruthTest : public SandboxTest {
 protected:

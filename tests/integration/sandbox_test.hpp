@@ -51,6 +51,30 @@ inline std::string outcome_of(const Diagnosis& d, std::string_view rung, std::st
     return "";
 }
 
+// The outcome of the probe on that rung to ADDRESS:PORT; "" when there is none.
+inline std::string outcome_at(const Diagnosis& d, std::string_view rung, std::string_view address, int port) {
+    for (const auto& p : probes_on(d, rung))
+        if (p["target"].value("address", std::string()) == address && p["target"].value("port", 0) == port)
+            return p.value("outcome", std::string());
+    return "";
+}
+
+// causes[] entry with that id; an empty object when there is none.
+inline nlohmann::json cause_with_id(const Diagnosis& d, std::string_view id) {
+    if (!d.json) return nlohmann::json::object();
+    for (const auto& c : d.json->value("causes", nlohmann::json::array()))
+        if (c.value("id", std::string()) == id) return c;
+    return nlohmann::json::object();
+}
+
+// True when some line of LINES (a JSON array of strings) contains NEEDLE.
+inline bool any_line_contains(const nlohmann::json& lines, std::string_view needle) {
+    if (!lines.is_array()) return false;
+    for (const auto& line : lines)
+        if (line.is_string() && line.get<std::string>().find(needle) != std::string::npos) return true;
+    return false;
+}
+
 // ports[].first_failing_rung of PORT ("80/tcp"); "" when no rung failed or the port is not listed.
 inline std::string first_failing_rung(const Diagnosis& d, std::string_view port) {
     if (!d.json) return "";

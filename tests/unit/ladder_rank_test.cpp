@@ -164,13 +164,16 @@ TEST(LadderPlan, RungsThatDoNotApplyAreLeftOut) {
     EXPECT_EQ(planned(loopback_only_plan.inside), (std::vector<Planned>{{Rung::container_loopback, "127.0.0.1", 80}}));
     EXPECT_TRUE(loopback_only_plan.outside.empty());
 
-    // Host network: -p is ignored; the app's own port on the host's non-loopback addresses.
+    // Host network: -p is ignored; the host port it names (showing that), then the app's own
+    // port on the host's non-loopback addresses.
     Facts host = web_facts();
     host.container->network_mode = "host";
     host.container->networks.clear();
     const LadderPlan host_plan = plan_probe_ladder(host, kHostAddresses);
     EXPECT_EQ(planned(host_plan.inside), (std::vector<Planned>{{Rung::container_loopback, "127.0.0.1", 80}}));
-    EXPECT_EQ(planned(host_plan.outside), (std::vector<Planned>{{Rung::host_published, "10.0.0.5", 80},
+    EXPECT_EQ(planned(host_plan.outside), (std::vector<Planned>{{Rung::host_published, "10.0.0.5", 8080},
+                                                                {Rung::host_published, "172.17.0.1", 8080},
+                                                                {Rung::host_published, "10.0.0.5", 80},
                                                                 {Rung::host_published, "172.17.0.1", 80}}));
 }
 

@@ -146,6 +146,34 @@ TEST(ProcOwners, OwnersAreProcessesOfTheSameNetnsHoldingTheSocket) {
     EXPECT_TRUE((*listeners)[1].owners.empty());
 }
 
+// Recorded from the sandbox engine (cgroupfs driver, hybrid hierarchy), trimmed, and a
+// cgroup v2 host's systemd driver.
+TEST(ProcCgroupParse, TheUnifiedLineWinsElseTheFirstHierarchy) {
+    EXPECT_EQ(parse_proc_cgroup("9:name=systemd:/docker/08c61d4d9a97\n8:pids:/docker/08c61d4d9a97\n"
+                                "0::/docker/08c61d4d9a97\n"),
+              "/docker/08c61d4d9a97");
+    EXPECT_EQ(parse_proc_cgroup("0::/system.slice/docker-08c61d4d9a97.scope\n"), "/system.slice/docker-08c61d4d9a97.scope");
+    EXPECT_EQ(parse_proc_cgroup("12:pids:/docker/abc\n11:memory:/docker/abc\n"), "/docker/abc");
+    EXPECT_EQ(parse_proc_cgroup(""), "");
+    EXPECT_EQ(parse_proc_cgroup("garbage\n"), "");
+}
+
+TEST(ProcOwners, ListenerOwnersCarryTheirCgroup) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.process(100, "httpd", 4000, {{3, "socket:[111]"}});
+    proc.write("100/cgroup", "0::/docker/c8e13c9e105e\n");
+    proc.write("100/net/tcp", std::string(kTcpHeader) +
+                                  "   0: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 111 1 0\n");
+    proc.write("100/net/udp", "   sl  local_address rem_address   st\n");
+
+    auto listeners = read_listeners(proc.root(), 100);
+    ASSERT_TRUE(listeners.has_value()) << listeners.error().message;
+    ASSERT_EQ(listeners->size(), 1u);
+    ASSERT_EQ((*listeners)[0].owners.size(), 1u);
+    EXPECT_EQ((*listeners)[0].owners[0].cgroup, "/docker/c8e13c9e105e");
+}
+
 TEST(ProcOwners, UnreadableNetFileIsAnError) {
     FakeProc proc;
     ASSERT_FALSE(proc.root().empty());
