@@ -26,6 +26,38 @@ private:
     ProcessResult result_;
 };
 
+// A fix command from a report, run in the sandbox host as it stands; on destruction the state
+// a fix may change is put back: the iptables-nft and iptables-legacy tables and
+// net.ipv4.ip_forward, as saved before it ran. (A fix in a native nft table goes with that
+// table, which the scenario deletes.)
+class AppliedFix {
+public:
+    AppliedFix(const Sandbox& sandbox, const std::string& command)
+        : sandbox_(sandbox), saved_(sandbox.dir() + "/state-before-fix") {
+        const auto saved = sandbox_.in_host({"sh", "-ec",
+                                             "iptables-nft-save > " + saved_ + ".nft; iptables-legacy-save > " + saved_ +
+                                                 ".legacy; sysctl -n net.ipv4.ip_forward > " + saved_ + ".ip_forward"});
+        saved_ok_ = saved.ok();
+        result_ = saved_ok_ ? sandbox_.in_host({"sh", "-ec", command}) : saved;
+    }
+    ~AppliedFix() {
+        if (!saved_ok_) return;
+        sandbox_.in_host({"sh", "-c",
+                          "iptables-nft-restore < " + saved_ + ".nft; iptables-legacy-restore < " + saved_ +
+                              ".legacy; sysctl -qw net.ipv4.ip_forward=$(cat " + saved_ + ".ip_forward)"});
+    }
+    AppliedFix(const AppliedFix&) = delete;
+    AppliedFix& operator=(const AppliedFix&) = delete;
+    // The fix's own outcome (or, if the state could not be saved, that failure: nothing ran).
+    const ProcessResult& result() const { return result_; }
+
+private:
+    const Sandbox& sandbox_;
+    std::string saved_;
+    bool saved_ok_ = false;
+    ProcessResult result_;
+};
+
 class NetfilterGroundTruthTest : public SandboxTest {
 protected:
     // A web server published on HOST_PORT:80, listening, reachable before the change.
@@ -70,6 +102,19 @@ protected:
             << "evaluator: " << verdict << " (" << path.value("decided_by", std::string()) << "), real connect: "
             << to_string(real);
     }
+
+    // The top cause's first fix, run as the report prints it: the client's real connection
+    // then opens and the diagnosis from the client is ok (exit 0).
+    void expect_top_fix_works(const Diagnosis& d, const std::string& container, int host_port) {
+        const auto command = top_fix_command(d);
+        ASSERT_TRUE(command) << "the top cause's first fix holds no command\n" << d.describe();
+        AppliedFix fix(sandbox(), *command);
+        ASSERT_TRUE(fix.result().ok()) << *command << "\n" << fix.result().describe();
+        EXPECT_EQ(sandbox().client_connect(host_port, 2s), ConnectOutcome::open) << "after: " << *command;
+        const auto after = diagnose_from_client(container);
+        expect_path_matches_reality(after, host_port, "forwarded");
+        EXPECT_EQ(after.process.exit_code, 0) << "after: " << *command << "\n" << after.describe();
+    }
 };
 
 TEST_F(NetfilterGroundTruthTest, HealthyPathIsForwardedAndConnects) {
@@ -87,6 +132,7 @@ TEST_F(NetfilterGroundTruthTest, DockerUserDropByPort) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8091, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    expect_top_fix_works(d, web.name(), 8091);
 }
 
 TEST_F(NetfilterGroundTruthTest, DockerUserDropBySource) {
@@ -97,6 +143,7 @@ TEST_F(NetfilterGroundTruthTest, DockerUserDropBySource) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8092, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    expect_top_fix_works(d, web.name(), 8092);
 }
 
 TEST_F(NetfilterGroundTruthTest, DockerUserRejectIsRefused) {
@@ -107,6 +154,7 @@ TEST_F(NetfilterGroundTruthTest, DockerUserRejectIsRefused) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8093, "rejected");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    expect_top_fix_works(d, web.name(), 8093);
 }
 
 TEST_F(NetfilterGroundTruthTest, NativeNftTableDropsInForward) {
@@ -120,6 +168,48 @@ TEST_F(NetfilterGroundTruthTest, NativeNftTableDropsInForward) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8094, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    // Not DOCKER-USER: an accept there ends only Docker's base chain, and dndblock's still runs.
+    const auto command = top_fix_command(d);
+    ASSERT_TRUE(command) << d.describe();
+    EXPECT_TRUE(command->starts_with("nft insert rule inet dndblock filter_forward position ")) << *command;
+    expect_top_fix_works(d, web.name(), 8094);
+}
+
+TEST_F(NetfilterGroundTruthTest, FirewalldLikeTableRejectsInForward) {
+    // What firewalld (nftables backend, StrictForwardPorts=yes: no "ct status dnat accept")
+    // writes, trimmed: its forward chain runs after Docker's and rejects what no zone allows.
+    const auto web = start_web("it-nf-firewalld", 8099);
+    HostChange table(sandbox(),
+                     "nft -f - <<'EOF'\n"
+                     "table inet firewalld {\n"
+                     "  chain filter_FORWARD {\n"
+                     "    type filter hook forward priority filter + 10; policy accept;\n"
+                     "    ct state { established, related } accept\n"
+                     "    iifname \"lo\" accept\n"
+                     "    ct state invalid drop\n"
+                     "    jump filter_FORWARD_ZONES\n"
+                     "    reject with icmpx admin-prohibited\n"
+                     "  }\n"
+                     "  chain filter_FORWARD_ZONES {\n"
+                     "    iifname \"docker0\" goto filter_FWD_docker\n"
+                     "  }\n"
+                     "  chain filter_FWD_docker {\n"
+                     "    accept\n"
+                     "  }\n"
+                     "}\n"
+                     "EOF",
+                     "nft delete table inet firewalld");
+    ASSERT_TRUE(table.result().ok()) << table.result().describe();
+    const auto d = diagnose_from_client(web.name());
+    expect_path_matches_reality(d, 8099, "rejected");
+    ASSERT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    const auto command = top_fix_command(d);
+    ASSERT_TRUE(command) << d.describe();
+    EXPECT_TRUE(command->starts_with("nft insert rule inet firewalld filter_FORWARD position ")) << *command;
+    const auto fixes = d.json->at("causes").at(0).at("fix").dump();
+    EXPECT_NE(fixes.find("firewall-cmd --permanent"), std::string::npos) << "firewalld is named: " << fixes;
+    EXPECT_EQ(fixes.find("DOCKER-USER"), std::string::npos) << "an accept in DOCKER-USER changes nothing: " << fixes;
+    expect_top_fix_works(d, web.name(), 8099);
 }
 
 TEST_F(NetfilterGroundTruthTest, InputPolicyDropIsBypassedByThePublishedPort) {
@@ -135,6 +225,21 @@ TEST_F(NetfilterGroundTruthTest, InputPolicyDropIsBypassedByThePublishedPort) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8095, "forwarded");
     EXPECT_TRUE(reports_top_cause(d, "exposure.firewall-bypass", 1));
+
+    // The fix keeps outside clients out, as the input policy intends: afterwards the warning
+    // is gone, the client's real connection dies, and the diagnosis says the port is closed
+    // in forward by the rule the fix added (critical: the client asked about cannot connect).
+    const auto command = top_fix_command(d);
+    ASSERT_TRUE(command) << d.describe();
+    AppliedFix fix(sandbox(), *command);
+    ASSERT_TRUE(fix.result().ok()) << *command << "\n" << fix.result().describe();
+    const auto after = diagnose_from_client(web.name());
+    expect_path_matches_reality(after, 8095, "dropped");
+    ASSERT_TRUE(reports_top_cause(after, "netfilter.forward-drop", 2)) << "after: " << *command;
+    const auto ids = after.cause_ids();
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "exposure.firewall-bypass"), ids.end()) << after.describe();
+    EXPECT_NE(client_path(after).value("decided_by", std::string()).find("ip filter DOCKER-USER"), std::string::npos)
+        << after.describe();
 }
 
 TEST_F(NetfilterGroundTruthTest, LegacyForwardPolicyDropBesideNftRules) {
@@ -148,6 +253,11 @@ TEST_F(NetfilterGroundTruthTest, LegacyForwardPolicyDropBesideNftRules) {
     EXPECT_EQ(d.process.exit_code, 2) << d.describe();
     EXPECT_NE(std::find(ids.begin(), ids.end(), "netfilter.forward-drop"), ids.end()) << d.describe();
     EXPECT_NE(std::find(ids.begin(), ids.end(), "netfilter.backend-mismatch"), ids.end()) << d.describe();
+    // The legacy side decides, so the fix is written for it, not for the nft rules.
+    const auto command = top_fix_command(d);
+    ASSERT_TRUE(command) << d.describe();
+    EXPECT_EQ(*command, "iptables-legacy -P FORWARD ACCEPT");
+    expect_top_fix_works(d, web.name(), 8096);
 }
 
 TEST_F(NetfilterGroundTruthTest, IpForwardOffDropsTheForwardedPacket) {
@@ -157,6 +267,7 @@ TEST_F(NetfilterGroundTruthTest, IpForwardOffDropsTheForwardedPacket) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8097, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "kernel.ip-forward-disabled", 2));
+    expect_top_fix_works(d, web.name(), 8097);
 }
 
 TEST_F(NetfilterGroundTruthTest, DnatRuleFlushedFallsBackToTheProxy) {
