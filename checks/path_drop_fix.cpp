@@ -37,9 +37,10 @@ std::string iptables_tool(const nf::Table& t) {
     return tool;
 }
 
-// "inet firewalld filter_FORWARD", as nft and the evidence name a chain.
+// "inet firewalld filter_FORWARD", "iptables-legacy ip filter FORWARD": as the evidence names it.
 std::string chain_name(const nf::Table& t, const nf::Chain& c) {
-    return fmt::format("{} {} {}", nf::to_string(t.family), t.name, c.name);
+    return fmt::format("{}{} {} {}", t.source == nf::RulesetSource::iptables_legacy ? "iptables-legacy " : "",
+                       nf::to_string(t.family), t.name, c.name);
 }
 
 // The packet as the deciding chain sees it: after DNAT (or in forward) the destination is

@@ -197,7 +197,7 @@ TEST_F(NetfilterGroundTruthTest, FirewalldLikeTableRejectsInForward) {
                      "    accept\n"
                      "  }\n"
                      "}\n"
-                     "EOF",
+                     "EOF\n",
                      "nft delete table inet firewalld");
     ASSERT_TRUE(table.result().ok()) << table.result().describe();
     const auto d = diagnose_from_client(web.name());

@@ -236,7 +236,8 @@ TEST(PathDropFix, LegacyRuleIsAllowedAndDeletedByItsNumber) {
                                    nf::RulesetSource::iptables_legacy);
     EXPECT_EQ(fixes("netfilter.forward-drop", {docker_filter(Family::ip)}, {legacy}, path),
               (std::vector<std::string>{
-                  "allow it in ip filter FORWARD, before the rule that drops it; run: iptables-legacy -I FORWARD 2 -d "
+                  "allow it in iptables-legacy ip filter FORWARD, before the rule that drops it; run: iptables-legacy -I "
+                  "FORWARD 2 -d "
                   "172.17.0.2 -p tcp --dport 80 -j ACCEPT",
                   "or delete the rule that drops it; run: iptables-legacy -D FORWARD 2",
               }));
