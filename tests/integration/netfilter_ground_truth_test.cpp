@@ -46,7 +46,8 @@ public:
         if (!saved_ok_) return;
         sandbox_.in_host({"sh", "-c",
                           "iptables-nft-restore < " + saved_ + ".nft; iptables-legacy-restore < " + saved_ +
-                              ".legacy; sysctl -qw net.ipv4.ip_forward=$(cat " + saved_ + ".ip_forward)"});
+                              ".legacy; sysctl -qw net.ipv4.ip_forward=$(cat " + saved_ + ".ip_forward); rm -f " + saved_ +
+                              ".nft " + saved_ + ".legacy " + saved_ + ".ip_forward"});
     }
     AppliedFix(const AppliedFix&) = delete;
     AppliedFix& operator=(const AppliedFix&) = delete;
