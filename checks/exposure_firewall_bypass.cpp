@@ -7,8 +7,10 @@
 #include "checks.hpp"
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/fix_command.hpp"
 #include "docknetdoctor/local_service_path.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "path_drop_fix.hpp"
 #include "unknown_paths.hpp"
 
 namespace dnd::checks {
@@ -38,10 +40,20 @@ CheckResult exposure_firewall_bypass(const Facts& f) {
                                                path.final_packet.dport, path.out_interface));
         finding.evidence.push_back(fmt::format("forward path ends at: {}", path.decided_by));
         if (port) finding.evidence.push_back(bindings_evidence(*c, *port));
-        finding.fix.push_back(fmt::format("filter in DOCKER-USER, which forwarded packets pass: iptables -I "
-                                          "DOCKER-USER -i {} -p {} -m conntrack --ctorigdstport {} -j DROP "
-                                          "(then allow the sources you want above it)",
-                                          path.packet.iif, to_string(path.packet.proto), path.packet.dport));
+        // Keeping outside clients out, as the input rules intend: a drop wins in any base
+        // chain of the forward hook, and DOCKER-USER is where Docker leaves room for it.
+        const PacketMatch outside{path.packet.family, path.packet.iif, path.final_packet.daddr,
+                                  path.packet.proto, path.final_packet.dport};
+        if (const auto insert = docker_user_insert(f, path))
+            finding.fix.push_back(fix_running("keep outside clients out as the host firewall intends, in DOCKER-USER "
+                                              "which forwarded packets pass (allow wanted sources above it)",
+                                              fmt::format("{} {} -j DROP", *insert, outside.iptables())));
+        else
+            finding.fix.push_back(fix_running(
+                "keep outside clients out as the host firewall intends, in a forward chain of your own",
+                fmt::format("nft 'add table inet host-guard; add chain inet host-guard forward {{ type filter hook "
+                            "forward priority filter; policy accept; }}; add rule inet host-guard forward {} drop'",
+                            outside.nft())));
         if (port)
             finding.fix.push_back(fmt::format("or publish on loopback only: {}",
                                               publish_flag(*port, path.packet.dport, "127.0.0.1")));

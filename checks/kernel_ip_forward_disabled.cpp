@@ -5,6 +5,7 @@
 #include "checks.hpp"
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/fix_command.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
 #include "rootless_engine.hpp"
 
@@ -48,8 +49,9 @@ CheckResult kernel_ip_forward_disabled(const Facts& f) {
     if (f.query.from_is_local)
         finding.evidence.push_back(fmt::format("the client ({}) is on this host: its packets are not forwarded",
                                                f.query.from.value_or("local")));
-    finding.fix.push_back("sysctl -w net.ipv4.ip_forward=1");
-    finding.fix.push_back("persist it: echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/99-docker-forward.conf");
+    finding.fix.push_back(fix_running("turn forwarding on", "sysctl -w net.ipv4.ip_forward=1"));
+    finding.fix.push_back(fix_running("keep it on after a reboot",
+                                      "echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/99-docker-forward.conf"));
     finding.fix.push_back("find what turned it off: grep -r ip_forward /etc/sysctl.conf /etc/sysctl.d; "
                           "dockerd --ip-forward=false");
     result.findings.push_back(std::move(finding));

@@ -6,6 +6,7 @@
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
+#include "path_drop_fix.hpp"
 
 namespace dnd::checks {
 namespace {
@@ -65,6 +66,8 @@ CheckResult netfilter_backend_mismatch(const Facts& f) {
         finding.evidence.push_back("decided by: " + decided_by_legacy->decided_by);
         finding.evidence.push_back("packet: " + describe_packet(decided_by_legacy->packet));
         if (f.container) finding.port = container_port_of(*f.container, *decided_by_legacy);
+        // What lets the packet through now comes first; one backend is the lasting cure.
+        finding.fix = fixes_where_denied(f, *decided_by_legacy);
     } else {
         finding.severity = Severity::warning;
         finding.title = "rules live in both iptables-legacy and nftables: each tool shows only half of the firewall";

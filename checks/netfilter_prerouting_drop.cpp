@@ -2,10 +2,9 @@
 // direct-routing blocks, fail2ban, blocklists).
 #include <string_view>
 
-#include <fmt/format.h>
-
 #include "checks.hpp"
 #include "path_drop_finding.hpp"
+#include "path_drop_fix.hpp"
 
 namespace dnd::checks {
 namespace {
@@ -17,7 +16,7 @@ bool is_docker_direct_access_drop(std::string_view rule) {
            (rule.find("raw PREROUTING") != std::string_view::npos && rule.find("ip daddr") != std::string_view::npos);
 }
 
-std::vector<std::string> prerouting_fix(const Facts&, const PathResult& denied) {
+std::vector<std::string> prerouting_fix(const Facts& f, const PathResult& denied) {
     if (is_docker_direct_access_drop(denied.decided_by))
         return {
             "Docker drops packets to container addresses that arrive from outside the bridge: connect to the "
@@ -25,10 +24,9 @@ std::vector<std::string> prerouting_fix(const Facts&, const PathResult& denied) 
             "or give the network gateway mode \"routed\" (com.docker.network.bridge.gateway_mode_ipv4) if direct "
             "routing is wanted",
         };
-    return {
-        fmt::format("adjust or remove that rule: {}", denied.decided_by),
-        "if a blocklist tool (fail2ban, crowdsec) added it, unban the client there",
-    };
+    std::vector<std::string> fix = fixes_where_denied(f, denied);
+    fix.push_back("if a blocklist tool (fail2ban, crowdsec) added that rule, unban the client there");
+    return fix;
 }
 
 }  // namespace

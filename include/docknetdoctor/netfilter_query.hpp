@@ -43,6 +43,17 @@ bool is_denied(const PathResult& path);
 // nullptr when the steps do not say.
 const PathStep* deciding_step(const PathResult& path);
 
+// Where a step was decided, found in the host's rulesets: the table and chain its
+// PathStep::where names, and the rule its handle names (nullptr when the chain's policy
+// decided). nullopt when the step is not a netfilter step (routing) or the ruleset it names
+// was not read or no longer holds it.
+struct StepSite {
+    const nf::Table* table = nullptr;
+    const nf::Chain* chain = nullptr;
+    const nf::Rule* rule = nullptr;
+};
+std::optional<StepSite> site_of(const HostNetwork& host, const PathStep& step);
+
 // The container port a path is about: the host port it was sent to, matched against the
 // container's bindings (or, after DNAT to the container, the port it was rewritten to); in
 // host network mode the host port itself.

@@ -181,12 +181,14 @@ constexpr CauseInfo kCatalog[] = {
     {"netfilter.forward-drop", critical,
      "the forwarded packet to the container is dropped/rejected in a forward hook",
      "packet-path evaluation: chain, rule (nft syntax, handle), or chain policy",
-     "allow it in DOCKER-USER / that table",
+     "allow it in the chain that drops it (DOCKER-USER when Docker's chains drop it)",
      "After DNAT, a packet for a container is forwarded, so it passes every base chain on the "
      "forward hook, in every table, and a drop in any of them wins. A FORWARD policy of DROP "
      "(set by Docker itself, or a host firewall) or another table's forward chain can discard "
-     "it before Docker's accept rules matter. DOCKER-USER runs first in Docker's own chain and "
-     "is the place Docker leaves for such rules."},
+     "it before Docker's accept rules matter. An accept ends only the base chain it is in: "
+     "an ACCEPT in DOCKER-USER (the place Docker leaves for user rules in its own chain) fixes "
+     "a drop in Docker's chains, but not one in firewalld's or another table's chain, or in "
+     "iptables-legacy. The allowance goes before the drop in the chain that drops it."},
     {"netfilter.input-drop", critical,
      "the packet is dropped in an input hook (host network mode, proxy path)",
      "packet-path evaluation",

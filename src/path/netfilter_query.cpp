@@ -238,6 +238,37 @@ const PathStep* deciding_step(const PathResult& path) {
     return nullptr;
 }
 
+std::optional<StepSite> site_of(const HostNetwork& host, const PathStep& step) {
+    // PathStep::where as where_of writes it: ["iptables-legacy "]FAMILY TABLE CHAIN.
+    std::string_view where = step.where;
+    constexpr std::string_view legacy_prefix = "iptables-legacy ";
+    const bool legacy = where.starts_with(legacy_prefix);
+    if (legacy) where.remove_prefix(legacy_prefix.size());
+    const std::size_t family_end = where.find(' ');
+    if (family_end == std::string_view::npos) return std::nullopt;
+    const std::size_t table_end = where.find(' ', family_end + 1);
+    if (table_end == std::string_view::npos) return std::nullopt;
+    const auto family = nf::family_from_string(where.substr(0, family_end));
+    const auto& ruleset = legacy ? host.iptables_legacy : host.nftables;
+    if (!family || !ruleset) return std::nullopt;
+    const std::string table_name(where.substr(family_end + 1, table_end - family_end - 1));
+    const nf::Table* table = ruleset->find_table(
+        *family, table_name, legacy ? nf::RulesetSource::iptables_legacy : nf::RulesetSource::nftables);
+    if (table == nullptr) return std::nullopt;
+    const nf::Chain* chain = table->find_chain(where.substr(table_end + 1));
+    if (chain == nullptr) return std::nullopt;
+    StepSite site{table, chain, nullptr};
+    if (step.result == StepResult::policy) return site;
+    if (!step.rule_handle) return std::nullopt;
+    for (const nf::Rule& rule : chain->rules)
+        if (rule.handle == *step.rule_handle) {
+            site.rule = &rule;
+            break;
+        }
+    if (site.rule == nullptr) return std::nullopt;
+    return site;
+}
+
 std::optional<PortKey> container_port_of(const Container& container, const PathResult& path) {
     const Proto proto = path.packet.proto;
     // Host network: no mapping, the host port is the app's own port.

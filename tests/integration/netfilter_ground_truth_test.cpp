@@ -3,6 +3,8 @@
 // client namespace's packet (--from CLIENT_ADDR) agrees with what a real connection from
 // the client namespace does, and that the right cause ranks first. Every change is undone
 // when the test ends, also when it fails.
+#include <memory>
+
 #include "host_change.hpp"
 #include "sandbox_test.hpp"
 
@@ -53,6 +55,33 @@ protected:
             << "evaluator: " << verdict << " (" << path.value("decided_by", std::string()) << "), real connect: "
             << to_string(real);
     }
+
+    // The top cause's first fix, copied out of the report and run as it stands; it must be a
+    // command starting with EXPECTED_START (written for where the drop is). Undone when the
+    // result goes; nullptr (with the failure recorded) when there was nothing to run.
+    std::unique_ptr<AppliedFix> apply_top_fix(const Diagnosis& d, const std::string& expected_start) {
+        const auto command = top_fix_command(d);
+        if (!command) {
+            ADD_FAILURE() << "the top cause's first fix holds no command\n" << d.describe();
+            return nullptr;
+        }
+        EXPECT_TRUE(command->starts_with(expected_start)) << *command;
+        auto fix = std::make_unique<AppliedFix>(sandbox(), *command);
+        EXPECT_TRUE(fix->result().ok()) << *command << "\n" << fix->result().describe();
+        return fix;
+    }
+
+    // ... and then the client's real connection opens and the diagnosis from the client is ok.
+    void expect_top_fix_works(const Diagnosis& d, const std::string& expected_start, const std::string& container,
+                              int host_port) {
+        const auto fix = apply_top_fix(d, expected_start);
+        if (!fix || !fix->result().ok()) return;
+        const std::string& command = fix->command();
+        EXPECT_EQ(sandbox().client_connect(host_port, 2s), ConnectOutcome::open) << "after: " << command;
+        const auto after = diagnose_from_client(container);
+        expect_path_matches_reality(after, host_port, "forwarded");
+        EXPECT_EQ(after.process.exit_code, 0) << "after: " << command << "\n" << after.describe();
+    }
 };
 
 TEST_F(NetfilterGroundTruthTest, HealthyPathIsForwardedAndConnects) {
@@ -70,6 +99,7 @@ TEST_F(NetfilterGroundTruthTest, DockerUserDropByPort) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8091, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    expect_top_fix_works(d, "iptables-nft -I DOCKER-USER -d ", web.name(), 8091);
 }
 
 TEST_F(NetfilterGroundTruthTest, DockerUserDropBySource) {
@@ -80,6 +110,8 @@ TEST_F(NetfilterGroundTruthTest, DockerUserDropBySource) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8092, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    // The accept covers that source's traffic too: it names the container's address and port.
+    expect_top_fix_works(d, "iptables-nft -I DOCKER-USER -d ", web.name(), 8092);
 }
 
 TEST_F(NetfilterGroundTruthTest, DockerUserRejectIsRefused) {
@@ -90,6 +122,7 @@ TEST_F(NetfilterGroundTruthTest, DockerUserRejectIsRefused) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8093, "rejected");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    expect_top_fix_works(d, "iptables-nft -I DOCKER-USER -d ", web.name(), 8093);
 }
 
 TEST_F(NetfilterGroundTruthTest, NativeNftTableDropsInForward) {
@@ -103,6 +136,42 @@ TEST_F(NetfilterGroundTruthTest, NativeNftTableDropsInForward) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8094, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    // Not DOCKER-USER: an accept there ends only Docker's base chain, and dndblock's still runs.
+    expect_top_fix_works(d, "nft insert rule inet dndblock filter_forward position ", web.name(), 8094);
+}
+
+TEST_F(NetfilterGroundTruthTest, FirewalldLikeTableRejectsInForward) {
+    // What firewalld (nftables backend, StrictForwardPorts=yes: no "ct status dnat accept")
+    // writes, trimmed: its forward chain runs after Docker's and rejects what no zone allows.
+    const auto web = start_web("it-nf-firewalld", 8099);
+    HostChange table(sandbox(),
+                     "nft -f - <<'EOF'\n"
+                     "table inet firewalld {\n"
+                     "  chain filter_FORWARD {\n"
+                     "    type filter hook forward priority filter + 10; policy accept;\n"
+                     "    ct state { established, related } accept\n"
+                     "    iifname \"lo\" accept\n"
+                     "    ct state invalid drop\n"
+                     "    jump filter_FORWARD_ZONES\n"
+                     "    reject with icmpx admin-prohibited\n"
+                     "  }\n"
+                     "  chain filter_FORWARD_ZONES {\n"
+                     "    iifname \"docker0\" goto filter_FWD_docker\n"
+                     "  }\n"
+                     "  chain filter_FWD_docker {\n"
+                     "    accept\n"
+                     "  }\n"
+                     "}\n"
+                     "EOF\n",
+                     "nft delete table inet firewalld");
+    ASSERT_TRUE(table.result().ok()) << table.result().describe();
+    const auto d = diagnose_from_client(web.name());
+    expect_path_matches_reality(d, 8099, "rejected");
+    ASSERT_TRUE(reports_top_cause(d, "netfilter.forward-drop", 2));
+    const auto fixes = d.json->at("causes").at(0).at("fix").dump();
+    EXPECT_NE(fixes.find("firewall-cmd --permanent"), std::string::npos) << "firewalld is named: " << fixes;
+    EXPECT_EQ(fixes.find("DOCKER-USER"), std::string::npos) << "an accept in DOCKER-USER changes nothing: " << fixes;
+    expect_top_fix_works(d, "nft insert rule inet firewalld filter_FORWARD position ", web.name(), 8099);
 }
 
 TEST_F(NetfilterGroundTruthTest, InputPolicyDropIsBypassedByThePublishedPort) {
@@ -118,6 +187,19 @@ TEST_F(NetfilterGroundTruthTest, InputPolicyDropIsBypassedByThePublishedPort) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8095, "forwarded");
     EXPECT_TRUE(reports_top_cause(d, "exposure.firewall-bypass", 1));
+
+    // The fix keeps outside clients out, as the input policy intends: afterwards the warning
+    // is gone, the client's real connection dies, and the diagnosis says the port is closed
+    // in forward by the rule the fix added (critical: the client asked about cannot connect).
+    const auto fix = apply_top_fix(d, "iptables-nft -I DOCKER-USER -i ext0 -d ");
+    ASSERT_TRUE(fix && fix->result().ok());
+    const auto after = diagnose_from_client(web.name());
+    expect_path_matches_reality(after, 8095, "dropped");
+    ASSERT_TRUE(reports_top_cause(after, "netfilter.forward-drop", 2)) << "after: " << fix->command();
+    const auto ids = after.cause_ids();
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "exposure.firewall-bypass"), ids.end()) << after.describe();
+    EXPECT_NE(client_path(after).value("decided_by", std::string()).find("ip filter DOCKER-USER"), std::string::npos)
+        << after.describe();
 }
 
 TEST_F(NetfilterGroundTruthTest, LegacyForwardPolicyDropBesideNftRules) {
@@ -131,6 +213,8 @@ TEST_F(NetfilterGroundTruthTest, LegacyForwardPolicyDropBesideNftRules) {
     EXPECT_EQ(d.process.exit_code, 2) << d.describe();
     EXPECT_NE(std::find(ids.begin(), ids.end(), "netfilter.forward-drop"), ids.end()) << d.describe();
     EXPECT_NE(std::find(ids.begin(), ids.end(), "netfilter.backend-mismatch"), ids.end()) << d.describe();
+    // The legacy side decides, so the fix is written for it, not for the nft rules.
+    expect_top_fix_works(d, "iptables-legacy -P FORWARD ACCEPT", web.name(), 8096);
 }
 
 TEST_F(NetfilterGroundTruthTest, IpForwardOffDropsTheForwardedPacket) {
@@ -140,6 +224,7 @@ TEST_F(NetfilterGroundTruthTest, IpForwardOffDropsTheForwardedPacket) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8097, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "kernel.ip-forward-disabled", 2));
+    expect_top_fix_works(d, "sysctl -w net.ipv4.ip_forward=1", web.name(), 8097);
 }
 
 TEST_F(NetfilterGroundTruthTest, DnatRuleFlushedFallsBackToTheProxy) {

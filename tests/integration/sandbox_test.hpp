@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "docknetdoctor/fix_command.hpp"
 #include "sandbox.hpp"
 #include "schema_validation.hpp"
 
@@ -81,6 +82,18 @@ inline std::string first_failing_rung(const Diagnosis& d, std::string_view port)
     for (const auto& p : d.json->value("ports", nlohmann::json::array()))
         if (p.value("port", std::string()) == port) return p.value("first_failing_rung", std::string());
     return "";
+}
+
+// The first fix of the top cause, copied out of the report as a user would: the command a
+// fix line holds after "run: " (fix_command.hpp). nullopt when there is no cause or its first
+// fix only advises.
+inline std::optional<std::string> top_fix_command(const Diagnosis& d) {
+    if (!d.json) return std::nullopt;
+    const auto causes = d.json->value("causes", nlohmann::json::array());
+    if (causes.empty()) return std::nullopt;
+    const auto fixes = causes.front().value("fix", nlohmann::json::array());
+    if (fixes.empty() || !fixes.front().is_string()) return std::nullopt;
+    return command_of_fix(fixes.front().get<std::string>());
 }
 
 class SandboxTest : public ::testing::Test {

@@ -6,7 +6,7 @@
 // packet-path evaluator, for every case whose host facts were collected (also the cases
 // without ruleset inputs, e.g. a run that could not read the rulesets). DND_UPDATE_FIXTURES=1
 // writes both into facts.json instead (as root for the rulesets); review the diff, then rerun
-// to refresh expected.json.
+// to refresh expected.json. Last, the first fix of each finding is applied to those rules.
 #include <fcntl.h>
 #include <sched.h>
 #include <unistd.h>
@@ -25,7 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "docknetdoctor/check.hpp"
 #include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/fix_command.hpp"
 #include "docknetdoctor/netfilter_collect.hpp"
 #include "docknetdoctor/packet_path.hpp"
 #include "docknetdoctor/ruleset.hpp"
@@ -93,6 +95,18 @@ Result<nf::Ruleset> read_nft_here() { return nf::read_nftables(); }
 // /proc/thread-self: the table names of the namespace this thread joined.
 Result<nf::Ruleset> read_legacy_here() { return nf::read_iptables_legacy("/proc/thread-self"); }
 
+// The case's ruleset inputs, loaded into NS with the tools that made them.
+::testing::AssertionResult load_inputs(const ScratchNetns& ns, const fs::path& dir) {
+    if (fs::exists(dir / kNftInput) && !ns.exec("nft -f " + (dir / kNftInput).string()))
+        return ::testing::AssertionFailure() << "nft could not load " << kNftInput;
+    if (fs::exists(dir / kIptablesNftInput) && !ns.exec("iptables-nft-restore " + (dir / kIptablesNftInput).string()))
+        return ::testing::AssertionFailure() << "iptables-nft-restore could not load " << kIptablesNftInput;
+    if (fs::exists(dir / kIptablesLegacyInput) &&
+        !ns.exec("iptables-legacy-restore " + (dir / kIptablesLegacyInput).string()))
+        return ::testing::AssertionFailure() << "iptables-legacy could not load rules here";
+    return ::testing::AssertionSuccess();
+}
+
 TEST(NetfilterCheckFixtures, RulesetsAreWhatTheirInputsLoad) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to load rules into a scratch network namespace";
     auto names = generated_cases();
@@ -102,16 +116,7 @@ TEST(NetfilterCheckFixtures, RulesetsAreWhatTheirInputsLoad) {
         const fs::path dir = cases_dir() / name;
         ScratchNetns ns("fx-" + name);
         if (!ns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
-        if (fs::exists(dir / kNftInput)) {
-            ASSERT_TRUE(ns.exec("nft -f " + (dir / kNftInput).string()));
-        }
-        if (fs::exists(dir / kIptablesNftInput)) {
-            ASSERT_TRUE(ns.exec("iptables-nft-restore " + (dir / kIptablesNftInput).string()));
-        }
-        if (fs::exists(dir / kIptablesLegacyInput)) {
-            ASSERT_TRUE(ns.exec("iptables-legacy-restore " + (dir / kIptablesLegacyInput).string()))
-                << "iptables-legacy could not load rules here";
-        }
+        ASSERT_TRUE(load_inputs(ns, dir));
         auto nft = ns.inside([] { return std::optional(read_nft_here()); });
         auto legacy = ns.inside([] { return std::optional(read_legacy_here()); });
         ASSERT_TRUE(nft && *nft) << (nft ? nft->error().message : "could not join the namespace");
@@ -150,6 +155,48 @@ TEST(NetfilterCheckFixtures, PathsAreWhatTheEvaluatorComputes) {
         }
         EXPECT_EQ(stored["paths"], computed) << "regenerate: DND_UPDATE_FIXTURES=1";
     }
+}
+
+// A fix command that changes netfilter rules (what a scratch namespace can show); sysctl and
+// manager commands are applied by the integration tests against a real engine.
+bool changes_netfilter(const std::string& command) {
+    return command.starts_with("nft ") || command.starts_with("iptables-") || command.starts_with("ip6tables-");
+}
+
+// Every netfilter fix works when applied: for each case made from ruleset inputs, the first
+// fix of each finding is run as the report prints it in a scratch namespace holding those
+// rules; read back and evaluated again, the check no longer reports that port.
+TEST(NetfilterCheckFixtures, FirstFixesWorkWhenAppliedToTheirRules) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to load rules into a scratch network namespace";
+    std::size_t applied = 0;
+    for (const auto& name : generated_cases()) {
+        const fs::path dir = cases_dir() / name;
+        const Facts facts = testing::load_check_case(name);
+        for (const Check& check : all_checks()) {
+            for (const Finding& finding : check.run(facts).findings) {
+                const auto command = finding.fix.empty() ? std::nullopt : command_of_fix(finding.fix.front());
+                if (!command || !changes_netfilter(*command)) continue;
+                SCOPED_TRACE(name + ": " + finding.id + ": " + *command);
+                ScratchNetns ns("fix-" + name);
+                if (!ns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
+                ASSERT_TRUE(load_inputs(ns, dir));
+                ASSERT_TRUE(ns.exec(*command)) << "the command fails as printed";
+                auto nft = ns.inside([] { return std::optional(read_nft_here()); });
+                auto legacy = ns.inside([] { return std::optional(read_legacy_here()); });
+                ASSERT_TRUE(nft && *nft && legacy && *legacy) << "could not read the rules back";
+                Facts after = facts;
+                after.host.nftables = std::move(**nft);
+                after.host.iptables_legacy = std::move(**legacy);
+                after.paths = paths_for(after, recorded_lookups(after.host));
+                ASSERT_TRUE(after.paths) << after.paths.error().message;
+                for (const Finding& still : check.run(after).findings)
+                    EXPECT_FALSE(still.port == finding.port) << "still reported: " << still.title;
+                ++applied;
+            }
+        }
+    }
+    // forward-drop x5, backend-mismatch, input-drop, prerouting-drop, firewall-bypass x2.
+    EXPECT_GE(applied, 10u);
 }
 
 }  // namespace
