@@ -124,11 +124,6 @@ CheckResult container_restarting(const Facts& f) {
 
     finding.fix.push_back(fmt::format("docker logs --tail 50 {}", name));
     finding.fix.push_back(fmt::format("fix the crash the logs show; docker update --restart=no {} stops the loop while you debug", name));
-    // What is seen of the app between two crashes follows from the loop, and so does a
-    // missing DNAT rule: the engine withdraws a container's rules when a run ends and adds
-    // them again for the next, so a ruleset read a moment from the inspection may lack them.
-    finding.explains = {"app.not-listening", "port.wrong-container-port", "container.unhealthy",
-                        "netfilter.dnat-missing", "path.unexplained"};
     result.findings.push_back(std::move(finding));
     return result;
 }

@@ -99,8 +99,6 @@ CheckResult network_host_mode_ports_ignored(const Facts& f) {
                 finding.fix.push_back(fmt::format("or, to use host port {}, recreate {} on a bridge network: docker run {} ...",
                                                   first.host_port, name,
                                                   publish_flag(PortKey{app_port, p.proto}, first.host_port)));
-            // What follows from the discarded mapping: the mapped container port has no socket.
-            finding.explains = {"port.wrong-container-port", "app.not-listening"};
         }
         result.findings.push_back(std::move(finding));
     }

@@ -16,6 +16,9 @@ constexpr CausePrecedence kPrecedence[] = {
      "listeners seen between crashes do not show where the app listens once it stays up"},
     {"container.restarting", "container.unhealthy",
      "a healthcheck fails while the process keeps dying: the crash is the cause"},
+    {"container.restarting", "netfilter.dnat-missing",
+     "the engine withdraws a container's rules when a run ends and adds them for the next: a ruleset read "
+     "between two runs lacks them"},
     {"container.restarting", "path.unexplained",
      "a probe that fails while the process dies mid-run is explained by the crash loop"},
     {"network.host-mode-ports-ignored", "app.not-listening",

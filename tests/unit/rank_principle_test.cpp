@@ -42,6 +42,7 @@ const std::vector<Pair>& pairs() {
         {"container.restarting", "port.wrong-container-port", Why::root, "a helper process listens while the app is down"},
         {"container.restarting", "container.unhealthy", Why::root, "the healthcheck fails as the app dies"},
         {"container.restarting", "path.unexplained", Why::root, "the pid vanished while the probes ran"},
+        {"container.restarting", "netfilter.dnat-missing", Why::root, "the ruleset was read between two runs"},
         {"network.host-mode-ports-ignored", "app.not-listening", Why::root, "-p 8080:80 in host mode, app on 8081"},
         {"network.host-mode-ports-ignored", "port.wrong-container-port", Why::root, "-p 8080:80 in host mode, app on 8081"},
         {"network.host-mode-ports-ignored", "path.unexplained", Why::root, "the discarded host port is probed"},
