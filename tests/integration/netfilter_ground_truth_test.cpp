@@ -3,6 +3,8 @@
 // client namespace's packet (--from CLIENT_ADDR) agrees with what a real connection from
 // the client namespace does, and that the right cause ranks first. Every change is undone
 // when the test ends, also when it fails.
+#include <sstream>
+
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
@@ -157,6 +159,64 @@ TEST_F(NetfilterGroundTruthTest, IpForwardOffDropsTheForwardedPacket) {
     const auto d = diagnose_from_client(web.name());
     expect_path_matches_reality(d, 8097, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "kernel.ip-forward-disabled", 2));
+}
+
+// What systemd-networkd leaves on a link it manages: ip_forward still 1, the client's
+// interface switched off. The kernel reads the incoming interface's switch, so the port is
+// dead; the report must name that setting, and its fix, run as the user would copy it, must
+// bring the real connection and an ok diagnosis back.
+TEST_F(NetfilterGroundTruthTest, InterfaceForwardingOffIsNamedAndItsFixWorks) {
+    const auto web = start_web("it-nf-ifacefwd", 8120);
+    HostChange sysctl(sandbox(), "sysctl -qw net.ipv4.conf.ext0.forwarding=0",
+                      "sysctl -qw net.ipv4.conf.ext0.forwarding=1");
+    ASSERT_TRUE(sysctl.result().ok()) << sysctl.result().describe();
+    const auto global = sandbox().in_host({"cat", "/proc/sys/net/ipv4/ip_forward"});
+    ASSERT_EQ(global.out, "1\n") << "global forwarding must stay on for this scenario";
+
+    const auto d = diagnose_from_client(web.name());
+    expect_path_matches_reality(d, 8120, "dropped");
+    ASSERT_TRUE(reports_top_cause(d, "kernel.interface-forwarding-off", 2));
+    const auto ids = d.cause_ids();
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "kernel.ip-forward-disabled"), ids.end()) << d.describe();
+    const auto& top = d.json->at("causes").at(0);
+    const auto evidence = top.value("evidence", nlohmann::json::array());
+    EXPECT_NE(std::find(evidence.begin(), evidence.end(),
+                        "net.ipv4.conf.ext0.forwarding = 0 (/proc/sys/net/ipv4/conf/ext0/forwarding)"),
+              evidence.end())
+        << top.dump(2);
+
+    // The fix's command, copied literally from the report.
+    const auto fix = top.value("fix", nlohmann::json::array());
+    ASSERT_FALSE(fix.empty()) << top.dump(2);
+    const std::string command = fix.at(0).get<std::string>();
+    EXPECT_EQ(command, "sysctl -w net.ipv4.conf.ext0.forwarding=1");
+    const auto applied = sandbox().in_host({"sh", "-c", command});
+    ASSERT_TRUE(applied.ok()) << applied.describe();
+    EXPECT_EQ(sandbox().client_connect(8120, 2s), ConnectOutcome::open) << "after: " << command;
+    const auto fixed = diagnose_from_client(web.name());
+    expect_path_matches_reality(fixed, 8120, "forwarded");
+    EXPECT_EQ(fixed.process.exit_code, 0) << fixed.describe();
+    ASSERT_TRUE(fixed.json) << fixed.describe();
+    EXPECT_EQ(fixed.json->value("verdict", std::string()), "ok") << fixed.describe();
+}
+
+// Strict reverse-path filtering on the client's interface: the evaluator takes the client's
+// incoming interface from the host's route back to it, the route rp_filter checks, so the
+// filter passes by construction; the real connection must agree.
+TEST_F(NetfilterGroundTruthTest, StrictReversePathFilterOnTheClientsInterfacePasses) {
+    const auto web = start_web("it-nf-rpfilter", 8121);
+    const auto before = sandbox().in_host({"sysctl", "-n", "net.ipv4.conf.ext0.rp_filter", "net.ipv4.conf.all.rp_filter"});
+    ASSERT_TRUE(before.ok()) << before.describe();
+    std::istringstream values(before.out);
+    std::string ext0_value, all_value;
+    values >> ext0_value >> all_value;
+    HostChange sysctl(sandbox(), "sysctl -qw net.ipv4.conf.ext0.rp_filter=1 net.ipv4.conf.all.rp_filter=1",
+                      "sysctl -qw net.ipv4.conf.ext0.rp_filter=" + ext0_value +
+                          " net.ipv4.conf.all.rp_filter=" + all_value);
+    ASSERT_TRUE(sysctl.result().ok()) << sysctl.result().describe();
+    const auto d = diagnose_from_client(web.name());
+    expect_path_matches_reality(d, 8121, "forwarded");
+    EXPECT_EQ(d.process.exit_code, 0) << d.describe();
 }
 
 TEST_F(NetfilterGroundTruthTest, DnatRuleFlushedFallsBackToTheProxy) {
