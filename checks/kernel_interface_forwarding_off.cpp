@@ -73,8 +73,8 @@ CheckResult kernel_interface_forwarding_off(const Facts& f) {
                               "arrives on",
                               global, setting.global_value));
         for (const PathResult* p : paths)
-            finding.evidence.push_back(fmt::format("packet: {} ({} at routing: {})", describe_packet(p->packet),
-                                                   to_string(p->verdict), p->decided_by));
+            finding.evidence.push_back(fmt::format("packet: {} ({} at routing)", describe_packet(p->packet),
+                                                   to_string(p->verdict)));
         if (key.first) finding.evidence.push_back(bindings_evidence(*c, *key.first));
         finding.fix = fix_for(ifname, setting.key);
         result.findings.push_back(std::move(finding));
