@@ -196,6 +196,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
         EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
+                                                "kernel.interface-forwarding-off",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.forward-drop",
                                                 "netfilter.input-drop", "netfilter.prerouting-drop",

@@ -295,6 +295,7 @@ TEST(PathEval, RecordedDocker2010HostPublishesToTheContainer) {
     host.addresses->push_back(Address{90, "eth0", 4, "192.0.2.10", 24});
     host.routes->push_back(Route{4, "default", "192.0.2.1", "eth0", 254, "unicast", "", 0});
     host.routes->push_back(Route{4, "192.0.2.10/32", "", "eth0", 255, "local", "192.0.2.10", 0});
+    (*host.sysctls)["net.ipv4.conf.eth0.forwarding"] = host.sysctls->at("net.ipv4.ip_forward");  // what ip_forward wrote
     PathResult r = evaluate_path(host, path_testing::from_outside("203.0.113.77", 8080), recorded_lookups(host));
     EXPECT_EQ(r.verdict, PathVerdict::forwarded) << path_testing::describe(r);
     EXPECT_EQ(r.final_packet.daddr, "172.17.0.2");
