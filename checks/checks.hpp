@@ -20,6 +20,7 @@ CheckResult app_loopback_only(const Facts& f);
 CheckResult engine_iptables_disabled(const Facts& f);
 CheckResult engine_rootless(const Facts& f);
 CheckResult kernel_ip_forward_disabled(const Facts& f);
+CheckResult kernel_interface_forwarding_off(const Facts& f);
 CheckResult kernel_br_netfilter_off(const Facts& f);
 CheckResult kernel_route_localnet_off(const Facts& f);
 CheckResult netfilter_dnat_missing(const Facts& f);

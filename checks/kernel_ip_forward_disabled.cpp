@@ -6,10 +6,28 @@
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/fix_command.hpp"
+#include "docknetdoctor/kernel_forwarding.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {
+namespace {
+
+// ip_forward = 0 writes 0 to every interface, but an interface switched on again afterwards
+// forwards what arrives on it: when every judged packet arrives on such an interface, the
+// global switch stops none of them.
+bool every_incoming_interface_forwards(const Facts& f) {
+    if (!f.paths) return false;
+    bool any = false;
+    for (const PathResult& path : *f.paths) {
+        if (path.packet.iif.empty() || path.packet.family != 4) continue;
+        any = true;
+        if (forwarding_on_arrival(f.host, 4, path.packet.iif).state != ForwardingOnArrival::State::on) return false;
+    }
+    return any;
+}
+
+}  // namespace
 
 CheckResult kernel_ip_forward_disabled(const Facts& f) {
     CheckResult result;
@@ -27,6 +45,7 @@ CheckResult kernel_ip_forward_disabled(const Facts& f) {
         return result;
     }
     if (it->second != "0") return result;
+    if (every_incoming_interface_forwards(f)) return result;
 
     Finding finding = new_finding("kernel.ip-forward-disabled");
     const auto ports = ports_in_question(f);
@@ -41,7 +60,7 @@ CheckResult kernel_ip_forward_disabled(const Facts& f) {
         if (!bindings_of(*c, p).empty()) finding.evidence.push_back(bindings_evidence(*c, p));
     if (f.paths)
         for (const PathResult& path : *f.paths)
-            if (is_denied(path) && path.decided_hook == "routing")
+            if (stopped_by_forwarding(path))
                 finding.evidence.push_back(fmt::format("path: {} stops at routing: {}", describe_packet(path.packet),
                                                        path.decided_by));
     if (f.host.daemon && f.host.daemon->ip_forward == false)

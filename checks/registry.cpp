@@ -22,6 +22,7 @@ std::span<const Check> all_checks() {
         {"engine.iptables-disabled", checks::engine_iptables_disabled},
         {"engine.rootless", checks::engine_rootless},
         {"kernel.ip-forward-disabled", checks::kernel_ip_forward_disabled},
+        {"kernel.interface-forwarding-off", checks::kernel_interface_forwarding_off},
         {"kernel.br-netfilter-off", checks::kernel_br_netfilter_off},
         {"kernel.route-localnet-off", checks::kernel_route_localnet_off},
         {"netfilter.dnat-missing", checks::netfilter_dnat_missing},

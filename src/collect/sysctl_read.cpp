@@ -1,6 +1,7 @@
 // The sysctls the packet path depends on, from PROC_ROOT/sys: what the reading thread's
 // network namespace uses (unlike /sys/class/net, which shows sysfs's mount netns).
 #include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/kernel_forwarding.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {
@@ -33,6 +34,9 @@ Result<std::map<std::string, std::string>> read_sysctls(const std::string& proc_
         // A '.' in an interface name stays as is in the key (sysctl(8) would show '/').
         if (l.name.empty() || l.name.find('/') != std::string::npos || l.name == "." || l.name == "..") continue;
         add("net.ipv4.conf." + l.name + ".route_localnet", "net/ipv4/conf/" + l.name + "/route_localnet");
+        // The kernel forwards by the incoming interface's own switch (kernel_forwarding.hpp).
+        add(interface_sysctl_key(4, l.name, "forwarding"), "net/ipv4/conf/" + l.name + "/forwarding");
+        add(interface_sysctl_key(6, l.name, "force_forwarding"), "net/ipv6/conf/" + l.name + "/force_forwarding");
     }
     return out;
 }

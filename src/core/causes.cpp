@@ -152,6 +152,17 @@ constexpr CauseInfo kCatalog[] = {
      "routed from the host interface to the bridge: that is forwarding. With ip_forward=0 the "
      "kernel drops it, while host-local connections through docker-proxy still work. Docker "
      "turns it on at start, but a sysctl reload or network manager can switch it off later."},
+    {"kernel.interface-forwarding-off", critical,
+     "forwarding is off on the interface the client's packets arrive on, though global forwarding is on",
+     "/proc/sys/net/ipv4/conf/IFACE/forwarding (and /proc/sys/net/ipv4/ip_forward)",
+     "enable it on that interface (sysctl, systemd-networkd IPv4Forwarding=/IPForward=)",
+     "For IPv4 the kernel forwards a packet only if forwarding is on for the interface it "
+     "arrived on (net.ipv4.conf.IFACE.forwarding); net.ipv4.ip_forward is only the switch that "
+     "writes every interface's value at once. A later per-interface write, as systemd-networkd "
+     "makes for the links it manages, turns one interface off while ip_forward still reads 1: "
+     "clients whose packets arrive there are dropped at routing, while others still get in. "
+     "IPv6 has no such per-interface switch for forwarding (net.ipv6.conf.all.forwarding "
+     "decides), so this cause is about IPv4."},
     {"kernel.br-netfilter-off", warning,
      "bridge traffic bypasses netfilter: icc=false and some hairpin paths silently misbehave",
      "/proc/sys/net/bridge/bridge-nf-call-iptables",

@@ -4,6 +4,7 @@
 // chain); the first drop or reject ends the path.
 #include <fmt/format.h>
 
+#include "docknetdoctor/kernel_forwarding.hpp"
 #include "path_internal.hpp"
 
 namespace dnd {
@@ -125,22 +126,23 @@ private:
         return d;
     }
 
+    // The kernel asks the interface the packet arrived on (kernel_forwarding.hpp).
     std::optional<std::string> forwarding_off() {
-        const std::string key = st_.family == 6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
-        if (!host_.sysctls) {
-            taint(key + " could not be read (" + host_.sysctls.error().message + ")");
+        const ForwardingOnArrival f = forwarding_on_arrival(host_, st_.family, st_.iif);
+        if (f.state == ForwardingOnArrival::State::unknown) {
+            taint(f.unknown_reason);
             return std::nullopt;
         }
-        auto it = host_.sysctls->find(key);
-        if (it == host_.sysctls->end()) {
-            taint(key + " was not read");
-            return std::nullopt;
+        if (f.state == ForwardingOnArrival::State::on) return std::nullopt;
+        std::string note = "the host does not forward packets";
+        if (f.interface_level) {
+            note = fmt::format("forwarding is off on {}, the interface the packet arrives on", st_.iif);
+            if (!f.global_value.empty())
+                note += fmt::format(" ({} = {})", global_forwarding_key(st_.family), f.global_value);
         }
-        if (it->second == "0") {
-            add_route_step("forwarding", key + " = 0", "the host does not forward packets");
-            return key + " = 0: the host does not forward packets";
-        }
-        return std::nullopt;
+        const std::string setting = f.key + " = " + f.value;
+        add_route_step("forwarding", setting, note);
+        return setting + ": " + note;
     }
 
     // A packet from another interface to 127.0.0.0/8 is a martian unless route_localnet.

@@ -76,6 +76,7 @@ const std::vector<EvidenceRule>& evidence_rules() {
         {"engine.iptables-disabled", {kPublished}, {host_side_fails}, {}, ""},
         {"engine.rootless", {}, {}, {}, "ports go through rootlesskit, outside this ladder"},
         {"kernel.ip-forward-disabled", {}, {}, {}, kForwardNote},
+        {"kernel.interface-forwarding-off", {}, {}, {}, kForwardNote},
         {"kernel.br-netfilter-off", {}, {}, {}, kForwardNote},
         {"kernel.route-localnet-off", {kPublished}, {host_side_fails}, {}, ""},
         {"netfilter.dnat-missing", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},

@@ -4,6 +4,7 @@
 // the client namespace does, and that the right cause ranks first. Every change is undone
 // when the test ends, also when it fails.
 #include <memory>
+#include <sstream>
 
 #include "host_change.hpp"
 #include "sandbox_test.hpp"
@@ -225,6 +226,52 @@ TEST_F(NetfilterGroundTruthTest, IpForwardOffDropsTheForwardedPacket) {
     expect_path_matches_reality(d, 8097, "dropped");
     EXPECT_TRUE(reports_top_cause(d, "kernel.ip-forward-disabled", 2));
     expect_top_fix_works(d, "sysctl -w net.ipv4.ip_forward=1", web.name(), 8097);
+}
+
+// What systemd-networkd leaves on a link it manages: ip_forward still 1, the client's
+// interface switched off. The kernel reads the incoming interface's switch, so the port is
+// dead; the report must name that setting, and its fix, run as the user would copy it, must
+// bring the real connection and an ok diagnosis back.
+TEST_F(NetfilterGroundTruthTest, InterfaceForwardingOffIsNamedAndItsFixWorks) {
+    const auto web = start_web("it-nf-ifacefwd", 8120);
+    HostChange sysctl(sandbox(), "sysctl -qw net.ipv4.conf.ext0.forwarding=0",
+                      "sysctl -qw net.ipv4.conf.ext0.forwarding=1");
+    ASSERT_TRUE(sysctl.result().ok()) << sysctl.result().describe();
+    const auto global = sandbox().in_host({"cat", "/proc/sys/net/ipv4/ip_forward"});
+    ASSERT_EQ(global.out, "1\n") << "global forwarding must stay on for this scenario";
+
+    const auto d = diagnose_from_client(web.name());
+    expect_path_matches_reality(d, 8120, "dropped");
+    ASSERT_TRUE(reports_top_cause(d, "kernel.interface-forwarding-off", 2));
+    const auto ids = d.cause_ids();
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "kernel.ip-forward-disabled"), ids.end()) << d.describe();
+    const auto& top = d.json->at("causes").at(0);
+    const auto evidence = top.value("evidence", nlohmann::json::array());
+    EXPECT_NE(std::find(evidence.begin(), evidence.end(),
+                        "net.ipv4.conf.ext0.forwarding = 0 (/proc/sys/net/ipv4/conf/ext0/forwarding)"),
+              evidence.end())
+        << top.dump(2);
+
+    expect_top_fix_works(d, "sysctl -w net.ipv4.conf.ext0.forwarding=1", web.name(), 8120);
+}
+
+// Strict reverse-path filtering on the client's interface: the evaluator takes the client's
+// incoming interface from the host's route back to it, the route rp_filter checks, so the
+// filter passes by construction; the real connection must agree.
+TEST_F(NetfilterGroundTruthTest, StrictReversePathFilterOnTheClientsInterfacePasses) {
+    const auto web = start_web("it-nf-rpfilter", 8121);
+    const auto before = sandbox().in_host({"sysctl", "-n", "net.ipv4.conf.ext0.rp_filter", "net.ipv4.conf.all.rp_filter"});
+    ASSERT_TRUE(before.ok()) << before.describe();
+    std::istringstream values(before.out);
+    std::string ext0_value, all_value;
+    values >> ext0_value >> all_value;
+    HostChange sysctl(sandbox(), "sysctl -qw net.ipv4.conf.ext0.rp_filter=1 net.ipv4.conf.all.rp_filter=1",
+                      "sysctl -qw net.ipv4.conf.ext0.rp_filter=" + ext0_value +
+                          " net.ipv4.conf.all.rp_filter=" + all_value);
+    ASSERT_TRUE(sysctl.result().ok()) << sysctl.result().describe();
+    const auto d = diagnose_from_client(web.name());
+    expect_path_matches_reality(d, 8121, "forwarded");
+    EXPECT_EQ(d.process.exit_code, 0) << d.describe();
 }
 
 TEST_F(NetfilterGroundTruthTest, DnatRuleFlushedFallsBackToTheProxy) {

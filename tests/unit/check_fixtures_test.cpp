@@ -86,7 +86,10 @@ const std::vector<CheckCases>& check_cases() {
         {"engine.rootless", {"rootless", "rootless_process"}, {"healthy_web", "healthy_engine_process"}},
         {"exposure.public-sensitive-port", {"public_postgres"}, {"healthy_web", "exposed_partly_published"}},
         {"engine.iptables-disabled", {"nf_iptables_false_ufw"}, {"nf_docker_iptables_nft", "nf_nftables_flush"}},
-        {"kernel.ip-forward-disabled", {"nf_ip_forward_off"}, {"nf_docker_iptables_nft"}},
+        {"kernel.ip-forward-disabled", {"nf_ip_forward_off"},
+         {"nf_docker_iptables_nft", "nf_interface_forwarding_off", "nf_ip_forward_off_interface_on"}},
+        {"kernel.interface-forwarding-off", {"nf_interface_forwarding_off"},
+         {"nf_docker_iptables_nft", "nf_ip_forward_off", "nf_ip_forward_off_interface_on"}},
         {"kernel.br-netfilter-off", {"nf_br_netfilter_absent"}, {"nf_docker_iptables_nft"}},
         {"kernel.route-localnet-off", {"nf_route_localnet_off"}, {"nf_docker_iptables_nft"}},
         {"netfilter.dnat-missing", {"nf_nftables_flush"},
@@ -202,6 +205,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
         EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
+                                                "kernel.interface-forwarding-off",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.forward-drop",
                                                 "netfilter.input-drop", "netfilter.prerouting-drop",

@@ -111,5 +111,26 @@ TEST(Sysctls, ReadsFromAProcRoot) {
     EXPECT_FALSE(read_sysctls(root, {}).has_value());
 }
 
+TEST(Sysctls, ReadsEachInterfacesForwardingSwitches) {
+    std::string root = ::testing::TempDir() + "dnd-proc-fwd-" + std::to_string(::getpid());
+    std::filesystem::create_directories(root + "/sys/net/ipv4/conf/ext0");
+    std::filesystem::create_directories(root + "/sys/net/ipv6/conf/ext0");
+    std::filesystem::create_directories(root + "/sys/net/ipv4/conf/old0");  // a kernel before force_forwarding
+    std::ofstream(root + "/sys/net/ipv4/ip_forward") << "1\n";
+    std::ofstream(root + "/sys/net/ipv4/conf/ext0/forwarding") << "0\n";
+    std::ofstream(root + "/sys/net/ipv6/conf/ext0/force_forwarding") << "1\n";
+    std::ofstream(root + "/sys/net/ipv4/conf/old0/forwarding") << "1\n";
+    Link ext0, old0;
+    ext0.name = "ext0";
+    old0.name = "old0";
+    auto s = read_sysctls(root, {ext0, old0});
+    std::filesystem::remove_all(root);
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    EXPECT_EQ(s->at("net.ipv4.conf.ext0.forwarding"), "0");
+    EXPECT_EQ(s->at("net.ipv6.conf.ext0.force_forwarding"), "1");
+    EXPECT_EQ(s->at("net.ipv4.conf.old0.forwarding"), "1");
+    EXPECT_FALSE(s->contains("net.ipv6.conf.old0.force_forwarding"));
+}
+
 }  // namespace
 }  // namespace dnd

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/kernel_forwarding.hpp"
 #include "path_testing.hpp"
 
 namespace dnd {
@@ -78,12 +79,98 @@ TEST(PathEval, NoRouteIsDroppedWithANote) {
     EXPECT_NE(r.decided_by.find("no route to 198.18.0.1"), std::string::npos) << r.decided_by;
 }
 
+// What writing net.ipv4.ip_forward does: every interface's own switch follows it.
+void set_ip_forward(HostNetwork& host, const std::string& value) {
+    (*host.sysctls)["net.ipv4.ip_forward"] = value;
+    for (const Link& l : *host.links) (*host.sysctls)[interface_sysctl_key(4, l.name, "forwarding")] = value;
+}
+
 TEST(PathEval, ForwardingOffDropsTheDnatedPacket) {
     HostNetwork host = load_host("host-docker.json");
-    (*host.sysctls)["net.ipv4.ip_forward"] = "0";
+    set_ip_forward(host, "0");
     PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
     EXPECT_EQ(r.verdict, PathVerdict::dropped) << describe(r);
     EXPECT_EQ(r.decided_by, "net.ipv4.ip_forward = 0: the host does not forward packets");
+    EXPECT_TRUE(stopped_by_forwarding(r)) << describe(r);
+}
+
+TEST(PathEval, IncomingInterfaceForwardingOffDropsThoughGlobalIsOn) {
+    HostNetwork host = load_host("host-docker.json");
+    ASSERT_EQ(host.sysctls->at("net.ipv4.ip_forward"), "1");
+    (*host.sysctls)["net.ipv4.conf.eth0.forwarding"] = "0";
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::dropped) << describe(r);
+    EXPECT_EQ(r.decided_hook, "routing");
+    EXPECT_EQ(r.decided_by,
+              "net.ipv4.conf.eth0.forwarding = 0: forwarding is off on eth0, the interface the packet arrives on "
+              "(net.ipv4.ip_forward = 1)");
+    EXPECT_TRUE(stopped_by_forwarding(r)) << describe(r);
+    // No forward hook ran: the kernel refuses at routing, before netfilter's forward chains.
+    for (const PathStep& s : r.steps) EXPECT_NE(s.hook, "forward") << describe(r);
+}
+
+TEST(PathEval, OnlyTheIncomingInterfacesSwitchCountsForIpv4) {
+    HostNetwork host = load_host("host-docker.json");
+    (*host.sysctls)["net.ipv4.conf.docker0.forwarding"] = "0";  // the outgoing interface
+    PathResult out_off = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(out_off.verdict, PathVerdict::forwarded) << describe(out_off);
+
+    set_ip_forward(host, "0");
+    (*host.sysctls)["net.ipv4.conf.eth0.forwarding"] = "1";  // switched on again after ip_forward=0
+    PathResult in_on = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(in_on.verdict, PathVerdict::forwarded) << describe(in_on);
+}
+
+TEST(PathEval, IncomingInterfaceForwardingNotReadIsUnknown) {
+    HostNetwork host = load_host("host-docker.json");
+    host.sysctls->erase("net.ipv4.conf.eth0.forwarding");
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::unknown) << describe(r);
+    EXPECT_NE(r.decided_by.find("net.ipv4.conf.eth0.forwarding was not read"), std::string::npos) << r.decided_by;
+}
+
+TEST(KernelForwarding, Ipv6IsDecidedGloballyUnlessTheInterfaceForcesIt) {
+    HostNetwork host;
+    host.sysctls = std::map<std::string, std::string>{{"net.ipv6.conf.all.forwarding", "1"},
+                                                      {"net.ipv6.conf.eth0.forwarding", "0"}};
+    // The per-interface IPv6 `forwarding` is host/router behaviour, not a forwarding gate.
+    auto on = forwarding_on_arrival(host, 6, "eth0");
+    EXPECT_EQ(on.state, ForwardingOnArrival::State::on);
+    EXPECT_FALSE(on.interface_level);
+
+    (*host.sysctls)["net.ipv6.conf.all.forwarding"] = "0";
+    auto off = forwarding_on_arrival(host, 6, "eth0");
+    EXPECT_EQ(off.state, ForwardingOnArrival::State::off);
+    EXPECT_EQ(off.key, "net.ipv6.conf.all.forwarding");
+    EXPECT_FALSE(off.interface_level);
+
+    (*host.sysctls)["net.ipv6.conf.eth0.force_forwarding"] = "1";  // Linux >= 6.17
+    auto forced = forwarding_on_arrival(host, 6, "eth0");
+    EXPECT_EQ(forced.state, ForwardingOnArrival::State::on);
+    EXPECT_EQ(forced.key, "net.ipv6.conf.eth0.force_forwarding");
+    EXPECT_EQ(forwarding_on_arrival(host, 6, "eth1").state, ForwardingOnArrival::State::off);
+}
+
+TEST(KernelForwarding, Ipv4BlamesTheGlobalSwitchOnlyWhenItIsOff) {
+    HostNetwork host;
+    host.sysctls = std::map<std::string, std::string>{{"net.ipv4.ip_forward", "1"},
+                                                      {"net.ipv4.conf.eth0.forwarding", "0"}};
+    auto iface = forwarding_on_arrival(host, 4, "eth0");
+    EXPECT_EQ(iface.state, ForwardingOnArrival::State::off);
+    EXPECT_TRUE(iface.interface_level);
+    EXPECT_EQ(iface.key, "net.ipv4.conf.eth0.forwarding");
+    EXPECT_EQ(interface_sysctl_path(4, "eth0", "forwarding"), "/proc/sys/net/ipv4/conf/eth0/forwarding");
+
+    (*host.sysctls)["net.ipv4.ip_forward"] = "0";
+    auto global = forwarding_on_arrival(host, 4, "eth0");
+    EXPECT_EQ(global.state, ForwardingOnArrival::State::off);
+    EXPECT_FALSE(global.interface_level);
+    EXPECT_EQ(global.key, "net.ipv4.ip_forward");
+
+    host.sysctls = fail("procfs", "permission denied");
+    auto unread = forwarding_on_arrival(host, 4, "eth0");
+    EXPECT_EQ(unread.state, ForwardingOnArrival::State::unknown);
+    EXPECT_NE(unread.unknown_reason.find("permission denied"), std::string::npos);
 }
 
 TEST(PathEval, UnreadableRulesetMakesEveryPathUnknown) {
@@ -208,6 +295,7 @@ TEST(PathEval, RecordedDocker2010HostPublishesToTheContainer) {
     host.addresses->push_back(Address{90, "eth0", 4, "192.0.2.10", 24});
     host.routes->push_back(Route{4, "default", "192.0.2.1", "eth0", 254, "unicast", "", 0});
     host.routes->push_back(Route{4, "192.0.2.10/32", "", "eth0", 255, "local", "192.0.2.10", 0});
+    (*host.sysctls)["net.ipv4.conf.eth0.forwarding"] = host.sysctls->at("net.ipv4.ip_forward");  // what ip_forward wrote
     PathResult r = evaluate_path(host, path_testing::from_outside("203.0.113.77", 8080), recorded_lookups(host));
     EXPECT_EQ(r.verdict, PathVerdict::forwarded) << path_testing::describe(r);
     EXPECT_EQ(r.final_packet.daddr, "172.17.0.2");

@@ -1,0 +1,86 @@
+// kernel.interface-forwarding-off: net.ipv4.ip_forward is on, but forwarding is off on the
+// interface the client's packets arrive on, and that interface's switch is the one the kernel
+// reads (kernel_forwarding.hpp). The global switch being off is kernel.ip-forward-disabled.
+#include <map>
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "checks.hpp"
+#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/fix_command.hpp"
+#include "docknetdoctor/kernel_forwarding.hpp"
+#include "docknetdoctor/netfilter_query.hpp"
+#include "rootless_engine.hpp"
+#include "unknown_paths.hpp"
+
+namespace dnd::checks {
+namespace {
+
+std::vector<std::string> fix_for(const std::string& ifname, const std::string& key) {
+    return {
+        fix_running(fmt::format("turn forwarding on for {}", ifname), fmt::format("sysctl -w {}=1", key)),
+        fmt::format("persist it: with systemd-networkd, IPv4Forwarding=yes (IPForward=yes before systemd 256) in the "
+                    "[Network] section of the .network file that manages {}; otherwise "
+                    "echo '{} = 1' > /etc/sysctl.d/99-docker-forward.conf",
+                    ifname, key),
+        fmt::format("find what turned it off: networkctl status {}; grep -rs forwarding /etc/systemd/network "
+                    "/etc/sysctl.conf /etc/sysctl.d",
+                    ifname),
+    };
+}
+
+}  // namespace
+
+CheckResult kernel_interface_forwarding_off(const Facts& f) {
+    CheckResult result;
+    // rootlesskit forwards the ports itself, inside its own namespace (engine.rootless).
+    if (engine_is_rootless(f)) return result;
+    const auto judged = paths_to_judge(f, result.undecided);
+    if (!judged) return result;
+    const Container* c = judged.container;
+
+    // One finding per (container port, incoming interface and family): what the fix changes.
+    using Key = std::pair<std::optional<PortKey>, std::string>;
+    std::map<Key, std::vector<const PathResult*>> groups;
+    std::map<Key, ForwardingOnArrival> settings;
+    for (const PathResult& path : *judged.paths) {
+        if (!stopped_by_forwarding(path)) continue;
+        ForwardingOnArrival setting = forwarding_on_arrival(f.host, path.packet.family, path.packet.iif);
+        if (!setting.interface_level) continue;
+        Key key{container_port_of(*c, path), setting.key};
+        groups[key].push_back(&path);
+        settings.emplace(key, std::move(setting));
+    }
+
+    for (const auto& [key, paths] : groups) {
+        const ForwardingOnArrival& setting = settings.at(key);
+        const PathResult& first = *paths.front();
+        const std::string& ifname = first.packet.iif;
+        Finding finding = new_finding("kernel.interface-forwarding-off");
+        finding.port = key.first;
+        finding.title = fmt::format("forwarding is off on {}, where the client's packets arrive: {}{} cannot be reached "
+                                    "through it",
+                                    ifname, container_ref(f), key.first ? " port " + key.first->str() : std::string());
+        finding.evidence.push_back(fmt::format("{} = {} ({})", setting.key, setting.value,
+                                               interface_sysctl_path(first.packet.family, ifname, "forwarding")));
+        const std::string global(global_forwarding_key(first.packet.family));
+        finding.evidence.push_back(
+            setting.global_value.empty()
+                ? global + " was not read"
+                : fmt::format("{} = {}: on globally, but the kernel reads the switch of the interface a packet "
+                              "arrives on",
+                              global, setting.global_value));
+        for (const PathResult* p : paths)
+            finding.evidence.push_back(fmt::format("packet: {} ({} at routing)", describe_packet(p->packet),
+                                                   to_string(p->verdict)));
+        if (key.first) finding.evidence.push_back(bindings_evidence(*c, *key.first));
+        finding.fix = fix_for(ifname, setting.key);
+        result.findings.push_back(std::move(finding));
+    }
+    return result;
+}
+
+}  // namespace dnd::checks
