@@ -24,6 +24,7 @@ CheckResult kernel_interface_forwarding_off(const Facts& f);
 CheckResult kernel_br_netfilter_off(const Facts& f);
 CheckResult kernel_route_localnet_off(const Facts& f);
 CheckResult netfilter_dnat_missing(const Facts& f);
+CheckResult netfilter_docker_rules_missing(const Facts& f);
 CheckResult netfilter_forward_drop(const Facts& f);
 CheckResult netfilter_input_drop(const Facts& f);
 CheckResult netfilter_prerouting_drop(const Facts& f);

@@ -1,10 +1,12 @@
 // netfilter.dnat-missing: a published port with neither a DNAT rule nor a docker-proxy
-// listener: nothing takes the packet to the container (Docker's rules were flushed).
+// listener: nothing takes the packet to the container, where the engine is not known to run
+// with iptables on (an engine that is and lost its rules is netfilter.docker-rules-missing).
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "checks.hpp"
+#include "docker_rules_gone.hpp"
 #include "docknetdoctor/causes.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "docknetdoctor/netfilter_query.hpp"
@@ -41,9 +43,13 @@ CheckResult netfilter_dnat_missing(const Facts& f) {
     const auto& nft = f.host.nftables;
     const auto& legacy = f.host.iptables_legacy;
     const std::string name = container_ref(f);
+    // An engine with iptables on that lost its rules: netfilter.docker-rules-missing names it.
+    std::vector<std::string> judged_there;
+    const auto docker_rules = docker_rules_gone(f, judged_there);
     for (PortKey p : ports_in_question(f)) {
         for (const HostBinding& b : bindings_of(*c, p)) {
             if (b.host_port == 0) continue;
+            if (docker_rules && lacks_dnat(*docker_rules, p, b)) continue;
             std::vector<DnatRuleRef> rules;
             if (nft) rules = dnat_rules_for(*nft, p.proto, b.host_port);
             if (legacy) std::ranges::move(dnat_rules_for(*legacy, p.proto, b.host_port), std::back_inserter(rules));

@@ -25,6 +25,7 @@ std::span<const Check> all_checks() {
         {"kernel.interface-forwarding-off", checks::kernel_interface_forwarding_off},
         {"kernel.br-netfilter-off", checks::kernel_br_netfilter_off},
         {"kernel.route-localnet-off", checks::kernel_route_localnet_off},
+        {"netfilter.docker-rules-missing", checks::netfilter_docker_rules_missing},
         {"netfilter.dnat-missing", checks::netfilter_dnat_missing},
         {"netfilter.forward-drop", checks::netfilter_forward_drop},
         {"netfilter.input-drop", checks::netfilter_input_drop},

@@ -3,6 +3,9 @@
 #
 #   sandbox.sh start DIR            create netns pair, start dockerd, import the busybox image
 #   sandbox.sh stop DIR             tear everything down (idempotent, never fails)
+#   sandbox.sh restart DIR          restart dockerd as `systemctl restart docker` would: its
+#                                   rules are written again; containers come back only if
+#                                   their restart policy says so
 #   sandbox.sh run DIR -- CMD...    run CMD in the host netns with DOCKER_HOST set
 #   sandbox.sh client DIR -- CMD... run CMD in the client netns
 #
@@ -23,7 +26,7 @@ skip() { echo "sandbox: cannot run here: $*" >&2; exit "$SKIP"; }
 log() { echo "sandbox: $*" >&2; }
 
 usage() {
-  echo "usage: $0 start DIR | stop DIR | run DIR -- CMD... | client DIR -- CMD..." >&2
+  echo "usage: $0 start DIR | stop DIR | restart DIR | run DIR -- CMD... | client DIR -- CMD..." >&2
   exit 2
 }
 
@@ -155,8 +158,24 @@ HOST_ADDR=$HOST_ADDR
 CLIENT_ADDR=$CLIENT_ADDR
 IMAGE=$IMAGE_TAG
 SANDBOX_ID=$ID
+ACTIVATION=${DND_SANDBOX_ACTIVATION:-listen}
+SERVICE_BIN=$DIR/bin
 EOF
   mv "$DIR/env.tmp" "$DIR/env"
+}
+
+# A stand-in for the service manager, so a fix text's `systemctl restart docker` runs as
+# written with SERVICE_BIN first on PATH. It knows that one command only.
+write_service_manager() {
+  mkdir -p "$DIR/bin"
+  cat >"$DIR/bin/systemctl" <<SCRIPT
+#!/usr/bin/env bash
+case "\$*" in
+  "restart docker"|"restart docker.service") exec "$(realpath "$0")" restart "$DIR" ;;
+  *) echo "sandbox systemctl: only 'restart docker' is known here, not: \$*" >&2; exit 1 ;;
+esac
+SCRIPT
+  chmod +x "$DIR/bin/systemctl"
 }
 
 do_start() {
@@ -171,6 +190,7 @@ do_start() {
   create_namespaces
   start_dockerd
   import_image
+  write_service_manager
   write_env
   trap - EXIT
   log "ready: DOCKER_HOST=$DOCKER_HOST host netns $HOST_NS ($HOST_ADDR), client netns $CLIENT_NS ($CLIENT_ADDR)"
@@ -269,6 +289,22 @@ do_stop() {
   return 0
 }
 
+# ---- restart -------------------------------------------------------------------------------
+
+do_restart() {
+  [[ -f "$DIR/env" ]] || die "no sandbox at $DIR (run: $0 start $DIR)"
+  grep -qx 'ACTIVATION=socket' "$DIR/env" && die "restart: a socket-activated sandbox is not supported"
+  local dockerd_pid=""
+  [[ -f "$DIR/docker.pid" ]] && dockerd_pid=$(cat "$DIR/docker.pid" 2>/dev/null)
+  # On TERM dockerd stops its containers and its own containerd, as `systemctl stop docker` does.
+  pid_alive "$dockerd_pid" && terminate "$dockerd_pid" 30
+  local pid
+  for pid in $(engine_pids_mentioning_dir); do terminate "$pid" 5; done
+  start_dockerd
+  log "restarted: DOCKER_HOST=$DOCKER_HOST"
+}
+
+
 # ---- run -----------------------------------------------------------------------------------
 
 do_run_in() {
@@ -282,6 +318,7 @@ do_run_in() {
 case $ACTION in
   start) do_start ;;
   stop) do_stop; exit 0 ;;
+  restart) do_restart ;;
   run) do_run_in "$HOST_NS" "$@" ;;
   client) do_run_in "$CLIENT_NS" "$@" ;;
   *) usage ;;

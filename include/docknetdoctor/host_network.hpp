@@ -55,6 +55,15 @@ struct DaemonConfig {
     std::string config_error;           // daemon.json unreadable or malformed ("" = fine)
 };
 
+// Services that load a whole ruleset and so can wipe Docker's tables and chains while the
+// engine runs: the culprits named when Docker's rules are gone. Read from files and /proc.
+struct RulesetServices {
+    std::string nftables_conf;           // the nftables service's ruleset file read ("" = none found)
+    bool nftables_conf_flushes = false;  // it holds a `flush ruleset` line: every table goes, Docker's too
+    std::string nftables_enabled_by;     // the *.wants link enabling nftables.service ("" = not enabled)
+    std::string firewalld_running;       // how firewalld was seen running ("" = not running)
+};
+
 // A set key looked up in the kernel (instead of dumping the whole set), recorded so an
 // offline replay (--facts) evaluates exactly the same way.
 struct SetLookupRecord {
@@ -76,6 +85,7 @@ struct HostNetwork {
     Result<nf::Ruleset> nftables = fail("nftables", "not collected");
     Result<nf::Ruleset> iptables_legacy = fail("iptables-legacy", "not collected");
     Result<DaemonConfig> daemon = fail("daemon-config", "not collected");
+    Result<RulesetServices> ruleset_services = fail("ruleset-services", "not collected");
     std::vector<SetLookupRecord> set_lookups;
 };
 

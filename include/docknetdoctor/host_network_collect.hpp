@@ -46,6 +46,15 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& config);
 // command line and its daemon.json (--config-file, default /etc/docker/daemon.json).
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root);
 
+// ---- services that load a whole ruleset ----
+// Whether nftables ruleset text holds a `flush ruleset` line (every table goes, Docker's too).
+bool ruleset_file_flushes_all(std::string_view text);
+// The nftables service's ruleset file (ROOT/etc/nftables.conf or ROOT/etc/sysconfig/nftables.conf),
+// whether a ROOT/etc/systemd/system/*.wants link enables nftables.service, and whether
+// firewalld runs (its pid file naming a live firewalld in PROC_ROOT, or a firewalld process).
+// ROOT is "" for this host.
+Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root);
+
 // Everything above plus nftables (elements of named maps dumped, of other named sets not:
 // see NftReadOptions) and iptables-legacy; each failure stays in its slot.
 HostNetwork collect_host_network(const std::string& proc_root);

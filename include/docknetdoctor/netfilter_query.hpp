@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "docknetdoctor/facts.hpp"
@@ -28,6 +29,13 @@ std::vector<DnatRuleRef> dnat_rules_for(const nf::Ruleset& ruleset, Proto proto,
 // Whether Docker's nat rules exist at all: a DOCKER chain in a nat table (iptables-nft or
 // legacy) or Docker 29's `docker-bridges` tables.
 bool has_docker_nat_chains(const nf::Ruleset& ruleset);
+
+// The chains an engine of ENGINE_VERSION ("20.10.24", "28.5.2"; "" = unknown) keeps while
+// iptables is on, in iptables-nft or iptables-legacy, that neither ruleset holds: "ip nat
+// DOCKER", "ip filter DOCKER-USER" ... (Docker 28 adds DOCKER-FORWARD, DOCKER-CT and
+// DOCKER-BRIDGE). None when Docker 29's nftables backend table `docker-bridges` is there.
+std::vector<std::string> missing_docker_chains(const nf::Ruleset& nftables, const nf::Ruleset& legacy,
+                                               std::string_view engine_version);
 
 // Whether the ruleset decides anything: a chain with a rule, or a base chain whose policy
 // is not accept. An empty legacy table that a module load created decides nothing.

@@ -31,6 +31,7 @@ HostNetwork collect_host_network(const std::string& proc_root) {
     const bool per_thread = std::filesystem::exists(proc_root + "/thread-self/net", ec);
     h.iptables_legacy = nf::read_iptables_legacy(per_thread ? proc_root + "/thread-self" : proc_root);
     h.daemon = read_daemon_config(proc_root);
+    h.ruleset_services = read_ruleset_services("", proc_root);
     return h;
 }
 

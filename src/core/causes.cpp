@@ -180,6 +180,19 @@ constexpr CauseInfo kCatalog[] = {
      "source out of a non-loopback interface unless route_localnet is 1 on it, so such "
      "connections fail. Enabling the userland proxy, or route_localnet on the bridge, gives "
      "them a path."},
+    {"netfilter.docker-rules-missing", critical,
+     "the engine runs with iptables on, yet its nat/filter chains or the container's DNAT are gone (flush, firewall "
+     "reload); a warning while docker-proxy still serves the client in question",
+     "Docker's chains and rules, the nftables service config, firewalld state",
+     "restart the engine; keep the flush from wiping Docker's tables",
+     "Docker writes its chains at start-up and a DNAT rule per published port when a container "
+     "starts, then never checks them again. Loading a ruleset file that begins with flush ruleset "
+     "(Debian's /etc/nftables.conf, run by every systemctl restart nftables) or a firewall "
+     "reload removes them while dockerd and its containers keep running. docker-proxy may still "
+     "listen on the port, but packets from other hosts then reach it through the input hook, "
+     "where a host firewall that Docker's DNAT used to bypass drops them. Restarting the engine "
+     "writes everything again; the lasting fix is a ruleset file that flushes only its own "
+     "tables, or a boot order that loads it before the engine."},
     {"netfilter.dnat-missing", critical,
      "no DNAT for the published port and no proxy path: Docker's rules were flushed (flush ruleset, firewall reload)",
      "nat table DOCKER chain (or Docker's nft tables), docker-proxy listeners",

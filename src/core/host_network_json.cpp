@@ -74,6 +74,17 @@ void from_json(const nlohmann::json& j, DaemonConfig& d) {
     json_get_optional(j, "icc", d.icc);
 }
 
+void to_json(nlohmann::json& j, const RulesetServices& s) {
+    j = {{"nftables_conf", s.nftables_conf}, {"nftables_conf_flushes", s.nftables_conf_flushes},
+         {"nftables_enabled_by", s.nftables_enabled_by}, {"firewalld_running", s.firewalld_running}};
+}
+void from_json(const nlohmann::json& j, RulesetServices& s) {
+    s.nftables_conf = j.value("nftables_conf", "");
+    s.nftables_conf_flushes = j.value("nftables_conf_flushes", false);
+    s.nftables_enabled_by = j.value("nftables_enabled_by", "");
+    s.firewalld_running = j.value("firewalld_running", "");
+}
+
 void to_json(nlohmann::json& j, const SetLookupRecord& r) {
     j = {{"family", std::string(nf::to_string(r.family))}, {"table", r.table}, {"set", r.set}, {"key", r.key},
          {"found", r.found}};
@@ -95,6 +106,7 @@ void to_json(nlohmann::json& j, const HostNetwork& h) {
     json_put_result(j, "nftables", h.nftables);
     json_put_result(j, "iptables_legacy", h.iptables_legacy);
     json_put_result(j, "daemon", h.daemon);
+    json_put_result(j, "ruleset_services", h.ruleset_services);
     j["set_lookups"] = h.set_lookups;
 }
 void from_json(const nlohmann::json& j, HostNetwork& h) {
@@ -105,6 +117,7 @@ void from_json(const nlohmann::json& j, HostNetwork& h) {
     json_get_result(j, "nftables", h.nftables);
     json_get_result(j, "iptables_legacy", h.iptables_legacy);
     json_get_result(j, "daemon", h.daemon);
+    json_get_result(j, "ruleset_services", h.ruleset_services);
     h.set_lookups = j.value("set_lookups", std::vector<SetLookupRecord>{});
 }
 

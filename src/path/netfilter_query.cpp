@@ -3,6 +3,7 @@
 #include "docknetdoctor/netfilter_query.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include <fmt/format.h>
@@ -205,6 +206,31 @@ bool has_docker_nat_chains(const nf::Ruleset& ruleset) {
     return std::any_of(ruleset.tables.begin(), ruleset.tables.end(), [](const nf::Table& t) {
         return t.name == "docker-bridges" || (is_nat_table(t) && t.find_chain("DOCKER") != nullptr);
     });
+}
+
+std::vector<std::string> missing_docker_chains(const nf::Ruleset& nftables, const nf::Ruleset& legacy,
+                                               std::string_view engine_version) {
+    const auto has_table = [](const nf::Ruleset& rs, std::string_view name) {
+        return std::any_of(rs.tables.begin(), rs.tables.end(), [&](const nf::Table& t) { return t.name == name; });
+    };
+    if (has_table(nftables, "docker-bridges")) return {};
+    // What dockerd's iptables backend creates at start-up (shared/notes/engines.md).
+    std::vector<std::pair<std::string_view, std::string_view>> expected{
+        {"nat", "DOCKER"}, {"filter", "DOCKER"}, {"filter", "DOCKER-USER"}, {"filter", "DOCKER-ISOLATION-STAGE-1"}};
+    int major = 0;
+    std::from_chars(engine_version.data(), engine_version.data() + engine_version.size(), major);
+    if (major >= 28)
+        for (std::string_view chain : {"DOCKER-FORWARD", "DOCKER-CT", "DOCKER-BRIDGE"}) expected.emplace_back("filter", chain);
+    const auto holds = [](const nf::Ruleset& rs, std::string_view table, std::string_view chain) {
+        return std::any_of(rs.tables.begin(), rs.tables.end(), [&](const nf::Table& t) {
+            return t.family == nf::Family::ip && t.name == table && t.find_chain(chain) != nullptr;
+        });
+    };
+    std::vector<std::string> missing;
+    for (const auto& [table, chain] : expected)
+        if (!holds(nftables, table, chain) && !holds(legacy, table, chain))
+            missing.push_back(fmt::format("ip {} {}", table, chain));
+    return missing;
 }
 
 bool holds_rules(const nf::Ruleset& ruleset) {

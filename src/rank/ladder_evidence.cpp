@@ -80,6 +80,10 @@ const std::vector<EvidenceRule>& evidence_rules() {
         {"kernel.br-netfilter-off", {}, {}, {}, kForwardNote},
         {"kernel.route-localnet-off", {kPublished}, {host_side_fails}, {}, ""},
         {"netfilter.dnat-missing", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},
+        // docker-proxy may still answer this host's own probes: a passing one does not refute it.
+        {"netfilter.docker-rules-missing", {kPublished}, {host_side_fails}, {},
+         "probes from this host may reach docker-proxy, which a client elsewhere reaches only through the input "
+         "hook; the gone rules show in the ruleset, not in a local probe"},
         {"netfilter.forward-drop", {}, {}, {}, kForwardNote},
         {"netfilter.input-drop", {kPublished}, {host_side_fails, host_network_address_fails}, {{{kPublished, kPassed}}}, ""},
         {"netfilter.prerouting-drop", {}, {}, {}, kForwardNote},

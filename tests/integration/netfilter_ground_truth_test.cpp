@@ -3,6 +3,7 @@
 // client namespace's packet (--from CLIENT_ADDR) agrees with what a real connection from
 // the client namespace does, and that the right cause ranks first. Every change is undone
 // when the test ends, also when it fails.
+#include <algorithm>
 #include <memory>
 #include <sstream>
 
@@ -15,8 +16,9 @@ namespace {
 class NetfilterGroundTruthTest : public SandboxTest {
 protected:
     // A web server published on HOST_PORT:80, listening, reachable before the change.
-    ScopedContainer start_web(const std::string& name, int host_port) {
-        auto web = sandbox().run_container(name, {"-p", std::to_string(host_port) + ":80", image(), "httpd", "-f", "-p", "80"});
+    ScopedContainer start_web(const std::string& name, int host_port, std::vector<std::string> run_args = {}) {
+        run_args.insert(run_args.end(), {"-p", std::to_string(host_port) + ":80", image(), "httpd", "-f", "-p", "80"});
+        auto web = sandbox().run_container(name, run_args);
         EXPECT_TRUE(web.run_result().ok()) << web.run_result().describe();
         EXPECT_TRUE(wait_for_container_listener(web.name(), 80));
         EXPECT_EQ(sandbox().client_connect(host_port), ConnectOutcome::open) << "before the change";
@@ -290,6 +292,80 @@ TEST_F(NetfilterGroundTruthTest, DnatRuleFlushedFallsBackToTheProxy) {
     const auto ids = d.cause_ids();
     EXPECT_EQ(std::find(ids.begin(), ids.end(), "netfilter.dnat-missing"), ids.end())
         << "the proxy still serves the port\n" << d.describe();
+}
+
+// When the test ends, restarts the sandbox engine if Docker's nat chain is still gone, so the
+// tests after it find the sandbox as healthy as before, also when this one stops early.
+class EngineRulesRestorer {
+public:
+    explicit EngineRulesRestorer(const Sandbox& sandbox) : sandbox_(sandbox) {}
+    ~EngineRulesRestorer() {
+        sandbox_.run_fix_command("iptables -t nat -S DOCKER >/dev/null 2>&1 || systemctl restart docker");
+    }
+    EngineRulesRestorer(const EngineRulesRestorer&) = delete;
+    EngineRulesRestorer& operator=(const EngineRulesRestorer&) = delete;
+
+private:
+    const Sandbox& sandbox_;
+};
+
+// The first `backticked` command of a text, "" when there is none.
+const nlohmann::json* cause_in(const Diagnosis& d, const std::string& id) {
+    if (!d.json || !d.json->contains("causes")) return nullptr;
+    for (const auto& c : d.json->at("causes"))
+        if (c.value("id", std::string()) == id) return &c;
+    return nullptr;
+}
+
+bool any_line_contains(const nlohmann::json& lines, const std::string& needle) {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const nlohmann::json& l) { return l.get<std::string>().find(needle) != std::string::npos; });
+}
+
+TEST_F(NetfilterGroundTruthTest, FlushedRulesetIsNamedAndTheEngineRestartFixesIt) {
+    // What `systemctl restart nftables` does with Debian's /etc/nftables.conf plus a host
+    // firewall: every table goes (Docker's too), then an input policy drop. docker-proxy
+    // still listens, yet the client's packets now end in the input hook. The fix restarts
+    // the engine, so the container must come back by itself (--restart always).
+    ASSERT_TRUE(sandbox().run_fix_command("true").ok()) << "the sandbox has no stand-in service manager";
+    const auto web = start_web("it-nf-flushed", 8099, {"--restart", "always"});
+    const EngineRulesRestorer restorer(sandbox());
+    HostChange flushed(sandbox(),
+                       "nft flush ruleset; "
+                       "nft 'add table inet filter; "
+                       "add chain inet filter input { type filter hook input priority 0; policy drop; }; "
+                       "add rule inet filter input iifname lo accept; "
+                       "add rule inet filter input ct state established,related accept'",
+                       "nft delete table inet filter");
+    ASSERT_TRUE(flushed.result().ok()) << flushed.result().describe();
+
+    const auto broken = diagnose_from_client(web.name());
+    expect_path_matches_reality(broken, 8099, "dropped");
+    ASSERT_TRUE(reports_top_cause(broken, "netfilter.docker-rules-missing", 2));
+    const nlohmann::json& cause = *cause_in(broken, "netfilter.docker-rules-missing");
+    EXPECT_EQ(cause.value("severity", std::string()), "critical");
+    const auto& evidence = cause["evidence"];
+    EXPECT_TRUE(any_line_contains(evidence, "in neither iptables-nft nor iptables-legacy: ip nat DOCKER, ip filter DOCKER"))
+        << evidence.dump(2);
+    EXPECT_TRUE(any_line_contains(evidence, "still listening on the host: tcp 0.0.0.0:8099")) << evidence.dump(2);
+    EXPECT_TRUE(any_line_contains(evidence, "nftables now holds only: table inet filter")) << evidence.dump(2);
+    const std::string command = top_fix_command(broken).value_or("");
+    ASSERT_EQ(command, "systemctl restart docker") << cause["fix"].dump(2);
+
+    // The fix, applied as written.
+    const auto fixed = sandbox().run_fix_command(command);
+    ASSERT_TRUE(fixed.ok()) << fixed.describe();
+    ASSERT_TRUE(wait_for_state(web.name(), "{{.State.Running}}", "true", 60s));
+    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    EXPECT_TRUE(eventually([&] { return sandbox().client_connect(8099, 2s) == ConnectOutcome::open; }, 30s))
+        << "the client still cannot connect after the engine's restart";
+
+    // The input policy drop is still there; the restored DNAT bypasses it: that is the
+    // warning the user now sees, and Docker's rules are no longer reported missing.
+    const auto after = diagnose_from_client(web.name());
+    expect_path_matches_reality(after, 8099, "forwarded");
+    EXPECT_TRUE(reports_top_cause(after, "exposure.firewall-bypass", 1));
+    EXPECT_EQ(cause_in(after, "netfilter.docker-rules-missing"), nullptr) << after.describe();
 }
 
 }  // namespace

@@ -180,6 +180,7 @@ Result<Sandbox> Sandbox::from_dir(const std::string& dir) {
         if (it == values.end() || it->second.empty()) return fail("sandbox", env_path + " lacks " + key);
         *target = it->second;
     }
+    if (auto it = values.find("SERVICE_BIN"); it != values.end()) sandbox.service_bin_ = it->second;
     return sandbox;
 }
 
@@ -234,6 +235,20 @@ BackgroundProcess Sandbox::start_in_host(const std::vector<std::string>& cmd, st
     std::vector<std::string> argv{"nsenter", "--net=" + host_netns_};
     argv.insert(argv.end(), cmd.begin(), cmd.end());
     return BackgroundProcess::start(argv, error);
+}
+
+ProcessResult Sandbox::run_fix_command(const std::string& command, std::chrono::milliseconds timeout) const {
+    const std::string stand_in = service_bin_ + "/systemctl";
+    if (service_bin_.empty() || ::access(stand_in.c_str(), X_OK) != 0) {
+        ProcessResult refused;
+        refused.spawn_error = "the sandbox has no stand-in service manager (" + stand_in +
+                              "): restart it with this sandbox.sh; not running: " + command;
+        return refused;
+    }
+    const char* path = std::getenv("PATH");
+    return in_host({"env", "PATH=" + service_bin_ + ":" + (path ? path : "/usr/sbin:/usr/bin:/sbin:/bin"), "sh", "-ec",
+                    command},
+                   timeout);
 }
 
 bool Sandbox::wait_for_host_listener(int port, std::chrono::milliseconds timeout) const {

@@ -112,6 +112,12 @@ public:
     // True once something listens on TCP PORT in the host netns.
     bool wait_for_host_listener(int port, std::chrono::milliseconds timeout = 10s) const;
 
+    // A fix text's shell command, run as written in the host netns with the sandbox's stand-in
+    // service manager first on PATH (`systemctl restart docker` restarts the sandbox engine:
+    // `sandbox.sh restart`). Refused, never run, when the stand-in is missing: this host's
+    // own systemctl must not be reached.
+    ProcessResult run_fix_command(const std::string& command, std::chrono::milliseconds timeout = 120s) const;
+
     // A real TCP connect from the client netns to HOST_ADDR:PORT (a thread that setns()es).
     ConnectOutcome client_connect(int port, std::chrono::milliseconds timeout = 3s) const;
 
@@ -127,6 +133,7 @@ private:
     std::string host_addr_;
     std::string client_addr_;
     std::string image_;
+    std::string service_bin_;
 };
 
 // Polls CONDITION every INTERVAL until it holds or TIMEOUT passes; returns the last result.

@@ -15,6 +15,7 @@
 
 #include "docknetdoctor/check.hpp"
 #include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/rank.hpp"
 #include "fixture_files.hpp"
 
 namespace dnd {
@@ -92,13 +93,17 @@ const std::vector<CheckCases>& check_cases() {
          {"nf_docker_iptables_nft", "nf_ip_forward_off", "nf_ip_forward_off_interface_on"}},
         {"kernel.br-netfilter-off", {"nf_br_netfilter_absent"}, {"nf_docker_iptables_nft"}},
         {"kernel.route-localnet-off", {"nf_route_localnet_off"}, {"nf_docker_iptables_nft"}},
-        {"netfilter.dnat-missing", {"nf_nftables_flush"},
-         {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_iptables_false_ufw"}},
+        {"netfilter.docker-rules-missing", {"nf_nftables_flush", "nf_nftables_flush_input_drop"},
+         {"nf_docker_iptables_nft", "nf_docker28_direct_routing", "nf_docker29_nftables", "nf_iptables_false_ufw",
+          "nf_flush_engine_unseen", "rootless"}},
+        // Where the engine is known to run with iptables on, docker-rules-missing names the loss instead.
+        {"netfilter.dnat-missing", {"nf_flush_engine_unseen"},
+         {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_iptables_false_ufw", "nf_nftables_flush"}},
         {"netfilter.forward-drop",
          {"nf_ufw_docker_forward_drop", "nf_legacy_forward_drop", "nf_docker_user_drop", "nf_native_table_forward_drop",
           "nf_firewalld_strict_forward"},
          {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_firewalld_bypass"}},
-        {"netfilter.input-drop", {"nf_iptables_false_ufw", "host_mode_input_drop"},
+        {"netfilter.input-drop", {"nf_iptables_false_ufw", "host_mode_input_drop", "nf_nftables_flush_input_drop"},
          {"nf_docker_iptables_nft", "nf_ufw_bypass", "host_mode", "host_mode_loopback_only"}},
         {"netfilter.prerouting-drop", {"nf_prerouting_blocklist"}, {"nf_docker28_direct_routing", "nf_docker29_nftables"}},
         {"netfilter.backend-mismatch", {"nf_legacy_forward_drop"}, {"nf_docker_iptables_nft"}},
@@ -271,6 +276,24 @@ TEST(CheckFixtures, RootlessHostNetfilterIsNotBlamed) {
     ASSERT_EQ(result["findings"].size(), 1u) << result.dump(2);
     EXPECT_EQ(result["findings"][0]["id"], "engine.rootless");
     EXPECT_TRUE(result["undecided"].empty()) << result.dump(2);
+}
+
+// The flushed ruleset is the root: the input drop the proxy path now meets follows from it,
+// and dnat-missing does not say the same thing a second time.
+TEST(CheckFixtures, DockerRulesMissingRanksAboveTheInputDropItCauses) {
+    const Report r = build_report(load_check_case("nf_nftables_flush_input_drop"), all_checks());
+    std::vector<std::string> ids;
+    for (const RankedCause& c : r.causes) ids.push_back(c.finding.id);
+    ASSERT_GE(ids.size(), 2u);
+    EXPECT_EQ(ids[0], "netfilter.docker-rules-missing");
+    EXPECT_NE(std::find(ids.begin(), ids.end(), "netfilter.input-drop"), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), "netfilter.dnat-missing"), ids.end());
+    EXPECT_EQ(r.verdict, Verdict::critical);
+    const Finding& top = r.causes[0].finding;
+    EXPECT_EQ(top.fix.at(0), "restart the engine: it writes its chains and every running container's DNAT again "
+                             "(`systemctl restart docker`)");
+    ASSERT_GE(top.fix.size(), 2u);
+    EXPECT_NE(top.fix[1].find("replace `flush ruleset` with flushing only the tables"), std::string::npos) << top.fix[1];
 }
 
 }  // namespace

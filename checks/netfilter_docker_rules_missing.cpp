@@ -1,0 +1,146 @@
+// netfilter.docker-rules-missing: the engine runs with iptables on, yet its chains or the
+// container's DNAT are gone (a `flush ruleset`, a firewall reload). Named whatever still
+// listens on the port: docker-proxy answers the host's own input path only, and a host
+// firewall there decides what the DNAT used to bypass.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "checks.hpp"
+#include "docker_rules_gone.hpp"
+#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/fix_command.hpp"
+#include "docknetdoctor/netfilter_query.hpp"
+
+namespace dnd::checks {
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+std::string nftables_tables_now(const nf::Ruleset& rs) {
+    std::vector<std::string> names;
+    for (const nf::Table& t : rs.tables) names.push_back(fmt::format("{} {}", to_string(t.family), t.name));
+    return names.empty() ? "nftables now holds no table at all"
+                         : "nftables now holds only: table " + joined(names);
+}
+
+// The evaluated packets to HOST_PORT all reach the container, or a local socket that
+// listens there (docker-proxy): the client in question still gets through, so the loss is
+// not what blocks it.
+bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port) {
+    if (!f.paths || !f.host_listeners) return false;
+    const bool host_listens = !reachable_listeners(*f.host_listeners, PortKey{host_port, proto}).empty();
+    bool any = false;
+    for (const PathResult& path : *f.paths) {
+        if (path.packet.proto != proto || path.packet.dport != host_port) continue;
+        const bool served = path.verdict == PathVerdict::forwarded ||
+                            (path.verdict == PathVerdict::delivered_local && host_listens);
+        if (!served) return false;
+        any = true;
+    }
+    return any;
+}
+
+// What removed the rules, when a service that loads a whole ruleset is visible.
+void add_culprits(const Facts& f, Finding& finding) {
+    const auto& services = f.host.ruleset_services;
+    if (!services) {
+        finding.evidence.push_back(unavailable_reason("host.ruleset_services", services.error()));
+        return;
+    }
+    bool named = false;
+    if (services->nftables_conf_flushes) {
+        named = true;
+        const std::string enabled = services->nftables_enabled_by.empty()
+                                        ? "nftables.service not enabled at boot; a manual `nft -f` or "
+                                          "`systemctl restart nftables` loads it too"
+                                        : "nftables.service enabled: " + services->nftables_enabled_by;
+        finding.evidence.push_back(fmt::format("{} starts by `flush ruleset`, which removes every table, Docker's "
+                                               "too ({})",
+                                               services->nftables_conf, enabled));
+        finding.fix.push_back(fmt::format(
+            "keep the flush from wiping Docker's tables: in {} replace `flush ruleset` with flushing only the tables "
+            "that file defines (`table inet filter` then `flush table inet filter`, or `destroy table inet filter` "
+            "with nft >= 1.0.8), or order nftables.service before docker.service (`systemctl edit docker.service`: "
+            "[Unit] After=nftables.service), so a boot loads it first",
+            services->nftables_conf));
+    }
+    if (!services->firewalld_running.empty()) {
+        named = true;
+        finding.evidence.push_back(fmt::format("firewalld runs ({}): `firewall-cmd --reload` empties the iptables nat "
+                                               "and filter tables, Docker's chains with them",
+                                               services->firewalld_running));
+        finding.fix.push_back("after `firewall-cmd --reload`, restart the engine; put Docker's bridges in firewalld's "
+                              "`docker` zone instead of reloading rules around them");
+    }
+    if (!named)
+        finding.fix.push_back("find what removed them (no nftables service flushing the ruleset and no firewalld "
+                              "seen): a script running `nft flush ruleset`, `iptables -F`/`-X`, or iptables-restore "
+                              "without --noflush; make it leave Docker's tables and chains alone");
+}
+
+Finding finding_for(const Facts& f, const DockerRulesGone& gone, PortKey p, const HostBinding& b) {
+    const Container& c = *f.container;
+    Finding finding = new_finding("netfilter.docker-rules-missing");
+    finding.port = p;
+    const std::string what = gone.missing_chains.empty()
+                                 ? fmt::format("Docker's DNAT rule for {}", describe(b))
+                                 : "Docker's nat/filter chains";
+    finding.title = fmt::format("{} gone while dockerd runs with iptables on: nothing takes {} to {} port {}",
+                                gone.missing_chains.empty() ? what + " is" : what + " are", describe(b),
+                                container_ref(f), p.str());
+    if (client_still_served(f, p.proto, b.host_port)) {
+        // docker-proxy still answers the client in question: broken, but not what blocks it.
+        finding.severity = Severity::warning;
+        finding.title += " (docker-proxy still answers this client)";
+    }
+    finding.evidence.push_back(gone.iptables_on);
+    finding.evidence.push_back(bindings_evidence(c, p));
+    if (!gone.missing_chains.empty())
+        finding.evidence.push_back("in neither iptables-nft nor iptables-legacy: " + joined(gone.missing_chains));
+    if (lacks_dnat(gone, p, b))
+        finding.evidence.push_back(fmt::format("no rule with {} dport {} and a dnat/DNAT action in nftables or "
+                                               "iptables-legacy",
+                                               to_string(p.proto), b.host_port));
+    finding.evidence.push_back(nftables_tables_now(*f.host.nftables));
+    if (f.host_listeners) {
+        const auto on_port = listeners_on(*f.host_listeners, PortKey{b.host_port, p.proto});
+        for (const Listener& l : on_port)
+            finding.evidence.push_back("still listening on the host: " + describe(l) +
+                                       " (reached through the input hook, not in place of the DNAT)");
+        if (on_port.empty())
+            finding.evidence.push_back(fmt::format("nothing listens on {} port {} on the host", to_string(p.proto),
+                                                   b.host_port));
+    }
+    finding.fix.push_back(fix_running("restart the engine: it writes its chains and every running container's DNAT again",
+                                      "systemctl restart docker"));
+    add_culprits(f, finding);
+    return finding;
+}
+
+}  // namespace
+
+CheckResult netfilter_docker_rules_missing(const Facts& f) {
+    CheckResult result;
+    if (!container_to_judge(f, result.undecided)) return result;
+    const auto gone = docker_rules_gone(f, result.undecided);
+    if (!gone) return result;
+    for (PortKey p : ports_in_question(f)) {
+        for (const HostBinding& b : bindings_of(*f.container, p)) {
+            if (b.host_port == 0) continue;
+            // Missing chains concern every binding; otherwise the bindings whose DNAT is gone.
+            if (!lacks_dnat(*gone, p, b) && (gone->missing_chains.empty() || !is_ipv4_binding(b)))
+                continue;
+            result.findings.push_back(finding_for(f, *gone, p, b));
+            break;  // one finding per container port: the evidence is the same for its other bindings
+        }
+    }
+    return result;
+}
+
+}  // namespace dnd::checks

@@ -1,0 +1,79 @@
+// The services that can wipe Docker's rules, read from a tree shaped like / and one like /proc.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/host_network_collect.hpp"
+#include "fake_proc.hpp"
+
+namespace dnd {
+namespace {
+
+// Debian 12's stock /etc/nftables.conf (package nftables 1.0.6), as installed.
+constexpr const char* kDebianNftablesConf =
+    "#!/usr/sbin/nft -f\n\nflush ruleset\n\ntable inet filter {\n\tchain input {\n"
+    "\t\ttype filter hook input priority filter;\n\t}\n\tchain forward {\n"
+    "\t\ttype filter hook forward priority filter;\n\t}\n\tchain output {\n"
+    "\t\ttype filter hook output priority filter;\n\t}\n}\n";
+
+// What the collector reads from the two trees, field by field.
+void expect_read(const testing::FakeProc& root, const testing::FakeProc& proc, const RulesetServices& expected) {
+    const auto s = read_ruleset_services(root.root(), proc.root());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->nftables_conf, expected.nftables_conf);
+    EXPECT_EQ(s->nftables_conf_flushes, expected.nftables_conf_flushes);
+    EXPECT_EQ(s->nftables_enabled_by, expected.nftables_enabled_by);
+    EXPECT_EQ(s->firewalld_running, expected.firewalld_running);
+}
+
+TEST(RulesetServices, FlushingConfigEnabledServiceAndRunningFirewalld) {
+    testing::FakeProc root;
+    testing::FakeProc proc;
+    root.write("etc/nftables.conf", kDebianNftablesConf);
+    root.link("etc/systemd/system/sysinit.target.wants/nftables.service", "/lib/systemd/system/nftables.service");
+    root.write("var/run/firewalld.pid", "812\n");
+    proc.write("812/comm", "firewalld\n");
+    expect_read(root, proc,
+                {"/etc/nftables.conf", true, "/etc/systemd/system/sysinit.target.wants/nftables.service",
+                 "/var/run/firewalld.pid (pid 812)"});
+}
+
+TEST(RulesetServices, ScopedFlushDisabledServiceAndStalePidFile) {
+    testing::FakeProc root;
+    testing::FakeProc proc;
+    root.write("etc/nftables.conf", "table inet filter\nflush table inet filter\ntable inet filter {\n}\n");
+    root.link("etc/systemd/system/multi-user.target.wants/docker.service", "/lib/systemd/system/docker.service");
+    root.write("var/run/firewalld.pid", "812\n");  // firewalld gone, pid reused by another process
+    proc.write("812/comm", "sshd\n");
+    expect_read(root, proc, {"/etc/nftables.conf", false, "", ""});
+}
+
+TEST(RulesetServices, FirewalldFoundAsAProcessWithoutPidFile) {
+    testing::FakeProc root;
+    testing::FakeProc proc;
+    proc.write("1207/comm", "firewalld\n");
+    expect_read(root, proc, {"", false, "", "process firewalld (pid 1207)"});
+}
+
+TEST(RulesetServices, FlushRulesetLineIsFoundWhereverItStands) {
+    EXPECT_TRUE(ruleset_file_flushes_all("flush ruleset"));
+    EXPECT_TRUE(ruleset_file_flushes_all("#!/usr/sbin/nft -f\n  flush ruleset;\r\n"));
+    EXPECT_FALSE(ruleset_file_flushes_all("# flush ruleset\nflush table inet filter\n"));
+}
+
+// Saved with --save-facts and replayed with --facts: the culprits survive the round trip.
+TEST(RulesetServices, SurviveTheFactsFileRoundTrip) {
+    HostNetwork h;
+    h.ruleset_services = RulesetServices{"/etc/nftables.conf", true,
+                                         "/etc/systemd/system/sysinit.target.wants/nftables.service",
+                                         "/var/run/firewalld.pid (pid 812)"};
+    const HostNetwork back = nlohmann::json(h).get<HostNetwork>();
+    ASSERT_TRUE(back.ruleset_services) << back.ruleset_services.error().message;
+    EXPECT_EQ(back.ruleset_services->nftables_conf, "/etc/nftables.conf");
+    EXPECT_TRUE(back.ruleset_services->nftables_conf_flushes);
+    EXPECT_EQ(back.ruleset_services->nftables_enabled_by, "/etc/systemd/system/sysinit.target.wants/nftables.service");
+    EXPECT_EQ(back.ruleset_services->firewalld_running, "/var/run/firewalld.pid (pid 812)");
+}
+
+}  // namespace
+}  // namespace dnd
