@@ -4,6 +4,7 @@
 
 #include "checks.hpp"
 #include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/endpoint.hpp"
 #include "docknetdoctor/facts_query.hpp"
 
 namespace dnd::checks {
@@ -25,8 +26,7 @@ CheckResult app_loopback_only(const Facts& f) {
         if (reachable_locally) finding.severity = Severity::info;
         finding.port = p;
         finding.title = fmt::format("the app in {} listens on {} only, unreachable {}", container_ref(f),
-                                    first.family == 6 ? fmt::format("[{}]:{}", first.address, first.port)
-                                                      : fmt::format("{}:{}", first.address, first.port),
+                                    format_endpoint(first.family, first.address, first.port),
                                     is_host_network(c) ? "from other hosts" : "through the bridge");
         for (const Listener& l : on_port) finding.evidence.push_back(describe(l));
         finding.fix.push_back(fmt::format(
