@@ -4,6 +4,7 @@
 
 #include "checks.hpp"
 #include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/endpoint.hpp"
 #include "docknetdoctor/facts_query.hpp"
 
 namespace dnd::checks {
@@ -26,8 +27,7 @@ CheckResult app_loopback_only(const Facts& f) {
         finding.port = p;
         // Host network: that loopback is the host's own, so this host's clients do reach it.
         finding.title = fmt::format("the app in {} listens on {} only, {}", container_ref(f),
-                                    first.family == 6 ? fmt::format("[{}]:{}", first.address, first.port)
-                                                      : fmt::format("{}:{}", first.address, first.port),
+                                    format_endpoint(first.family, first.address, first.port),
                                     is_host_network(c) ? "reachable from this host only, not from other hosts"
                                                        : "unreachable through the bridge");
         for (const Listener& l : on_port) finding.evidence.push_back(describe(l));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/endpoint.hpp"
 
 namespace dnd {
 namespace {
@@ -53,8 +54,7 @@ Result<DockerEndpoint> parse_tcp(std::string_view text, std::string_view rest) {
 
 std::string DockerEndpoint::str() const {
     if (kind == Kind::unix_socket) return "unix://" + socket_path;
-    if (host.find(':') != std::string::npos) return fmt::format("tcp://[{}]:{}", host, port);
-    return fmt::format("tcp://{}:{}", host, port);
+    return "tcp://" + format_endpoint(host, port);
 }
 
 Result<DockerEndpoint> parse_docker_host(std::string_view text) {

@@ -1,6 +1,5 @@
 #pragma once
-// RAII owners for the C handles of libmnl and libnftnl.
-#include <libmnl/libmnl.h>
+// RAII owners for the C handles of libnftnl (the libmnl socket's is netlink_dump.hpp's).
 #include <libnftnl/chain.h>
 #include <libnftnl/gen.h>
 #include <libnftnl/rule.h>
@@ -17,9 +16,6 @@ struct CDeleter {
     void operator()(T* p) const noexcept { if (p != nullptr) Free(p); }
 };
 
-inline void close_mnl_socket(mnl_socket* s) { mnl_socket_close(s); }
-
-using MnlSocketPtr = std::unique_ptr<mnl_socket, CDeleter<close_mnl_socket>>;
 using NftTablePtr = std::unique_ptr<nftnl_table, CDeleter<nftnl_table_free>>;
 using NftChainPtr = std::unique_ptr<nftnl_chain, CDeleter<nftnl_chain_free>>;
 using NftRulePtr = std::unique_ptr<nftnl_rule, CDeleter<nftnl_rule_free>>;

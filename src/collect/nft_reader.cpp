@@ -4,24 +4,25 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
 
 #include "docknetdoctor/netfilter_collect.hpp"
+#include "netlink_dump.hpp"
 #include "nft_handles.hpp"
 
 namespace dnd::nf {
 namespace {
 
-const char* kSource = "nftables";
+constexpr const char* kSource = "nftables";
+
+constexpr netlink::ErrorWording kWording{kSource,
+                                       "permission denied reading the nftables ruleset (needs CAP_NET_ADMIN)"};
 
 std::unexpected<Error> netlink_error(int err, std::string_view what) {
-    if (err == EPERM || err == EACCES)
-        return fail(kSource, "permission denied reading the nftables ruleset (needs CAP_NET_ADMIN)");
-    return fail(kSource, fmt::format("{}: {}", what, std::strerror(err)));
+    return std::unexpected(netlink::netlink_error(kWording, err, what));
 }
 
 struct SetIdentity {
@@ -32,70 +33,32 @@ struct SetIdentity {
     bool map;  // NFT_SET_MAP
 };
 
+// A netfilter netlink socket and the buffer its requests are built in.
 class NftSocket {
 public:
     static Result<NftSocket> open() {
-        MnlSocketPtr sock(mnl_socket_open(NETLINK_NETFILTER));
-        if (!sock) return netlink_error(errno, "cannot open a netfilter netlink socket");
-        if (mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
-            return netlink_error(errno, "cannot bind the netfilter netlink socket");
-        return NftSocket(std::move(sock));
+        auto sock = netlink::Socket::open(NETLINK_NETFILTER);
+        if (!sock) return netlink_error(sock.error(), "cannot open a netfilter netlink socket");
+        return NftSocket(std::move(*sock));
     }
 
-    // Sends the request and appends every reply message to out until the dump's
-    // NLMSG_DONE or the ACK. Returns 0 or an errno value (the kernel's or the socket's). *interrupted is set if the kernel flagged the dump
-    // inconsistent (NLM_F_DUMP_INTR); reading then continues to the end so that the next
-    // request starts on a clean socket.
+    // Appends the reply's messages to out; 0 or an errno value (the kernel's or the
+    // socket's). *interrupted is set if the kernel flagged the dump inconsistent.
     int transact(nlmsghdr* request, std::vector<std::uint8_t>& out, bool& interrupted) {
-        const std::uint32_t seq = request->nlmsg_seq;
-        if (mnl_socket_sendto(sock_.get(), request, request->nlmsg_len) < 0)
-            return errno;
-        const std::uint32_t portid = mnl_socket_get_portid(sock_.get());
-        for (;;) {
-            ssize_t n = mnl_socket_recvfrom(sock_.get(), buffer_.data(), buffer_.size());
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                return errno;
-            }
-            int remaining = static_cast<int>(n);
-            const auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data());
-            bool finished = false;
-            int error = 0;
-            while (mnl_nlmsg_ok(nlh, remaining)) {
-                if (nlh->nlmsg_seq == seq && nlh->nlmsg_pid == portid) {
-                    if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
-                    if (nlh->nlmsg_type == NLMSG_DONE) {
-                        finished = true;
-                    } else if (nlh->nlmsg_type == NLMSG_ERROR) {
-                        const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
-                        if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(nlmsgerr))) return EBADMSG;
-                        if (err->error != 0) error = -err->error;
-                        finished = true;
-                    } else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
-                        const auto* bytes = reinterpret_cast<const std::uint8_t*>(nlh);
-                        out.insert(out.end(), bytes, bytes + NLMSG_ALIGN(nlh->nlmsg_len));
-                    }
-                }
-                nlh = mnl_nlmsg_next(nlh, &remaining);
-            }
-            if (finished) return error;
-        }
+        auto end = sock_.transact(request, out);
+        if (!end) return end.error();
+        if (end->interrupted) interrupted = true;
+        return 0;
     }
 
-    std::uint32_t next_seq() { return ++seq_; }
+    std::uint32_t next_seq() { return sock_.next_seq(); }
     char* request_buffer() { return request_.data(); }
 
 private:
-    explicit NftSocket(MnlSocketPtr sock)
-        : sock_(std::move(sock)),
-          // nft's size: set element messages can exceed 64 KiB
-          buffer_(65536 + static_cast<std::size_t>(sysconf(_SC_PAGESIZE))),
-          request_(MNL_SOCKET_BUFFER_SIZE) {}
+    explicit NftSocket(netlink::Socket sock) : sock_(std::move(sock)), request_(MNL_SOCKET_BUFFER_SIZE) {}
 
-    MnlSocketPtr sock_;
-    std::vector<std::uint8_t> buffer_;
+    netlink::Socket sock_;
     std::vector<char> request_;
-    std::uint32_t seq_ = static_cast<std::uint32_t>(time(nullptr));
 };
 
 Result<std::uint32_t> read_generation(NftSocket& sock, std::vector<std::uint8_t>& out) {
@@ -184,11 +147,13 @@ Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, std::v
 }  // namespace
 
 Result<NftRawDump> dump_nftables(const NftReadOptions& options) {
-    auto sock = NftSocket::open();
-    if (!sock) return std::unexpected(sock.error());
     const auto deadline = std::chrono::steady_clock::now() + options.retry_budget;
     NftRawDump dump;
     for (;;) {
+        // A fresh socket each attempt: after lost messages (ENOBUFS) the old one may still
+        // hold the rest of the broken dump, which the next request's sequence check refuses.
+        auto sock = NftSocket::open();
+        if (!sock) return std::unexpected(sock.error());
         dump.messages.clear();
         auto attempt = dump_once(*sock, options, dump.messages);
         if (!attempt) return std::unexpected(attempt.error());

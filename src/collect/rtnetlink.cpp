@@ -8,23 +8,19 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
-#include <memory>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "docknetdoctor/host_network_collect.hpp"
+#include "netlink_dump.hpp"
 
 namespace dnd {
 namespace {
 
 constexpr const char* kSource = "rtnetlink";
 
-struct MnlCloser {
-    void operator()(mnl_socket* s) const noexcept { mnl_socket_close(s); }
-};
-using MnlSocket = std::unique_ptr<mnl_socket, MnlCloser>;
+constexpr netlink::ErrorWording kWording{kSource, "permission denied reading rtnetlink"};
 
 // Calls fn(nlh) for each message of type `type`; an error for a truncated buffer.
 template <class Fn>
@@ -96,57 +92,39 @@ std::string route_type(unsigned t) {
     }
 }
 
-Result<std::vector<std::uint8_t>> dump(mnl_socket* sock, std::uint16_t type, const void* header, std::size_t header_len,
-                                       std::uint32_t seq) {
-    std::vector<char> buf(65536);  // a dump part is at most 32 KiB
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
+Result<std::vector<std::uint8_t>> dump(netlink::Socket& sock, std::uint16_t type, const void* header,
+                                       std::size_t header_len) {
+    std::vector<char> request(MNL_SOCKET_BUFFER_SIZE);
+    nlmsghdr* nlh = mnl_nlmsg_put_header(request.data());
     nlh->nlmsg_type = type;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    nlh->nlmsg_seq = seq;
+    nlh->nlmsg_seq = sock.next_seq();
     std::memcpy(mnl_nlmsg_put_extra_header(nlh, header_len), header, header_len);
-    if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
-        return fail(kSource, fmt::format("cannot send a dump request: {}", std::strerror(errno)));
     std::vector<std::uint8_t> out;
-    const unsigned portid = mnl_socket_get_portid(sock);
-    auto keep = [](const nlmsghdr* m, void* data) -> int {
-        auto* o = static_cast<std::vector<std::uint8_t>*>(data);
-        const auto* p = reinterpret_cast<const std::uint8_t*>(m);
-        o->insert(o->end(), p, p + m->nlmsg_len);
-        return MNL_CB_OK;
-    };
-    while (true) {
-        ssize_t n = mnl_socket_recvfrom(sock, buf.data(), buf.size());
-        if (n < 0) return fail(kSource, fmt::format("cannot read a dump: {}", std::strerror(errno)));
-        int r = mnl_cb_run(buf.data(), static_cast<std::size_t>(n), seq, portid, keep, &out);
-        if (r == MNL_CB_STOP) break;
-        if (r < 0) {
-            if (errno == EPERM || errno == EACCES) return fail(kSource, "permission denied reading rtnetlink");
-            return fail(kSource, fmt::format("dump failed: {}", std::strerror(errno)));
-        }
-    }
+    auto end = sock.transact(nlh, out);
+    if (!end) return std::unexpected(netlink::netlink_error(kWording, end.error(), "dump failed"));
+    // An inconsistent dump is no picture of the host: refused, as a failed one.
+    if (end->interrupted) return std::unexpected(netlink::netlink_error(kWording, EINTR, "dump failed"));
     return out;
 }
 
 }  // namespace
 
 Result<RtnlRawDump> dump_rtnetlink() {
-    MnlSocket sock(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
-    if (!sock) return fail(kSource, fmt::format("cannot open a NETLINK_ROUTE socket: {}", std::strerror(errno)));
-    if (mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
-        return fail(kSource, fmt::format("cannot bind the NETLINK_ROUTE socket: {}", std::strerror(errno)));
-    auto seq = static_cast<std::uint32_t>(std::time(nullptr));
+    auto sock = netlink::Socket::open(NETLINK_ROUTE);
+    if (!sock) return std::unexpected(netlink::netlink_error(kWording, sock.error(), "cannot open a NETLINK_ROUTE socket"));
     RtnlRawDump raw;
     ifinfomsg link{};
     link.ifi_family = AF_UNSPEC;
-    auto links = dump(sock.get(), RTM_GETLINK, &link, sizeof link, seq);
+    auto links = dump(*sock, RTM_GETLINK, &link, sizeof link);
     if (!links) return std::unexpected(links.error());
     ifaddrmsg addr{};
     addr.ifa_family = AF_UNSPEC;
-    auto addrs = dump(sock.get(), RTM_GETADDR, &addr, sizeof addr, seq + 1);
+    auto addrs = dump(*sock, RTM_GETADDR, &addr, sizeof addr);
     if (!addrs) return std::unexpected(addrs.error());
     rtmsg route{};
     route.rtm_family = AF_UNSPEC;
-    auto routes = dump(sock.get(), RTM_GETROUTE, &route, sizeof route, seq + 2);
+    auto routes = dump(*sock, RTM_GETROUTE, &route, sizeof route);
     if (!routes) return std::unexpected(routes.error());
     raw.links = std::move(*links);
     raw.addresses = std::move(*addrs);

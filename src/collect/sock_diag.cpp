@@ -1,6 +1,6 @@
 // Listening TCP sockets over NETLINK_SOCK_DIAG (inet_diag, see sock_diag(7)).
 #include "docknetdoctor/sock_diag.hpp"
-#include "docknetdoctor/unique_fd.hpp"
+#include "netlink_dump.hpp"
 
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
@@ -8,11 +8,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <array>
-#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -24,16 +20,14 @@ constexpr const char* kSource = "sock_diag";
 
 int address_family(int family) { return family == 6 ? AF_INET6 : AF_INET; }
 
-Error errno_error(const char* what, int error) {
-    return Error{kSource, fmt::format("{}: {}", what, std::strerror(error))};
-}
+constexpr netlink::ErrorWording kWording{kSource, ""};
 
 }  // namespace
 
 Result<std::vector<std::uint8_t>> dump_tcp_listeners(int family) {
     if (family != 4 && family != 6) return fail(kSource, fmt::format("unknown address family {}", family));
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
-    if (fd.get() < 0) return std::unexpected(errno_error("cannot open a NETLINK_SOCK_DIAG socket", errno));
+    auto sock = netlink::Socket::open(NETLINK_SOCK_DIAG);
+    if (!sock) return std::unexpected(netlink::netlink_error(kWording, sock.error(), "cannot open a NETLINK_SOCK_DIAG socket"));
 
     struct {
         nlmsghdr header;
@@ -42,36 +36,16 @@ Result<std::vector<std::uint8_t>> dump_tcp_listeners(int family) {
     message.header.nlmsg_len = sizeof message;
     message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
     message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    message.header.nlmsg_seq = 1;
+    message.header.nlmsg_seq = sock->next_seq();
     message.request.sdiag_family = static_cast<std::uint8_t>(address_family(family));
     message.request.sdiag_protocol = IPPROTO_TCP;
     message.request.idiag_states = 1U << TCP_LISTEN;  // only the listening hash is walked
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
-    if (::sendto(fd.get(), &message, sizeof message, 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) < 0)
-        return std::unexpected(errno_error("cannot send the sock_diag request", errno));
-
     std::vector<std::uint8_t> out;
-    std::array<std::uint8_t, 32768> buffer{};
-    for (;;) {
-        const ssize_t received = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
-        if (received < 0) {
-            if (errno == EINTR) continue;
-            return std::unexpected(errno_error("cannot read the sock_diag answer", errno));
-        }
-        if (received == 0) return fail(kSource, "the sock_diag answer ended without NLMSG_DONE");
-        int left = static_cast<int>(received);
-        for (const auto* h = reinterpret_cast<const nlmsghdr*>(buffer.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-            if (h->nlmsg_type == NLMSG_DONE) return out;
-            if (h->nlmsg_type == NLMSG_ERROR) {
-                const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) return fail(kSource, "truncated NLMSG_ERROR");
-                return std::unexpected(errno_error("the kernel refused the sock_diag dump", -e->error));
-            }
-            const auto* bytes = reinterpret_cast<const std::uint8_t*>(h);
-            out.insert(out.end(), bytes, bytes + h->nlmsg_len);
-        }
-    }
+    auto end = sock->transact(&message.header, out);
+    if (!end) return std::unexpected(netlink::netlink_error(kWording, end.error(), "the sock_diag dump failed"));
+    // A listener missed is a port called closed that is not: the caller reads the files then.
+    if (end->interrupted) return fail(kSource, "the kernel interrupted the sock_diag dump");
+    return out;
 }
 
 Result<std::vector<Listener>> parse_tcp_listeners_dump(std::span<const std::uint8_t> messages, int family) {

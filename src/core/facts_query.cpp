@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/endpoint.hpp"
+
 namespace dnd {
 
 std::vector<PortKey> ports_in_question(const Facts& f) {
@@ -113,18 +115,14 @@ std::vector<Listener> loopback_listeners(const std::vector<Listener>& ls, PortKe
 }
 
 std::string describe(const Listener& l) {
-    std::string where = l.family == 6 ? fmt::format("[{}]:{}", l.address, l.port)
-                                      : fmt::format("{}:{}", l.address, l.port);
     std::string text = fmt::format("{}{} {} {}", to_string(l.proto), l.family == 6 ? "6" : "",
-                                   where, l.proto == Proto::tcp ? "LISTEN" : "bound");
+                                   format_endpoint(l.family, l.address, l.port), l.proto == Proto::tcp ? "LISTEN" : "bound");
     for (const auto& o : l.owners) text += fmt::format(" {}(pid {})", o.process, o.pid);
     return text;
 }
 
 std::string describe(const HostBinding& b) {
-    std::string ip = b.host_ip.empty() ? "0.0.0.0" : b.host_ip;
-    if (ip.find(':') != std::string::npos) return fmt::format("[{}]:{}", ip, b.host_port);
-    return fmt::format("{}:{}", ip, b.host_port);
+    return format_endpoint(b.host_ip.empty() ? "0.0.0.0" : b.host_ip, b.host_port);
 }
 
 bool is_host_network(const Container& c) { return c.network_mode == "host"; }
@@ -179,11 +177,8 @@ std::string bindings_evidence(const Container& c, PortKey p) {
 }
 
 std::string publish_flag(PortKey container_port, std::uint16_t host_port, std::string_view host_ip) {
-    std::string ip;
-    if (!host_ip.empty())
-        ip = host_ip.find(':') != std::string_view::npos ? fmt::format("[{}]:", host_ip) : fmt::format("{}:", host_ip);
-    return fmt::format("-p {}{}:{}{}", ip, host_port, container_port.port,
-                       container_port.proto == Proto::udp ? "/udp" : "");
+    const std::string host = host_ip.empty() ? std::to_string(host_port) : format_endpoint(host_ip, host_port);
+    return fmt::format("-p {}:{}{}", host, container_port.port, container_port.proto == Proto::udp ? "/udp" : "");
 }
 
 std::string unavailable_reason(std::string_view fact, const Error& e) {

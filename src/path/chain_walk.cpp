@@ -4,6 +4,7 @@
 // the chain ended, the chain's outcome carries why it is unknown.
 #include <fmt/format.h>
 
+#include "docknetdoctor/endpoint.hpp"
 #include "path_internal.hpp"
 
 namespace dnd::path {
@@ -29,8 +30,7 @@ std::optional<nf::Bytes> redirect_address(const HostNetwork& host, const PacketS
 }
 
 std::string endpoint(const nf::Bytes& addr, std::uint16_t port) {
-    return addr.size() == 16 ? fmt::format("[{}]:{}", nf::format_address(addr), port)
-                             : fmt::format("{}:{}", nf::format_address(addr), port);
+    return format_endpoint(addr.size() == 16 ? 6 : 4, nf::format_address(addr), port);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/endpoint.hpp"
 #include "docknetdoctor/facts_query.hpp"
 #include "path_internal.hpp"
 
@@ -241,10 +242,8 @@ bool holds_rules(const nf::Ruleset& ruleset) {
 }
 
 std::string describe_packet(const Packet& p) {
-    const auto endpoint = [&](const std::string& addr, std::uint16_t port) {
-        return p.family == 6 ? fmt::format("[{}]:{}", addr, port) : fmt::format("{}:{}", addr, port);
-    };
-    std::string text = fmt::format("{} {} -> {}", to_string(p.proto), endpoint(p.saddr, p.sport), endpoint(p.daddr, p.dport));
+    std::string text = fmt::format("{} {} -> {}", to_string(p.proto), format_endpoint(p.family, p.saddr, p.sport),
+                                   format_endpoint(p.family, p.daddr, p.dport));
     if (!p.iif.empty()) text += " in " + p.iif;
     else text += " (locally generated)";
     return text;

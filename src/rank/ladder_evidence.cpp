@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/endpoint.hpp"
 #include "docknetdoctor/facts_query.hpp"
 
 namespace dnd {
@@ -131,9 +132,7 @@ ProbeClass classify(ProbeStatus s) {
 }
 
 std::string endpoint_text(const ProbeTarget& t) {
-    const bool v6 = t.address.find(':') != std::string::npos;
-    const std::string host = v6 ? fmt::format("[{}]", t.address) : t.address;
-    return fmt::format("{}:{}/{}", host, t.port, to_string(t.proto));
+    return fmt::format("{}/{}", format_endpoint(t.address, t.port), to_string(t.proto));
 }
 
 // The quotes of the decisive probes of a clause, or nullopt when it does not hold.

@@ -3,13 +3,13 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/endpoint.hpp"
 #include "docknetdoctor/sanitize.hpp"
 
 namespace dnd::render {
 
 std::string endpoint(const std::string& address, std::uint16_t port) {
-    const bool v6 = address.find(':') != std::string::npos;
-    return v6 ? fmt::format("[{}]:{}", sanitize(address), port) : fmt::format("{}:{}", sanitize(address), port);
+    return format_endpoint(sanitize(address), port);
 }
 
 std::string paint(bool color, std::string_view text, std::string_view code) {

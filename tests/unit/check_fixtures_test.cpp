@@ -122,8 +122,7 @@ const std::vector<CheckCases>& check_cases() {
 }
 
 TEST(CheckFixtures, EveryCaseMatchesItsExpectedFindings) {
-    const bool update = std::getenv("DND_UPDATE_FIXTURES") != nullptr &&
-                        std::string_view(std::getenv("DND_UPDATE_FIXTURES")) == "1";
+    const bool update = testing::update_fixtures();
     auto names = all_cases();
     ASSERT_GE(names.size(), 14u) << "fixtures missing under " << cases_dir();
     for (const auto& name : names) {
@@ -131,7 +130,7 @@ TEST(CheckFixtures, EveryCaseMatchesItsExpectedFindings) {
         auto actual = run_all_checks(load_check_case(name));
         auto expected_path = cases_dir() / name / "expected.json";
         if (update) {
-            std::ofstream(expected_path, std::ios::binary) << actual.dump(2) << "\n";
+            testing::update_golden_file(expected_path.string(), actual.dump(2) + "\n");
             continue;
         }
         ASSERT_TRUE(fs::exists(expected_path)) << "no expected.json; run with DND_UPDATE_FIXTURES=1 and review it";

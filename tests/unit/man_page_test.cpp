@@ -2,8 +2,6 @@
 // here, and rewritten with DND_UPDATE_FIXTURES=1 (review the diff).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -49,10 +47,10 @@ TEST(ManPage, CausesSectionMatchesTheCatalog) {
     ASSERT_NE(end, std::string::npos);
     begin += kBegin.size();
     std::string expected = generated_causes_section();
-    if (const char* update = std::getenv("DND_UPDATE_FIXTURES"); update && std::string(update) == "1") {
+    if (testing::update_fixtures()) {
         page.replace(begin, end - begin, expected);
-        std::ofstream(kManPath) << page;
-        GTEST_SKIP() << "rewrote " << kManPath;
+        testing::update_golden_file(kManPath, page);
+        return;
     }
     EXPECT_EQ(page.substr(begin, end - begin), expected) << "run with DND_UPDATE_FIXTURES=1 and review the diff";
 }

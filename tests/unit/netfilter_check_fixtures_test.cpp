@@ -14,6 +14,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/check.hpp"
@@ -51,7 +55,7 @@ using testing::update_fixtures;
 
 std::string read_text(const fs::path& p) { return testing::read_text(p.string()); }
 
-void write_json(const fs::path& p, const ordered_json& j) { std::ofstream(p, std::ios::binary) << j.dump(2) << "\n"; }
+void update_json(const fs::path& p, const ordered_json& j) { testing::update_golden_file(p.string(), j.dump(2) + "\n"); }
 
 // Cases whose facts carry a generated ruleset: those with at least one input file.
 std::vector<std::string> generated_cases() {
@@ -126,7 +130,7 @@ TEST(NetfilterCheckFixtures, RulesetsAreWhatTheirInputsLoad) {
         if (update_fixtures()) {
             facts["host"]["nftables"] = ruleset_json(**nft);
             facts["host"]["iptables_legacy"] = ruleset_json(**legacy);
-            write_json(dir / "facts.json", facts);
+            update_json(dir / "facts.json", facts);
             continue;
         }
         EXPECT_EQ(facts["host"]["nftables"], ruleset_json(**nft)) << "regenerate: DND_UPDATE_FIXTURES=1";
@@ -150,7 +154,7 @@ TEST(NetfilterCheckFixtures, PathsAreWhatTheEvaluatorComputes) {
         auto stored = ordered_json::parse(text);
         if (update_fixtures()) {
             stored["paths"] = computed;
-            write_json(path, stored);
+            update_json(path, stored);
             continue;
         }
         EXPECT_EQ(stored["paths"], computed) << "regenerate: DND_UPDATE_FIXTURES=1";
@@ -197,6 +201,107 @@ TEST(NetfilterCheckFixtures, FirstFixesWorkWhenAppliedToTheirRules) {
     }
     // forward-drop x5, backend-mismatch, input-drop, prerouting-drop, firewall-bypass x2.
     EXPECT_GE(applied, 10u);
+}
+
+// What the packets of each nf_* case come to, written by hand from the case's rules (its
+// _source and inputs; see fixtures/checks/README-netfilter.md), not from the evaluator's
+// output: a regenerated facts.json cannot carry a wrong verdict through. decided_by is the
+// evaluator's wording with the kernel's rule handle left out.
+struct ExpectedPath {
+    std::string packet;  // "tcp SADDR -> DADDR:DPORT in IIF" ("local" when locally generated)
+    std::string verdict;
+    std::string hook;
+    std::string decided_by;
+};
+
+const std::string kOutsideTo8080 = "tcp 203.0.113.77 -> 192.0.2.10:8080 in eth0";
+const std::string kDockerAccept =
+    R"(ip filter DOCKER: iifname != "docker0" oifname "docker0" ip daddr 172.17.0.2 tcp dport 80 counter accept)";
+
+const std::map<std::string, std::vector<ExpectedPath>>& expected_nf_paths() {
+    static const std::map<std::string, std::vector<ExpectedPath>> table = {
+        // Docker's DNAT to 172.17.0.2:80, then its DOCKER chain accepts in FORWARD.
+        {"nf_docker_iptables_nft", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
+        // br_netfilter only matters between containers on one bridge, not on this path.
+        {"nf_br_netfilter_absent", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
+        // The raw PREROUTING drop is for packets addressed to the container itself.
+        {"nf_docker28_direct_routing", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
+        {"nf_docker29_nftables",
+         {{kOutsideTo8080, "forwarded", "forward",
+           "ip docker-bridges filter-forward-in__docker0: ip daddr 172.17.0.2 tcp dport 80 counter accept"}}},
+        // firewalld's forward chain runs after Docker's (priority filter + 10) and accepts DNAT.
+        {"nf_firewalld_bypass",
+         {{kOutsideTo8080, "forwarded", "forward", "inet firewalld filter_FORWARD: ct status dnat accept"}}},
+        {"nf_ip_forward_off",
+         {{kOutsideTo8080, "dropped", "routing", "net.ipv4.ip_forward = 0: the host does not forward packets"}}},
+        // --iptables=false: no DNAT, so the packet is for the host, and UFW's INPUT drops it.
+        {"nf_iptables_false_ufw", {{kOutsideTo8080, "dropped", "input", "ip filter INPUT policy drop"}}},
+        {"nf_legacy_forward_drop",
+         {{kOutsideTo8080, "dropped", "forward", "iptables-legacy ip filter FORWARD policy drop"}}},
+        // flush ruleset took Docker's DNAT away: the host itself gets the packet.
+        {"nf_nftables_flush", {{kOutsideTo8080, "delivered-local", "input", "inet filter input policy accept"}}},
+        {"nf_prerouting_blocklist",
+         {{"tcp 198.51.100.23 -> 192.0.2.10:8080 in eth0", "dropped", "prerouting",
+           R"(inet blocklist prerouting: ip saddr @blocked4 counter drop comment "blocklist")"}}},
+        // A client on this host: output hook only; route_localnet is the kernel check's to judge.
+        {"nf_route_localnet_off",
+         {{"tcp 127.0.0.1 -> 127.0.0.1:8080 in local", "sent", "output", "ip filter OUTPUT policy accept"}}},
+        // Docker's FORWARD jumps come before UFW's chains.
+        {"nf_ufw_bypass", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
+        // ufw-docker: DOCKER-USER sends new connections to private ranges to its deny chain.
+        {"nf_ufw_docker_forward_drop",
+         {{kOutsideTo8080, "dropped", "forward", "ip filter ufw-docker-logging-deny: counter drop"}}},
+    };
+    return table;
+}
+
+std::vector<ExpectedPath> as_expected(const nlohmann::json& paths) {
+    static const std::regex handle(" handle [0-9]+");
+    std::vector<ExpectedPath> out;
+    for (const auto& p : paths) {
+        const auto& packet = p.at("packet");
+        const std::string iif = packet.value("iif", "");
+        out.push_back({fmt::format("{} {} -> {}:{} in {}", packet.value("proto", ""), packet.value("saddr", ""),
+                                   packet.value("daddr", ""), packet.value("dport", 0), iif.empty() ? "local" : iif),
+                       p.value("verdict", ""), p.value("decided_hook", ""),
+                       std::regex_replace(p.value("decided_by", ""), handle, "")});
+    }
+    return out;
+}
+
+void expect_paths(const std::vector<ExpectedPath>& actual, const std::vector<ExpectedPath>& expected) {
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(actual[i].packet, expected[i].packet);
+        EXPECT_EQ(actual[i].verdict, expected[i].verdict) << actual[i].packet;
+        EXPECT_EQ(actual[i].hook, expected[i].hook) << actual[i].packet;
+        EXPECT_EQ(actual[i].decided_by, expected[i].decided_by) << actual[i].packet;
+    }
+}
+
+TEST(NetfilterCheckFixtures, PathsAreTheHandWrittenVerdicts) {
+    std::set<std::string> nf_cases;
+    for (const auto& name : cases_with_host())
+        if (name.starts_with("nf_")) nf_cases.insert(name);
+    for (const auto& [name, _] : expected_nf_paths()) EXPECT_TRUE(nf_cases.contains(name)) << name << " has no host facts";
+    for (const auto& name : nf_cases) {
+        SCOPED_TRACE(name);
+        auto row = expected_nf_paths().find(name);
+        ASSERT_NE(row, expected_nf_paths().end()) << "write down what the packets of " << name << " come to";
+        const std::string text = read_text(cases_dir() / name / "facts.json");
+        auto facts = facts_from_json_text(text);
+        ASSERT_TRUE(facts) << facts.error().message;
+        auto computed = paths_for(*facts, recorded_lookups(facts->host));
+        ASSERT_TRUE(computed) << computed.error().message;
+        {
+            SCOPED_TRACE("computed by the evaluator");
+            expect_paths(as_expected(nlohmann::json(*computed)), row->second);
+        }
+        {
+            SCOPED_TRACE("stored in facts.json");
+            expect_paths(as_expected(nlohmann::json::parse(text).at("paths")), row->second);
+        }
+    }
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ TEST_F(NftLive, ReadsDockerAndNativeTables) {
     auto dump = netns_->inside([] { return std::optional<Result<NftRawDump>>(dump_nftables()); });
     ASSERT_TRUE(dump.has_value());
     ASSERT_TRUE(dump->has_value()) << (*dump).error().message;
-    if (testing::update_fixtures()) testing::write_bytes(testing::fixture_dir() + "/nft-docker-native.bin", (*dump)->messages);
+    if (testing::update_fixtures())
+        testing::update_golden_file(testing::fixture_dir() + "/nft-docker-native.bin", (*dump)->messages);
     auto ruleset = parse_nftables_dump((*dump)->messages);
     ASSERT_TRUE(ruleset.has_value()) << ruleset.error().message;
     testing::expect_docker_tables(*ruleset);
@@ -94,8 +95,8 @@ TEST_F(NftLive, ReadsIptablesLegacy) {
     ASSERT_EQ((*blobs)->size(), 1u);  // only filter: nothing else was ever asked for
     const LegacyTableBlob& filter = (**blobs)[0];
     if (testing::update_fixtures()) {
-        testing::write_bytes(testing::fixture_dir() + "/legacy-filter.info.bin", filter.info);
-        testing::write_bytes(testing::fixture_dir() + "/legacy-filter.entries.bin", filter.entries);
+        testing::update_golden_file(testing::fixture_dir() + "/legacy-filter.info.bin", filter.info);
+        testing::update_golden_file(testing::fixture_dir() + "/legacy-filter.entries.bin", filter.entries);
     }
     auto table = parse_iptables_legacy_table(filter);
     ASSERT_TRUE(table.has_value()) << table.error().message;

@@ -17,7 +17,7 @@ inline std::string fixture_dir() { return std::string(DND_SOURCE_DIR) + "/fixtur
 using dnd::testing::ScratchNetns;
 using dnd::testing::read_bytes;
 using dnd::testing::update_fixtures;
-using dnd::testing::write_bytes;
+using dnd::testing::update_golden_file;
 
 inline const Chain* find_chain(const Ruleset& rs, Family family, std::string_view table, std::string_view chain,
                                RulesetSource source = RulesetSource::nftables) {

@@ -3,8 +3,6 @@
 // (HostNetwork JSON, with the set lookups it made; rtnetlink bytes) for the fixture tests.
 #include <unistd.h>
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/host_network_collect.hpp"
@@ -14,16 +12,6 @@ namespace dnd {
 namespace {
 
 using namespace path_testing;
-
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-}
-
-void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
 
 // Builds a namespace with `setup`, reads it, runs `expect` with live lookups, records.
 template <class Expect>
@@ -44,12 +32,12 @@ void run_scenario(const std::string& tag, const std::string& setup, const std::s
     ASSERT_TRUE(host.links.has_value()) << host.links.error().message;
     ASSERT_TRUE(host.nftables.has_value()) << host.nftables.error().message;
     if (update_fixtures()) {
-        write_text(fixture(fixture_name), nlohmann::json(host).dump(1) + "\n");
+        update_golden_file(fixture(fixture_name), nlohmann::json(host).dump(1) + "\n");
         if (tag == "docker") {
             const std::string dir = source_dir() + "/fixtures/rtnetlink/";
-            write_bytes(dir + "links.bin", raw.links);
-            write_bytes(dir + "addresses.bin", raw.addresses);
-            write_bytes(dir + "routes.bin", raw.routes);
+            update_golden_file(dir + "links.bin", raw.links);
+            update_golden_file(dir + "addresses.bin", raw.addresses);
+            update_golden_file(dir + "routes.bin", raw.routes);
         }
     }
 }

@@ -24,6 +24,7 @@ inline std::string input(const std::string& name) { return fixture("inputs/" + n
 using Netns = dnd::testing::ScratchNetns;
 using dnd::testing::read_text;
 using dnd::testing::update_fixtures;
+using dnd::testing::update_golden_file;
 
 inline HostNetwork load_host(const std::string& name) {
     return nlohmann::json::parse(read_text(fixture(name))).get<HostNetwork>();

@@ -1,0 +1,90 @@
+#pragma once
+// The collectors' one way to ask the kernel over netlink (rtnetlink, nftables, sock_diag):
+// the owner of a libmnl socket and the loop that reads one request's reply to its end.
+// Private to src/collect: only collectors talk to the kernel (libmnl is linked there only).
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "docknetdoctor/error.hpp"
+
+namespace dnd::netlink {
+
+struct MnlSocketCloser {
+    void operator()(mnl_socket* s) const noexcept {
+        if (s != nullptr) mnl_socket_close(s);
+    }
+};
+// The one owner of a libmnl socket: closes it exactly once.
+using MnlSocketPtr = std::unique_ptr<mnl_socket, MnlSocketCloser>;
+
+// An errno value: the kernel's answer (NLMSG_ERROR) or the socket's.
+using Errno = int;
+
+// How a reply ended.
+struct ReplyEnd {
+    // The kernel flagged the dump inconsistent (NLM_F_DUMP_INTR: what it dumped changed
+    // meanwhile). The reply was still read to its end, so the next request starts clean.
+    bool interrupted = false;
+};
+
+// The reply to one request, fed datagram by datagram (what a socket receives): messages of
+// another request (sequence number) or socket (port id) are errors, not skipped.
+class ReplyReader {
+public:
+    ReplyReader(std::uint32_t seq, std::uint32_t portid, std::vector<std::uint8_t>& out)
+        : seq_(seq), portid_(portid), out_(&out) {}
+
+    // Appends the datagram's answer messages (type >= NLMSG_MIN_TYPE), each padded to the
+    // netlink alignment, to `out`. True once the reply is complete (NLMSG_DONE, or the ACK
+    // of a request without a dump); the errno value of a kernel error or a stray message.
+    // The datagram is writable: the interrupt flag is taken off before libmnl reads it.
+    std::expected<bool, Errno> feed(std::span<std::uint8_t> datagram);
+
+    bool interrupted() const { return interrupted_; }
+
+private:
+    std::uint32_t seq_;
+    std::uint32_t portid_;
+    std::vector<std::uint8_t>* out_;
+    bool interrupted_ = false;
+};
+
+// A bound netlink socket (MNL_SOCKET_AUTOPID) with its receive buffer.
+class Socket {
+public:
+    // bus: NETLINK_ROUTE, NETLINK_NETFILTER, NETLINK_SOCK_DIAG ...
+    static std::expected<Socket, Errno> open(int bus);
+
+    // Sends `request` (its nlmsg_seq set from next_seq()) and appends the reply's messages
+    // to `out` until NLMSG_DONE or the ACK, retrying a receive a signal interrupted.
+    std::expected<ReplyEnd, Errno> transact(const nlmsghdr* request, std::vector<std::uint8_t>& out);
+
+    std::uint32_t next_seq() { return ++seq_; }
+    std::uint32_t portid() const;
+
+private:
+    explicit Socket(MnlSocketPtr sock);
+
+    MnlSocketPtr sock_;
+    std::vector<std::uint8_t> receive_buffer_;
+    std::uint32_t seq_;
+};
+
+// How a collector reports a failed request: its Error source, and its text for a refused
+// permission (EPERM/EACCES; empty: worded like any other error).
+struct ErrorWording {
+    std::string_view source;
+    std::string_view permission_denied;
+};
+
+// "what: strerror(err)", or the permission text.
+Error netlink_error(const ErrorWording& wording, Errno err, std::string_view what);
+
+}  // namespace dnd::netlink

@@ -1,0 +1,202 @@
+// The collectors' one netlink request loop (src/collect/netlink_dump.hpp): what a reply
+// keeps, where it ends, what it refuses; on bytes built here, and on a real NETLINK_ROUTE
+// socket (no privilege needed to dump links).
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "docknetdoctor/host_network_collect.hpp"
+#include "netlink_dump.hpp"
+
+namespace dnd::netlink {
+namespace {
+
+constexpr std::uint32_t kSeq = 7;
+constexpr std::uint32_t kPortid = 4242;
+
+// One datagram as the kernel sends it, message by message.
+class Datagram {
+public:
+    Datagram() : bytes_(MNL_SOCKET_BUFFER_SIZE, 0) {}
+
+    // An answer message (RTM_NEWLINK) whose payload is `payload`.
+    Datagram& answer(std::string_view payload, std::uint16_t flags = NLM_F_MULTI, std::uint32_t seq = kSeq,
+                     std::uint32_t portid = kPortid) {
+        nlmsghdr* m = put(RTM_NEWLINK, flags, seq, portid);
+        std::memcpy(mnl_nlmsg_put_extra_header(m, payload.size()), payload.data(), payload.size());
+        used_ += m->nlmsg_len;
+        return *this;
+    }
+    Datagram& done(std::uint16_t flags = NLM_F_MULTI) {
+        nlmsghdr* m = put(NLMSG_DONE, flags, kSeq, kPortid);
+        mnl_nlmsg_put_extra_header(m, sizeof(int));
+        used_ += m->nlmsg_len;
+        return *this;
+    }
+    // NLMSG_ERROR carrying -err; err 0 is the ACK.
+    Datagram& error(int err) {
+        nlmsghdr* m = put(NLMSG_ERROR, 0, kSeq, kPortid);
+        auto* e = static_cast<nlmsgerr*>(mnl_nlmsg_put_extra_header(m, sizeof(nlmsgerr)));
+        e->error = -err;
+        used_ += m->nlmsg_len;
+        return *this;
+    }
+    // Shortens the last message's length to `len` (the next one still starts aligned).
+    Datagram& unaligned_last(std::uint32_t len) {
+        last_->nlmsg_len = len;
+        return *this;
+    }
+    std::span<std::uint8_t> bytes() { return {bytes_.data(), used_}; }
+
+private:
+    nlmsghdr* put(std::uint16_t type, std::uint16_t flags, std::uint32_t seq, std::uint32_t portid) {
+        last_ = mnl_nlmsg_put_header(bytes_.data() + used_);
+        last_->nlmsg_type = type;
+        last_->nlmsg_flags = flags;
+        last_->nlmsg_seq = seq;
+        last_->nlmsg_pid = portid;
+        return last_;
+    }
+    std::vector<std::uint8_t> bytes_;
+    std::size_t used_ = 0;
+    nlmsghdr* last_ = nullptr;
+};
+
+// The payloads of the messages in `out`, in order.
+std::vector<std::string> payloads(const std::vector<std::uint8_t>& out) {
+    std::vector<std::string> texts;
+    int left = static_cast<int>(out.size());
+    for (auto* m = reinterpret_cast<const nlmsghdr*>(out.data()); mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left))
+        texts.emplace_back(static_cast<const char*>(mnl_nlmsg_get_payload(m)), mnl_nlmsg_get_payload_len(m));
+    EXPECT_EQ(left, 0) << "the kept messages do not walk to their end";
+    return texts;
+}
+
+TEST(NetlinkReply, KeepsTheAnswersAcrossDatagramsUntilDone) {
+    std::vector<std::uint8_t> out;
+    ReplyReader reader(kSeq, kPortid, out);
+    Datagram first;
+    first.answer("lo..").answer("eth0");
+    auto r1 = reader.feed(first.bytes());
+    ASSERT_TRUE(r1.has_value()) << std::strerror(r1.error());
+    EXPECT_FALSE(*r1) << "no NLMSG_DONE yet";
+    Datagram second;
+    second.answer("br-1").done();
+    auto r2 = reader.feed(second.bytes());
+    ASSERT_TRUE(r2.has_value()) << std::strerror(r2.error());
+    EXPECT_TRUE(*r2);
+    EXPECT_EQ(payloads(out), (std::vector<std::string>{"lo..", "eth0", "br-1"}));
+    EXPECT_FALSE(reader.interrupted());
+}
+
+// libmnl alone stops at the first flagged message and never sees the NLMSG_DONE behind it.
+TEST(NetlinkReply, AnInterruptedDumpIsReportedAndStillReadToItsEnd) {
+    std::vector<std::uint8_t> out;
+    ReplyReader reader(kSeq, kPortid, out);
+    Datagram d;
+    d.answer("set1", NLM_F_MULTI | NLM_F_DUMP_INTR).answer("set2").done(NLM_F_MULTI | NLM_F_DUMP_INTR);
+    auto r = reader.feed(d.bytes());
+    ASSERT_TRUE(r.has_value()) << std::strerror(r.error());
+    EXPECT_TRUE(*r) << "the dump's end was not seen";
+    EXPECT_TRUE(reader.interrupted());
+    EXPECT_EQ(payloads(out), (std::vector<std::string>{"set1", "set2"}));
+}
+
+TEST(NetlinkReply, RefusesMessagesOfAnotherRequestOrSocket) {
+    std::vector<std::uint8_t> out;
+    Datagram other_request;
+    other_request.answer("old.", NLM_F_MULTI, kSeq - 1).done();
+    auto r = ReplyReader(kSeq, kPortid, out).feed(other_request.bytes());
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), EPROTO);
+
+    Datagram other_socket;
+    other_socket.answer("lo..", NLM_F_MULTI, kSeq, kPortid + 1).done();
+    auto s = ReplyReader(kSeq, kPortid, out).feed(other_socket.bytes());
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error(), ESRCH);
+    EXPECT_TRUE(out.empty());
+}
+
+TEST(NetlinkReply, AKernelErrorIsItsErrnoAndAnAckEndsTheReply) {
+    std::vector<std::uint8_t> out;
+    Datagram refused;
+    refused.error(EPERM);
+    auto r = ReplyReader(kSeq, kPortid, out).feed(refused.bytes());
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error(), EPERM);
+
+    Datagram acked;
+    acked.answer("gen1", 0).error(0);
+    auto a = ReplyReader(kSeq, kPortid, out).feed(acked.bytes());
+    ASSERT_TRUE(a.has_value()) << std::strerror(a.error());
+    EXPECT_TRUE(*a);
+    EXPECT_EQ(payloads(out), (std::vector<std::string>{"gen1"}));
+}
+
+TEST(NetlinkReply, KeptMessagesArePaddedToTheNetlinkAlignment) {
+    std::vector<std::uint8_t> out;
+    Datagram d;
+    d.answer("abcd").unaligned_last(NLMSG_HDRLEN + 3).answer("efgh").done();
+    auto r = ReplyReader(kSeq, kPortid, out).feed(d.bytes());
+    ASSERT_TRUE(r.has_value()) << std::strerror(r.error());
+    EXPECT_EQ(out.size(), 2 * (NLMSG_HDRLEN + 4));
+    EXPECT_EQ(payloads(out), (std::vector<std::string>{"abc", "efgh"}));
+}
+
+TEST(NetlinkReply, ErrorsAreWordedForTheCollector) {
+    const ErrorWording nft{"nftables", "permission denied reading the nftables ruleset (needs CAP_NET_ADMIN)"};
+    const Error denied = netlink_error(nft, EPERM, "cannot dump the nftables ruleset");
+    EXPECT_EQ(denied.source, "nftables");
+    EXPECT_EQ(denied.message, "permission denied reading the nftables ruleset (needs CAP_NET_ADMIN)");
+    EXPECT_EQ(netlink_error(nft, ENOENT, "cannot dump set x").message, "cannot dump set x: No such file or directory");
+    const ErrorWording plain{"sock_diag", ""};
+    EXPECT_EQ(netlink_error(plain, EACCES, "the sock_diag dump failed").message,
+              "the sock_diag dump failed: Permission denied");
+}
+
+// A real socket: two dumps in a row on one socket, a request with an ACK, a kernel error.
+TEST(NetlinkSocket, DumpsAndAsksTheKernel) {
+    auto sock = Socket::open(NETLINK_ROUTE);
+    if (!sock) GTEST_SKIP() << "no NETLINK_ROUTE socket here: " << std::strerror(sock.error());
+    auto request = [&](std::uint16_t flags, int ifindex) {
+        std::vector<std::uint8_t> out;
+        std::vector<char> buffer(MNL_SOCKET_BUFFER_SIZE);
+        nlmsghdr* m = mnl_nlmsg_put_header(buffer.data());
+        m->nlmsg_type = RTM_GETLINK;
+        m->nlmsg_flags = NLM_F_REQUEST | flags;
+        m->nlmsg_seq = sock->next_seq();
+        auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(m, sizeof(ifinfomsg)));
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        auto end = sock->transact(m, out);
+        return std::pair(end, out);
+    };
+    for (int round = 0; round < 2; ++round) {
+        auto [end, out] = request(NLM_F_DUMP, 0);
+        ASSERT_TRUE(end.has_value()) << std::strerror(end.error());
+        auto links = parse_rtnl_links(out);
+        ASSERT_TRUE(links.has_value()) << links.error().message;
+        EXPECT_TRUE(std::any_of(links->begin(), links->end(), [](const Link& l) { return l.name == "lo"; }));
+    }
+    const int lo = static_cast<int>(::if_nametoindex("lo"));
+    ASSERT_NE(lo, 0);
+    auto [one_end, one] = request(NLM_F_ACK, lo);
+    ASSERT_TRUE(one_end.has_value()) << std::strerror(one_end.error());
+    auto links = parse_rtnl_links(one);
+    ASSERT_TRUE(links.has_value()) << links.error().message;
+    ASSERT_EQ(links->size(), 1u);
+    EXPECT_EQ(links->front().name, "lo");
+
+    auto [missing_end, missing] = request(NLM_F_ACK, 0x7ffffff0);
+    ASSERT_FALSE(missing_end.has_value());
+    EXPECT_EQ(missing_end.error(), ENODEV);
+}
+
+}  // namespace
+}  // namespace dnd::netlink
