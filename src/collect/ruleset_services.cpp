@@ -16,10 +16,10 @@ constexpr std::string_view kNftablesConfs[] = {"/etc/nftables.conf", "/etc/sysco
 constexpr std::string_view kFirewalldPidFiles[] = {"/var/run/firewalld.pid", "/run/firewalld.pid"};
 
 std::string_view trimmed(std::string_view line) {
-    const auto first = line.find_first_not_of(" \t\r");
+    const auto first = line.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return {};
     line.remove_prefix(first);
-    return line.substr(0, line.find_last_not_of(" \t\r;") + 1);
+    return line.substr(0, line.find_last_not_of(" \t\r\n;") + 1);
 }
 
 bool comm_is_firewalld(const std::string& process_dir) {

@@ -211,7 +211,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
                                                 "kernel.interface-forwarding-off",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
-                                                "netfilter.dnat-missing", "netfilter.forward-drop",
+                                                "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",
                                                 "netfilter.input-drop", "netfilter.prerouting-drop",
                                                 "netfilter.backend-mismatch", "exposure.firewall-bypass"}));
 }
@@ -289,8 +289,8 @@ TEST(CheckFixtures, DockerRulesMissingRanksAboveTheInputDropItCauses) {
     EXPECT_EQ(std::find(ids.begin(), ids.end(), "netfilter.dnat-missing"), ids.end());
     EXPECT_EQ(r.verdict, Verdict::critical);
     const Finding& top = r.causes[0].finding;
-    EXPECT_EQ(top.fix.at(0), "restart the engine: it writes its chains and every running container's DNAT again "
-                             "(`systemctl restart docker`)");
+    EXPECT_EQ(top.fix.at(0), "restart the engine: it writes its chains and every running container's DNAT again; "
+                             "run: systemctl restart docker");
     ASSERT_GE(top.fix.size(), 2u);
     EXPECT_NE(top.fix[1].find("replace `flush ruleset` with flushing only the tables"), std::string::npos) << top.fix[1];
 }

@@ -246,6 +246,25 @@ const std::map<std::string, std::vector<ExpectedPath>>& expected_nf_paths() {
         // A client on this host: output hook only; route_localnet is the kernel check's to judge.
         {"nf_route_localnet_off",
          {{"tcp 127.0.0.1 -> 127.0.0.1:8080 in local", "sent", "output", "ip filter OUTPUT policy accept"}}},
+        // A user's DOCKER-USER drop by port: Docker's FORWARD sends the packet there first.
+        {"nf_docker_user_drop",
+         {{kOutsideTo8080, "dropped", "forward", "ip filter DOCKER-USER: tcp dport 80 counter drop"}}},
+        // Docker's FORWARD accepts; the other base chain on the hook still runs and drops.
+        {"nf_native_table_forward_drop",
+         {{kOutsideTo8080, "dropped", "forward", "inet dndblock filter_forward: tcp dport 80 drop"}}},
+        // StrictForwardPorts: firewalld's forward chain has no DNAT accept and rejects.
+        {"nf_firewalld_strict_forward",
+         {{kOutsideTo8080, "rejected", "forward", "inet firewalld filter_FORWARD: reject with icmpx admin-prohibited"}}},
+        // The kernel reads the incoming interface's switch, not net.ipv4.ip_forward.
+        {"nf_interface_forwarding_off",
+         {{kOutsideTo8080, "dropped", "routing",
+           "net.ipv4.conf.eth0.forwarding = 0: forwarding is off on eth0, the interface the packet arrives on "
+           "(net.ipv4.ip_forward = 1)"}}},
+        {"nf_ip_forward_off_interface_on", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
+        // flush ruleset took Docker's DNAT; the host firewall's input policy then drops.
+        {"nf_nftables_flush_input_drop", {{kOutsideTo8080, "dropped", "input", "inet filter input policy drop"}}},
+        // flush ruleset and nothing loaded after it: no rule at all, the host itself gets it.
+        {"nf_flush_engine_unseen", {{kOutsideTo8080, "delivered-local", "routing", "no rule or policy refused it"}}},
         // Docker's FORWARD jumps come before UFW's chains.
         {"nf_ufw_bypass", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
         // ufw-docker: DOCKER-USER sends new connections to private ranges to its deny chain.
