@@ -444,6 +444,9 @@ Container FactsBuilder::source_container() const {
         auto networks = networks_;
         if (peer_ && !networks_chosen_) networks.push_back("appnet");
         c.networks = attachments(networks, 2, {});
+        // The engine releases a stopped container's addresses; the attachments stay.
+        if (!c.state.running)
+            for (NetworkAttachment& a : c.networks) a.ip_address = a.gateway = "";
     }
     // NetworkSettings.Ports: the bindings in effect, and the exposed ports with none.
     if (c.state.running && publishes_ports(c)) {
@@ -548,6 +551,8 @@ PeerFacts FactsBuilder::peer_facts(const Container& source) const {
     target.restart_policy = "no";
     target.network_mode = "default";
     target.networks = attachments(want.target_networks, 3, want.target_aliases);
+    if (!target.state.running)
+        for (NetworkAttachment& a : target.networks) a.ip_address = a.gateway = "";
     target.labels = want.target_labels;
     target.port_bindings = want.target_bindings;
     target.exposed_ports = {PortKey{5432, Proto::tcp}};

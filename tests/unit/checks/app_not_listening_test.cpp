@@ -10,10 +10,8 @@ using namespace check_cases;
 TEST(AppNotListening, FiresWhenNothingListensAtAll) {
     auto r = checks::app_not_listening(FactsBuilder().no_listeners().build());
     Finding f = the_finding(r);
-    EXPECT_EQ(f.id, "app.not-listening");
-    EXPECT_EQ(f.port, tcp(80));
-    EXPECT_EQ(f.severity, Severity::critical);
-    EXPECT_EQ(f.title, "nothing listens on 80/tcp inside web");
+    EXPECT_TRUE(headline_is(f, "app.not-listening", tcp(80), Severity::critical,
+                            "nothing listens on 80/tcp inside web"));
     EXPECT_THAT(f.evidence, ElementsAre("NetworkSettings.Ports[\"80/tcp\"] = 0.0.0.0:8080",
                                         "no socket on 80/tcp in the container's network namespace (/proc/2927/net/tcp, tcp6)",
                                         "no listening socket at all in the container's network namespace"));
@@ -55,8 +53,7 @@ TEST(AppNotListening, QuietForAnExposedOnlyPort) {
 // "Run without root": the container's sockets could not be read.
 TEST(AppNotListening, UndecidedWithoutTheContainersSockets) {
     auto r = checks::app_not_listening(FactsBuilder().unavailable(Fact::container_listeners, "no such process").build());
-    EXPECT_THAT(r.findings, IsEmpty());
-    EXPECT_THAT(r.undecided, ElementsAre("needs container_listeners (procfs: no such process)"));
+    EXPECT_TRUE(undecided_only(r, {"needs container_listeners (procfs: no such process)"}));
 }
 
 }  // namespace

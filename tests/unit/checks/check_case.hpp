@@ -1,7 +1,10 @@
 #pragma once
 // What the check case files share: the builder, gmock's matchers, and two questions asked of
 // every CheckResult (the one finding it gave; whether it stayed quiet having decided).
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -45,5 +48,21 @@ inline Finding the_finding(const CheckResult& r) {
 }
 
 inline constexpr PortKey tcp(std::uint16_t port) { return PortKey{port, Proto::tcp}; }
+
+// The headline of a finding as the user sees it: its cause id, container port, severity and title.
+inline ::testing::AssertionResult headline_is(const Finding& f, std::string_view id, std::optional<PortKey> port,
+                                              Severity severity, std::string_view title) {
+    const auto port_text = [](const std::optional<PortKey>& p) { return p ? p->str() : std::string("none"); };
+    if (f.id == id && f.port == port && f.severity == severity && f.title == title) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "expected " << id << " on " << port_text(port) << " ["
+                                         << to_string(severity) << "] " << title << "\n     got " << f.id << " on "
+                                         << port_text(f.port) << " [" << to_string(f.severity) << "] " << f.title;
+}
+
+// No finding, and exactly these reasons why the check could not decide.
+inline ::testing::AssertionResult undecided_only(const CheckResult& r, const std::vector<std::string>& reasons) {
+    if (r.findings.empty() && r.undecided == reasons) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "expected undecided, got:\n" << describe(r);
+}
 
 }  // namespace dnd::check_cases

@@ -10,10 +10,8 @@ using namespace check_cases;
 TEST(EngineRootless, FiresFromTheEngineProcessEnvironment) {
     auto r = checks::engine_rootless(FactsBuilder().rootless().build());
     Finding f = the_finding(r);
-    EXPECT_EQ(f.id, "engine.rootless");
-    EXPECT_EQ(f.port, std::nullopt);
-    EXPECT_EQ(f.severity, Severity::info);
-    EXPECT_EQ(f.title, "the engine is rootless: published ports go through rootlesskit, not the host's netfilter");
+    EXPECT_TRUE(headline_is(f, "engine.rootless", std::nullopt, Severity::info,
+                            "the engine is rootless: published ports go through rootlesskit, not the host's netfilter"));
     EXPECT_THAT(f.evidence, ElementsAre("engine process 812 (/usr/bin/dockerd, listener of the API socket) has "
                                         "ROOTLESSKIT_STATE_DIR=/run/user/1000/dockerd-rootless in its environment",
                                         "engine endpoint = unix:///run/user/1000/docker.sock"));
@@ -41,8 +39,7 @@ TEST(EngineRootless, QuietWhenInfoSaysNoRootless) {
 // "The engine did not answer."
 TEST(EngineRootless, UndecidedWithoutTheEngine) {
     auto r = checks::engine_rootless(FactsBuilder().unavailable(Fact::engine, "connection refused").build());
-    EXPECT_THAT(r.findings, IsEmpty());
-    EXPECT_THAT(r.undecided, ElementsAre("needs the engine info (docker-api: connection refused)"));
+    EXPECT_TRUE(undecided_only(r, {"needs the engine info (docker-api: connection refused)"}));
 }
 
 }  // namespace

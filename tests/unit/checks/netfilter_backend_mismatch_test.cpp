@@ -22,10 +22,8 @@ nf::Table legacy_forward_drop() {
 TEST(NetfilterBackendMismatch, FiresAsTheCauseWhenALegacyPolicyDropsThePublishedPort) {
     auto r = checks::netfilter_backend_mismatch(FactsBuilder().legacy_table(legacy_forward_drop()).build());
     Finding f = the_finding(r);
-    EXPECT_EQ(f.id, "netfilter.backend-mismatch");
-    EXPECT_EQ(f.port, tcp(80));
-    EXPECT_EQ(f.severity, Severity::critical);
-    EXPECT_EQ(f.title, "an iptables-legacy rule drops what the nftables rules allow");
+    EXPECT_TRUE(headline_is(f, "netfilter.backend-mismatch", tcp(80), Severity::critical,
+                            "an iptables-legacy rule drops what the nftables rules allow"));
     EXPECT_THAT(f.evidence, ElementsAre("iptables-legacy (/proc/net/ip_tables_names): ip filter (FORWARD policy drop, 0 rules)",
                                         "nftables: ip nat (3 rules)",
                                         "decided by: iptables-legacy ip filter FORWARD policy drop",
@@ -66,8 +64,7 @@ TEST(NetfilterBackendMismatch, QuietWhenOnlyLegacyHoldsRules) {
 // "iptables-legacy could not be read (no root)."
 TEST(NetfilterBackendMismatch, UndecidedWithoutTheLegacyRuleset) {
     auto r = checks::netfilter_backend_mismatch(FactsBuilder().unavailable(Fact::iptables_legacy).build());
-    EXPECT_THAT(r.findings, IsEmpty());
-    EXPECT_THAT(r.undecided, ElementsAre("needs host.iptables_legacy (iptables-legacy: permission denied)"));
+    EXPECT_TRUE(undecided_only(r, {"needs host.iptables_legacy (iptables-legacy: permission denied)"}));
 }
 
 }  // namespace
