@@ -1,6 +1,7 @@
 #pragma once
-// What the check case files share: the builder, gmock's matchers, and two questions asked of
-// every CheckResult (the one finding it gave; whether it stayed quiet having decided).
+// What the check case files share: the builder, gmock's matchers, and the questions asked of
+// every CheckResult: the one finding it gave and its headline (id, port, severity, title),
+// whether it stayed quiet having decided, and why it could not decide.
 #include <optional>
 #include <string>
 #include <string_view>
