@@ -3,20 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/netfilter_query.hpp"
+#include "nf_rule_parts.hpp"
 
 namespace dnd {
 namespace {
 
 using namespace nf;
-
-constexpr Register kReg1 = 1;
-
-Bytes port_bytes(std::uint16_t p) { return Bytes{static_cast<std::uint8_t>(p >> 8), static_cast<std::uint8_t>(p & 0xff)}; }
-
-std::vector<Expr> tcp_dport_load() {
-    return {Meta{MetaKey::l4proto, kReg1, {}}, Cmp{CmpOp::eq, kReg1, Bytes{6}},
-            Payload{PayloadBase::transport, 2, 2, kReg1, {}}};
-}
+using testing::nf_parts::kReg1;
+using testing::nf_parts::port_bytes;
+using testing::nf_parts::tcp_dport_load;
 
 Ruleset one_rule(std::vector<Expr> exprs, std::vector<Set> sets = {}) {
     exprs.push_back(Nat{NatType::dnat, 2, 1, {}, 2, {}, 0});
