@@ -73,7 +73,7 @@ Listener make_listener(std::string address, std::uint16_t port, Proto proto, std
     l.address = std::move(address);
     l.port = port;
     l.inode = inode;
-    l.owners.push_back(SocketOwner{pid, std::move(process)});
+    l.owners.push_back(SocketOwner{.pid = pid, .process = std::move(process), .cgroup = {}});
     return l;
 }
 
@@ -500,6 +500,12 @@ HostNetwork FactsBuilder::host_network(const Container& c) const {
                     links.push_back(Link{static_cast<int>(links.size()) + 1, "veth00023a1", "veth", 1500, true,
                                          bridge_device(n)});
     }
+    // The kernel forwards by the incoming interface's own switch; writing net.ipv4.ip_forward
+    // sets every interface's, so each link follows it unless a case says otherwise.
+    const auto global_forwarding = sysctls.find("net.ipv4.ip_forward");
+    for (const Link& l : links)
+        sysctls.try_emplace("net.ipv4.conf." + l.name + ".forwarding",
+                            global_forwarding == sysctls.end() ? std::string() : global_forwarding->second);
     std::erase_if(sysctls, [](const auto& entry) { return entry.second.empty(); });
 
     nf::Ruleset nft;
@@ -521,6 +527,14 @@ HostNetwork FactsBuilder::host_network(const Container& c) const {
              base_chain("OUTPUT", nf::ChainType::nat, nf::Hook::output, -100, nf::Verdict::Kind::accept,
                         {rule({verdict(nf::Verdict::Kind::jump, "DOCKER")})}),
              regular_chain("DOCKER", std::move(dnats))}));
+        // Docker's filter chains exist (their absence is a cause of its own); empty here, with
+        // FORWARD accepting, since no case needs their rules.
+        nft.tables.push_back(table(
+            nf::Family::ip, "filter",
+            {base_chain("FORWARD", nf::ChainType::filter, nf::Hook::forward, 0, nf::Verdict::Kind::accept,
+                        {rule({verdict(nf::Verdict::Kind::jump, "DOCKER-USER")})}),
+             regular_chain("DOCKER-USER", {}), regular_chain("DOCKER", {}),
+             regular_chain("DOCKER-ISOLATION-STAGE-1", {})}));
     }
     nft.tables.insert(nft.tables.end(), nft_tables_.begin(), nft_tables_.end());
     nf::Ruleset legacy;

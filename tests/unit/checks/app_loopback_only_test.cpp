@@ -34,7 +34,7 @@ TEST(AppLoopbackOnly, HostNetworkFromThisHostIsOnlyInformation) {
     Finding f = the_finding(r);
     EXPECT_EQ(f.id, "app.loopback-only");
     EXPECT_EQ(f.severity, Severity::info);
-    EXPECT_EQ(f.title, "the app in web listens on 127.0.0.1:80 only, unreachable from other hosts");
+    EXPECT_EQ(f.title, "the app in web listens on 127.0.0.1:80 only, reachable from this host only, not from other hosts");
 }
 
 // "httpd listens on 0.0.0.0:80": the healthy default.

@@ -17,7 +17,8 @@ namespace {
 const std::set<std::string> kCaseFilesStillMissing = {
     "container.restarting",       "network.host-mode-ports-ignored", "kernel.ip-forward-disabled",
     "netfilter.dnat-missing",     "netfilter.forward-drop",          "netfilter.input-drop",
-    "netfilter.prerouting-drop",  "exposure.firewall-bypass",
+    "netfilter.prerouting-drop",  "exposure.firewall-bypass",        "kernel.interface-forwarding-off",
+    "netfilter.docker-rules-missing",
 };
 
 // "app.loopback-only" -> "app_loopback_only_test.cpp", as checks/ names its sources.

@@ -25,7 +25,7 @@ TEST(NetfilterBackendMismatch, FiresAsTheCauseWhenALegacyPolicyDropsThePublished
     EXPECT_TRUE(headline_is(f, "netfilter.backend-mismatch", tcp(80), Severity::critical,
                             "an iptables-legacy rule drops what the nftables rules allow"));
     EXPECT_THAT(f.evidence, ElementsAre("iptables-legacy (/proc/net/ip_tables_names): ip filter (FORWARD policy drop, 0 rules)",
-                                        "nftables: ip nat (3 rules)",
+                                        "nftables: ip nat (3 rules), ip filter (1 rules)",
                                         "decided by: iptables-legacy ip filter FORWARD policy drop",
                                         "packet: tcp 203.0.113.77:40000 -> 192.0.2.10:8080 in eth0"));
     EXPECT_THAT(f.fix, Contains("list both halves: iptables-legacy-save and nft list ruleset"));
