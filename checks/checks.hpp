@@ -1,7 +1,7 @@
 #pragma once
 // Declarations of every check function; registry.cpp lists them. One file per check,
 // named after its cause id (container.not-running -> container_not_running.cpp).
-#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/model/check.hpp"
 
 namespace dnd::checks {
 

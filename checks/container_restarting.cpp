@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/rfc3339.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/rfc3339.hpp"
 
 namespace dnd::checks {
 namespace {

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {

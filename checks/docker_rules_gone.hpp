@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/model/facts.hpp"
 
 namespace dnd::checks {
 

@@ -5,11 +5,11 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/fix_command.hpp"
-#include "docknetdoctor/local_service_path.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
+#include "docknetdoctor/path/local_service_path.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "path_drop_fix.hpp"
 #include "unknown_paths.hpp"
 

@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/fix_command.hpp"
-#include "docknetdoctor/kernel_forwarding.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
+#include "docknetdoctor/path/kernel_forwarding.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "path_drop_fix.hpp"
 
 namespace dnd::checks {

@@ -7,9 +7,9 @@
 
 #include "checks.hpp"
 #include "docker_rules_gone.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {

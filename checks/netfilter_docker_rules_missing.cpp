@@ -8,10 +8,10 @@
 
 #include "checks.hpp"
 #include "docker_rules_gone.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/fix_command.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 
 namespace dnd::checks {
 namespace {

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
 
 namespace dnd::checks {
 

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "unknown_paths.hpp"
 
 namespace dnd::checks {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/model/check.hpp"
 
 namespace dnd::checks {
 

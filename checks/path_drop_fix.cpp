@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/fix_command.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 
 namespace dnd::checks {
 namespace {

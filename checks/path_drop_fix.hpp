@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/model/check.hpp"
 
 namespace dnd::checks {
 

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
 
 namespace dnd::checks {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/peer.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/peer.hpp"
 
 namespace dnd::checks {
 

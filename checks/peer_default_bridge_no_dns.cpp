@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/model/causes.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {

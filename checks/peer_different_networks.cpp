@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "checks.hpp"
-#include "docknetdoctor/peer.hpp"
-#include "docknetdoctor/causes.hpp"
+#include "docknetdoctor/model/peer.hpp"
+#include "docknetdoctor/model/causes.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {

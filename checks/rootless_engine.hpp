@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/model/facts.hpp"
 
 namespace dnd::checks {
 

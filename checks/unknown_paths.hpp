@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/packet_path.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/packet_path.hpp"
 
 namespace dnd::checks {
 

@@ -1,6 +1,6 @@
 // The pipeline: options -> facts (collected or loaded) -> probes (the ladder) -> checks ->
 // rank -> render; --all runs it for every running container that publishes a port.
-#include "docknetdoctor/app.hpp"
+#include "docknetdoctor/app/app.hpp"
 
 #include <unistd.h>
 
@@ -20,18 +20,18 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/catalog_commands.hpp"
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/collect.hpp"
-#include "docknetdoctor/docker_api.hpp"
-#include "docknetdoctor/host_addresses.hpp"
-#include "docknetdoctor/options.hpp"
-#include "docknetdoctor/probe_ladder.hpp"
-#include "docknetdoctor/rank.hpp"
-#include "docknetdoctor/replay.hpp"
-#include "docknetdoctor/render.hpp"
-#include "docknetdoctor/sanitize.hpp"
-#include "docknetdoctor/vanished_process.hpp"
+#include "docknetdoctor/app/catalog_commands.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/collect/collect.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
+#include "docknetdoctor/app/options.hpp"
+#include "docknetdoctor/probe/probe_ladder.hpp"
+#include "docknetdoctor/rank/rank.hpp"
+#include "docknetdoctor/app/replay.hpp"
+#include "docknetdoctor/render/render.hpp"
+#include "docknetdoctor/model/sanitize.hpp"
+#include "docknetdoctor/collect/vanished_process.hpp"
 
 namespace dnd {
 namespace {

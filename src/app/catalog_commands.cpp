@@ -1,13 +1,13 @@
 // `explain ID` and `list-causes`: the catalog for a person.
-#include "docknetdoctor/catalog_commands.hpp"
+#include "docknetdoctor/app/catalog_commands.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/suggest.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/model/suggest.hpp"
 
 namespace dnd {
 

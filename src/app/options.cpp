@@ -1,6 +1,6 @@
 // Options via CLI11 (Debian libcli11-dev), the usual C++ choice for this job. Its
 // exceptions stop here: the caller gets a one-line usage error.
-#include "docknetdoctor/options.hpp"
+#include "docknetdoctor/app/options.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,8 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/peer.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/peer.hpp"
 
 namespace dnd {
 

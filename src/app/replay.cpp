@@ -1,10 +1,10 @@
 // Re-asking a saved host: the query changes, the paths follow it.
-#include "docknetdoctor/replay.hpp"
+#include "docknetdoctor/app/replay.hpp"
 
 #include <vector>
 
-#include "docknetdoctor/host_addresses.hpp"
-#include "docknetdoctor/packet_path.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
 
 namespace dnd {
 namespace {

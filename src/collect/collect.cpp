@@ -2,7 +2,7 @@
 // thread of its own) read the host: netfilter, links, routes, sysctls, listeners. Then the
 // container's sockets and the packet paths. Only an unreachable engine or an unknown
 // container stop the run; every other failure is recorded in its Facts slot.
-#include "docknetdoctor/collect.hpp"
+#include "docknetdoctor/collect/collect.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,16 +13,16 @@
 #include <thread>
 #include <utility>
 
-#include "docknetdoctor/collect_timings.hpp"
-#include "docknetdoctor/docker_api.hpp"
-#include "docknetdoctor/engine_process.hpp"
-#include "docknetdoctor/host_addresses.hpp"
-#include "docknetdoctor/host_network_collect.hpp"
-#include "docknetdoctor/peer_collect.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/procfs_scan.hpp"
-#include "docknetdoctor/restart_history_collect.hpp"
-#include "docknetdoctor/vanished_process.hpp"
+#include "docknetdoctor/collect/collect_timings.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/engine_process.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
+#include "docknetdoctor/collect/peer_collect.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/collect/procfs_scan.hpp"
+#include "docknetdoctor/collect/restart_history_collect.hpp"
+#include "docknetdoctor/collect/vanished_process.hpp"
 
 namespace dnd {
 namespace {

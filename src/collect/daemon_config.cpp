@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {

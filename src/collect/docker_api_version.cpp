@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
 
 namespace dnd {
 namespace {

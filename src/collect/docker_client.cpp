@@ -14,8 +14,8 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "docknetdoctor/unique_fd.hpp"
-#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
 
 namespace dnd {
 namespace {

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/docker_api.hpp"
-#include "docknetdoctor/rfc3339.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/model/rfc3339.hpp"
 
 namespace dnd {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/docker_api.hpp"
-#include "docknetdoctor/suggest.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/model/suggest.hpp"
 
 namespace dnd {
 namespace {

@@ -2,7 +2,7 @@
 // (an expensive call: the engine runs runc and docker-init to report their versions).
 #include <algorithm>
 
-#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
 
 namespace dnd {
 

@@ -1,5 +1,5 @@
 // See engine_process.hpp.
-#include "docknetdoctor/engine_process.hpp"
+#include "docknetdoctor/collect/engine_process.hpp"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,7 +16,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/unique_fd.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {

@@ -1,5 +1,5 @@
 // This host's own addresses, to tell whether --from is a local client.
-#include "docknetdoctor/host_addresses.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
 
 #include <array>
 #include <cstring>

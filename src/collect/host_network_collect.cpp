@@ -1,8 +1,8 @@
 // HostNetwork from the live host, and the live set lookups behind the paths of a diagnosis.
 #include <filesystem>
 
-#include "docknetdoctor/host_network_collect.hpp"
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 
 namespace dnd {
 

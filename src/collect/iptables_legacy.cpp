@@ -13,8 +13,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/unique_fd.hpp"
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "nft_expr_decode.hpp"
 
 namespace dnd::nf {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "docknetdoctor/error.hpp"
+#include "docknetdoctor/model/error.hpp"
 
 namespace dnd::netlink {
 

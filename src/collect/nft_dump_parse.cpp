@@ -11,7 +11,7 @@
 #include <map>
 #include <tuple>
 
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "nft_expr_decode.hpp"
 #include "nft_handles.hpp"
 

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 
 namespace dnd::nf {
 namespace {

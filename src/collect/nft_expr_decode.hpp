@@ -4,7 +4,7 @@
 #include <span>
 #include <string>
 
-#include "docknetdoctor/ruleset.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 
 struct nftnl_expr;
 

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "netlink_dump.hpp"
 #include "nft_handles.hpp"
 

@@ -2,7 +2,7 @@
 // of its addresses), how the source resolves the name (its resolv.conf and hosts file, and
 // a real query to its own nameserver from inside its netns), and one TCP probe from the
 // source's netns to the address the source would use.
-#include "docknetdoctor/peer_collect.hpp"
+#include "docknetdoctor/collect/peer_collect.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/dns_query.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/peer.hpp"
-#include "docknetdoctor/probe.hpp"
-#include "docknetdoctor/procfs.hpp"
+#include "docknetdoctor/probe/dns_query.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/peer.hpp"
+#include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/collect/procfs.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {

@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "docknetdoctor/procfs.hpp"
+#include "docknetdoctor/collect/procfs.hpp"
 
 namespace dnd {
 

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <charconv>
 
-#include "docknetdoctor/unique_fd.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 
 namespace dnd {
 

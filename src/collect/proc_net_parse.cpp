@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/procfs.hpp"
+#include "docknetdoctor/collect/procfs.hpp"
 
 namespace dnd {
 namespace {

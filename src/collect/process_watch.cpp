@@ -7,8 +7,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/vanished_process.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/collect/vanished_process.hpp"
 
 namespace dnd {
 

@@ -17,11 +17,11 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/unique_fd.hpp"
-#include "docknetdoctor/procfs.hpp"
-#include "docknetdoctor/probe.hpp"
-#include "docknetdoctor/procfs_scan.hpp"
-#include "docknetdoctor/sock_diag.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
+#include "docknetdoctor/collect/procfs.hpp"
+#include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/collect/procfs_scan.hpp"
+#include "docknetdoctor/collect/sock_diag.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {

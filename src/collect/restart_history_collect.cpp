@@ -1,7 +1,7 @@
 // A container's recent runs from the engine. `until` makes /events a finite stream (the
 // engine answers with the events it has kept and closes); the filter keeps it to this
 // container's die and start events, so the answer stays small on a busy engine.
-#include "docknetdoctor/restart_history_collect.hpp"
+#include "docknetdoctor/collect/restart_history_collect.hpp"
 
 #include <system_error>
 #include <thread>

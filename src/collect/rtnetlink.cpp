@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 #include "netlink_dump.hpp"
 
 namespace dnd {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {

@@ -1,5 +1,5 @@
 // Listening TCP sockets over NETLINK_SOCK_DIAG (inet_diag, see sock_diag(7)).
-#include "docknetdoctor/sock_diag.hpp"
+#include "docknetdoctor/collect/sock_diag.hpp"
 #include "netlink_dump.hpp"
 
 #include <arpa/inet.h>

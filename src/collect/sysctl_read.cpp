@@ -1,7 +1,7 @@
 // The sysctls the packet path depends on, from PROC_ROOT/sys: what the reading thread's
 // network namespace uses (unlike /sys/class/net, which shows sysfs's mount netns).
-#include "docknetdoctor/host_network_collect.hpp"
-#include "docknetdoctor/kernel_forwarding.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
+#include "docknetdoctor/path/kernel_forwarding.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {

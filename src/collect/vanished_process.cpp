@@ -2,9 +2,9 @@
 // when it now shows a sign of a restart loop (it usually does: restarting, or running again
 // with RestartCount one higher), its recent runs are read again too, so the die event of the
 // run that just ended is part of the facts.
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/restart_history_collect.hpp"
-#include "docknetdoctor/vanished_process.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/collect/restart_history_collect.hpp"
+#include "docknetdoctor/collect/vanished_process.hpp"
 
 namespace dnd {
 

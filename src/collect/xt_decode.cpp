@@ -16,7 +16,7 @@
 #include <cstring>
 #include <optional>
 
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 
 namespace dnd::nf {
 namespace {

@@ -4,7 +4,7 @@
 // the chain ended, the chain's outcome carries why it is unknown.
 #include <fmt/format.h>
 
-#include "docknetdoctor/endpoint.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
 #include "path_internal.hpp"
 
 namespace dnd::path {

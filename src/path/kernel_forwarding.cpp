@@ -1,7 +1,7 @@
 // The kernel's forwarding switches for a packet's incoming interface (kernel_forwarding.hpp).
-#include "docknetdoctor/kernel_forwarding.hpp"
+#include "docknetdoctor/path/kernel_forwarding.hpp"
 
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 
 namespace dnd {
 namespace {

@@ -1,5 +1,5 @@
 // The host port as a local service: the same packet evaluated with the nat chains passed over.
-#include "docknetdoctor/local_service_path.hpp"
+#include "docknetdoctor/path/local_service_path.hpp"
 
 #include "path_internal.hpp"
 

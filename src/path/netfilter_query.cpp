@@ -1,6 +1,6 @@
 // Reading the ruleset model for the netfilter checks: DNAT rules for a port, Docker's chains,
 // whether a ruleset holds rules; and small questions about evaluated paths.
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/endpoint.hpp"
-#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
 #include "path_internal.hpp"
 
 namespace dnd {

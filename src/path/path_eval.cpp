@@ -4,7 +4,7 @@
 // chain); the first drop or reject ends the path.
 #include <fmt/format.h>
 
-#include "docknetdoctor/kernel_forwarding.hpp"
+#include "docknetdoctor/path/kernel_forwarding.hpp"
 #include "path_internal.hpp"
 
 namespace dnd {

@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "docknetdoctor/host_network.hpp"
-#include "docknetdoctor/packet_path.hpp"
-#include "docknetdoctor/ruleset.hpp"
+#include "docknetdoctor/model/host_network.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 
 namespace dnd::path {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
 #include "path_internal.hpp"
 
 namespace dnd {

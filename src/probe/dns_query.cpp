@@ -1,8 +1,8 @@
 // A DNS query sent from a thread inside another network namespace (run_in_netns), so the
 // socket lives in that namespace and reaches its resolver (127.0.0.11 is Docker's embedded
 // DNS, redirected by the container's own nat rules).
-#include "docknetdoctor/unique_fd.hpp"
-#include "docknetdoctor/dns_query.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
+#include "docknetdoctor/probe/dns_query.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,7 +17,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/probe.hpp"
+#include "docknetdoctor/probe/probe.hpp"
 
 namespace dnd {
 namespace {

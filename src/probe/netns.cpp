@@ -14,8 +14,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/unique_fd.hpp"
-#include "docknetdoctor/probe.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
+#include "docknetdoctor/probe/probe.hpp"
 
 namespace dnd {
 namespace {

@@ -1,5 +1,5 @@
 // The localization ladder: target building (pure) and running both batches at once.
-#include "docknetdoctor/probe_ladder.hpp"
+#include "docknetdoctor/probe/probe_ladder.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/probe.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/probe/probe.hpp"
 
 namespace dnd {
 namespace {

@@ -1,6 +1,6 @@
 // The causal pairs of the ranking principle (rank.cpp): when both fire, the cause closer to
 // the root of the failure, or more specific to what the user intended, leads.
-#include "docknetdoctor/cause_precedence.hpp"
+#include "docknetdoctor/rank/cause_precedence.hpp"
 
 #include <algorithm>
 

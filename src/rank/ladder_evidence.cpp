@@ -2,16 +2,16 @@
 // failing rung each cause accounts for. Host-local probes never traverse prerouting or
 // forward (shared/notes/probing.md), so causes that live there stay open: a passing local
 // probe must not be read as "the forward path is fine".
-#include "docknetdoctor/ladder_evidence.hpp"
+#include "docknetdoctor/rank/ladder_evidence.hpp"
 
 #include <algorithm>
 #include <initializer_list>
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/endpoint.hpp"
-#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
 
 namespace dnd {
 namespace {

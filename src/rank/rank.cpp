@@ -11,16 +11,16 @@
 //  6. the lower layer (catalog order runs container -> port -> network -> app -> engine ->
 //     kernel -> netfilter ...): a failure low in the stack explains the symptoms above it.
 // The verdict is the worst severity found, wherever it ranks.
-#include "docknetdoctor/rank.hpp"
+#include "docknetdoctor/rank/rank.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/cause_precedence.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/ladder_evidence.hpp"
+#include "docknetdoctor/rank/cause_precedence.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/rank/ladder_evidence.hpp"
 
 namespace dnd {
 namespace {

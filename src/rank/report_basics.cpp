@@ -1,4 +1,4 @@
-#include "docknetdoctor/report.hpp"
+#include "docknetdoctor/model/report.hpp"
 
 namespace dnd {
 

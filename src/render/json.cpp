@@ -1,8 +1,8 @@
 // The JSON report (contract: man/docknetdoctor-report.schema.json).
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/json_util.hpp"
-#include "docknetdoctor/render.hpp"
+#include "docknetdoctor/model/json_util.hpp"
+#include "docknetdoctor/render/render.hpp"
 
 namespace dnd {
 namespace {

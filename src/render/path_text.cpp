@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/sanitize.hpp"
+#include "docknetdoctor/model/sanitize.hpp"
 
 namespace dnd::render {
 namespace {

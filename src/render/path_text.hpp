@@ -4,7 +4,7 @@
 #include <span>
 #include <string>
 
-#include "docknetdoctor/packet_path.hpp"
+#include "docknetdoctor/model/packet_path.hpp"
 
 namespace dnd::render {
 

@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/render.hpp"
-#include "docknetdoctor/sanitize.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/render/render.hpp"
+#include "docknetdoctor/model/sanitize.hpp"
 #include "path_text.hpp"
 #include "text_style.hpp"
 

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/endpoint.hpp"
-#include "docknetdoctor/sanitize.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
+#include "docknetdoctor/model/sanitize.hpp"
 
 namespace dnd::render {
 

@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/probe.hpp"
+#include "docknetdoctor/probe/probe.hpp"
 #include "sandbox.hpp"
 #include "scratch_netns.hpp"
 

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/docker_api.hpp"
-#include "docknetdoctor/facts_query.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {

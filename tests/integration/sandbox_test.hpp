@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/fix_command.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
 #include "sandbox.hpp"
 #include "schema_validation.hpp"
 

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/packet_path.hpp"
-#include "docknetdoctor/peer.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/model/peer.hpp"
 #include "nf_rule_parts.hpp"
 
 namespace dnd::testing {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/model/facts.hpp"
 
 namespace dnd::testing {
 

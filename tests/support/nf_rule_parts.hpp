@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "docknetdoctor/ruleset.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 
 namespace dnd::testing::nf_parts {
 

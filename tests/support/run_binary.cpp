@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <utility>
 
-#include "docknetdoctor/unique_fd.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 
 extern char** environ;
 

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <utility>
 
-#include "docknetdoctor/probe.hpp"
-#include "docknetdoctor/unique_fd.hpp"
+#include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 
 namespace dnd::test {
 namespace {

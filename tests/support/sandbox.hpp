@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/error.hpp"
+#include "docknetdoctor/model/error.hpp"
 #include "run_binary.hpp"
 
 namespace dnd::test {

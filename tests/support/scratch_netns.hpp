@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "docknetdoctor/probe.hpp"  // run_in_netns: the same netns entry the tool uses
+#include "docknetdoctor/probe/probe.hpp"  // run_in_netns: the same netns entry the tool uses
 #include "run_binary.hpp"
 
 namespace dnd::testing {

@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/check.hpp"
 
 namespace dnd {
 namespace {

@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/rank.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/rank/rank.hpp"
 #include "fixture_files.hpp"
 
 namespace dnd {

@@ -19,10 +19,10 @@
 #include <algorithm>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/collect_timings.hpp"
-#include "docknetdoctor/docker_api.hpp"
-#include "docknetdoctor/procfs_scan.hpp"
-#include "docknetdoctor/sock_diag.hpp"
+#include "docknetdoctor/collect/collect_timings.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/procfs_scan.hpp"
+#include "docknetdoctor/collect/sock_diag.hpp"
 #include "fake_proc.hpp"
 
 namespace dnd {

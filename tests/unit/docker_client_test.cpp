@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/collect.hpp"
-#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/collect/collect.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
 
 namespace dnd {
 namespace {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
 
 namespace dnd {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/docker_api.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
 
 namespace dnd {
 namespace {

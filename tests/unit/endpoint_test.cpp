@@ -1,7 +1,7 @@
 // The one endpoint formatter (endpoint.hpp): how every report writes an address with a port.
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/endpoint.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
 
 namespace dnd {
 namespace {

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/engine_process.hpp"
+#include "docknetdoctor/collect/engine_process.hpp"
 #include "fake_proc.hpp"
 
 namespace dnd {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/model/check.hpp"
 #include "facts_builder.hpp"
 
 namespace dnd {

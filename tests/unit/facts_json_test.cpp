@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/facts.hpp"
+#include "docknetdoctor/model/facts.hpp"
 
 namespace dnd {
 namespace {

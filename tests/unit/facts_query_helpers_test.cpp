@@ -1,8 +1,8 @@
 // The fact queries the checks share (facts_query.hpp): the parts fixtures do not pin.
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/facts_query.hpp"
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 
 namespace dnd {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/host_addresses.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
 
 namespace dnd {
 namespace {

@@ -10,12 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/ladder_evidence.hpp"
-#include "docknetdoctor/options.hpp"
-#include "docknetdoctor/probe_ladder.hpp"
-#include "docknetdoctor/rank.hpp"
-#include "docknetdoctor/render.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/rank/ladder_evidence.hpp"
+#include "docknetdoctor/app/options.hpp"
+#include "docknetdoctor/probe/probe_ladder.hpp"
+#include "docknetdoctor/rank/rank.hpp"
+#include "docknetdoctor/render/render.hpp"
 #include "schema_validation.hpp"
 
 namespace dnd {

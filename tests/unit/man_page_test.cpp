@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/options.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/app/options.hpp"
 #include "fixture_files.hpp"
 
 namespace dnd {

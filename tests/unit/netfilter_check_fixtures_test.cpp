@@ -28,12 +28,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/fix_command.hpp"
-#include "docknetdoctor/netfilter_collect.hpp"
-#include "docknetdoctor/packet_path.hpp"
-#include "docknetdoctor/ruleset.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 #include "fixture_files.hpp"
 #include "scratch_netns.hpp"
 

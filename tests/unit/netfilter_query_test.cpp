@@ -2,7 +2,7 @@
 // (protocol mismatch, port ranges, inverted matches, sets whose elements were not dumped).
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/netfilter_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "nf_rule_parts.hpp"
 
 namespace dnd {

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 #include "netlink_dump.hpp"
 
 namespace dnd::netlink {

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "docknetdoctor/netfilter_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "fixture_files.hpp"
 #include "scratch_netns.hpp"
-#include "docknetdoctor/ruleset.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 
 namespace dnd::nf::testing {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/options.hpp"
+#include "docknetdoctor/app/options.hpp"
 
 namespace dnd {
 namespace {

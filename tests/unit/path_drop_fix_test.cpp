@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/fix_command.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
 #include "fixture_files.hpp"
 
 namespace dnd {

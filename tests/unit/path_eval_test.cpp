@@ -2,8 +2,8 @@
 // path_live_test.cpp): the same expectations as live, with the set lookups replayed.
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/kernel_forwarding.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/path/kernel_forwarding.hpp"
 #include "path_testing.hpp"
 
 namespace dnd {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 #include "path_testing.hpp"
 
 namespace dnd {

@@ -12,8 +12,8 @@
 
 #include "fixture_files.hpp"
 #include "scratch_netns.hpp"
-#include "docknetdoctor/host_network.hpp"
-#include "docknetdoctor/packet_path.hpp"
+#include "docknetdoctor/model/host_network.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
 
 namespace dnd::path_testing {
 

@@ -9,10 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/rank.hpp"
-#include "docknetdoctor/render.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/rank/rank.hpp"
+#include "docknetdoctor/render/render.hpp"
 #include "fixture_files.hpp"
 #include "schema_validation.hpp"
 

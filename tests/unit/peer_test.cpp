@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/dns_message.hpp"
-#include "docknetdoctor/peer.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/model/dns_message.hpp"
+#include "docknetdoctor/model/peer.hpp"
 #include "fixture_files.hpp"
 
 namespace dnd {

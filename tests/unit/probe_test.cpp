@@ -17,8 +17,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/probe.hpp"
-#include "docknetdoctor/unique_fd.hpp"
+#include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 #include "scratch_netns.hpp"
 
 namespace dnd {

@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/procfs.hpp"
-#include "docknetdoctor/unique_fd.hpp"
+#include "docknetdoctor/collect/procfs.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 #include "fake_proc.hpp"
 #include "fixture_files.hpp"
 

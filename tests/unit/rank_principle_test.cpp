@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/cause_precedence.hpp"
-#include "docknetdoctor/causes.hpp"
-#include "docknetdoctor/rank.hpp"
+#include "docknetdoctor/rank/cause_precedence.hpp"
+#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/rank/rank.hpp"
 
 namespace dnd {
 namespace {

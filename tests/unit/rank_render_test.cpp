@@ -2,8 +2,8 @@
 // depend on any real check's logic.
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/rank.hpp"
-#include "docknetdoctor/render.hpp"
+#include "docknetdoctor/rank/rank.hpp"
+#include "docknetdoctor/render/render.hpp"
 #include "schema_validation.hpp"
 
 namespace dnd {

@@ -11,10 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/rank.hpp"
-#include "docknetdoctor/render.hpp"
-#include "docknetdoctor/replay.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/rank/rank.hpp"
+#include "docknetdoctor/render/render.hpp"
+#include "docknetdoctor/app/replay.hpp"
 #include "fixture_files.hpp"
 #include "run_binary.hpp"
 #include "schema_validation.hpp"

@@ -13,11 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/check.hpp"
-#include "docknetdoctor/collect.hpp"
-#include "docknetdoctor/rank.hpp"
-#include "docknetdoctor/render.hpp"
-#include "docknetdoctor/vanished_process.hpp"
+#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/collect/collect.hpp"
+#include "docknetdoctor/rank/rank.hpp"
+#include "docknetdoctor/render/render.hpp"
+#include "docknetdoctor/collect/vanished_process.hpp"
 #include "fixture_files.hpp"
 
 namespace dnd {

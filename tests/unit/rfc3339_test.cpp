@@ -1,7 +1,7 @@
 // RFC 3339 as the engine writes it and as Facts keep it.
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/rfc3339.hpp"
+#include "docknetdoctor/model/rfc3339.hpp"
 
 namespace dnd {
 namespace {

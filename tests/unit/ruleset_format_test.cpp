@@ -2,8 +2,8 @@
 // where it is not (never a guess).
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/netfilter_collect.hpp"
-#include "docknetdoctor/ruleset.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 
 namespace dnd::nf {
 namespace {

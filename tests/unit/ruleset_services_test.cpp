@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 #include "fake_proc.hpp"
 
 namespace dnd {

@@ -8,13 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/collect_timings.hpp"
-#include "docknetdoctor/host_addresses.hpp"
-#include "docknetdoctor/host_network_collect.hpp"
-#include "docknetdoctor/netfilter_collect.hpp"
-#include "docknetdoctor/probe_ladder.hpp"
-#include "docknetdoctor/procfs.hpp"
-#include "docknetdoctor/procfs_scan.hpp"
+#include "docknetdoctor/collect/collect_timings.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
+#include "docknetdoctor/collect/netfilter_collect.hpp"
+#include "docknetdoctor/probe/probe_ladder.hpp"
+#include "docknetdoctor/collect/procfs.hpp"
+#include "docknetdoctor/collect/procfs_scan.hpp"
 
 namespace {
 

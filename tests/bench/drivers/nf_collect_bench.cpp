@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/facts.hpp"
-#include "docknetdoctor/host_network_collect.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
 
 int main(int argc, char** argv) {
     if (argc > 1 && std::string(argv[1]) == "--host-json") {

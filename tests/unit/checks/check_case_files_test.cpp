@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/check.hpp"
+#include "docknetdoctor/model/check.hpp"
 
 namespace dnd {
 namespace {

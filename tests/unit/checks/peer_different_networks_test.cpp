@@ -1,7 +1,7 @@
 // peer.different-networks: source and target share no network, so no address of one is
 // reachable from the other.
 #include "check_case.hpp"
-#include "docknetdoctor/peer.hpp"
+#include "docknetdoctor/model/peer.hpp"
 
 namespace dnd {
 namespace {

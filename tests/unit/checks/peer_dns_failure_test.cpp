@@ -1,7 +1,7 @@
 // peer.dns-failure: the source shares a user-defined network with the target, yet its own
 // resolver does not answer the name with an address.
 #include "check_case.hpp"
-#include "docknetdoctor/peer.hpp"
+#include "docknetdoctor/model/peer.hpp"
 
 namespace dnd {
 namespace {

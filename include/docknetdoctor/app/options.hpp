@@ -1,0 +1,45 @@
+#pragma once
+// Command-line options. Parsing is separate from running so it can be tested.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/port.hpp"
+
+namespace dnd {
+
+enum class Command { diagnose, explain, list_causes, help, version };
+enum class Format { text, json };
+
+struct Options {
+    Command command = Command::diagnose;
+    std::string container;
+    std::optional<PortKey> port;
+    std::optional<std::string> from;
+    std::optional<std::string> to;   // --to TARGET:PORT: can the container reach that?
+    Format format = Format::text;
+    std::optional<std::string> save_facts;
+    std::optional<std::string> facts_file;
+    std::chrono::milliseconds timeout{5000};
+    bool all = false;          // --all: every running container with published ports
+    bool no_probe = false;     // --no-probe: the static diagnosis only
+    bool no_color = false;
+    std::string docker_host;   // --host; "" = $DOCKER_HOST or the default socket
+    std::string explain_id;
+    std::string help_text;     // filled for Command::help
+};
+
+// A usage error is an Error with source "usage" and a one-line message.
+Result<Options> parse_options(const std::vector<std::string>& args);
+
+// The deadline of one probe batch: the timeout, capped at 2 s so that a port that drops
+// packets costs at most 2 s (a healthy ladder answers in milliseconds).
+inline constexpr std::chrono::milliseconds kMaxProbeDeadline{2000};
+std::chrono::milliseconds probe_deadline(std::chrono::milliseconds timeout);
+
+// "5s", "500ms", "2" (seconds), "1.5s", "1m"; nullopt when malformed or not in (0, 10 min].
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+}  // namespace dnd

@@ -1,0 +1,225 @@
+#pragma once
+// Facts: everything the collectors read, as plain data. Collectors fill it and decide
+// nothing; checks read it and do no I/O. Serializes to JSON and back (--save-facts/--facts).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/port.hpp"
+#include "docknetdoctor/model/packet_path.hpp"  // HostNetwork, PathResult
+#include "docknetdoctor/model/probe_outcome.hpp"
+
+namespace dnd {
+
+inline constexpr int kFactsSchemaVersion = 1;
+
+// What the user asked.
+struct Query {
+    std::string container;                 // as typed: name, id or id prefix
+    std::optional<PortKey> port;           // --port; none: every published/exposed port
+    std::optional<std::string> from;       // --from ADDR; none: a client on another host
+    bool from_is_local = false;            // --from is an address of this host (or loopback)
+    std::optional<std::string> to;         // --to TARGET:PORT as typed: container to container
+};
+
+// The engine's own process, found from its API socket. dockerd itself decides "rootless"
+// from its environment (rootlesskit sets ROOTLESSKIT_STATE_DIR), so this answers the one
+// question /info was asked for, without /info (the engine's slowest answer: it runs runc
+// and docker-init). Only ROOTLESSKIT_STATE_DIR is kept from the environment.
+struct EngineProcess {
+    int pid = 0;
+    std::string exe;                                  // /proc/PID/exe
+    std::string found_as;                             // how: "listener of the API socket" ...
+    std::optional<std::string> rootlesskit_state_dir;  // ROOTLESSKIT_STATE_DIR, when set
+};
+
+struct EngineInfo {
+    std::string server_version;                 // /version Version (or /_ping's Server header)
+    std::string api_version;                    // negotiated API version in use
+    std::string endpoint;                       // where we talked to it: unix:///..., tcp://...
+    std::optional<EngineProcess> process;       // a local dockerd we could read; else /info is asked
+    // /info, asked only when the engine's process could not be read:
+    std::string os;                             // OperatingSystem
+    std::string kernel_version;                 // KernelVersion
+    std::string docker_root_dir;                // DockerRootDir
+    std::optional<std::vector<std::string>> security_options;  // SecurityOptions, e.g. "name=rootless"
+    std::vector<std::string> warnings;          // Warnings
+};
+
+struct HostBinding {
+    std::string host_ip;       // "" / "0.0.0.0" / "::" / "127.0.0.1" ...
+    std::uint16_t host_port = 0;  // 0: the engine picks (or binding failed)
+};
+
+struct Health {
+    std::string status;        // starting / healthy / unhealthy
+    int failing_streak = 0;
+    int last_exit_code = 0;
+    std::string last_output;   // output of the most recent probe
+};
+
+struct ContainerState {
+    std::string status;        // created/running/paused/restarting/removing/exited/dead
+    bool running = false;
+    bool paused = false;
+    bool restarting = false;
+    bool oom_killed = false;
+    bool dead = false;
+    int pid = 0;
+    int exit_code = 0;
+    std::string error;         // State.Error, e.g. "... address already in use"
+    std::string started_at;
+    std::string finished_at;
+    std::optional<Health> health;
+};
+
+struct NetworkAttachment {
+    std::string network;       // network name as the container sees it
+    std::string network_id;
+    std::string ip_address;
+    int ip_prefix_len = 0;
+    std::string gateway;
+    std::string global_ipv6;
+    std::vector<std::string> aliases;
+};
+
+struct Container {
+    std::string id;
+    std::string name;                    // without the leading "/"
+    std::string image;                   // Config.Image
+    std::string created;
+    ContainerState state;
+    int restart_count = 0;
+    std::string restart_policy;          // HostConfig.RestartPolicy.Name
+    std::string network_mode;            // HostConfig.NetworkMode: default/bridge/host/none/container:X/NAME
+    std::map<PortKey, std::vector<HostBinding>> port_bindings;  // HostConfig.PortBindings (asked for)
+    std::map<PortKey, std::vector<HostBinding>> ports;          // NetworkSettings.Ports (in effect; empty vector = exposed, unbound)
+    std::vector<PortKey> exposed_ports;  // Config.ExposedPorts
+    std::vector<NetworkAttachment> networks;
+    std::map<std::string, std::string> labels;
+    std::vector<std::string> extra_hosts;
+    bool tty = false;                    // Config.Tty: its log is one raw stream, not multiplexed
+};
+
+// One event the engine recorded for a container (/events): a run ending or starting.
+struct ContainerEvent {
+    std::string action;            // "die", "start"
+    std::string time;              // RFC 3339, UTC, to the nanosecond (timeNano)
+    std::optional<int> exit_code;  // die: Actor.Attributes.exitCode
+};
+
+// What the engine recorded of a container's recent runs. Asked only when the container shows
+// a sign of a restart loop (shows_restart_signs in facts_query.hpp): the engine resets
+// State.ExitCode while a container runs, so between two crashes only the die events still
+// tell how the last run ended.
+struct RestartHistory {
+    std::string since;  // the /events window asked, RFC 3339 UTC
+    std::string until;
+    Result<std::vector<ContainerEvent>> events = fail("docker-api", "not collected");  // in the window, oldest first
+    Result<std::vector<std::string>> log_tail = fail("docker-api", "not collected");   // docker logs --tail, oldest first
+};
+
+// The container's process, seen when collection began, was gone before the diagnosis ended:
+// the engine was asked again, and Facts::container holds that later answer.
+struct VanishedProcess {
+    int pid = 0;
+    std::string during;             // "listener collection", "the probes"
+    std::string status_before;      // State.Status while the process was there
+    std::string started_at_before;  // State.StartedAt of that run
+};
+
+struct NetworkInfo {
+    std::string id;
+    std::string name;
+    std::string driver;
+    std::string scope;
+    bool internal = false;
+    std::map<std::string, std::string> options;  // e.g. com.docker.network.bridge.enable_icc
+    std::vector<std::string> subnets;
+    std::vector<std::string> gateways;
+};
+
+struct SocketOwner {
+    int pid = 0;
+    std::string process;       // /proc/PID/comm, raw (sanitize before printing)
+    // The process's cgroup as /proc/PID/cgroup names it (the cgroup v2 `0::` line, else the
+    // first hierarchy listed), e.g. "/system.slice/docker-<id>.scope"; "" when unreadable.
+    std::string cgroup;
+};
+
+// One listening socket (TCP LISTEN, or a bound UDP socket).
+struct Listener {
+    Proto proto = Proto::tcp;
+    int family = 4;            // 4 or 6
+    std::string address;       // "0.0.0.0", "127.0.0.1", "::", "::1", "::ffff:127.0.0.1" ...
+    std::uint16_t port = 0;
+    unsigned long inode = 0;
+    std::vector<SocketOwner> owners;
+};
+
+// The localization ladder (probe_ladder.hpp): where a connection to a container port is
+// tried from, lowest first. The first rung that fails names the layer where it dies.
+enum class Rung {
+    container_loopback,  // 1: inside the container's netns to 127.0.0.1:PORT (the app itself)
+    container_address,   // 2: inside the container's netns to its own address (the app's bind)
+    host_to_container,   // 3: from the host to the container's address (bridge, routing)
+    host_published,      // 4: from the host to each published address (proxy, DNAT, input rules)
+};
+std::string_view to_string(Rung r);           // "container-loopback", ... (JSON and ids)
+std::optional<Rung> parse_rung(std::string_view s);
+std::string_view rung_title(Rung r);          // "container loopback", for people
+int rung_number(Rung r);                      // 1..4
+
+// One probe of the ladder: which container port it tests, from which rung, and what happened.
+struct LadderProbe {
+    PortKey port;                         // the container port under question
+    Rung rung = Rung::container_loopback;
+    ProbeOutcome probe;                   // target (address, port actually dialled), outcome
+};
+
+}  // namespace dnd
+
+// Container to container (--to): needs Container, NetworkInfo and Listener from above.
+#include "docknetdoctor/model/peer_facts.hpp"
+
+namespace dnd {
+
+struct Facts {
+    int schema_version = kFactsSchemaVersion;
+    std::string tool_version;
+    std::string collected_at;            // RFC 3339, UTC, to the millisecond
+    Query query;
+    Result<EngineInfo> engine = fail("docker-api", "not collected");
+    Result<Container> container = fail("docker-api", "not collected");
+    Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
+    Result<std::vector<Listener>> container_listeners = fail("procfs", "not collected");
+    Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
+    // Links, addresses, routes, sysctls, netfilter rulesets, dockerd's config (host_network.hpp).
+    HostNetwork host;
+    // The packets of the question walked through the host (packet_path.hpp paths_for).
+    Result<std::vector<PathResult>> paths = fail("path", "not evaluated");
+    // The ladder's probes. Empty: nothing applied (no running process). An error: not run
+    // (--no-probe, an old facts file) or not possible at all.
+    Result<std::vector<LadderProbe>> probes = fail("probe", "not collected");
+    // --to: the target and the path from the source to it (peer_facts.hpp). nullopt: no --to.
+    std::optional<PeerFacts> peer;
+    // The container's process vanished while it was examined. nullopt: it stayed, or there was none.
+    std::optional<VanishedProcess> vanished_process;
+    // Recent runs, asked only on a sign of a restart loop. nullopt: no sign, not asked.
+    std::optional<RestartHistory> restart_history;
+};
+
+// JSON both ways. from_json throws nlohmann::json::exception on malformed input;
+// load_facts() turns that into an Error.
+void to_json(nlohmann::json& j, const LadderProbe& p);
+void from_json(const nlohmann::json& j, LadderProbe& p);
+void to_json(nlohmann::json& j, const Facts& f);
+void from_json(const nlohmann::json& j, Facts& f);
+nlohmann::json facts_to_json(const Facts& f);
+Result<Facts> facts_from_json_text(std::string_view text);
+
+}  // namespace dnd

@@ -1,0 +1,95 @@
+#pragma once
+// What the host's network stack looks like, as plain data: links, addresses and routes
+// (rtnetlink), the sysctls that matter, the netfilter rulesets, and how dockerd was
+// configured. Filled by collectors, read by the packet-path evaluator and the checks.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
+
+namespace dnd {
+
+struct Link {
+    int index = 0;
+    std::string name;
+    std::string kind;        // IFLA_INFO_KIND: "bridge", "veth", "" (physical) ...
+    int mtu = 0;
+    bool up = false;
+    std::string master;      // bridge port: the bridge's name
+};
+
+struct Address {
+    int ifindex = 0;
+    std::string ifname;
+    int family = 4;          // 4 or 6
+    std::string address;     // presentation form
+    int prefix_len = 0;
+};
+
+struct Route {
+    int family = 4;
+    std::string destination; // "default" or CIDR "172.17.0.0/16"
+    std::string gateway;     // "" when directly connected
+    std::string oifname;
+    int table = 254;         // RT_TABLE_MAIN 254, RT_TABLE_LOCAL 255
+    std::string type;        // "unicast", "local", "broadcast", "blackhole", "unreachable", "prohibit"
+    std::string prefsrc;
+    int metric = 0;
+};
+
+// How the engine was started, from dockerd's command line and daemon.json.
+struct DaemonConfig {
+    int pid = 0;
+    std::vector<std::string> cmdline;
+    std::string config_file;            // path read ("" if none)
+    std::optional<bool> iptables;       // --iptables / "iptables"; nullopt = default (true)
+    std::optional<bool> ip_forward;     // --ip-forward
+    std::optional<bool> userland_proxy; // --userland-proxy; default true
+    std::optional<bool> icc;            // --icc; default true
+    std::string default_bind_ip;        // --ip / "ip": the default HostIp of -p
+    std::string config_error;           // daemon.json unreadable or malformed ("" = fine)
+};
+
+// Services that load a whole ruleset and so can wipe Docker's tables and chains while the
+// engine runs: the culprits named when Docker's rules are gone. Read from files and /proc.
+struct RulesetServices {
+    std::string nftables_conf;           // the nftables service's ruleset file read ("" = none found)
+    bool nftables_conf_flushes = false;  // it holds a `flush ruleset` line: every table goes, Docker's too
+    std::string nftables_enabled_by;     // the *.wants link enabling nftables.service ("" = not enabled)
+    std::string firewalld_running;       // how firewalld was seen running ("" = not running)
+};
+
+// A set key looked up in the kernel (instead of dumping the whole set), recorded so an
+// offline replay (--facts) evaluates exactly the same way.
+struct SetLookupRecord {
+    nf::Family family = nf::Family::ip;
+    std::string table;
+    std::string set;
+    nf::Bytes key;
+    bool found = false;
+};
+
+struct HostNetwork {
+    Result<std::vector<Link>> links = fail("rtnetlink", "not collected");
+    Result<std::vector<Address>> addresses = fail("rtnetlink", "not collected");
+    Result<std::vector<Route>> routes = fail("rtnetlink", "not collected");
+    // "net.ipv4.ip_forward" -> "1", "net.bridge.bridge-nf-call-iptables" -> "1",
+    // "net.ipv4.conf.docker0.route_localnet" -> "0" ... A key missing from the map was
+    // not present on the host (e.g. br_netfilter not loaded).
+    Result<std::map<std::string, std::string>> sysctls = fail("procfs", "not collected");
+    Result<nf::Ruleset> nftables = fail("nftables", "not collected");
+    Result<nf::Ruleset> iptables_legacy = fail("iptables-legacy", "not collected");
+    Result<DaemonConfig> daemon = fail("daemon-config", "not collected");
+    Result<RulesetServices> ruleset_services = fail("ruleset-services", "not collected");
+    std::vector<SetLookupRecord> set_lookups;
+};
+
+void to_json(nlohmann::json& j, const HostNetwork& h);
+void from_json(const nlohmann::json& j, HostNetwork& h);
+
+}  // namespace dnd

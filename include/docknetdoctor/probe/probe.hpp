@@ -1,0 +1,37 @@
+#pragma once
+// Real connection attempts: many targets in parallel under one deadline, optionally from
+// inside another network namespace.
+#include <chrono>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/probe_outcome.hpp"
+
+namespace dnd {
+
+// After a TCP connect succeeds, how long to wait for a reset before calling the port open
+// (bounded by the batch deadline).
+inline constexpr std::chrono::milliseconds kResetGrace{150};
+
+// Probes every target at once from the calling thread's network namespace; returns when
+// all are decided or the deadline (counted from the call) has passed. One outcome per
+// target, in order. Never fails as a whole: a target that cannot be probed is `error`.
+// reset_grace: how long a connected TCP probe waits for a reset; 0 calls it open at once
+// (right when no proxy sits in between: the kernel of the app's netns completed the handshake).
+std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
+                                      std::chrono::milliseconds reset_grace = kResetGrace);
+
+// Runs work on a dedicated thread that first enters the network namespace at netns_path
+// ("/proc/PID/ns/net", "/run/netns/NAME") and exits afterwards, so no other work ever runs
+// in that namespace. Errors (source "probe"): cannot open the path, no privilege (EPERM).
+Result<void> run_in_netns(const std::string& netns_path, const std::function<void()>& work);
+
+Result<std::vector<ProbeOutcome>> probe_batch_in_netns(const std::string& netns_path,
+                                                        std::span<const ProbeTarget> targets,
+                                                        std::chrono::milliseconds deadline,
+                                                        std::chrono::milliseconds reset_grace = kResetGrace);
+
+}  // namespace dnd

@@ -1,0 +1,44 @@
+#pragma once
+// The localization ladder: for each container port in question, try the connection from
+// the inside out and see where it dies (shared/notes/probing.md).
+//   1 inside the container's netns to 127.0.0.1:PORT        the app accepts at all
+//   2 inside the container's netns to its own address       the app's bind address
+//   3 from the host to the container's address              bridge, routing, host rules
+//   4 from the host to every published address              proxy, DNAT, input rules
+// Rungs 1+2 run as one batch inside /proc/PID/ns/net (on a thread of their own), rungs 3+4
+// as one batch in the current netns at the same time: the whole ladder costs about one
+// deadline, however many ports.
+#include <chrono>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/facts.hpp"
+
+namespace dnd {
+
+struct LadderPlan {
+    std::string netns_path;            // the container's netns; "" when `inside` is empty
+    std::vector<LadderProbe> inside;   // rungs 1+2 (outcomes not filled yet)
+    std::vector<LadderProbe> outside;  // rungs 3+4
+};
+
+// Pure: which probes the ladder runs for these facts. host_addresses are this host's own
+// addresses (they stand for a 0.0.0.0 / :: binding; IPv6 link-local ones are left out,
+// they need a scope). Rungs that do not apply are left out: no running process, nothing
+// at all; --network none or container:X, rung 1 only; --network host, rung 1 plus the
+// app's own port on the host's addresses as rung 4 (-p is ignored there), and the host port a
+// -p names, to show it answers nothing (or, when it is the app's port, that it works as written).
+LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses);
+
+// Runs a plan under one deadline. When the netns cannot be entered (no privilege, the
+// process is gone), the inside probes are `error` with the reason as detail; the result is
+// an error only when nothing else ran. Outcomes ordered by port, then rung.
+Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::chrono::milliseconds deadline);
+
+// plan_probe_ladder + run_ladder_plan. An error when the container itself is unknown.
+Result<std::vector<LadderProbe>> run_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses,
+                                                  std::chrono::milliseconds deadline);
+
+}  // namespace dnd
