@@ -2,14 +2,28 @@
 // traffic never reaches.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
+#include "peer_common.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult app_loopback_only(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "app.loopback-only",
+    .severity = Severity::critical,
+    .summary = "app listens on 127.0.0.1/::1 inside the container, unreachable through the bridge",
+    .evidence = "same, local address 127.0.0.1/::1",
+    .fix = "bind 0.0.0.0 or ::",
+    .rationale = "Inside a container, 127.0.0.1 is the container's own loopback, not the host's. Forwarded "
+        "traffic arrives on the container's eth0 address, so a server bound to 127.0.0.1 or ::1 "
+        "never sees it. Development servers often default to localhost; telling the app to bind "
+        "0.0.0.0 (or ::) makes it accept connections on every interface of the container.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const auto listeners = listeners_to_judge(f, result.undecided);
     if (!listeners) return result;
@@ -22,7 +36,7 @@ CheckResult app_loopback_only(const Facts& f) {
         if (on_port.empty() || !reachable_listeners(*listeners, p).empty()) continue;
 
         const Listener& first = on_port.front();
-        Finding finding = new_finding("app.loopback-only");
+        Finding finding = new_finding(kCause);
         if (reachable_locally) finding.severity = Severity::info;
         finding.port = p;
         // Host network: that loopback is the host's own, so this host's clients do reach it.
@@ -36,6 +50,22 @@ CheckResult app_loopback_only(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& app_loopback_only() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kAddress, kPublished},
+            .confirmed_when = {{{kLoopback, kPassed}, {kAddress, kFailed}}, host_network_address_fails},
+            .contradicted_when = {{{kAddress, kPassed}}, {{kLoopback, kFailed}}},
+            .explains_peer_probe = true,
+        },
+        .run = on_source_and_target<run, true>,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -14,13 +14,30 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
+#include "evidence_rules.hpp"
+#include "peer_common.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "container.restarting",
+    .severity = Severity::critical,
+    .summary = "restart loop",
+    .evidence = "State.Restarting, RestartCount, ExitCode, StartedAt; die events (/events); docker logs --tail",
+    .fix = "fix the crash; logs",
+    .rationale = "A restart policy (always, unless-stopped, on-failure) restarts a process that keeps "
+        "exiting, with a growing back-off delay in between. Most of the time no process is "
+        "listening, and each restart resets connections, so the port looks dead or flaky. "
+        "It is named whatever instant it is caught in: waiting to restart, or in a run that "
+        "restarted less than 10 s before (the engine resets its back-off only after 10 s), that "
+        "died twice in the last 2 minutes, or whose process exited while it was examined. In a "
+        "run the engine reads ExitCode 0: the last die event gives the exit code. "
+        "The loop ends only when the crash does: docker logs shows the last run's output.",
+};
 
 constexpr double kMomentAgo = 10.0;  // seconds: the engine's own back-off reset threshold
 constexpr std::size_t kDiesMakingALoop = 2;
@@ -80,9 +97,7 @@ std::string with_age(const Facts& f, std::string_view field, const std::string& 
     return fmt::format("{} = {}", field, when);
 }
 
-}  // namespace
-
-CheckResult container_restarting(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -92,7 +107,7 @@ CheckResult container_restarting(const Facts& f) {
 
     const std::string name = container_ref(f);
     const LastExit exit = last_exit(f, c, dies);
-    Finding finding = new_finding("container.restarting");
+    Finding finding = new_finding(kCause);
     finding.title = fmt::format("{} is in a restart loop (restarted {} times, last exit code {})", name,
                                 c.restart_count, exit.code ? exit_code_text(*exit.code) : std::string("unknown"));
     finding.evidence.push_back(fmt::format("State.Status = {}", c.state.status));
@@ -126,6 +141,22 @@ CheckResult container_restarting(const Facts& f) {
     finding.fix.push_back(fmt::format("fix the crash the logs show; docker update --restart=no {} stops the loop while you debug", name));
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& container_restarting() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = every_rung,
+            .confirmed_without_process = true,
+            .explains_peer_probe = true,
+            .confirmed_by_vanished_process = true,
+        },
+        .run = on_source_and_target<run, false>,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -2,14 +2,26 @@
 // forward rules for published ports.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "evidence_rules.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "engine.iptables-disabled",
+    .severity = Severity::critical,
+    .summary = "daemon runs with iptables=false: no DNAT/forward rules are made",
+    .evidence = "daemon.json, dockerd command line, no DOCKER chains",
+    .fix = "enable iptables or write the rules",
+    .rationale = "With \"iptables\": false in daemon.json (or --iptables=false) Docker creates no NAT, "
+        "forward or masquerade rules. Published ports then work at most through docker-proxy from "
+        "the host itself, and outside clients get nothing unless the administrator writes "
+        "equivalent rules. Re-enabling it and restarting dockerd recreates the rules.",
+};
 
 std::string iptables_setting(const DaemonConfig& d) {
     for (const auto& arg : d.cmdline)
@@ -24,9 +36,7 @@ void add_fix(Finding& finding) {
     finding.fix.push_back("or write the DNAT and forward rules for each published port yourself");
 }
 
-}  // namespace
-
-CheckResult engine_iptables_disabled(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
     // A rootless engine writes its rules inside rootlesskit's namespace: none on the host is expected.
@@ -35,7 +45,7 @@ CheckResult engine_iptables_disabled(const Facts& f) {
 
     if (f.host.daemon) {
         if (f.host.daemon->iptables.value_or(true)) return result;
-        Finding finding = new_finding("engine.iptables-disabled");
+        Finding finding = new_finding(kCause);
         finding.title = fmt::format("dockerd runs with iptables disabled: no DNAT or forward rules for {}", name);
         finding.evidence.push_back(iptables_setting(*f.host.daemon));
         for (PortKey p : ports_in_question(f))
@@ -56,7 +66,7 @@ CheckResult engine_iptables_disabled(const Facts& f) {
         return result;
     }
     if (has_docker_nat_chains(*nft) || has_docker_nat_chains(*legacy)) return result;
-    Finding finding = new_finding("engine.iptables-disabled");
+    Finding finding = new_finding(kCause);
     finding.title = fmt::format("Docker's nat chains are missing while {} publishes ports: dockerd probably runs "
                                 "with iptables disabled",
                                 name);
@@ -70,6 +80,20 @@ CheckResult engine_iptables_disabled(const Facts& f) {
     finding.fix.push_back("if iptables is enabled, the rules were flushed: restart dockerd (see netfilter.dnat-missing)");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& engine_iptables_disabled() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kPublished},
+            .confirmed_when = {host_side_fails},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -4,18 +4,31 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/local_service_path.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "evidence_rules.hpp"
 #include "path_drop_fix.hpp"
 #include "unknown_paths.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult exposure_firewall_bypass(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "exposure.firewall-bypass",
+    .severity = Severity::warning,
+    .summary = "the host firewall's input policy denies the port, yet Docker's DNAT+forward path lets outside clients in",
+    .evidence = "packet-path evaluation of the input vs the DNAT/forward path",
+    .fix = "filter in DOCKER-USER, not INPUT",
+    .rationale = "Published ports are DNATed in prerouting and then forwarded; they never pass the input "
+        "chain where host firewalls such as UFW put their port rules. The port is reachable from "
+        "outside even though the firewall appears to deny it. Rules in DOCKER-USER (on the forward "
+        "path, before Docker's accepts) are the ones that restrict it.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const auto judged = paths_to_judge(f, result.undecided);
     if (!judged) return result;
@@ -29,7 +42,7 @@ CheckResult exposure_firewall_bypass(const Facts& f) {
         const auto port = container_port_of(*c, path);
         if (port && !reported.insert(*port).second) continue;
 
-        Finding finding = new_finding("exposure.firewall-bypass");
+        Finding finding = new_finding(kCause);
         finding.port = port;
         finding.title = fmt::format("the host firewall denies {} port {}, but Docker's DNAT lets outside clients "
                                     "reach {}",
@@ -61,6 +74,19 @@ CheckResult exposure_firewall_bypass(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& exposure_firewall_bypass() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kForwardNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -4,12 +4,24 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "exposure.public-sensitive-port",
+    .severity = Severity::warning,
+    .summary = "a database/cache/admin port is published on all interfaces",
+    .evidence = "bindings on 0.0.0.0/:: for well-known sensitive ports",
+    .fix = "bind 127.0.0.1 or a private address",
+    .rationale = "-p 5432:5432 publishes on every host address, and Docker's DNAT happens before the host's "
+        "INPUT chain, so UFW or an INPUT firewall does not protect it. Databases, caches and admin "
+        "interfaces published this way are found by internet-wide scanners within hours. Binding "
+        "the port to 127.0.0.1 or a private address keeps it reachable where it is needed.",
+};
 
 struct SensitivePort {
     PortKey port;
@@ -40,9 +52,7 @@ const SensitivePort* sensitive(PortKey p) {
     return it == std::end(kSensitivePorts) ? nullptr : &*it;
 }
 
-}  // namespace
-
-CheckResult exposure_public_sensitive_port(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -57,7 +67,7 @@ CheckResult exposure_public_sensitive_port(const Facts& f) {
         if (open == bindings.end()) continue;
         const SensitivePort* service = sensitive(p) ? sensitive(p) : sensitive(PortKey{open->host_port, p.proto});
 
-        Finding finding = new_finding("exposure.public-sensitive-port");
+        Finding finding = new_finding(kCause);
         finding.port = p;
         finding.title = fmt::format("{} port {} of {} is published on all interfaces ({})", service->what, p.str(), name,
                                     describe(*open));
@@ -70,6 +80,20 @@ CheckResult exposure_public_sensitive_port(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& exposure_public_sensitive_port() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .confirmed_when = {{{kPublished, kPassed}}},
+            .contradicted_when = {{{kPublished, kFailed}}},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -2,14 +2,27 @@
 // bridge-nf-call-iptables = 0): icc=false and hairpin DNAT between containers misbehave.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult kernel_br_netfilter_off(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "kernel.br-netfilter-off",
+    .severity = Severity::warning,
+    .summary = "bridge traffic bypasses netfilter: icc=false and some hairpin paths silently misbehave",
+    .evidence = "/proc/sys/net/bridge/bridge-nf-call-iptables",
+    .fix = "load br_netfilter, set the sysctl",
+    .rationale = "Packets between containers on the same bridge are switched at layer 2 and only pass "
+        "iptables when the br_netfilter module is loaded and bridge-nf-call-iptables is 1. "
+        "Without it, rules Docker relies on for bridge-local traffic (icc=false isolation, some "
+        "hairpin NAT cases) silently do nothing. Loading the module and setting the sysctl restores them.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
     // Only containers on a bridge-like network have bridged traffic; a rootless engine's
@@ -24,7 +37,7 @@ CheckResult kernel_br_netfilter_off(const Facts& f) {
     auto it = sysctls->find(std::string(key));
     if (it != sysctls->end() && it->second != "0") return result;
 
-    Finding finding = new_finding("kernel.br-netfilter-off");
+    Finding finding = new_finding(kCause);
     if (it == sysctls->end()) {
         finding.title = "br_netfilter is not loaded: traffic between containers on a bridge bypasses iptables";
         finding.evidence.push_back(fmt::format("{} is absent (/proc/sys/net/bridge/ does not exist: module "
@@ -40,6 +53,19 @@ CheckResult kernel_br_netfilter_off(const Facts& f) {
     finding.fix.push_back("sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& kernel_br_netfilter_off() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kForwardNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

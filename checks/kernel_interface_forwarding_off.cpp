@@ -7,17 +7,32 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/kernel_forwarding.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "evidence_rules.hpp"
 #include "rootless_engine.hpp"
 #include "unknown_paths.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "kernel.interface-forwarding-off",
+    .severity = Severity::critical,
+    .summary = "forwarding is off on the interface the client's packets arrive on, though global forwarding is on",
+    .evidence = "/proc/sys/net/ipv4/conf/IFACE/forwarding (and /proc/sys/net/ipv4/ip_forward)",
+    .fix = "enable it on that interface (sysctl, systemd-networkd IPv4Forwarding=/IPForward=)",
+    .rationale = "For IPv4 the kernel forwards a packet only if forwarding is on for the interface it "
+        "arrived on (net.ipv4.conf.IFACE.forwarding); net.ipv4.ip_forward is only the switch that "
+        "writes every interface's value at once. A later per-interface write, as systemd-networkd "
+        "makes for the links it manages, turns one interface off while ip_forward still reads 1: "
+        "clients whose packets arrive there are dropped at routing, while others still get in. "
+        "IPv6 has no such per-interface switch for forwarding (net.ipv6.conf.all.forwarding "
+        "decides), so this cause is about IPv4.",
+};
 
 std::vector<std::string> fix_for(const std::string& ifname, const std::string& key) {
     return {
@@ -32,9 +47,7 @@ std::vector<std::string> fix_for(const std::string& ifname, const std::string& k
     };
 }
 
-}  // namespace
-
-CheckResult kernel_interface_forwarding_off(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     // rootlesskit forwards the ports itself, inside its own namespace (engine.rootless).
     if (engine_is_rootless(f)) return result;
@@ -59,7 +72,7 @@ CheckResult kernel_interface_forwarding_off(const Facts& f) {
         const ForwardingOnArrival& setting = settings.at(key);
         const PathResult& first = *paths.front();
         const std::string& ifname = first.packet.iif;
-        Finding finding = new_finding("kernel.interface-forwarding-off");
+        Finding finding = new_finding(kCause);
         finding.port = key.first;
         finding.title = fmt::format("forwarding is off on {}, where the client's packets arrive: {}{} cannot be reached "
                                     "through it",
@@ -81,6 +94,19 @@ CheckResult kernel_interface_forwarding_off(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& kernel_interface_forwarding_off() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kForwardNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

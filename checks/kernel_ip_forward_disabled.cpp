@@ -2,16 +2,28 @@
 // DNAT'd packets from outside clients to the container's bridge.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/kernel_forwarding.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "evidence_rules.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "kernel.ip-forward-disabled",
+    .severity = Severity::critical,
+    .summary = "net.ipv4.ip_forward=0: forwarded (DNAT) traffic is dropped",
+    .evidence = "/proc/sys/net/ipv4/ip_forward (of the host netns)",
+    .fix = "sysctl -w net.ipv4.ip_forward=1 and persist",
+    .rationale = "Traffic from outside to a published port is DNATed to the container address and then "
+        "routed from the host interface to the bridge: that is forwarding. With ip_forward=0 the "
+        "kernel drops it, while host-local connections through docker-proxy still work. Docker "
+        "turns it on at start, but a sysctl reload or network manager can switch it off later.",
+};
 
 // ip_forward = 0 writes 0 to every interface, but an interface switched on again afterwards
 // forwards what arrives on it: when every judged packet arrives on such an interface, the
@@ -27,9 +39,7 @@ bool every_incoming_interface_forwards(const Facts& f) {
     return any;
 }
 
-}  // namespace
-
-CheckResult kernel_ip_forward_disabled(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
     // rootlesskit forwards the ports itself, inside its own namespace (engine.rootless).
@@ -47,7 +57,7 @@ CheckResult kernel_ip_forward_disabled(const Facts& f) {
     if (it->second != "0") return result;
     if (every_incoming_interface_forwards(f)) return result;
 
-    Finding finding = new_finding("kernel.ip-forward-disabled");
+    Finding finding = new_finding(kCause);
     const auto ports = ports_in_question(f);
     if (ports.size() == 1) finding.port = ports.front();
     // A client on this host goes through OUTPUT, not FORWARD: only remote clients are cut off.
@@ -75,6 +85,19 @@ CheckResult kernel_ip_forward_disabled(const Facts& f) {
                           "dockerd --ip-forward=false");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& kernel_ip_forward_disabled() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kForwardNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -3,13 +3,26 @@
 // unless route_localnet is on for the bridge.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "kernel.route-localnet-off",
+    .severity = Severity::critical,
+    .summary = "userland-proxy=false and access via 127.0.0.1 without route_localnet",
+    .evidence = "daemon config, no docker-proxy, route_localnet on the bridge",
+    .fix = "enable userland-proxy or route_localnet",
+    .rationale = "With userland-proxy=false, a connection to 127.0.0.1:HOSTPORT must be DNATed in the OUTPUT "
+        "chain to the container address. The kernel refuses to route packets with a 127.0.0.0/8 "
+        "source out of a non-loopback interface unless route_localnet is 1 on it, so such "
+        "connections fail. Enabling the userland proxy, or route_localnet on the bridge, gives "
+        "them a path.",
+};
 
 // The bridge of an attachment; without the network's inspect, from its name and id alone.
 std::string bridge_interface(const NetworkAttachment& a, const std::vector<NetworkInfo>* networks) {
@@ -29,9 +42,7 @@ std::string userland_proxy_evidence(const DaemonConfig& d) {
     return "dockerd: userland-proxy = false";
 }
 
-}  // namespace
-
-CheckResult kernel_route_localnet_off(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     // Only a client on the loopback is affected.
     if (!f.query.from || !is_loopback_address(*f.query.from)) return result;
@@ -64,7 +75,7 @@ CheckResult kernel_route_localnet_off(const Facts& f) {
     }
     if (off.empty()) return result;
 
-    Finding finding = new_finding("kernel.route-localnet-off");
+    Finding finding = new_finding(kCause);
     const auto ports = ports_in_question(f);
     if (ports.size() == 1) finding.port = ports.front();
     finding.title = fmt::format("{} is published without the userland proxy and route_localnet is off: "
@@ -81,6 +92,20 @@ CheckResult kernel_route_localnet_off(const Facts& f) {
                                       off.front().substr(0, off.front().find(' '))));
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& kernel_route_localnet_off() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kPublished},
+            .confirmed_when = {host_side_fails},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -2,14 +2,27 @@
 // the same hooks and a drop in either wins, yet each tool shows only its own half.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "evidence_rules.hpp"
 #include "path_drop_fix.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "netfilter.backend-mismatch",
+    .severity = Severity::critical,
+    .summary = "rules live in both iptables-legacy and nftables; one side drops what the other allows",
+    .evidence = "/proc/net/ip_tables_names and legacy tables vs nftables",
+    .fix = "use one backend; restart dockerd",
+    .rationale = "iptables-legacy and nftables (including iptables-nft) keep separate rule sets that "
+        "both hook into the same netfilter hooks, and a drop in either wins. When Docker writes "
+        "its rules through one backend and a firewall uses the other, each tool lists only its "
+        "own half and the path looks open. Choosing one backend for everything (update-alternatives "
+        "for iptables) and restarting dockerd puts all rules where they can be seen.",
+};
 
 // "iptables-legacy: filter (FORWARD policy drop, 3 rules), nat (5 rules)"
 std::string summary(const nf::Ruleset& rs, std::string_view backend) {
@@ -31,9 +44,7 @@ std::string summary(const nf::Ruleset& rs, std::string_view backend) {
     return text;
 }
 
-}  // namespace
-
-CheckResult netfilter_backend_mismatch(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const auto& nft = f.host.nftables;
     const auto& legacy = f.host.iptables_legacy;
@@ -48,7 +59,7 @@ CheckResult netfilter_backend_mismatch(const Facts& f) {
     }
     if (!holds_rules(*nft)) return result;
 
-    Finding finding = new_finding("netfilter.backend-mismatch");
+    Finding finding = new_finding(kCause);
     finding.evidence.push_back(summary(*legacy, "iptables-legacy (/proc/net/ip_tables_names)"));
     finding.evidence.push_back(summary(*nft, "nftables"));
     // Legacy deciding a denied path is what turns "confusing" into "the cause".
@@ -80,6 +91,20 @@ CheckResult netfilter_backend_mismatch(const Facts& f) {
     finding.fix.push_back("restart dockerd so it writes its rules with the backend that remains");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& netfilter_backend_mismatch() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kHostToContainer, kPublished},
+            .confirmed_when = {{{kHostToContainer, kFailed}}, host_side_fails},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

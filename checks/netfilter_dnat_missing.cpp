@@ -5,15 +5,28 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docker_rules_gone.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "docker_rules_gone.hpp"
+#include "evidence_rules.hpp"
 #include "rootless_engine.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "netfilter.dnat-missing",
+    .severity = Severity::critical,
+    .summary = "no DNAT for the published port and no proxy path: Docker's rules were flushed (flush ruleset, firewall reload)",
+    .evidence = "nat table DOCKER chain (or Docker's nft tables), docker-proxy listeners",
+    .fix = "restart dockerd; stop flushing its tables",
+    .rationale = "Docker writes its NAT rules once, when a container starts, and does not watch them. A "
+        "firewall script that runs nft flush ruleset or iptables -F/-X, or a firewall service "
+        "reload, removes them while the containers keep running. Restarting dockerd (or the "
+        "containers) writes them again; the lasting fix is a firewall setup that leaves Docker's "
+        "tables and chains alone.",
+};
 
 bool owned_by_docker_proxy(const Listener& l) {
     return std::ranges::any_of(l.owners, [](const SocketOwner& o) { return o.process == "docker-proxy"; });
@@ -29,9 +42,7 @@ std::string docker_chains_state(const nf::Ruleset& rs, std::string_view backend)
     return fmt::format("{}: no DOCKER nat chain, no docker-bridges table", backend);
 }
 
-}  // namespace
-
-CheckResult netfilter_dnat_missing(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
     if (!c || !has_live_process(*c) || !has_published_host_port(f)) return result;
@@ -70,7 +81,7 @@ CheckResult netfilter_dnat_missing(const Facts& f) {
             const auto on_port = listeners_on(*f.host_listeners, PortKey{b.host_port, p.proto});
             if (std::ranges::any_of(on_port, owned_by_docker_proxy)) continue;
 
-            Finding finding = new_finding("netfilter.dnat-missing");
+            Finding finding = new_finding(kCause);
             finding.port = p;
             finding.title = fmt::format("no DNAT rule and no docker-proxy for {} -> {} port {}", describe(b), name, p.str());
             finding.evidence.push_back(bindings_evidence(*c, p));
@@ -90,6 +101,21 @@ CheckResult netfilter_dnat_missing(const Facts& f) {
         }
     }
     return result;
+}
+
+}  // namespace
+
+const Check& netfilter_dnat_missing() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kPublished},
+            .confirmed_when = {host_side_fails},
+            .contradicted_when = {{{kPublished, kPassed}}},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

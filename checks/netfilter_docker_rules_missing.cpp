@@ -6,15 +6,32 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docker_rules_gone.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "docker_rules_gone.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "netfilter.docker-rules-missing",
+    .severity = Severity::critical,
+    .summary = "the engine runs with iptables on, yet its nat/filter chains or the container's DNAT are gone (flush, firewall "
+        "reload); a warning while docker-proxy still serves the client in question",
+    .evidence = "Docker's chains and rules, the nftables service config, firewalld state",
+    .fix = "restart the engine; keep the flush from wiping Docker's tables",
+    .rationale = "Docker writes its chains at start-up and a DNAT rule per published port when a container "
+        "starts, then never checks them again. Loading a ruleset file that begins with flush ruleset "
+        "(Debian's /etc/nftables.conf, run by every systemctl restart nftables) or a firewall "
+        "reload removes them while dockerd and its containers keep running. docker-proxy may still "
+        "listen on the port, but packets from other hosts then reach it through the input hook, "
+        "where a host firewall that Docker's DNAT used to bypass drops them. Restarting the engine "
+        "writes everything again; the lasting fix is a ruleset file that flushes only its own "
+        "tables, or a boot order that loads it before the engine.",
+};
 
 std::string joined(const std::vector<std::string>& items) {
     std::string out;
@@ -86,7 +103,7 @@ void add_culprits(const Facts& f, Finding& finding) {
 
 Finding finding_for(const Facts& f, const DockerRulesGone& gone, PortKey p, const HostBinding& b) {
     const Container& c = *f.container;
-    Finding finding = new_finding("netfilter.docker-rules-missing");
+    Finding finding = new_finding(kCause);
     finding.port = p;
     const std::string what = gone.missing_chains.empty()
                                  ? fmt::format("Docker's DNAT rule for {}", describe(b))
@@ -123,9 +140,7 @@ Finding finding_for(const Facts& f, const DockerRulesGone& gone, PortKey p, cons
     return finding;
 }
 
-}  // namespace
-
-CheckResult netfilter_docker_rules_missing(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     if (!container_to_judge(f, result.undecided)) return result;
     const auto gone = docker_rules_gone(f, result.undecided);
@@ -141,6 +156,21 @@ CheckResult netfilter_docker_rules_missing(const Facts& f) {
         }
     }
     return result;
+}
+
+}  // namespace
+
+const Check& netfilter_docker_rules_missing() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kPublished},
+            .confirmed_when = {host_side_fails},
+            .open_note = kDockerProxyNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -2,12 +2,25 @@
 // direct-routing blocks, fail2ban, blocklists).
 #include <string_view>
 
-#include "checks.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "evidence_rules.hpp"
 #include "path_drop_finding.hpp"
 #include "path_drop_fix.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "netfilter.prerouting-drop",
+    .severity = Severity::critical,
+    .summary = "dropped before routing (raw/mangle prerouting, e.g. direct-routing blocks, fail2ban)",
+    .evidence = "packet-path evaluation",
+    .fix = "adjust that rule",
+    .rationale = "Chains on the prerouting hook (raw, mangle, some nat and filter chains) see a packet "
+        "before any routing or DNAT decision. Docker 28 drops direct access to container addresses "
+        "from other interfaces in raw PREROUTING, and tools like fail2ban add drops there too. A "
+        "drop at this stage hides every later rule, so that rule itself must change.",
+};
 
 // Docker's own direct-routing block: Docker 28 iptables (raw PREROUTING, daddr = container)
 // or Docker 29 nftables ("DROP DIRECT ACCESS").
@@ -29,10 +42,21 @@ std::vector<std::string> prerouting_fix(const Facts& f, const PathResult& denied
     return fix;
 }
 
+CheckResult run(const Facts& f) {
+    return path_drop_findings(f, {kCause, "prerouting", prerouting_fix});
+}
+
 }  // namespace
 
-CheckResult netfilter_prerouting_drop(const Facts& f) {
-    return path_drop_findings(f, {"netfilter.prerouting-drop", "prerouting", prerouting_fix});
+const Check& netfilter_prerouting_drop() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kForwardNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -7,12 +7,27 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "network.host-mode-ports-ignored",
+    .severity = Severity::critical,
+    .summary = "--network host: -p is discarded; the app's own port on the host is what counts",
+    .evidence = "HostConfig.NetworkMode=host with PortBindings",
+    .fix = "drop -p, use the app's port, or use a bridge network",
+    .rationale = "With --network host the container shares the host's network namespace, so there is no "
+        "separate address to forward to and Docker discards -p (it only warns). Clients must "
+        "connect to the port the app itself binds on the host. To get a different host port, run "
+        "it on a bridge network with -p instead. The app's sockets are told from the host's other "
+        "listeners by their owners: the container's main process, or any process in the cgroup "
+        "named after the container's id. When every host port the -p names is one the app listens "
+        "on anyway, clients reach it as written: the finding is then info, context, not a failure.",
+};
 
 // The ports of that protocol where the app accepts connections from other hosts.
 std::vector<std::uint16_t> reachable_ports(const std::vector<Listener>& app, Proto proto) {
@@ -34,9 +49,7 @@ bool contains(const std::vector<std::uint16_t>& ports, std::uint16_t port) {
     return std::find(ports.begin(), ports.end(), port) != ports.end();
 }
 
-}  // namespace
-
-CheckResult network_host_mode_ports_ignored(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -59,7 +72,7 @@ CheckResult network_host_mode_ports_ignored(const Facts& f) {
             return b.host_port != 0 && contains(app_ports, b.host_port);
         });
 
-        Finding finding = new_finding("network.host-mode-ports-ignored");
+        Finding finding = new_finding(kCause);
         finding.port = p;
         std::string where;
         if (served_as_written)
@@ -103,6 +116,22 @@ CheckResult network_host_mode_ports_ignored(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& network_host_mode_ports_ignored() {
+    static const Check check{
+        .cause = kCause,
+        // Its rung 4 includes the host port the -p names: refused or dropped there confirms it.
+        .evidence = {
+            .explains = {kLoopback, kPublished},
+            .confirmed_when = {{{kPublished, kFailed}}},
+            .open_note = "every host port tried answers: the port the -p names is the app's own",
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

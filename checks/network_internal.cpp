@@ -2,13 +2,26 @@
 // no published ports.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult network_internal(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "network.internal",
+    .severity = Severity::critical,
+    .summary = "only on internal networks: no published ports, no outside path",
+    .evidence = "network inspect Internal=true",
+    .fix = "use a non-internal network for the public side",
+    .rationale = "A network created with --internal has no gateway to the outside: Docker adds rules that "
+        "drop traffic between it and other interfaces and programs no port publishing for it. "
+        "A container attached only to internal networks is unreachable from the host's other "
+        "interfaces by design. Attach it also to a normal network that carries the published port.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -21,7 +34,7 @@ CheckResult network_internal(const Facts& f) {
     if (!only_on_internal_networks(c, *f.networks)) return result;
     const std::string name = container_ref(f);
 
-    Finding finding = new_finding("network.internal");
+    Finding finding = new_finding(kCause);
     finding.port = f.query.port;
     auto attached = attached_networks(c, *f.networks);
     std::string names;
@@ -33,6 +46,20 @@ CheckResult network_internal(const Facts& f) {
                                       name, attached.front().name, name));
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& network_internal() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kPublished},
+            .confirmed_when = {{{kHostToContainer, kPassed}}},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/model/causes.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "unknown_paths.hpp"
@@ -29,7 +28,7 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
     for (const auto& [key, paths] : groups) {
         const auto& [port, decided_by] = key;
         const PathResult& first = *paths.front();
-        Finding finding = new_finding(spec.id);
+        Finding finding = new_finding(spec.cause);
         finding.port = port;
         const std::string_view how = first.verdict == PathVerdict::rejected ? "rejected" : "dropped";
         finding.title = fmt::format("{} to {}{} is {} in the {} hook", to_string(first.packet.proto), name,

@@ -11,7 +11,7 @@
 namespace dnd::checks {
 
 struct PathDropSpec {
-    std::string_view id;        // the cause id to report
+    const CauseInfo& cause;    // the cause to report
     std::string_view hook;      // PathResult::decided_hook it is about: "forward", "input", "prerouting"
     // The fix lines for a finding, given the first packet that rule denied.
     std::vector<std::string> (*fix)(const Facts& f, const PathResult& denied);

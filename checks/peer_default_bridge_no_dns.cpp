@@ -2,13 +2,26 @@
 // engine runs no DNS for container names (only user-defined networks have 127.0.0.11).
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult peer_default_bridge_no_dns(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "peer.default-bridge-no-dns",
+    .severity = Severity::critical,
+    .summary = "both on the default bridge: names do not resolve there",
+    .evidence = "NetworkMode/Networks = bridge",
+    .fix = "use a user-defined network",
+    .rationale = "Docker's embedded DNS server (127.0.0.11) serves container names only on user-defined "
+        "networks; containers on the default bridge get the host's resolv.conf and cannot resolve "
+        "each other by name. Legacy --link was the workaround. A user-defined network gives both "
+        "containers name resolution.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || peer->kind != PeerHostKind::name || !peer->target) return result;
@@ -19,7 +32,7 @@ CheckResult peer_default_bridge_no_dns(const Facts& f) {
     if (shared.empty() || shared != std::vector<std::string>{"bridge"}) return result;
     if (peer_name_resolves(*peer)) return result;  // --link or --add-host put it in /etc/hosts
 
-    Finding finding = new_finding("peer.default-bridge-no-dns");
+    Finding finding = new_finding(kCause);
     finding.port = PortKey{peer->query.port, Proto::tcp};
     finding.title = fmt::format("{} and {} are only on the default bridge: the name {} does not resolve there",
                                 source.name, target.name, peer->query.host);
@@ -35,6 +48,19 @@ CheckResult peer_default_bridge_no_dns(const Facts& f) {
     finding.fix.push_back("run both with --network appnet (compose does this by default)");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_default_bridge_no_dns() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -2,13 +2,25 @@
 // reachable from the other (Docker isolates bridge networks from each other).
 #include <fmt/format.h>
 
-#include "checks.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/peer.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "peer.different-networks",
+    .severity = Severity::critical,
+    .summary = "source and target share no network",
+    .evidence = "NetworkSettings.Networks of both",
+    .fix = "docker network connect",
+    .rationale = "Containers reach each other directly only through a network they are both attached to; "
+        "Docker isolates separate bridge networks from each other with netfilter rules. Without a "
+        "shared network the packets are dropped or have no route. docker network connect adds the "
+        "missing attachment without recreating either container.",
+};
 
 
 std::string project_of(const Container& c) {
@@ -16,9 +28,7 @@ std::string project_of(const Container& c) {
     return it == c.labels.end() ? std::string() : it->second;
 }
 
-}  // namespace
-
-CheckResult peer_different_networks(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || !peer->target || peer->kind == PeerHostKind::loopback) return result;
@@ -27,7 +37,7 @@ CheckResult peer_different_networks(const Facts& f) {
     if (!has_own_network_stack(source) || !has_own_network_stack(target)) return result;
     if (!shared_network_names(source, target).empty()) return result;
 
-    Finding finding = new_finding("peer.different-networks");
+    Finding finding = new_finding(kCause);
     finding.port = PortKey{peer->query.port, Proto::tcp};
     finding.title = fmt::format("{} and {} share no network", source.name, target_ref(*peer));
     finding.evidence.push_back(networks_evidence(source));
@@ -48,6 +58,20 @@ CheckResult peer_different_networks(const Facts& f) {
     finding.fix.push_back("or run both on one user-defined network: docker network create NET; docker run --network NET ...");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_different_networks() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+            .explains_peer_probe = true,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -2,13 +2,27 @@
 // resolver does not answer the name with an address.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult peer_dns_failure(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "peer.dns-failure",
+    .severity = Severity::critical,
+    .summary = "the name does not resolve inside the source container",
+    .evidence = "a real DNS query from the source's netns (127.0.0.11 on user networks)",
+    .fix = "aliases, network, resolver",
+    .rationale = "On user-defined networks the embedded DNS answers with the names and aliases of "
+        "containers on networks the asking container shares; other names are forwarded to the "
+        "host's resolvers. A name that is not a container, alias or service on a shared network, "
+        "or an upstream resolver the container cannot reach, gives NXDOMAIN or a timeout. Adding an "
+        "alias or the network, or fixing the resolver, makes it resolve.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || peer->kind != PeerHostKind::name || !peer->target) return result;
@@ -24,7 +38,7 @@ CheckResult peer_dns_failure(const Facts& f) {
         return result;
     }
 
-    Finding finding = new_finding("peer.dns-failure");
+    Finding finding = new_finding(kCause);
     finding.port = PortKey{peer->query.port, Proto::tcp};
     finding.title = fmt::format("{} does not resolve inside {}, although both are on {}", peer->query.host, source.name,
                                 fmt::join(shared, ", "));
@@ -41,6 +55,19 @@ CheckResult peer_dns_failure(const Facts& f) {
     finding.fix.push_back(fmt::format("check the resolver: docker exec {} nslookup {}", source.name, peer->query.host));
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_dns_failure() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

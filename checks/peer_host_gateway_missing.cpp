@@ -4,13 +4,26 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult peer_host_gateway_missing(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "peer.host-gateway-missing",
+    .severity = Severity::critical,
+    .summary = "host.docker.internal is not defined on Linux without --add-host host.docker.internal:host-gateway",
+    .evidence = "HostConfig.ExtraHosts, /etc/hosts in the container",
+    .fix = "add the host-gateway mapping",
+    .rationale = "Docker Desktop defines host.docker.internal automatically, but the Linux engine does "
+        "not. Since Docker 20.10, --add-host host.docker.internal:host-gateway writes the bridge "
+        "gateway address into the container's /etc/hosts. Without it the name does not resolve; "
+        "the host service must also listen on that gateway address.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || peer->kind != PeerHostKind::host_gateway) return result;
@@ -21,7 +34,7 @@ CheckResult peer_host_gateway_missing(const Facts& f) {
     });
     if (in_extra_hosts || peer_name_resolves(*peer)) return result;
 
-    Finding finding = new_finding("peer.host-gateway-missing");
+    Finding finding = new_finding(kCause);
     finding.port = PortKey{peer->query.port, Proto::tcp};
     finding.title = fmt::format("{} is not defined inside {} (Linux needs --add-host {}:host-gateway)", name, source.name, name);
     finding.evidence.push_back(fmt::format("HostConfig.ExtraHosts of {} = [{}]", source.name, fmt::join(source.extra_hosts, ", ")));
@@ -33,6 +46,20 @@ CheckResult peer_host_gateway_missing(const Facts& f) {
     finding.fix.push_back(fmt::format("compose: extra_hosts: [\"{}:host-gateway\"]", name));
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_host_gateway_missing() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+            .explains_peer_probe = true,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

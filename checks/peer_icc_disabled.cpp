@@ -4,13 +4,25 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "peer.icc-disabled",
+    .severity = Severity::critical,
+    .summary = "inter-container traffic disabled on the shared network",
+    .evidence = "network option enable_icc=false / daemon icc, the DROP rule",
+    .fix = "enable icc or use links/another network",
+    .rationale = "With icc=false on the daemon, or com.docker.network.bridge.enable_icc=false on a network, "
+        "Docker adds a rule that drops traffic between containers on that bridge. Published ports "
+        "still work from outside, but container-to-container connections time out. Enabling icc, "
+        "or putting the two containers on a network that allows it, removes the drop.",
+};
 
 constexpr const char* kIccOption = "com.docker.network.bridge.enable_icc";
 
@@ -19,9 +31,7 @@ bool icc_disabled(const NetworkInfo& n) {
     return it != n.options.end() && it->second == "false";
 }
 
-}  // namespace
-
-CheckResult peer_icc_disabled(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || !peer->target || peer->kind == PeerHostKind::loopback) return result;
@@ -43,7 +53,7 @@ CheckResult peer_icc_disabled(const Facts& f) {
     if (!std::all_of(shared_infos.begin(), shared_infos.end(), [](const NetworkInfo* n) { return icc_disabled(*n); }))
         return result;
 
-    Finding finding = new_finding("peer.icc-disabled");
+    Finding finding = new_finding(kCause);
     finding.port = PortKey{peer->query.port, Proto::tcp};
     finding.title = fmt::format("inter-container traffic is disabled on {}, the only network {} shares with {}",
                                 fmt::join(shared, ", "), source.name, peer->target->name);
@@ -60,6 +70,20 @@ CheckResult peer_icc_disabled(const Facts& f) {
     finding.fix.push_back(fmt::format("or recreate {} without -o {}=false", shared.front(), kIccOption));
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_icc_disabled() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+            .explains_peer_probe = true,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

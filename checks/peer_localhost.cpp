@@ -2,14 +2,26 @@
 // and not another container.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult peer_localhost(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "peer.localhost",
+    .severity = Severity::critical,
+    .summary = "localhost inside a container is the container itself",
+    .evidence = "--to localhost:P / 127.0.0.1",
+    .fix = "use the service name or host-gateway",
+    .rationale = "Each container has its own network namespace with its own loopback interface. localhost "
+        "or 127.0.0.1 inside it reaches only processes in that same container, never the host or "
+        "another container. Use the other container's name, or the host via host-gateway.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || peer->kind != PeerHostKind::loopback) return result;
@@ -19,7 +31,7 @@ CheckResult peer_localhost(const Facts& f) {
     const PortKey port{peer->query.port, Proto::tcp};
     if (f.container_listeners && !listeners_on(*f.container_listeners, port).empty()) return result;  // a sidecar in it answers
 
-    Finding finding = new_finding("peer.localhost");
+    Finding finding = new_finding(kCause);
     finding.port = port;
     finding.title = fmt::format("{} inside {} is {} itself, not another container or the host", peer->query.host,
                                 source.name, source.name);
@@ -31,6 +43,20 @@ CheckResult peer_localhost(const Facts& f) {
     finding.fix.push_back("for a service on the host: --add-host host.docker.internal:host-gateway and host.docker.internal");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_localhost() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+            .explains_peer_probe = true,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -4,20 +4,33 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 #include "peer_common.hpp"
 
 namespace dnd::checks {
+namespace {
 
-CheckResult peer_using_host_port(const Facts& f) {
+constexpr CauseInfo kCause{
+    .id = "peer.using-host-port",
+    .severity = Severity::critical,
+    .summary = "connecting to the published host port instead of the container port between containers",
+    .evidence = "--to port equals a HostPort, not a container port",
+    .fix = "use the container port (db:5432)",
+    .rationale = "Between containers on a shared network, traffic goes straight to the other container's "
+        "address, where the app listens on its container port. The published host port exists "
+        "only on the host's addresses, so db:15432 is refused when -p 15432:5432 was used. Use the "
+        "service name with the container port.",
+};
+
+CheckResult run(const Facts& f) {
     CheckResult result;
     const PeerFacts* peer = peer_to_judge(f, result.undecided);
     if (!peer || !peer->target || !peer_port_is_host_port_only(*peer)) return result;
     const Container& target = *peer->target;
 
-    Finding finding = new_finding("peer.using-host-port");
+    Finding finding = new_finding(kCause);
     finding.port = PortKey{peer->query.port, Proto::tcp};
     std::vector<PortKey> container_ports;
     for (const auto& [port, bindings] : target.state.running ? target.ports : target.port_bindings)
@@ -37,6 +50,20 @@ CheckResult peer_using_host_port(const Facts& f) {
     finding.fix.push_back("the published port is for clients outside Docker; containers talk over the shared network");
     result.findings.push_back(std::move(finding));
     return result;
+}
+
+}  // namespace
+
+const Check& peer_using_host_port() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = kPeerNote,
+            .explains_peer_probe = true,
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -4,12 +4,25 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "port.host-bind-loopback",
+    .severity = Severity::critical,
+    .summary = "published on 127.0.0.1/::1 only; clients from elsewhere cannot reach it",
+    .evidence = "NetworkSettings.Ports HostIp, daemon default ip",
+    .fix = "-p 0.0.0.0:H:C if outside access is wanted",
+    .rationale = "A binding like -p 127.0.0.1:8080:80, or an empty host address when the daemon's ip "
+        "setting is 127.0.0.1, makes Docker accept the port on the loopback address only. "
+        "Packets from other hosts arrive on another address and match no DNAT rule or proxy. "
+        "That is often deliberate; publish on 0.0.0.0 or a specific interface address only if "
+        "outside clients should connect.",
+};
 
 bool asked_without_address(const Container& c, PortKey p) {
     auto it = c.port_bindings.find(p);
@@ -17,9 +30,7 @@ bool asked_without_address(const Container& c, PortKey p) {
            std::all_of(it->second.begin(), it->second.end(), [](const HostBinding& b) { return b.host_ip.empty(); });
 }
 
-}  // namespace
-
-CheckResult port_host_bind_loopback(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -33,7 +44,7 @@ CheckResult port_host_bind_loopback(const Facts& f) {
             continue;
 
         const HostBinding& first = bindings.front();
-        Finding finding = new_finding("port.host-bind-loopback");
+        Finding finding = new_finding(kCause);
         finding.port = p;
         if (f.query.from_is_local) {
             finding.severity = Severity::info;
@@ -56,6 +67,20 @@ CheckResult port_host_bind_loopback(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& port_host_bind_loopback() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .confirmed_when = {{{kPublished, kPassed}}},
+            .open_note = "the loopback binding did not answer either",
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

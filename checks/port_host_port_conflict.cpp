@@ -4,12 +4,25 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "port.host-port-conflict",
+    .severity = Severity::critical,
+    .summary = "host port held by another process or container, so the binding failed",
+    .evidence = "State.Error (\"address already in use\", \"port is already allocated\"), host listeners and their owners",
+    .fix = "free the port or pick another",
+    .rationale = "Publishing a port reserves it on the host: docker-proxy binds it and the engine records "
+        "it as allocated. If another process or another container's binding already holds the "
+        "same address and port, the engine refuses to start the container (\"port is already "
+        "allocated\", \"address already in use\"). Stopping the holder or choosing another host "
+        "port lets the binding succeed.",
+};
 
 constexpr std::string_view kDockerProxy = "docker-proxy";
 // Processes that hold published ports on the engine's behalf (rootlesskit: rootless engines).
@@ -73,7 +86,7 @@ Finding conflict_finding(const Facts& f, PortKey p, const HostBinding& b, const 
                          bool error_mentions) {
     const Container& c = *f.container;
     const std::string name = container_ref(f);
-    Finding finding = new_finding("port.host-port-conflict");
+    Finding finding = new_finding(kCause);
     finding.port = p;
     finding.title = holders.empty()
                         ? fmt::format("host port {} is already taken, so {} of {} could not be published", b.host_port, p.str(), name)
@@ -92,9 +105,7 @@ Finding conflict_finding(const Facts& f, PortKey p, const HostBinding& b, const 
     return finding;
 }
 
-}  // namespace
-
-CheckResult port_host_port_conflict(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -118,7 +129,7 @@ CheckResult port_host_port_conflict(const Facts& f) {
         }
     }
     if (error_says && !error_quoted) {
-        Finding finding = new_finding("port.host-port-conflict");
+        Finding finding = new_finding(kCause);
         finding.title = fmt::format("{} could not bind its host port: it is already in use", container_ref(f));
         finding.evidence.push_back(fmt::format("State.Error = \"{}\"", c.state.error));
         finding.fix.push_back("see who holds the port: ss -ltnp");
@@ -131,6 +142,21 @@ CheckResult port_host_port_conflict(const Facts& f) {
     if (result.findings.empty() && has_bindings && !f.host_listeners)
         result.undecided.push_back(unavailable_reason("host_listeners", f.host_listeners.error()));
     return result;
+}
+
+}  // namespace
+
+const Check& port_host_port_conflict() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kPublished},
+            .confirmed_when = {host_side_fails},
+            .open_note = "the container is not running, so nothing was probed",
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

@@ -3,12 +3,24 @@
 
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "port.not-published",
+    .severity = Severity::critical,
+    .summary = "the asked container port has no host binding (EXPOSE alone publishes nothing)",
+    .evidence = "HostConfig.PortBindings, NetworkSettings.Ports, Config.ExposedPorts",
+    .fix = "-p HOST:CONTAINER / compose ports:",
+    .rationale = "Docker forwards a host port to a container only for ports given with -p (or compose "
+        "ports:, or -P for every exposed port). EXPOSE in a Dockerfile is documentation and a "
+        "hint for -P; it creates no rule and no proxy. Port bindings are fixed when the "
+        "container is created, so adding one means recreating the container.",
+};
 
 bool has_any_binding(const Container& c) {
     auto bound = [](const auto& entry) { return !entry.second.empty(); };
@@ -23,7 +35,7 @@ bool is_exposed(const Container& c, PortKey p) {
 Finding not_published(const Facts& f, PortKey p) {
     const Container& c = *f.container;
     const std::string name = container_ref(f);
-    Finding finding = new_finding("port.not-published");
+    Finding finding = new_finding(kCause);
     finding.port = p;
     finding.title = fmt::format("{} of {} is not published to the host", p.str(), name);
     finding.evidence.push_back(bindings_evidence(c, p));
@@ -42,9 +54,7 @@ Finding not_published(const Facts& f, PortKey p) {
     return finding;
 }
 
-}  // namespace
-
-CheckResult port_not_published(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* container = publishing_container_to_judge(f, result.undecided);
     if (!container) return result;
@@ -62,6 +72,20 @@ CheckResult port_not_published(const Facts& f) {
     if (has_any_binding(c)) return result;
     for (PortKey p : ports_in_question(f)) result.findings.push_back(not_published(f, p));
     return result;
+}
+
+}  // namespace
+
+const Check& port_not_published() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .confirmed_when = {{{kHostToContainer, kPassed}}},
+            .open_note = "the app did not answer at the container address either",
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

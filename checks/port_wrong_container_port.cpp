@@ -2,12 +2,24 @@
 // app listens on another one.
 #include <fmt/format.h>
 
-#include "checks.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "evidence_rules.hpp"
 
 namespace dnd::checks {
 namespace {
+
+constexpr CauseInfo kCause{
+    .id = "port.wrong-container-port",
+    .severity = Severity::critical,
+    .summary = "a binding targets a container port nothing listens on, while the app listens on another",
+    .evidence = "bindings vs listeners in the container's netns",
+    .fix = "map to the port the app listens on",
+    .rationale = "In -p HOST:CONTAINER the second number must be the port the app inside listens on; "
+        "Docker forwards blindly to it. When the app listens elsewhere (8080 instead of 80, a "
+        "changed PORT variable), connections reach the container and are refused there. "
+        "Mapping the host port to the port the app actually uses fixes it without touching the app.",
+};
 
 std::string port_list(const std::vector<std::uint16_t>& ports, Proto proto) {
     std::string text;
@@ -32,9 +44,7 @@ std::vector<std::string> fixes(const Facts& f, PortKey p, PortKey app_port) {
     return out;
 }
 
-}  // namespace
-
-CheckResult port_wrong_container_port(const Facts& f) {
+CheckResult run(const Facts& f) {
     CheckResult result;
     const auto listeners = listeners_to_judge(f, result.undecided);
     if (!listeners || is_none_network(*f.container)) return result;
@@ -45,7 +55,7 @@ CheckResult port_wrong_container_port(const Facts& f) {
         auto others = other_listening_ports(c, *listeners, p);
         if (others.empty()) continue;
 
-        Finding finding = new_finding("port.wrong-container-port");
+        Finding finding = new_finding(kCause);
         finding.port = p;
         finding.title = fmt::format("nothing listens on {} inside {}; the app listens on {}", p.str(), container_ref(f),
                                     port_list(others, p.proto));
@@ -58,6 +68,21 @@ CheckResult port_wrong_container_port(const Facts& f) {
         result.findings.push_back(std::move(finding));
     }
     return result;
+}
+
+}  // namespace
+
+const Check& port_wrong_container_port() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .explains = {kLoopback},
+            .confirmed_when = {{{kLoopback, kFailed}}},
+            .contradicted_when = {{{kLoopback, kPassed}}, {{kAddress, kPassed}}},
+        },
+        .run = run,
+    };
+    return check;
 }
 
 }  // namespace dnd::checks

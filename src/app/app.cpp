@@ -21,7 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/app/catalog_commands.hpp"
-#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/collect/collect.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"

@@ -1,15 +1,12 @@
-// The evidence table: which rung outcomes confirm or contradict each cause, and which
-// failing rung each cause accounts for. Host-local probes never traverse prerouting or
-// forward (shared/notes/probing.md), so causes that live there stay open: a passing local
-// probe must not be read as "the forward path is fine".
+// How the probes bear on each finding: its cause's evidence rule (which rung outcomes confirm
+// or contradict it, which failing rung it accounts for; each check's file states its own)
+// applied to the ladder, and the failures no finding accounts for.
 #include "docknetdoctor/rank/ladder_evidence.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 
 #include <fmt/format.h>
 
-#include "docknetdoctor/model/causes.hpp"
 #include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 
@@ -17,102 +14,18 @@ namespace dnd {
 namespace {
 
 constexpr std::string_view kPathUnexplained = "path.unexplained";
-constexpr std::array<std::string_view, 1> kRankIds{kPathUnexplained};
 
-// All conditions of one clause must hold.
-struct Condition {
-    Rung rung;
-    RungState state;
-};
-using Clause = std::vector<Condition>;
-
-struct EvidenceRule {
-    std::string_view id;
-    std::vector<Rung> explains;           // a first failure on these rungs is accounted for
-    std::vector<Clause> confirmed_when;   // any clause
-    std::vector<Clause> contradicted_when;
-    std::string_view open_note;           // why the probes cannot decide it, when they ran
-    bool confirmed_without_process = false;  // the engine's "no process" is the proof
-    bool explains_peer_probe = false;  // --to: accounts for a failing probe from the source to the target
-    bool confirmed_by_vanished_process = false;  // the process seen at collection exiting mid-run is the proof
-};
-
-constexpr Rung kLoopback = Rung::container_loopback;
-constexpr Rung kAddress = Rung::container_address;
-constexpr Rung kHostToContainer = Rung::host_to_container;
-constexpr Rung kPublished = Rung::host_published;
-constexpr RungState kPassed = RungState::passed;
-constexpr RungState kFailed = RungState::failed;
-constexpr RungState kNotRun = RungState::not_run;
-
-constexpr std::string_view kForwardNote =
-    "probes from this host do not traverse prerouting or forward, where this cause acts; only the outside path shows it";
-constexpr std::string_view kPeerNote = "the ladder probes the published path, not container-to-container traffic";
-
-const std::vector<EvidenceRule>& evidence_rules() {
-    const std::vector<Rung> every_rung{kLoopback, kAddress, kHostToContainer, kPublished};
-    const Clause host_side_fails{{kHostToContainer, kPassed}, {kPublished, kFailed}};
-    // Host network mode (no rungs 2 and 3): the app answers on loopback, the host's addresses do not.
-    const Clause host_network_address_fails{{kAddress, kNotRun}, {kHostToContainer, kNotRun}, {kLoopback, kPassed},
-                                            {kPublished, kFailed}};
-    static const std::vector<EvidenceRule> rules = {
-        {"container.not-running", every_rung, {}, {}, "", true, true},
-        {"container.restarting", every_rung, {}, {}, "", true, true, true},
-        {"container.unhealthy", {}, {}, {}, "probes do not run the healthcheck"},
-        {"port.not-published", {}, {{{kHostToContainer, kPassed}}}, {}, "the app did not answer at the container address either"},
-        {"port.wrong-container-port", {kLoopback}, {{{kLoopback, kFailed}}},
-         {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, ""},
-        {"port.host-port-conflict", {kPublished}, {host_side_fails}, {}, "the container is not running, so nothing was probed"},
-        {"port.host-bind-loopback", {}, {{{kPublished, kPassed}}}, {}, "the loopback binding did not answer either"},
-        // Its rung 4 includes the host port the -p names: refused or dropped there confirms it.
-        {"network.host-mode-ports-ignored", {kLoopback, kPublished}, {{{kPublished, kFailed}}}, {},
-         "every host port tried answers: the port the -p names is the app's own"},
-        {"network.none", {kAddress, kHostToContainer, kPublished}, {{{kLoopback, kPassed}}}, {}, "", false, true},
-        {"network.internal", {kPublished}, {{{kHostToContainer, kPassed}}}, {}, ""},
-        {"network.mtu-mismatch", {}, {}, {}, "small probes pass whatever the MTU; only large transfers show it"},
-        {"app.not-listening", {kLoopback}, {{{kLoopback, kFailed}}}, {{{kLoopback, kPassed}}, {{kAddress, kPassed}}}, "",
-         false, true},
-        {"app.loopback-only", {kAddress, kPublished}, {{{kLoopback, kPassed}, {kAddress, kFailed}}, host_network_address_fails},
-         {{{kAddress, kPassed}}, {{kLoopback, kFailed}}}, "", false, true},
-        {"engine.iptables-disabled", {kPublished}, {host_side_fails}, {}, ""},
-        {"engine.rootless", {}, {}, {}, "ports go through rootlesskit, outside this ladder"},
-        {"kernel.ip-forward-disabled", {}, {}, {}, kForwardNote},
-        {"kernel.interface-forwarding-off", {}, {}, {}, kForwardNote},
-        {"kernel.br-netfilter-off", {}, {}, {}, kForwardNote},
-        {"kernel.route-localnet-off", {kPublished}, {host_side_fails}, {}, ""},
-        {"netfilter.dnat-missing", {kPublished}, {host_side_fails}, {{{kPublished, kPassed}}}, ""},
-        // docker-proxy may still answer this host's own probes: a passing one does not refute it.
-        {"netfilter.docker-rules-missing", {kPublished}, {host_side_fails}, {},
-         "probes from this host may reach docker-proxy, which a client elsewhere reaches only through the input "
-         "hook; the gone rules show in the ruleset, not in a local probe"},
-        {"netfilter.forward-drop", {}, {}, {}, kForwardNote},
-        {"netfilter.input-drop", {kPublished}, {host_side_fails, host_network_address_fails}, {{{kPublished, kPassed}}}, ""},
-        {"netfilter.prerouting-drop", {}, {}, {}, kForwardNote},
-        {"netfilter.backend-mismatch", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
-        {"firewall.firewalld-zone", {kHostToContainer, kPublished}, {{{kHostToContainer, kFailed}}, host_side_fails}, {}, ""},
-        {"firewall.ufw-blocks", {}, {}, {}, kForwardNote},
-        {"selinux.denial", every_rung, {}, {}, "a denial shows in the audit log, not in a probe outcome", false, true},
-        {"exposure.public-sensitive-port", {}, {{{kPublished, kPassed}}}, {{{kPublished, kFailed}}}, ""},
-        {"exposure.firewall-bypass", {}, {}, {}, kForwardNote},
-        // A name that does not resolve (dns-failure, default-bridge-no-dns) explains no failing
-        // probe: the collector then probes the target's own address, which tests the path.
-        {"peer.not-found", {}, {}, {}, kPeerNote, false, true},
-        {"peer.different-networks", {}, {}, {}, kPeerNote, false, true},
-        {"peer.default-bridge-no-dns", {}, {}, {}, kPeerNote},
-        {"peer.dns-failure", {}, {}, {}, kPeerNote},
-        {"peer.icc-disabled", {}, {}, {}, kPeerNote, false, true},
-        {"peer.using-host-port", {}, {}, {}, kPeerNote, false, true},
-        {"peer.localhost", {}, {}, {}, kPeerNote, false, true},
-        {"peer.host-gateway-missing", {}, {}, {}, kPeerNote, false, true},
-        {kPathUnexplained, {}, {}, {}, ""},
-    };
-    return rules;
+// The rule of a finding's cause; a cause the catalog does not know has none (the probes
+// then leave it open).
+const EvidenceRule* rule_for(std::span<const Check> catalog, std::string_view id) {
+    const Check* entry = catalog_entry(catalog, id);
+    return entry ? &entry->evidence : nullptr;
 }
 
-const EvidenceRule* rule_for(std::string_view id) {
-    for (const auto& r : evidence_rules())
-        if (r.id == id) return &r;
-    return nullptr;
+// path.unexplained as the catalog has it (the ranking reports it, not a check).
+Finding new_unexplained_finding(std::span<const Check> catalog) {
+    const Check* entry = catalog_entry(catalog, kPathUnexplained);
+    return entry ? new_finding(entry->cause) : new_finding(CauseInfo{.id = kPathUnexplained});
 }
 
 enum class ProbeClass { pass, fail, inconclusive };
@@ -136,9 +49,9 @@ std::string endpoint_text(const ProbeTarget& t) {
 }
 
 // The quotes of the decisive probes of a clause, or nullopt when it does not hold.
-std::optional<std::vector<std::string>> clause_holds(const Clause& clause, const PortLadder& ladder) {
+std::optional<std::vector<std::string>> clause_holds(const RungClause& clause, const PortLadder& ladder) {
     std::vector<std::string> quotes;
-    for (const Condition& c : clause) {
+    for (const RungCondition& c : clause) {
         const RungView& view = ladder.at(c.rung);
         if (c.state == RungState::not_run) {  // a rung the network mode has none of: no quote
             if (view.state != RungState::not_run) return std::nullopt;
@@ -150,8 +63,8 @@ std::optional<std::vector<std::string>> clause_holds(const Clause& clause, const
     return quotes;
 }
 
-std::optional<std::vector<std::string>> any_clause(const std::vector<Clause>& clauses, const PortLadder& ladder) {
-    for (const Clause& c : clauses)
+std::optional<std::vector<std::string>> any_clause(const std::vector<RungClause>& clauses, const PortLadder& ladder) {
+    for (const RungClause& c : clauses)
         if (auto quotes = clause_holds(c, ladder)) return quotes;
     return std::nullopt;
 }
@@ -230,11 +143,11 @@ std::string quote_outcome(const ProbeOutcome& o) {
     return fmt::format("probe from {} to {}: {}", o.target.vantage, endpoint_text(o.target), result);
 }
 
-Judgement judge_finding(const Finding& finding, const Facts& facts, std::span<const PortLadder> ladders,
-                        const std::optional<Error>& probes_unavailable) {
+Judgement judge_finding(const Finding& finding, std::span<const Check> catalog, const Facts& facts,
+                        std::span<const PortLadder> ladders, const std::optional<Error>& probes_unavailable) {
     if (finding.id == kPathUnexplained && !finding.evidence.empty())
         return {Support::confirmed, "a probe failed: " + finding.evidence.front()};
-    const EvidenceRule* rule = rule_for(finding.id);
+    const EvidenceRule* rule = rule_for(catalog, finding.id);
     if (rule && rule->confirmed_by_vanished_process && facts.vanished_process) {
         const VanishedProcess& v = *facts.vanished_process;
         return {Support::confirmed, fmt::format("its process (pid {}) exited during {}: nothing stays to accept a connection",
@@ -267,13 +180,14 @@ Judgement judge_finding(const Finding& finding, const Facts& facts, std::span<co
     return {Support::open, "the probes neither confirm nor contradict it: " + note};
 }
 
-std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std::span<const PortLadder> ladders) {
+std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std::span<const PortLadder> ladders,
+                                          std::span<const Check> catalog) {
     std::vector<Finding> out;
     for (const PortLadder& ladder : ladders) {
         if (!ladder.first_failing) continue;
         const Rung failing = *ladder.first_failing;
         const bool explained = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
-            const EvidenceRule* rule = rule_for(f.id);
+            const EvidenceRule* rule = rule_for(catalog, f.id);
             return concerns(f, ladder) && rule &&
                    std::find(rule->explains.begin(), rule->explains.end(), failing) != rule->explains.end();
         });
@@ -284,7 +198,7 @@ std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std
         for (const RungView& v : ladder.rungs)
             if (v.decisive && v.decisive->probe.target.vantage.starts_with("inside "))
                 who = v.decisive->probe.target.vantage.substr(7);
-        Finding f = new_finding(kPathUnexplained);
+        Finding f = new_unexplained_finding(catalog);
         f.port = ladder.port;
         f.title = fmt::format("the connection to {} dies at rung {} ({}) and no check explains why", ladder.port.str(),
                               rung_number(failing), rung_title(failing));
@@ -303,17 +217,18 @@ std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std
     return out;
 }
 
-std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts) {
+std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts,
+                                                std::span<const Check> catalog) {
     if (!facts.peer || !facts.peer->probe) return std::nullopt;
     const PeerFacts& peer = *facts.peer;
     const ProbeOutcome& probe = *peer.probe;
     if (classify(probe.outcome) != ProbeClass::fail) return std::nullopt;
-    const bool explained = std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
-        const EvidenceRule* rule = rule_for(f.id);
+    const bool explained = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
+        const EvidenceRule* rule = rule_for(catalog, f.id);
         return rule && rule->explains_peer_probe;
     });
     if (explained) return std::nullopt;
-    Finding f = new_finding(kPathUnexplained);
+    Finding f = new_unexplained_finding(catalog);
     f.port = PortKey{peer.query.port, Proto::tcp};
     f.title = fmt::format("the connection from {} to {} fails ({}) and no check explains why", container_ref(facts),
                           peer.query.spec, to_string(probe.outcome));
@@ -330,9 +245,5 @@ std::optional<Finding> unexplained_peer_failure(std::span<const Finding> finding
     }
     return f;
 }
-
-std::span<const std::string_view> ids_reported_by_rank() { return kRankIds; }
-
-bool has_evidence_rule(std::string_view id) { return rule_for(id) != nullptr; }
 
 }  // namespace dnd

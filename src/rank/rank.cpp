@@ -18,7 +18,6 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/rank/cause_precedence.hpp"
-#include "docknetdoctor/model/causes.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/rank/ladder_evidence.hpp"
 
@@ -26,9 +25,9 @@ namespace dnd {
 namespace {
 
 // Position in the catalog (its order runs from the lowest layer up); unknown ids last.
-std::size_t catalog_index(std::string_view id) {
-    const CauseInfo* cause = find_cause(id);
-    return cause ? static_cast<std::size_t>(cause - cause_catalog().data()) : cause_catalog().size();
+std::size_t catalog_index(std::span<const Check> catalog, std::string_view id) {
+    const Check* entry = catalog_entry(catalog, id);
+    return entry ? static_cast<std::size_t>(entry - catalog.data()) : catalog.size();
 }
 
 std::string client_of(const Query& q) {
@@ -105,7 +104,7 @@ Confidence confidence_of(Support s) {
     return Confidence::medium;
 }
 
-bool ranks_before(const RankedCause& a, const RankedCause& b) {
+bool ranks_before(const RankedCause& a, const RankedCause& b, std::span<const Check> catalog) {
     const bool a_context = a.finding.severity == Severity::info;
     const bool b_context = b.finding.severity == Severity::info;
     if (a_context != b_context) return b_context;
@@ -114,7 +113,7 @@ bool ranks_before(const RankedCause& a, const RankedCause& b) {
     if (a_doubted != b_doubted) return b_doubted;
     if (a.finding.severity != b.finding.severity) return a.finding.severity > b.finding.severity;
     if (a.support != b.support) return support_order(a.support) < support_order(b.support);
-    return catalog_index(a.finding.id) < catalog_index(b.finding.id);
+    return catalog_index(catalog, a.finding.id) < catalog_index(catalog, b.finding.id);
 }
 
 bool is_root(const Finding& root, const Finding& follower) {
@@ -185,12 +184,13 @@ std::optional<PeerProbeView> peer_probe_view(const Facts& f, std::vector<BlindSp
 
 }  // namespace
 
-void order_causes(std::vector<RankedCause>& causes) {
-    std::stable_sort(causes.begin(), causes.end(), ranks_before);
+void order_causes(std::vector<RankedCause>& causes, std::span<const Check> catalog) {
+    std::stable_sort(causes.begin(), causes.end(),
+                     [&](const RankedCause& a, const RankedCause& b) { return ranks_before(a, b, catalog); });
     put_roots_first(causes);
 }
 
-Report build_report(const Facts& facts, std::span<const Check> checks) {
+Report build_report(const Facts& facts, std::span<const Check> catalog) {
     Report r;
     r.tool_version = facts.tool_version;
     r.target_container = facts.query.container;
@@ -201,29 +201,30 @@ Report build_report(const Facts& facts, std::span<const Check> checks) {
     r.question = question_of(facts, r.target_name.empty() ? r.target_container : r.target_name);
 
     std::vector<Finding> findings;
-    for (const Check& check : checks) {
+    for (const Check& check : catalog) {
+        if (!check.run) continue;
         CheckResult result = check.run(facts);
         for (auto& f : result.findings) findings.push_back(std::move(f));
-        for (auto& why : result.undecided) r.undecided.push_back({std::string(check.id), std::move(why)});
+        for (auto& why : result.undecided) r.undecided.push_back({std::string(check.id()), std::move(why)});
     }
     const std::vector<LadderProbe> no_probes;
     const std::vector<LadderProbe>& probes = facts.probes ? *facts.probes : no_probes;
     const auto ladders = summarize_ladder(probes);
     const std::optional<Error> probes_unavailable =
         facts.probes ? std::nullopt : std::optional<Error>(facts.probes.error());
-    for (auto& f : unexplained_failures(findings, ladders)) findings.push_back(std::move(f));
-    if (auto f = unexplained_peer_failure(findings, facts)) findings.push_back(std::move(*f));
+    for (auto& f : unexplained_failures(findings, ladders, catalog)) findings.push_back(std::move(f));
+    if (auto f = unexplained_peer_failure(findings, facts, catalog)) findings.push_back(std::move(*f));
 
     for (auto& f : findings) {
         RankedCause c;
-        const Judgement j = judge_finding(f, facts, ladders, probes_unavailable);
+        const Judgement j = judge_finding(f, catalog, facts, ladders, probes_unavailable);
         c.finding = std::move(f);
         c.support = j.support;
         c.confidence = confidence_of(j.support);
         c.confidence_reason = j.reason;
         r.causes.push_back(std::move(c));
     }
-    order_causes(r.causes);
+    order_causes(r.causes, catalog);
     for (std::size_t i = 0; i < r.causes.size(); ++i) r.causes[i].rank = static_cast<int>(i) + 1;
 
     add_blind_spot(r.blind_spots, facts.engine);

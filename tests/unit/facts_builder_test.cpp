@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "facts_builder.hpp"
 
 namespace dnd {
@@ -16,9 +16,10 @@ using testing::FactsBuilder;
 TEST(FactsBuilder, DefaultsAreHealthyForEveryCheck) {
     const Facts facts = FactsBuilder().build();
     for (const Check& check : all_checks()) {
+        if (!check.run) continue;
         const CheckResult r = check.run(facts);
-        for (const Finding& f : r.findings) ADD_FAILURE() << check.id << " fires on the defaults: " << f.title;
-        for (const std::string& why : r.undecided) ADD_FAILURE() << check.id << " is undecided on the defaults: " << why;
+        for (const Finding& f : r.findings) ADD_FAILURE() << check.id() << " fires on the defaults: " << f.title;
+        for (const std::string& why : r.undecided) ADD_FAILURE() << check.id() << " is undecided on the defaults: " << why;
     }
 }
 

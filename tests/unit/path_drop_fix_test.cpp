@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 #include "fixture_files.hpp"
@@ -99,7 +99,7 @@ std::vector<std::string> fixes(const std::string& id, std::vector<nf::Table> nft
     f.host.iptables_legacy = nf::Ruleset{0, std::move(legacy)};
     f.paths = std::vector<PathResult>{path};
     for (const Check& check : all_checks()) {
-        if (check.id != id) continue;
+        if (check.id() != id) continue;
         const CheckResult r = check.run(f);
         if (r.findings.size() != 1) {
             ADD_FAILURE() << id << " reported " << r.findings.size() << " findings";

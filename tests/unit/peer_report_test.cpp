@@ -9,12 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/check.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/render/render.hpp"
 #include "fixture_files.hpp"
 #include "schema_validation.hpp"
+#include "catalog_stub.hpp"
 
 namespace dnd {
 namespace {
@@ -29,7 +30,7 @@ void set_probe(Facts& f, ProbeStatus outcome, double ms, std::string detail) {
 }
 
 Finding finding(std::string id) {
-    Finding f = new_finding(id);
+    Finding f = new_finding(find_check(id)->cause);
     f.title = id + " title";
     f.port = PortKey{5432, Proto::tcp};
     f.evidence = {"static evidence"};
@@ -106,15 +107,15 @@ TEST(PeerReport, AFailingProbeNoFindingExplainsIsPathUnexplained) {
 TEST(PeerReport, APeerOrTargetFindingExplainsTheFailingProbe) {
     Facts f = healthy_pair();
     set_probe(f, ProbeStatus::timeout, 2000, "no answer within 2000 ms");
-    const Check icc[] = {{"peer.icc-disabled", icc_disabled}};
+    const auto icc = testing::catalog_running({{"peer.icc-disabled", icc_disabled}});
     EXPECT_EQ(ids(build_report(f, icc)), std::vector<std::string>{"peer.icc-disabled"});
 
     set_probe(f, ProbeStatus::refused, 0.3, "connection refused");
-    const Check target[] = {{"app.not-listening", target_not_listening}};
+    const auto target = testing::catalog_running({{"app.not-listening", target_not_listening}});
     EXPECT_EQ(ids(build_report(f, target)), std::vector<std::string>{"app.not-listening"});
 
     // A name that does not resolve does not explain why the target's address fails too.
-    const Check dns[] = {{"peer.dns-failure", dns_failure}};
+    const auto dns = testing::catalog_running({{"peer.dns-failure", dns_failure}});
     const auto both = ids(build_report(f, dns));
     EXPECT_NE(std::find(both.begin(), both.end(), "path.unexplained"), both.end());
 }
@@ -161,7 +162,8 @@ Facts with_source_ports(Facts f) {
 std::vector<std::string> port_finding_ids(const Facts& f) {
     std::vector<std::string> out;
     for (const Check& check : all_checks()) {
-        const auto id = std::string(check.id);
+        if (!check.run) continue;
+        const auto id = std::string(check.id());
         const bool about_ports = id.starts_with("port.") || id.starts_with("app.") || id.starts_with("exposure.") ||
                                  id == "network.host-mode-ports-ignored";
         if (!about_ports) continue;

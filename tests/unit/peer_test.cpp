@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/dns_message.hpp"
 #include "docknetdoctor/model/peer.hpp"
 #include "fixture_files.hpp"
@@ -16,7 +16,7 @@ namespace {
 
 std::vector<Finding> findings_of(const Facts& f, std::string_view id) {
     for (const Check& c : all_checks())
-        if (c.id == id) return c.run(f).findings;
+        if (c.id() == id) return c.run(f).findings;
     ADD_FAILURE() << id << " is not registered";
     return {};
 }

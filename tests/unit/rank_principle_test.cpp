@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "docknetdoctor/rank/cause_precedence.hpp"
-#include "docknetdoctor/model/causes.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 
 namespace dnd {
@@ -79,7 +79,7 @@ const std::vector<Pair>& pairs() {
 
 RankedCause ranked(const Pair& pair, std::string_view id, Support support) {
     RankedCause c;
-    c.finding = new_finding(id);
+    c.finding = new_finding(find_check(id)->cause);
     if (pair.why == Why::says_root && id == pair.leader) c.finding.explains.push_back(std::string(pair.follower));
     c.support = support;
     return c;
@@ -89,7 +89,7 @@ RankedCause ranked(const Pair& pair, std::string_view id, Support support) {
 std::vector<std::string> order(const Pair& pair, Support leader, Support follower, bool follower_reported_first) {
     std::vector<RankedCause> causes{ranked(pair, pair.leader, leader), ranked(pair, pair.follower, follower)};
     if (follower_reported_first) std::swap(causes[0], causes[1]);
-    order_causes(causes);
+    order_causes(causes, all_checks());
     return {causes[0].finding.id, causes[1].finding.id};
 }
 
@@ -102,8 +102,8 @@ constexpr Support kSupports[] = {Support::confirmed, Support::open, Support::con
 TEST(RankPrinciple, EveryPairLeadsTheWayTheTableSays) {
     for (const Pair& p : pairs()) {
         const std::vector<std::string> expected{std::string(p.leader), std::string(p.follower)};
-        ASSERT_NE(find_cause(p.leader), nullptr) << p.leader;
-        ASSERT_NE(find_cause(p.follower), nullptr) << p.follower;
+        ASSERT_NE(find_check(p.leader), nullptr) << p.leader;
+        ASSERT_NE(find_check(p.follower), nullptr) << p.follower;
         const bool root = p.why == Why::root || p.why == Why::says_root;
         if (p.why == Why::root) {
             EXPECT_TRUE(is_root_of(p.leader, p.follower)) << label(p);
@@ -124,8 +124,8 @@ TEST(RankPrinciple, EveryPairLeadsTheWayTheTableSays) {
 // What each general reason claims must be true of the pair, or the table explains nothing.
 TEST(RankPrinciple, EachReasonHoldsForItsPair) {
     for (const Pair& p : pairs()) {
-        const CauseInfo& leader = *find_cause(p.leader);
-        const CauseInfo& follower = *find_cause(p.follower);
+        const CauseInfo& leader = find_check(p.leader)->cause;
+        const CauseInfo& follower = find_check(p.follower)->cause;
         switch (p.why) {
             case Why::root: break;
             case Why::says_root: EXPECT_FALSE(is_root_of(p.leader, p.follower)) << label(p); break;
@@ -158,20 +158,20 @@ TEST(RankPrinciple, ProbesDecideBetweenUnrelatedCausesOfOneSeverityAndDoubtSinks
 
 TEST(RankPrinciple, ChainsOfRootsSettleWhateverTheInputOrder) {
     std::vector<RankedCause> causes(3);
-    causes[0].finding = new_finding("app.not-listening");
-    causes[1].finding = new_finding("path.unexplained");
-    causes[2].finding = new_finding("container.restarting");
+    causes[0].finding = new_finding(find_check("app.not-listening")->cause);
+    causes[1].finding = new_finding(find_check("path.unexplained")->cause);
+    causes[2].finding = new_finding(find_check("container.restarting")->cause);
     for (auto& c : causes) c.support = Support::confirmed;
     causes[2].support = Support::contradicted;
-    order_causes(causes);
+    order_causes(causes, all_checks());
     EXPECT_EQ(causes[0].finding.id, "container.restarting");
 }
 
 TEST(RankPrinciple, PrecedenceTableIsAcyclicAndNamesCatalogIds) {
     std::set<std::string_view> ids;
     for (const CausePrecedence& p : cause_precedence()) {
-        EXPECT_NE(find_cause(p.root), nullptr) << p.root;
-        EXPECT_NE(find_cause(p.follows), nullptr) << p.follows;
+        EXPECT_NE(find_check(p.root), nullptr) << p.root;
+        EXPECT_NE(find_check(p.follows), nullptr) << p.follows;
         EXPECT_FALSE(p.why.empty()) << p.root << " -> " << p.follows;
         ids.insert(p.root);
         ids.insert(p.follows);

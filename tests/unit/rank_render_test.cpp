@@ -5,6 +5,7 @@
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/render/render.hpp"
 #include "schema_validation.hpp"
+#include "catalog_stub.hpp"
 
 namespace dnd {
 namespace {
@@ -85,9 +86,9 @@ CheckResult emits_nothing(const Facts&) { return {}; }
 CheckResult cannot_decide(const Facts&) { return {{}, {"listeners unavailable"}}; }
 
 TEST(Rank, WorstSeverityFirstThenLowerLayer) {
-    const Check checks[] = {{"exposure.public-sensitive-port", emits_warning},
-                            {"app.not-listening", emits_critical},
-                            {"container.not-running", emits_container_critical}};
+    const auto checks = testing::catalog_running({{"exposure.public-sensitive-port", emits_warning},
+                                                  {"app.not-listening", emits_critical},
+                                                  {"container.not-running", emits_container_critical}});
     Report r = build_report(running_web(), checks);
     ASSERT_EQ(r.causes.size(), 3u);
     EXPECT_EQ(r.causes[0].finding.id, "container.not-running");
@@ -99,21 +100,21 @@ TEST(Rank, WorstSeverityFirstThenLowerLayer) {
 }
 
 TEST(Rank, VerdictOkOnlyWhenEveryCheckDecided) {
-    const Check quiet[] = {{"app.not-listening", emits_nothing}};
+    const auto quiet = testing::catalog_running({{"app.not-listening", emits_nothing}});
     EXPECT_EQ(build_report(running_web(), quiet).verdict, Verdict::ok);
-    const Check blind[] = {{"app.not-listening", cannot_decide}};
+    const auto blind = testing::catalog_running({{"app.not-listening", cannot_decide}});
     Report r = build_report(running_web(), blind);
     EXPECT_EQ(r.verdict, Verdict::unknown);
     ASSERT_EQ(r.undecided.size(), 1u);
     EXPECT_EQ(r.undecided[0].check, "app.not-listening");
-    const Check warn[] = {{"exposure.public-sensitive-port", emits_warning}, {"app.not-listening", cannot_decide}};
+    const auto warn = testing::catalog_running({{"exposure.public-sensitive-port", emits_warning}, {"app.not-listening", cannot_decide}});
     EXPECT_EQ(build_report(running_web(), warn).verdict, Verdict::warning);
 }
 
 TEST(Rank, MissingSourcesBecomeBlindSpots) {
     Facts f = running_web();
     f.host_listeners = fail("procfs", "permission denied: /proc/net/tcp");
-    const Check quiet[] = {{"app.not-listening", emits_nothing}};
+    const auto quiet = testing::catalog_running({{"app.not-listening", emits_nothing}});
     Report r = build_report(f, quiet);
     ASSERT_EQ(r.blind_spots.size(), 1u);
     EXPECT_EQ(r.blind_spots[0].source, "procfs");
@@ -121,7 +122,7 @@ TEST(Rank, MissingSourcesBecomeBlindSpots) {
 }
 
 TEST(Render, TextSanitizesOutsideStringsAndHasNoColorUnlessAsked) {
-    const Check checks[] = {{"app.not-listening", emits_critical}};
+    const auto checks = testing::catalog_running({{"app.not-listening", emits_critical}});
     Report r = build_report(running_web(), checks);
     std::string plain = render_text(r, TextStyle{false});
     EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
@@ -134,7 +135,7 @@ TEST(Render, TextSanitizesOutsideStringsAndHasNoColorUnlessAsked) {
 }
 
 TEST(Render, JsonCarriesTheContractFields) {
-    const Check checks[] = {{"app.not-listening", emits_critical}};
+    const auto checks = testing::catalog_running({{"app.not-listening", emits_critical}});
     auto j = report_to_json(build_report(running_web(), checks));
     EXPECT_EQ(j["schema_version"], 1);
     EXPECT_EQ(j["verdict"], "critical");
@@ -164,8 +165,8 @@ CheckResult bind_failure_explains_it(const Facts&) {
 }
 
 TEST(Rank, ARootCauseRanksAboveWhatItExplains) {
-    const Check checks[] = {{"container.not-running", stopped_by_bind_failure},
-                            {"port.host-port-conflict", bind_failure_explains_it}};
+    const auto checks = testing::catalog_running({{"container.not-running", stopped_by_bind_failure},
+                                                  {"port.host-port-conflict", bind_failure_explains_it}});
     Report r = build_report(running_web(), checks);
     ASSERT_EQ(r.causes.size(), 2u);
     EXPECT_EQ(r.causes[0].finding.id, "port.host-port-conflict");

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docker_fake_engine.hpp"
-#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/collect/collect.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/render/render.hpp"

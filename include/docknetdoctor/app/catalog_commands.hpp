@@ -1,4 +1,5 @@
 #pragma once
+// `explain ID` and `list-causes`: the catalog (checks/all_checks.hpp) for a person.
 #include <string>
 #include <string_view>
 
@@ -6,8 +7,6 @@
 
 namespace dnd {
 
-// True when a registered check reports this id (the catalog also holds planned ids).
-bool is_checked(std::string_view id);
 Result<std::string> explain_text(std::string_view id);
 std::string list_causes_text();
 

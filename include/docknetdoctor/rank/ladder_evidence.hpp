@@ -1,7 +1,7 @@
 #pragma once
-// What the localization ladder's probes say about each finding: one table maps a cause id
-// to the rung outcomes that confirm or contradict it and to the rungs whose failure it
-// explains. Pure: probes in, judgements out.
+// What the localization ladder's probes say about each finding, by its cause's evidence rule
+// (the catalog's, model/check.hpp): the rung outcomes that confirm or contradict it and the
+// rungs whose failure it explains. Pure: probes in, judgements out.
 #include <array>
 #include <optional>
 #include <span>
@@ -9,19 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "docknetdoctor/model/check.hpp"
 #include "docknetdoctor/model/facts.hpp"
 #include "docknetdoctor/model/finding.hpp"
 #include "docknetdoctor/model/report.hpp"
 
 namespace dnd {
-
-// A rung of one port, summed up over its probes (rung 4 may dial several addresses).
-enum class RungState {
-    not_run,       // no probe on this rung
-    passed,        // at least one probe got through and none failed
-    failed,        // some probe was refused, timed out, unreachable, reset or closed
-    inconclusive,  // only UDP silence (open_filtered) or probes that could not run
-};
 
 struct RungView {
     RungState state = RungState::not_run;
@@ -49,21 +42,17 @@ struct Judgement {
 
 // How the probes bear on a finding. probes_unavailable: why no probe ran (the Facts slot's
 // error), or nullopt when the ladder ran.
-Judgement judge_finding(const Finding& finding, const Facts& facts, std::span<const PortLadder> ladders,
-                        const std::optional<Error>& probes_unavailable);
+Judgement judge_finding(const Finding& finding, std::span<const Check> catalog, const Facts& facts,
+                        std::span<const PortLadder> ladders, const std::optional<Error>& probes_unavailable);
 
 // path.unexplained findings: a port whose first failing rung no finding explains.
-std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std::span<const PortLadder> ladders);
+std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std::span<const PortLadder> ladders,
+                                          std::span<const Check> catalog);
 
 // --to: a path.unexplained finding when the probe from the source to the target failed and
 // no finding (peer.*, the target's container.*/app.*, the source's network.none ...) accounts
 // for it.
-std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts);
-
-// Cause ids the ranking itself reports (not a check): path.unexplained.
-std::span<const std::string_view> ids_reported_by_rank();
-
-// Whether the evidence table has an entry for the id (every catalog id must).
-bool has_evidence_rule(std::string_view id);
+std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts,
+                                                std::span<const Check> catalog);
 
 }  // namespace dnd

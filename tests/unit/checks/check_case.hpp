@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "checks.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 #include "facts_builder.hpp"
 
 namespace dnd::check_cases {

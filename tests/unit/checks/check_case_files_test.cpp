@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/model/check.hpp"
+#include "docknetdoctor/checks/all_checks.hpp"
 
 namespace dnd {
 namespace {
@@ -33,7 +33,8 @@ TEST(CheckCaseFiles, EveryRegisteredCheckHasItsCaseFile) {
     const std::filesystem::path dir = std::filesystem::path(DND_SOURCE_DIR) / "tests/unit/checks";
     std::set<std::string> registered;
     for (const Check& check : all_checks()) {
-        const std::string id(check.id);
+        if (!check.run) continue;  // planned, or reported by the ranking
+        const std::string id(check.id());
         registered.insert(id);
         const bool exists = std::filesystem::exists(dir / case_file_of(id));
         if (kCaseFilesStillMissing.contains(id))

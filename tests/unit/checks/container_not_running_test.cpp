@@ -8,7 +8,7 @@ using namespace check_cases;
 
 // "docker ps shows it Exited (137)": killed by SIGKILL.
 TEST(ContainerNotRunning, FiresForAnExitedContainerWithTheSignal) {
-    auto r = checks::container_not_running(FactsBuilder().state("exited").exit_code(137).build());
+    auto r = checks::container_not_running().run(FactsBuilder().state("exited").exit_code(137).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "container.not-running", std::nullopt, Severity::critical,
                             "web is not running: exited with code 137 (killed by signal 9)"));
@@ -19,7 +19,7 @@ TEST(ContainerNotRunning, FiresForAnExitedContainerWithTheSignal) {
 
 // "It was OOM-killed."
 TEST(ContainerNotRunning, FiresWithTheMemoryFixWhenOomKilled) {
-    auto r = checks::container_not_running(FactsBuilder().state("exited").exit_code(137).oom_killed().build());
+    auto r = checks::container_not_running().run(FactsBuilder().state("exited").exit_code(137).oom_killed().build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("State.OOMKilled = true"));
     EXPECT_THAT(f.fix, Contains(HasSubstr("docker update --memory 1g --memory-swap 1g web")));
@@ -27,7 +27,7 @@ TEST(ContainerNotRunning, FiresWithTheMemoryFixWhenOomKilled) {
 
 // "docker pause web."
 TEST(ContainerNotRunning, FiresForAPausedContainerWithUnpause) {
-    auto r = checks::container_not_running(FactsBuilder().state("paused").build());
+    auto r = checks::container_not_running().run(FactsBuilder().state("paused").build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "web is paused");
     EXPECT_THAT(f.evidence, ElementsAre("State.Status = paused"));
@@ -36,7 +36,7 @@ TEST(ContainerNotRunning, FiresForAPausedContainerWithUnpause) {
 
 // "docker create, never started; the port was taken."
 TEST(ContainerNotRunning, FiresForACreatedContainerQuotingTheEngineError) {
-    auto r = checks::container_not_running(
+    auto r = checks::container_not_running().run(
         FactsBuilder().state("created").state_error("driver failed programming external connectivity").build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "web was created but is not running");
@@ -45,17 +45,17 @@ TEST(ContainerNotRunning, FiresForACreatedContainerQuotingTheEngineError) {
 
 // "It is up": the healthy default.
 TEST(ContainerNotRunning, QuietWhenRunning) {
-    EXPECT_TRUE(quiet(checks::container_not_running(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::container_not_running().run(FactsBuilder().build())));
 }
 
 // "It keeps restarting": container.restarting explains that, not this check.
 TEST(ContainerNotRunning, QuietWhileRestarting) {
-    EXPECT_TRUE(quiet(checks::container_not_running(FactsBuilder().state("restarting").exit_code(1).build())));
+    EXPECT_TRUE(quiet(checks::container_not_running().run(FactsBuilder().state("restarting").exit_code(1).build())));
 }
 
 // "The engine could not be asked."
 TEST(ContainerNotRunning, UndecidedWithoutTheContainer) {
-    auto r = checks::container_not_running(FactsBuilder().unavailable(Fact::container, "connection refused").build());
+    auto r = checks::container_not_running().run(FactsBuilder().unavailable(Fact::container, "connection refused").build());
     EXPECT_TRUE(undecided_only(r, {"needs the container (docker-api: connection refused)"}));
 }
 

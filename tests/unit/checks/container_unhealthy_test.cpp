@@ -8,7 +8,7 @@ using namespace check_cases;
 
 // "docker ps says (unhealthy): curl in the healthcheck gets connection refused."
 TEST(ContainerUnhealthy, FiresWithTheLastProbeOutput) {
-    auto r = checks::container_unhealthy(
+    auto r = checks::container_unhealthy().run(
         FactsBuilder().health("unhealthy", 5, 7, "curl: (7) Failed to connect to localhost port 80\n").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "container.unhealthy", std::nullopt, Severity::warning,
@@ -21,29 +21,29 @@ TEST(ContainerUnhealthy, FiresWithTheLastProbeOutput) {
 // "The healthcheck prints a blank line, then a long stack trace."
 TEST(ContainerUnhealthy, FiresWithTheFirstNonBlankLineCut) {
     const std::string trace(200, 'x');
-    auto r = checks::container_unhealthy(FactsBuilder().health("unhealthy", 3, 1, "\n  \n" + trace + "\nmore").build());
+    auto r = checks::container_unhealthy().run(FactsBuilder().health("unhealthy", 3, 1, "\n  \n" + trace + "\nmore").build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("last State.Health.Log entry: ExitCode = 1, Output = \"" + trace.substr(0, 160) + "...\""));
 }
 
 // "It just started; the healthcheck has not passed yet."
 TEST(ContainerUnhealthy, QuietWhileStarting) {
-    EXPECT_TRUE(quiet(checks::container_unhealthy(FactsBuilder().health("starting").build())));
+    EXPECT_TRUE(quiet(checks::container_unhealthy().run(FactsBuilder().health("starting").build())));
 }
 
 // "Healthy."
 TEST(ContainerUnhealthy, QuietWhenHealthy) {
-    EXPECT_TRUE(quiet(checks::container_unhealthy(FactsBuilder().health("healthy").build())));
+    EXPECT_TRUE(quiet(checks::container_unhealthy().run(FactsBuilder().health("healthy").build())));
 }
 
 // "The image has no HEALTHCHECK": the default.
 TEST(ContainerUnhealthy, QuietWithoutAHealthcheck) {
-    EXPECT_TRUE(quiet(checks::container_unhealthy(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::container_unhealthy().run(FactsBuilder().build())));
 }
 
 // "The engine could not be asked."
 TEST(ContainerUnhealthy, UndecidedWithoutTheContainer) {
-    auto r = checks::container_unhealthy(FactsBuilder().unavailable(Fact::container).build());
+    auto r = checks::container_unhealthy().run(FactsBuilder().unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the container (docker-api: permission denied)"}));
 }
 

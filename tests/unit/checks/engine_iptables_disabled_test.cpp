@@ -10,7 +10,7 @@ using namespace check_cases;
 
 // "dockerd --iptables=false, -p 8080:80 does nothing."
 TEST(EngineIptablesDisabled, FiresFromTheDaemonsCommandLine) {
-    auto r = checks::engine_iptables_disabled(FactsBuilder().daemon_option("iptables", false).build());
+    auto r = checks::engine_iptables_disabled().run(FactsBuilder().daemon_option("iptables", false).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "engine.iptables-disabled", std::nullopt, Severity::critical,
                             "dockerd runs with iptables disabled: no DNAT or forward rules for web"));
@@ -21,7 +21,7 @@ TEST(EngineIptablesDisabled, FiresFromTheDaemonsCommandLine) {
 
 // "dockerd's config could not be read, and no DOCKER chain exists anywhere."
 TEST(EngineIptablesDisabled, FiresInferredFromMissingNatChains) {
-    auto r = checks::engine_iptables_disabled(
+    auto r = checks::engine_iptables_disabled().run(
         FactsBuilder().unavailable(Fact::daemon, "cannot read /proc/812/cmdline").no_docker_rules().build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "Docker's nat chains are missing while web publishes ports: dockerd probably runs with iptables disabled");
@@ -33,27 +33,27 @@ TEST(EngineIptablesDisabled, FiresInferredFromMissingNatChains) {
 
 // "dockerd runs with its defaults": the healthy default.
 TEST(EngineIptablesDisabled, QuietWithTheDefault) {
-    EXPECT_TRUE(quiet(checks::engine_iptables_disabled(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::engine_iptables_disabled().run(FactsBuilder().build())));
 }
 
 // "dockerd's config could not be read, but Docker's DOCKER chain is there."
 TEST(EngineIptablesDisabled, QuietWhenDockersChainsExist) {
-    EXPECT_TRUE(quiet(checks::engine_iptables_disabled(FactsBuilder().unavailable(Fact::daemon).build())));
+    EXPECT_TRUE(quiet(checks::engine_iptables_disabled().run(FactsBuilder().unavailable(Fact::daemon).build())));
 }
 
 // "Rootless Docker with iptables=false": its rules live in rootlesskit's namespace anyway.
 TEST(EngineIptablesDisabled, QuietForARootlessEngine) {
-    EXPECT_TRUE(quiet(checks::engine_iptables_disabled(FactsBuilder().rootless().daemon_option("iptables", false).build())));
+    EXPECT_TRUE(quiet(checks::engine_iptables_disabled().run(FactsBuilder().rootless().daemon_option("iptables", false).build())));
 }
 
 // "iptables=false, but web publishes nothing."
 TEST(EngineIptablesDisabled, QuietWithoutPublishedPorts) {
-    EXPECT_TRUE(quiet(checks::engine_iptables_disabled(FactsBuilder().daemon_option("iptables", false).no_binding(80).build())));
+    EXPECT_TRUE(quiet(checks::engine_iptables_disabled().run(FactsBuilder().daemon_option("iptables", false).no_binding(80).build())));
 }
 
 // "Neither dockerd's config nor the ruleset could be read."
 TEST(EngineIptablesDisabled, UndecidedWithoutConfigOrRuleset) {
-    auto r = checks::engine_iptables_disabled(FactsBuilder().unavailable(Fact::daemon).unavailable(Fact::nftables).build());
+    auto r = checks::engine_iptables_disabled().run(FactsBuilder().unavailable(Fact::daemon).unavailable(Fact::nftables).build());
     EXPECT_TRUE(undecided_only(r, {"needs host.daemon (daemon-config: permission denied)",
                                    "needs host.nftables (nftables: permission denied)"}));
 }
@@ -64,7 +64,7 @@ TEST(EngineIptablesDisabled, UndecidedWithoutConfigOrRuleset) {
 // check decides from the ruleset it has.
 TEST(EngineIptablesDisabled, DISABLED_QuietWhenLegacyHoldsDockersChainsAndNftablesIsUnreadable) {
     using namespace testing::nf_parts;
-    auto r = checks::engine_iptables_disabled(FactsBuilder()
+    auto r = checks::engine_iptables_disabled().run(FactsBuilder()
                                                   .unavailable(Fact::daemon)
                                                   .unavailable(Fact::nftables)
                                                   .legacy_table(table(nf::Family::ip, "nat", {regular_chain("DOCKER")}))

@@ -8,7 +8,7 @@ using namespace check_cases;
 
 // "I run Docker rootless (dockerd-rootless.sh)."
 TEST(EngineRootless, FiresFromTheEngineProcessEnvironment) {
-    auto r = checks::engine_rootless(FactsBuilder().rootless().build());
+    auto r = checks::engine_rootless().run(FactsBuilder().rootless().build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "engine.rootless", std::nullopt, Severity::info,
                             "the engine is rootless: published ports go through rootlesskit, not the host's netfilter"));
@@ -20,7 +20,7 @@ TEST(EngineRootless, FiresFromTheEngineProcessEnvironment) {
 
 // "docker info lists name=rootless under Security Options."
 TEST(EngineRootless, FiresFromInfoSecurityOptions) {
-    auto r = checks::engine_rootless(
+    auto r = checks::engine_rootless().run(
         FactsBuilder().engine_security_options({"name=seccomp,profile=default", "name=rootless"}).build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("/info SecurityOptions has \"name=rootless\""));
@@ -28,17 +28,17 @@ TEST(EngineRootless, FiresFromInfoSecurityOptions) {
 
 // "A normal root dockerd": the healthy default.
 TEST(EngineRootless, QuietForARootEngine) {
-    EXPECT_TRUE(quiet(checks::engine_rootless(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::engine_rootless().run(FactsBuilder().build())));
 }
 
 // "docker info shows seccomp only."
 TEST(EngineRootless, QuietWhenInfoSaysNoRootless) {
-    EXPECT_TRUE(quiet(checks::engine_rootless(FactsBuilder().engine_security_options({"name=seccomp,profile=default"}).build())));
+    EXPECT_TRUE(quiet(checks::engine_rootless().run(FactsBuilder().engine_security_options({"name=seccomp,profile=default"}).build())));
 }
 
 // "The engine did not answer."
 TEST(EngineRootless, UndecidedWithoutTheEngine) {
-    auto r = checks::engine_rootless(FactsBuilder().unavailable(Fact::engine, "connection refused").build());
+    auto r = checks::engine_rootless().run(FactsBuilder().unavailable(Fact::engine, "connection refused").build());
     EXPECT_TRUE(undecided_only(r, {"needs the engine info (docker-api: connection refused)"}));
 }
 

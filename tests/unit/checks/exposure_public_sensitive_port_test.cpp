@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "docker run -p 5432:5432 postgres."
 TEST(ExposurePublicSensitivePort, FiresForPostgresOnEveryAddress) {
-    auto r = checks::exposure_public_sensitive_port(FactsBuilder().publish(5432, 5432).build());
+    auto r = checks::exposure_public_sensitive_port().run(FactsBuilder().publish(5432, 5432).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "exposure.public-sensitive-port", tcp(5432), Severity::warning,
                             "PostgreSQL port 5432/tcp of web is published on all interfaces (0.0.0.0:5432)"));
@@ -20,7 +20,7 @@ TEST(ExposurePublicSensitivePort, FiresForPostgresOnEveryAddress) {
 
 // "-p 6379:80": the host port is Redis's, whatever listens behind it.
 TEST(ExposurePublicSensitivePort, FiresForASensitiveHostPort) {
-    auto r = checks::exposure_public_sensitive_port(FactsBuilder().publish(80, 6379).build());
+    auto r = checks::exposure_public_sensitive_port().run(FactsBuilder().publish(80, 6379).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.port, tcp(80));
     EXPECT_EQ(f.title, "Redis port 80/tcp of web is published on all interfaces (0.0.0.0:6379)");
@@ -30,23 +30,23 @@ TEST(ExposurePublicSensitivePort, FiresForASensitiveHostPort) {
 
 // "-p 8080:80 for a web server": the healthy default.
 TEST(ExposurePublicSensitivePort, QuietForAWebPort) {
-    EXPECT_TRUE(quiet(checks::exposure_public_sensitive_port(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::exposure_public_sensitive_port().run(FactsBuilder().build())));
 }
 
 // "-p 127.0.0.1:5432:5432: only this host reaches the database."
 TEST(ExposurePublicSensitivePort, QuietOnLoopback) {
-    EXPECT_TRUE(quiet(checks::exposure_public_sensitive_port(FactsBuilder().publish(5432, 5432, "127.0.0.1").build())));
+    EXPECT_TRUE(quiet(checks::exposure_public_sensitive_port().run(FactsBuilder().publish(5432, 5432, "127.0.0.1").build())));
 }
 
 // "-p 5432:5432/udp": no database answers UDP on 5432.
 TEST(ExposurePublicSensitivePort, QuietForTheSamePortNumberOverUdp) {
     auto f = FactsBuilder().publish(5432, 5432, "", Proto::udp).build();
-    EXPECT_TRUE(quiet(checks::exposure_public_sensitive_port(f)));
+    EXPECT_TRUE(quiet(checks::exposure_public_sensitive_port().run(f)));
 }
 
 // "The engine could not be asked."
 TEST(ExposurePublicSensitivePort, UndecidedWithoutTheContainer) {
-    auto r = checks::exposure_public_sensitive_port(FactsBuilder().unavailable(Fact::container).build());
+    auto r = checks::exposure_public_sensitive_port().run(FactsBuilder().unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the container (docker-api: permission denied)"}));
 }
 

@@ -10,7 +10,7 @@ using namespace check_cases;
 
 // "userland-proxy=false, curl 127.0.0.1:8080 hangs; route_localnet on docker0 is 0."
 TEST(KernelRouteLocalnetOff, FiresForALoopbackClientWithoutTheProxy) {
-    auto r = checks::kernel_route_localnet_off(FactsBuilder()
+    auto r = checks::kernel_route_localnet_off().run(FactsBuilder()
                                                    .daemon_option("userland-proxy", false)
                                                    .sysctl("net.ipv4.conf.docker0.route_localnet", "0")
                                                    .from("127.0.0.1")
@@ -25,7 +25,7 @@ TEST(KernelRouteLocalnetOff, FiresForALoopbackClientWithoutTheProxy) {
 
 // "The same on a compose network: its bridge is br-<id>."
 TEST(KernelRouteLocalnetOff, FiresNamingTheBridgeOfAUserNetwork) {
-    auto r = checks::kernel_route_localnet_off(FactsBuilder()
+    auto r = checks::kernel_route_localnet_off().run(FactsBuilder()
                                                    .network("appnet")
                                                    .daemon_option("userland-proxy", false)
                                                    .sysctl("net.ipv4.conf.br-6170706e6574.route_localnet", "0")
@@ -38,29 +38,29 @@ TEST(KernelRouteLocalnetOff, FiresNamingTheBridgeOfAUserNetwork) {
 // "userland-proxy=false and curl 127.0.0.1:8080: dockerd turned route_localnet on for docker0."
 TEST(KernelRouteLocalnetOff, QuietWhenDockerTurnedItOn) {
     auto f = FactsBuilder().daemon_option("userland-proxy", false).from("127.0.0.1").build();
-    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off(f)));
+    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off().run(f)));
 }
 
 // "curl 127.0.0.1:8080 with the userland proxy": docker-proxy answers on the loopback.
 TEST(KernelRouteLocalnetOff, QuietWithTheProxy) {
-    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off(FactsBuilder().from("127.0.0.1").build())));
+    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off().run(FactsBuilder().from("127.0.0.1").build())));
 }
 
 // "No proxy, route_localnet 0, but the client is on another host."
 TEST(KernelRouteLocalnetOff, QuietForAClientElsewhere) {
     auto f = FactsBuilder().daemon_option("userland-proxy", false).sysctl("net.ipv4.conf.docker0.route_localnet", "0").build();
-    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off(f)));
+    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off().run(f)));
 }
 
 // "curl 127.0.0.1:8080, and dockerd's command line could not be read."
 TEST(KernelRouteLocalnetOff, UndecidedWithoutTheDaemonConfig) {
-    auto r = checks::kernel_route_localnet_off(FactsBuilder().unavailable(Fact::daemon).from("127.0.0.1").build());
+    auto r = checks::kernel_route_localnet_off().run(FactsBuilder().unavailable(Fact::daemon).from("127.0.0.1").build());
     EXPECT_TRUE(undecided_only(r, {"needs host.daemon (daemon-config: permission denied)"}));
 }
 
 // "No proxy, curl 127.0.0.1:8080, and the bridge's route_localnet was not among the sysctls read."
 TEST(KernelRouteLocalnetOff, UndecidedWithoutTheBridgesSysctl) {
-    auto r = checks::kernel_route_localnet_off(FactsBuilder()
+    auto r = checks::kernel_route_localnet_off().run(FactsBuilder()
                                                    .daemon_option("userland-proxy", false)
                                                    .no_sysctl("net.ipv4.conf.docker0.route_localnet")
                                                    .from("127.0.0.1")

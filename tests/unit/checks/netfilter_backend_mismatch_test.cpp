@@ -20,7 +20,7 @@ nf::Table legacy_forward_drop() {
 
 // "Docker writes its rules with iptables-nft; an old script set FORWARD DROP with iptables-legacy."
 TEST(NetfilterBackendMismatch, FiresAsTheCauseWhenALegacyPolicyDropsThePublishedPort) {
-    auto r = checks::netfilter_backend_mismatch(FactsBuilder().legacy_table(legacy_forward_drop()).build());
+    auto r = checks::netfilter_backend_mismatch().run(FactsBuilder().legacy_table(legacy_forward_drop()).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "netfilter.backend-mismatch", tcp(80), Severity::critical,
                             "an iptables-legacy rule drops what the nftables rules allow"));
@@ -36,7 +36,7 @@ TEST(NetfilterBackendMismatch, WarnsWhenLegacyRulesDecideNothingHere) {
     auto ssh = table(Family::ip, "filter",
                      {base_chain("INPUT", ChainType::filter, Hook::input, 0, Kind::accept,
                                  {rule(tcp_dport(22), verdict(Kind::accept))})});
-    auto r = checks::netfilter_backend_mismatch(FactsBuilder().legacy_table(ssh).build());
+    auto r = checks::netfilter_backend_mismatch().run(FactsBuilder().legacy_table(ssh).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.severity, Severity::warning);
     EXPECT_EQ(f.port, std::nullopt);
@@ -46,24 +46,24 @@ TEST(NetfilterBackendMismatch, WarnsWhenLegacyRulesDecideNothingHere) {
 
 // "Only nftables holds rules": the healthy default.
 TEST(NetfilterBackendMismatch, QuietWithOneBackend) {
-    EXPECT_TRUE(quiet(checks::netfilter_backend_mismatch(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::netfilter_backend_mismatch().run(FactsBuilder().build())));
 }
 
 // "Loading ip_tables created an empty legacy filter table": it decides nothing.
 TEST(NetfilterBackendMismatch, QuietForAnEmptyLegacyTable) {
     auto empty = table(Family::ip, "filter", {base_chain("FORWARD", ChainType::filter, Hook::forward, 0)});
-    EXPECT_TRUE(quiet(checks::netfilter_backend_mismatch(FactsBuilder().legacy_table(empty).build())));
+    EXPECT_TRUE(quiet(checks::netfilter_backend_mismatch().run(FactsBuilder().legacy_table(empty).build())));
 }
 
 // "This host is all iptables-legacy; nftables is empty."
 TEST(NetfilterBackendMismatch, QuietWhenOnlyLegacyHoldsRules) {
     auto f = FactsBuilder().no_docker_rules().legacy_table(legacy_forward_drop()).build();
-    EXPECT_TRUE(quiet(checks::netfilter_backend_mismatch(f)));
+    EXPECT_TRUE(quiet(checks::netfilter_backend_mismatch().run(f)));
 }
 
 // "iptables-legacy could not be read (no root)."
 TEST(NetfilterBackendMismatch, UndecidedWithoutTheLegacyRuleset) {
-    auto r = checks::netfilter_backend_mismatch(FactsBuilder().unavailable(Fact::iptables_legacy).build());
+    auto r = checks::netfilter_backend_mismatch().run(FactsBuilder().unavailable(Fact::iptables_legacy).build());
     EXPECT_TRUE(undecided_only(r, {"needs host.iptables_legacy (iptables-legacy: permission denied)"}));
 }
 

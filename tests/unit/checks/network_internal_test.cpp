@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "web is on backend, which I created with docker network create --internal."
 TEST(NetworkInternal, FiresOnAnInternalNetworkOnly) {
-    auto r = checks::network_internal(FactsBuilder().network("backend").internal("backend").build());
+    auto r = checks::network_internal().run(FactsBuilder().network("backend").internal("backend").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "network.internal", std::nullopt, Severity::critical,
                             "web is only on internal networks (backend): no outside path, no published ports"));
@@ -21,7 +21,7 @@ TEST(NetworkInternal, FiresOnAnInternalNetworkOnly) {
 
 // "It is on two networks, both --internal; I ask about --port 80."
 TEST(NetworkInternal, FiresNamingEveryInternalNetwork) {
-    auto r = checks::network_internal(
+    auto r = checks::network_internal().run(
         FactsBuilder().network("backend").also_network("db").internal("backend").internal("db").port(80).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.port, tcp(80));
@@ -31,17 +31,17 @@ TEST(NetworkInternal, FiresNamingEveryInternalNetwork) {
 
 // "On the default bridge": the healthy default.
 TEST(NetworkInternal, QuietOnANormalNetwork) {
-    EXPECT_TRUE(quiet(checks::network_internal(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::network_internal().run(FactsBuilder().build())));
 }
 
 // "web is on an internal backend network and on the default bridge."
 TEST(NetworkInternal, QuietWithOneNormalNetworkBeside) {
-    EXPECT_TRUE(quiet(checks::network_internal(FactsBuilder().also_network("backend").internal("backend").build())));
+    EXPECT_TRUE(quiet(checks::network_internal().run(FactsBuilder().also_network("backend").internal("backend").build())));
 }
 
 // "The engine's network list could not be read."
 TEST(NetworkInternal, UndecidedWithoutTheNetworks) {
-    auto r = checks::network_internal(FactsBuilder().unavailable(Fact::networks).build());
+    auto r = checks::network_internal().run(FactsBuilder().unavailable(Fact::networks).build());
     EXPECT_TRUE(undecided_only(r, {"needs the networks (docker-api: permission denied)"}));
 }
 

@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "docker run web; docker run db: web cannot resolve db."
 TEST(PeerDefaultBridgeNoDns, FiresWhenBothAreOnlyOnTheDefaultBridge) {
-    auto r = checks::peer_default_bridge_no_dns(FactsBuilder().to("db:5432").network("bridge").target_network("bridge").build());
+    auto r = checks::peer_default_bridge_no_dns().run(FactsBuilder().to("db:5432").network("bridge").target_network("bridge").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.default-bridge-no-dns", tcp(5432), Severity::critical,
                             "web and db are only on the default bridge: the name db does not resolve there"));
@@ -26,7 +26,7 @@ TEST(PeerDefaultBridgeNoDns, FiresWhenBothAreOnlyOnTheDefaultBridge) {
 
 // "Same, and the host's resolver does not even answer."
 TEST(PeerDefaultBridgeNoDns, FiresWhenTheResolverDidNotAnswer) {
-    auto r = checks::peer_default_bridge_no_dns(FactsBuilder()
+    auto r = checks::peer_default_bridge_no_dns().run(FactsBuilder()
                                                     .to("db:5432")
                                                     .network("bridge")
                                                     .target_network("bridge")
@@ -38,23 +38,23 @@ TEST(PeerDefaultBridgeNoDns, FiresWhenTheResolverDidNotAnswer) {
 
 // "Both on appnet, a user-defined network": the healthy pair.
 TEST(PeerDefaultBridgeNoDns, QuietOnAUserDefinedNetwork) {
-    EXPECT_TRUE(quiet(checks::peer_default_bridge_no_dns(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_default_bridge_no_dns().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "Both on the default bridge, and --link db put db in web's /etc/hosts."
 TEST(PeerDefaultBridgeNoDns, QuietWhenTheHostsFileHasTheName) {
     auto f = FactsBuilder().to("db:5432").network("bridge").target_network("bridge").hosts_entry("172.17.0.3", "db").build();
-    EXPECT_TRUE(quiet(checks::peer_default_bridge_no_dns(f)));
+    EXPECT_TRUE(quiet(checks::peer_default_bridge_no_dns().run(f)));
 }
 
 // "web on the default bridge, db on appnet": peer.different-networks explains that.
 TEST(PeerDefaultBridgeNoDns, QuietWhenTheyShareNoNetwork) {
-    EXPECT_TRUE(quiet(checks::peer_default_bridge_no_dns(FactsBuilder().to("db:5432").network("bridge").build())));
+    EXPECT_TRUE(quiet(checks::peer_default_bridge_no_dns().run(FactsBuilder().to("db:5432").network("bridge").build())));
 }
 
 // "The source container itself could not be read."
 TEST(PeerDefaultBridgeNoDns, UndecidedWithoutTheSource) {
-    auto r = checks::peer_default_bridge_no_dns(FactsBuilder().to("db:5432").unavailable(Fact::container).build());
+    auto r = checks::peer_default_bridge_no_dns().run(FactsBuilder().to("db:5432").unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the source container (docker-api: permission denied)"}));
 }
 

@@ -10,7 +10,7 @@ using namespace check_cases;
 
 // "web is on bridge and appnet, db only on other: web cannot reach db:5432."
 TEST(PeerDifferentNetworks, FiresWhenTheyShareNoNetwork) {
-    auto r = checks::peer_different_networks(FactsBuilder().to("db:5432").target_network("other").build());
+    auto r = checks::peer_different_networks().run(FactsBuilder().to("db:5432").target_network("other").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.different-networks", tcp(5432), Severity::critical,
                             "web and db share no network"));
@@ -26,7 +26,7 @@ TEST(PeerDifferentNetworks, FiresWhenTheyShareNoNetwork) {
 
 // "web is in compose project shop, db in project billing."
 TEST(PeerDifferentNetworks, FiresNamingTheComposeProjects) {
-    auto r = checks::peer_different_networks(FactsBuilder()
+    auto r = checks::peer_different_networks().run(FactsBuilder()
                                                  .to("db:5432")
                                                  .target_network("billing_default")
                                                  .label(kComposeProjectLabel, "shop")
@@ -40,7 +40,7 @@ TEST(PeerDifferentNetworks, FiresNamingTheComposeProjects) {
 
 // "--to 172.19.0.3:5432, db's address on a network web is not on."
 TEST(PeerDifferentNetworks, FiresForATargetAddressWithoutTheDnsLine) {
-    auto r = checks::peer_different_networks(FactsBuilder().to("172.19.0.3:5432").target_network("other").build());
+    auto r = checks::peer_different_networks().run(FactsBuilder().to("172.19.0.3:5432").target_network("other").build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Not(Contains(HasSubstr("nameserver"))));
     EXPECT_THAT(f.evidence, Contains(HasSubstr("probe inside web to 172.19.0.3:5432/tcp (address from literal address)")));
@@ -48,18 +48,18 @@ TEST(PeerDifferentNetworks, FiresForATargetAddressWithoutTheDnsLine) {
 
 // "Both on appnet": the healthy pair.
 TEST(PeerDifferentNetworks, QuietOnASharedNetwork) {
-    EXPECT_TRUE(quiet(checks::peer_different_networks(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_different_networks().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "web runs with --network host": it reaches bridges through the host, not a shared network.
 TEST(PeerDifferentNetworks, QuietWhenTheSourceUsesTheHostsNetwork) {
     auto f = FactsBuilder().network_mode("host").to("db:5432").target_network("other").build();
-    EXPECT_TRUE(quiet(checks::peer_different_networks(f)));
+    EXPECT_TRUE(quiet(checks::peer_different_networks().run(f)));
 }
 
 // "The source container itself could not be read."
 TEST(PeerDifferentNetworks, UndecidedWithoutTheSource) {
-    auto r = checks::peer_different_networks(FactsBuilder().to("db:5432").unavailable(Fact::container).build());
+    auto r = checks::peer_different_networks().run(FactsBuilder().to("db:5432").unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the source container (docker-api: permission denied)"}));
 }
 

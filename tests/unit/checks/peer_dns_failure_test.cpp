@@ -10,7 +10,7 @@ using namespace check_cases;
 
 // "Compose service pgsql runs as container db, but no network alias pgsql was set."
 TEST(PeerDnsFailure, FiresForAServiceNameTheNetworkDoesNotKnow) {
-    auto r = checks::peer_dns_failure(FactsBuilder().to("pgsql:5432").target_label(kComposeServiceLabel, "pgsql").build());
+    auto r = checks::peer_dns_failure().run(FactsBuilder().to("pgsql:5432").target_label(kComposeServiceLabel, "pgsql").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.dns-failure", tcp(5432), Severity::critical,
                             "pgsql does not resolve inside web, although both are on appnet"));
@@ -27,7 +27,7 @@ TEST(PeerDnsFailure, FiresForAServiceNameTheNetworkDoesNotKnow) {
 
 // "web and db share appnet, but 127.0.0.11 does not answer at all."
 TEST(PeerDnsFailure, FiresWhenTheEmbeddedDnsDoesNotAnswer) {
-    auto r = checks::peer_dns_failure(
+    auto r = checks::peer_dns_failure().run(
         FactsBuilder().to("db:5432").unavailable(Fact::peer_dns, "no answer from 127.0.0.11 within 1000 ms").build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "db does not resolve inside web, although both are on appnet");
@@ -36,22 +36,22 @@ TEST(PeerDnsFailure, FiresWhenTheEmbeddedDnsDoesNotAnswer) {
 
 // "db resolves to 172.18.0.3": the healthy pair, decided from a real answer.
 TEST(PeerDnsFailure, QuietWhenTheNameResolves) {
-    EXPECT_TRUE(quiet(checks::peer_dns_failure(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_dns_failure().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "pgsql is a network alias of db": the embedded DNS knows it.
 TEST(PeerDnsFailure, QuietForANetworkAlias) {
-    EXPECT_TRUE(quiet(checks::peer_dns_failure(FactsBuilder().to("pgsql:5432").target_alias("pgsql").build())));
+    EXPECT_TRUE(quiet(checks::peer_dns_failure().run(FactsBuilder().to("pgsql:5432").target_alias("pgsql").build())));
 }
 
 // "db exited": the engine drops its names; container.not-running on the target says so.
 TEST(PeerDnsFailure, QuietWhenTheTargetIsStopped) {
-    EXPECT_TRUE(quiet(checks::peer_dns_failure(FactsBuilder().to("db:5432").target_state("exited").build())));
+    EXPECT_TRUE(quiet(checks::peer_dns_failure().run(FactsBuilder().to("db:5432").target_state("exited").build())));
 }
 
 // "web itself exited, so its resolver could not be asked."
 TEST(PeerDnsFailure, UndecidedWhenTheResolverWasNotAsked) {
-    auto r = checks::peer_dns_failure(FactsBuilder().to("db:5432").state("exited").build());
+    auto r = checks::peer_dns_failure().run(FactsBuilder().to("db:5432").state("exited").build());
     EXPECT_TRUE(undecided_only(r, {"needs the DNS answer (dns: not asked: the source container is not running)"}));
 }
 

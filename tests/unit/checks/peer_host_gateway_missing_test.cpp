@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "web connects to host.docker.internal:8080 as on Docker Desktop."
 TEST(PeerHostGatewayMissing, FiresWithoutTheAddHost) {
-    auto r = checks::peer_host_gateway_missing(FactsBuilder().to("host.docker.internal:8080").build());
+    auto r = checks::peer_host_gateway_missing().run(FactsBuilder().to("host.docker.internal:8080").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.host-gateway-missing", tcp(8080), Severity::critical,
                             "host.docker.internal is not defined inside web (Linux needs --add-host host.docker.internal:host-gateway)"));
@@ -23,7 +23,7 @@ TEST(PeerHostGatewayMissing, FiresWithoutTheAddHost) {
 
 // "gateway.docker.internal, with only another --add-host set."
 TEST(PeerHostGatewayMissing, FiresForTheGatewayNameBesideOtherExtraHosts) {
-    auto r = checks::peer_host_gateway_missing(
+    auto r = checks::peer_host_gateway_missing().run(
         FactsBuilder().extra_host("registry:10.0.0.9").to("gateway.docker.internal:8080").build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("HostConfig.ExtraHosts of web = [registry:10.0.0.9]"));
@@ -33,23 +33,23 @@ TEST(PeerHostGatewayMissing, FiresForTheGatewayNameBesideOtherExtraHosts) {
 // "web was created with --add-host host.docker.internal:host-gateway."
 TEST(PeerHostGatewayMissing, QuietWithTheAddHost) {
     auto f = FactsBuilder().extra_host("host.docker.internal:host-gateway").to("host.docker.internal:8080").build();
-    EXPECT_TRUE(quiet(checks::peer_host_gateway_missing(f)));
+    EXPECT_TRUE(quiet(checks::peer_host_gateway_missing().run(f)));
 }
 
 // "The image's /etc/hosts already has host.docker.internal."
 TEST(PeerHostGatewayMissing, QuietWhenTheHostsFileHasIt) {
     auto f = FactsBuilder().to("host.docker.internal:8080").hosts_entry("172.17.0.1", "host.docker.internal").build();
-    EXPECT_TRUE(quiet(checks::peer_host_gateway_missing(f)));
+    EXPECT_TRUE(quiet(checks::peer_host_gateway_missing().run(f)));
 }
 
 // "web connects to db:5432."
 TEST(PeerHostGatewayMissing, QuietForAContainerName) {
-    EXPECT_TRUE(quiet(checks::peer_host_gateway_missing(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_host_gateway_missing().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "The source container itself could not be read."
 TEST(PeerHostGatewayMissing, UndecidedWithoutTheSource) {
-    auto r = checks::peer_host_gateway_missing(FactsBuilder().to("host.docker.internal:8080").unavailable(Fact::container).build());
+    auto r = checks::peer_host_gateway_missing().run(FactsBuilder().to("host.docker.internal:8080").unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the source container (docker-api: permission denied)"}));
 }
 

@@ -11,7 +11,7 @@ constexpr const char* kIcc = "com.docker.network.bridge.enable_icc";
 
 // "appnet was created with -o com.docker.network.bridge.enable_icc=false; web cannot reach db:5432."
 TEST(PeerIccDisabled, FiresOnTheOnlySharedNetwork) {
-    auto r = checks::peer_icc_disabled(FactsBuilder().to("db:5432").network_option("appnet", kIcc, "false").build());
+    auto r = checks::peer_icc_disabled().run(FactsBuilder().to("db:5432").network_option("appnet", kIcc, "false").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.icc-disabled", tcp(5432), Severity::critical,
                             "inter-container traffic is disabled on appnet, the only network web shares with db"));
@@ -28,7 +28,7 @@ TEST(PeerIccDisabled, FiresOnTheOnlySharedNetwork) {
 
 // "dockerd --icc=false, and both containers are on the default bridge."
 TEST(PeerIccDisabled, FiresOnTheDefaultBridge) {
-    auto r = checks::peer_icc_disabled(
+    auto r = checks::peer_icc_disabled().run(
         FactsBuilder().to("db:5432").network("bridge").target_network("bridge").network_option("bridge", kIcc, "false").build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "inter-container traffic is disabled on bridge, the only network web shares with db");
@@ -37,17 +37,17 @@ TEST(PeerIccDisabled, FiresOnTheDefaultBridge) {
 
 // "Both on appnet, icc on": the healthy pair.
 TEST(PeerIccDisabled, QuietWithIccOn) {
-    EXPECT_TRUE(quiet(checks::peer_icc_disabled(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_icc_disabled().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "icc is off on the default bridge, but web and db meet on appnet."
 TEST(PeerIccDisabled, QuietWhenTheyMeetOnAnotherNetwork) {
-    EXPECT_TRUE(quiet(checks::peer_icc_disabled(FactsBuilder().to("db:5432").network_option("bridge", kIcc, "false").build())));
+    EXPECT_TRUE(quiet(checks::peer_icc_disabled().run(FactsBuilder().to("db:5432").network_option("bridge", kIcc, "false").build())));
 }
 
 // "The engine's network list could not be read."
 TEST(PeerIccDisabled, UndecidedWithoutTheNetworks) {
-    auto r = checks::peer_icc_disabled(FactsBuilder().to("db:5432").unavailable(Fact::networks).build());
+    auto r = checks::peer_icc_disabled().run(FactsBuilder().to("db:5432").unavailable(Fact::networks).build());
     EXPECT_TRUE(undecided_only(r, {"needs the source's networks (docker-api: permission denied)"}));
 }
 

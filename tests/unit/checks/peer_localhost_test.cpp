@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "web connects to localhost:5432 to reach the database container."
 TEST(PeerLocalhost, FiresForLocalhost) {
-    auto r = checks::peer_localhost(FactsBuilder().to("localhost:5432").build());
+    auto r = checks::peer_localhost().run(FactsBuilder().to("localhost:5432").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.localhost", tcp(5432), Severity::critical,
                             "localhost inside web is web itself, not another container or the host"));
@@ -23,7 +23,7 @@ TEST(PeerLocalhost, FiresForLocalhost) {
 
 // "web connects to 127.0.0.1:8080, the host's published port."
 TEST(PeerLocalhost, FiresForALoopbackAddress) {
-    auto r = checks::peer_localhost(FactsBuilder().to("127.0.0.1:8080").build());
+    auto r = checks::peer_localhost().run(FactsBuilder().to("127.0.0.1:8080").build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.port, tcp(8080));
     EXPECT_THAT(f.evidence, Contains("nothing listens on 8080/tcp inside web"));
@@ -32,22 +32,22 @@ TEST(PeerLocalhost, FiresForALoopbackAddress) {
 
 // "localhost:80 from web: its own httpd (or a sidecar in its namespace) answers."
 TEST(PeerLocalhost, QuietWhenSomethingInTheSourceListens) {
-    EXPECT_TRUE(quiet(checks::peer_localhost(FactsBuilder().to("localhost:80").build())));
+    EXPECT_TRUE(quiet(checks::peer_localhost().run(FactsBuilder().to("localhost:80").build())));
 }
 
 // "web runs with --network host: localhost is the host, as intended."
 TEST(PeerLocalhost, QuietWhenTheSourceSharesTheHostsNetwork) {
-    EXPECT_TRUE(quiet(checks::peer_localhost(FactsBuilder().network_mode("host").to("localhost:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_localhost().run(FactsBuilder().network_mode("host").to("localhost:5432").build())));
 }
 
 // "web connects to db:5432 by name."
 TEST(PeerLocalhost, QuietForAName) {
-    EXPECT_TRUE(quiet(checks::peer_localhost(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_localhost().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "The source container itself could not be read."
 TEST(PeerLocalhost, UndecidedWithoutTheSource) {
-    auto r = checks::peer_localhost(FactsBuilder().to("localhost:5432").unavailable(Fact::container).build());
+    auto r = checks::peer_localhost().run(FactsBuilder().to("localhost:5432").unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the source container (docker-api: permission denied)"}));
 }
 

@@ -8,7 +8,7 @@ using namespace check_cases;
 
 // "web cannot reach dbb:5432": a typo, no such container.
 TEST(PeerNotFound, FiresForANameNothingKnows) {
-    auto r = checks::peer_not_found(FactsBuilder().to("dbb:5432").build());
+    auto r = checks::peer_not_found().run(FactsBuilder().to("dbb:5432").build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.not-found", tcp(5432), Severity::critical,
                             "dbb names no container, alias or service, and it does not resolve inside web"));
@@ -20,7 +20,7 @@ TEST(PeerNotFound, FiresForANameNothingKnows) {
 
 // "db was removed, and the resolver does not even answer."
 TEST(PeerNotFound, FiresQuotingAResolverThatDidNotAnswer) {
-    auto r = checks::peer_not_found(
+    auto r = checks::peer_not_found().run(
         FactsBuilder().to("db:5432").no_target().unavailable(Fact::peer_dns, "no answer from 127.0.0.11 within 1000 ms").build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("DNS query for db inside the source: no answer from 127.0.0.11 within 1000 ms"));
@@ -28,23 +28,23 @@ TEST(PeerNotFound, FiresQuotingAResolverThatDidNotAnswer) {
 
 // "web reaches db:5432 on appnet": the healthy pair.
 TEST(PeerNotFound, QuietWhenTheTargetExists) {
-    EXPECT_TRUE(quiet(checks::peer_not_found(FactsBuilder().to("db:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_not_found().run(FactsBuilder().to("db:5432").build())));
 }
 
 // "legacy-db is not a container, but web's /etc/hosts has it."
 TEST(PeerNotFound, QuietWhenTheHostsFileResolvesIt) {
     auto f = FactsBuilder().to("legacy-db:5432").hosts_entry("10.0.0.5", "legacy-db").build();
-    EXPECT_TRUE(quiet(checks::peer_not_found(f)));
+    EXPECT_TRUE(quiet(checks::peer_not_found().run(f)));
 }
 
 // "--to 10.9.9.9:5432": an address is no name to look up.
 TEST(PeerNotFound, QuietForAnAddress) {
-    EXPECT_TRUE(quiet(checks::peer_not_found(FactsBuilder().to("10.9.9.9:5432").build())));
+    EXPECT_TRUE(quiet(checks::peer_not_found().run(FactsBuilder().to("10.9.9.9:5432").build())));
 }
 
 // "The source container itself could not be read."
 TEST(PeerNotFound, UndecidedWithoutTheSource) {
-    auto r = checks::peer_not_found(FactsBuilder().to("dbb:5432").unavailable(Fact::container, "no such container: web").build());
+    auto r = checks::peer_not_found().run(FactsBuilder().to("dbb:5432").unavailable(Fact::container, "no such container: web").build());
     EXPECT_TRUE(undecided_only(r, {"needs the source container (docker-api: no such container: web)"}));
 }
 

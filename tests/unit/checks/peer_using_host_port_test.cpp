@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "db is published -p 15432:5432; web connects to db:15432."
 TEST(PeerUsingHostPort, FiresForThePublishedHostPort) {
-    auto r = checks::peer_using_host_port(FactsBuilder().to("db:15432").target_publish(5432, 15432).build());
+    auto r = checks::peer_using_host_port().run(FactsBuilder().to("db:15432").target_publish(5432, 15432).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "peer.using-host-port", tcp(15432), Severity::critical,
                             "15432 is the host port published for 5432/tcp of db; from another container use db:5432"));
@@ -23,7 +23,7 @@ TEST(PeerUsingHostPort, FiresForThePublishedHostPort) {
 
 // "Same, while db is stopped: what was asked for still says 15432:5432."
 TEST(PeerUsingHostPort, FiresFromTheAskedBindingsOfAStoppedTarget) {
-    auto r = checks::peer_using_host_port(
+    auto r = checks::peer_using_host_port().run(
         FactsBuilder().to("db:15432").target_publish(5432, 15432).target_state("exited").build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("HostConfig.PortBindings[\"5432/tcp\"] = 0.0.0.0:15432"));
@@ -31,17 +31,17 @@ TEST(PeerUsingHostPort, FiresFromTheAskedBindingsOfAStoppedTarget) {
 
 // "web connects to db:5432, the container port": the healthy pair.
 TEST(PeerUsingHostPort, QuietForTheContainerPort) {
-    EXPECT_TRUE(quiet(checks::peer_using_host_port(FactsBuilder().to("db:5432").target_publish(5432, 15432).build())));
+    EXPECT_TRUE(quiet(checks::peer_using_host_port().run(FactsBuilder().to("db:5432").target_publish(5432, 15432).build())));
 }
 
 // "db is published -p 5432:5432": the host port is a container port as well.
 TEST(PeerUsingHostPort, QuietWhenHostAndContainerPortAreTheSame) {
-    EXPECT_TRUE(quiet(checks::peer_using_host_port(FactsBuilder().to("db:5432").target_publish(5432, 5432).build())));
+    EXPECT_TRUE(quiet(checks::peer_using_host_port().run(FactsBuilder().to("db:5432").target_publish(5432, 5432).build())));
 }
 
 // "The source container itself could not be read."
 TEST(PeerUsingHostPort, UndecidedWithoutTheSource) {
-    auto r = checks::peer_using_host_port(
+    auto r = checks::peer_using_host_port().run(
         FactsBuilder().to("db:15432").target_publish(5432, 15432).unavailable(Fact::container).build());
     EXPECT_TRUE(undecided_only(r, {"needs the source container (docker-api: permission denied)"}));
 }

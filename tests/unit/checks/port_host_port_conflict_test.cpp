@@ -13,7 +13,7 @@ constexpr const char* kInUse =
 
 // "docker start web: address already in use; nginx on the host has 8080."
 TEST(PortHostPortConflict, FiresNamingTheHolderAndExplainingTheStoppedContainer) {
-    auto r = checks::port_host_port_conflict(
+    auto r = checks::port_host_port_conflict().run(
         FactsBuilder().state("created").state_error(kInUse).host_listener("0.0.0.0", 8080, "nginx", 1234).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "port.host-port-conflict", tcp(80), Severity::critical,
@@ -28,7 +28,7 @@ TEST(PortHostPortConflict, FiresNamingTheHolderAndExplainingTheStoppedContainer)
 
 // "port is already allocated": another container published 8080 first.
 TEST(PortHostPortConflict, FiresPointingAtTheOtherContainer) {
-    auto r = checks::port_host_port_conflict(
+    auto r = checks::port_host_port_conflict().run(
         FactsBuilder()
             .state("created")
             .state_error("Bind for 0.0.0.0:8080 failed: port is already allocated")
@@ -41,7 +41,7 @@ TEST(PortHostPortConflict, FiresPointingAtTheOtherContainer) {
 
 // "userland-proxy=false, web runs, but nginx on the host also listens on 8080."
 TEST(PortHostPortConflict, FiresForARunningContainerShadowedWithoutTheProxy) {
-    auto r = checks::port_host_port_conflict(
+    auto r = checks::port_host_port_conflict().run(
         FactsBuilder().daemon_option("userland-proxy", false).host_listener("0.0.0.0", 8080, "nginx", 1234).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.port, tcp(80));
@@ -53,7 +53,7 @@ TEST(PortHostPortConflict, FiresForARunningContainerShadowedWithoutTheProxy) {
 
 // "address already in use, but on a port I did not expect."
 TEST(PortHostPortConflict, FiresWithoutAPortWhenTheErrorNamesNoneOfTheBindings) {
-    auto r = checks::port_host_port_conflict(
+    auto r = checks::port_host_port_conflict().run(
         FactsBuilder().state("created").state_error("listen tcp4 0.0.0.0:9090: bind: address already in use").build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.port, std::nullopt);
@@ -63,23 +63,23 @@ TEST(PortHostPortConflict, FiresWithoutAPortWhenTheErrorNamesNoneOfTheBindings) 
 
 // "web runs and its own docker-proxy holds 8080": the healthy default.
 TEST(PortHostPortConflict, QuietWhenTheEnginesProxyHoldsThePort) {
-    EXPECT_TRUE(quiet(checks::port_host_port_conflict(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::port_host_port_conflict().run(FactsBuilder().build())));
 }
 
 // "Created but not started, and 8080 is free."
 TEST(PortHostPortConflict, QuietWhenNothingHoldsThePort) {
-    EXPECT_TRUE(quiet(checks::port_host_port_conflict(FactsBuilder().state("created").build())));
+    EXPECT_TRUE(quiet(checks::port_host_port_conflict().run(FactsBuilder().state("created").build())));
 }
 
 // "nginx holds 8081 on the host; web publishes 8080."
 TEST(PortHostPortConflict, QuietForAnotherPort) {
     auto f = FactsBuilder().daemon_option("userland-proxy", false).host_listener("0.0.0.0", 8081, "nginx", 1234).build();
-    EXPECT_TRUE(quiet(checks::port_host_port_conflict(f)));
+    EXPECT_TRUE(quiet(checks::port_host_port_conflict().run(f)));
 }
 
 // "Run without root": the host's sockets could not be read.
 TEST(PortHostPortConflict, UndecidedWithoutTheHostsSockets) {
-    auto r = checks::port_host_port_conflict(FactsBuilder().unavailable(Fact::host_listeners).build());
+    auto r = checks::port_host_port_conflict().run(FactsBuilder().unavailable(Fact::host_listeners).build());
     EXPECT_TRUE(undecided_only(r, {"needs host_listeners (procfs: permission denied)"}));
 }
 

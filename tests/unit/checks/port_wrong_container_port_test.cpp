@@ -9,7 +9,7 @@ using namespace check_cases;
 
 // "-p 8080:80, but the app listens on 8000."
 TEST(PortWrongContainerPort, FiresAndMapsTheHostPortToTheAppsPort) {
-    auto r = checks::port_wrong_container_port(FactsBuilder().listener("0.0.0.0", 8000).build());
+    auto r = checks::port_wrong_container_port().run(FactsBuilder().listener("0.0.0.0", 8000).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "port.wrong-container-port", tcp(80), Severity::critical,
                             "nothing listens on 80/tcp inside web; the app listens on 8000/tcp"));
@@ -22,7 +22,7 @@ TEST(PortWrongContainerPort, FiresAndMapsTheHostPortToTheAppsPort) {
 
 // "-p 127.0.0.1:8080:80, the app listens on 3000 and 3001."
 TEST(PortWrongContainerPort, FiresNamingEveryPortAndKeepingTheHostAddress) {
-    auto r = checks::port_wrong_container_port(
+    auto r = checks::port_wrong_container_port().run(
         FactsBuilder().publish(80, 8080, "127.0.0.1").listener("0.0.0.0", 3000).listener("::", 3001).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "nothing listens on 80/tcp inside web; the app listens on 3000/tcp, 3001/tcp");
@@ -31,7 +31,7 @@ TEST(PortWrongContainerPort, FiresNamingEveryPortAndKeepingTheHostAddress) {
 
 // "--network host, I connect to 80, the app listens on 8000."
 TEST(PortWrongContainerPort, FiresInHostModeWithTheAppsOwnPort) {
-    auto r = checks::port_wrong_container_port(
+    auto r = checks::port_wrong_container_port().run(
         FactsBuilder().network_mode("host").port(80).listener("0.0.0.0", 8000).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.port, tcp(80));
@@ -41,22 +41,22 @@ TEST(PortWrongContainerPort, FiresInHostModeWithTheAppsOwnPort) {
 
 // "httpd listens on 0.0.0.0:80": the healthy default.
 TEST(PortWrongContainerPort, QuietWhenTheBoundPortListens) {
-    EXPECT_TRUE(quiet(checks::port_wrong_container_port(FactsBuilder().build())));
+    EXPECT_TRUE(quiet(checks::port_wrong_container_port().run(FactsBuilder().build())));
 }
 
 // "Nothing listens anywhere": app.not-listening says that, not this check.
 TEST(PortWrongContainerPort, QuietWhenNothingListensAtAll) {
-    EXPECT_TRUE(quiet(checks::port_wrong_container_port(FactsBuilder().no_listeners().build())));
+    EXPECT_TRUE(quiet(checks::port_wrong_container_port().run(FactsBuilder().no_listeners().build())));
 }
 
 // "Only a debug port on 127.0.0.1:9229 listens": not where a binding should point.
 TEST(PortWrongContainerPort, QuietWhenTheOtherPortIsLoopbackOnly) {
-    EXPECT_TRUE(quiet(checks::port_wrong_container_port(FactsBuilder().listener("127.0.0.1", 9229).build())));
+    EXPECT_TRUE(quiet(checks::port_wrong_container_port().run(FactsBuilder().listener("127.0.0.1", 9229).build())));
 }
 
 // "Run without root": the container's sockets could not be read.
 TEST(PortWrongContainerPort, UndecidedWithoutTheContainersSockets) {
-    auto r = checks::port_wrong_container_port(FactsBuilder().unavailable(Fact::container_listeners).build());
+    auto r = checks::port_wrong_container_port().run(FactsBuilder().unavailable(Fact::container_listeners).build());
     EXPECT_TRUE(undecided_only(r, {"needs container_listeners (procfs: permission denied)"}));
 }
 

@@ -1,0 +1,118 @@
+// Causes in the catalog that this version does not check yet: `list-causes` shows them as
+// planned and `explain` says so. Their evidence rules are ready for the check that comes.
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "evidence_rules.hpp"
+
+namespace dnd::checks {
+
+namespace {
+
+constexpr CauseInfo kNetworkMtuMismatch{
+    .id = "network.mtu-mismatch",
+    .severity = Severity::warning,
+    .summary = "bridge/veth MTU above the egress MTU (VPN/overlay): handshakes work, big transfers hang",
+    .evidence = "link MTUs (rtnetlink), network option com.docker.network.driver.mtu",
+    .fix = "set the daemon/network mtu",
+    .rationale = "Docker gives bridges and veths an MTU of 1500 unless told otherwise. When the path "
+        "leaves through a link with a smaller MTU (a VPN, an overlay, some clouds) and ICMP "
+        "\"fragmentation needed\" is lost, small packets pass but full-size ones are dropped: "
+        "connections open, then large responses stall. Setting the network's MTU to the egress "
+        "MTU avoids oversize packets in the first place.",
+};
+
+}  // namespace
+
+const Check& network_mtu_mismatch() {
+    static const Check check{
+        .cause = kNetworkMtuMismatch,
+        .evidence = {
+            .open_note = "small probes pass whatever the MTU; only large transfers show it",
+        },
+    };
+    return check;
+}
+
+namespace {
+
+constexpr CauseInfo kFirewallFirewalldZone{
+    .id = "firewall.firewalld-zone",
+    .severity = Severity::critical,
+    .summary = "bridge interface not in the docker/trusted zone, zone conflict, or firewalld reload removed Docker's rules",
+    .evidence = "firewalld zones (config XML + runtime), inet firewalld table, /info firewall ReloadedAt",
+    .fix = "put the bridge in the docker zone; restart dockerd",
+    .rationale = "firewalld filters per zone, and an interface without a zone falls into the default zone, "
+        "which usually rejects forwarded traffic. Docker adds its bridges to a docker zone at "
+        "runtime; a bridge bound to another zone (ZONE_CONFLICT) or a reload that drops Docker's "
+        "rules breaks forwarding. Putting the bridge in the docker zone and restarting dockerd "
+        "restores both.",
+};
+
+}  // namespace
+
+const Check& firewall_firewalld_zone() {
+    static const Check check{
+        .cause = kFirewallFirewalldZone,
+        .evidence = {
+            .explains = {kHostToContainer, kPublished},
+            .confirmed_when = {{{kHostToContainer, kFailed}}, host_side_fails},
+        },
+    };
+    return check;
+}
+
+namespace {
+
+constexpr CauseInfo kFirewallUfwBlocks{
+    .id = "firewall.ufw-blocks",
+    .severity = Severity::critical,
+    .summary = "UFW (or ufw-docker) rules drop the forwarded traffic",
+    .evidence = "/etc/ufw files, ufw-* chains, DOCKER-USER jumps",
+    .fix = "ufw route allow / ufw-docker allow",
+    .rationale = "UFW's default forward policy is DROP, and setups like ufw-docker route Docker's traffic "
+        "through ufw chains from DOCKER-USER. Forwarded traffic to a container then needs a route "
+        "rule; ufw allow only opens the input chain, which published container ports never pass. "
+        "ufw route allow (or ufw-docker allow) adds the forward rule.",
+};
+
+}  // namespace
+
+const Check& firewall_ufw_blocks() {
+    static const Check check{
+        .cause = kFirewallUfwBlocks,
+        .evidence = {
+            .open_note = kForwardNote,
+        },
+    };
+    return check;
+}
+
+namespace {
+
+constexpr CauseInfo kSelinuxDenial{
+    .id = "selinux.denial",
+    .severity = Severity::critical,
+    .summary = "SELinux denies the bind/connect",
+    .evidence = "/sys/fs/selinux/enforce, booleans, AVC denials for container_t in the audit log",
+    .fix = "fix labels/booleans",
+    .rationale = "In enforcing mode SELinux checks each bind and connect of a confined process against its "
+        "type: container_t may bind only ports labeled for it, and docker-proxy is confined too. "
+        "A denied operation fails with EACCES and leaves an AVC record in the audit log. The right "
+        "port label or boolean (container_connect_any, for example) permits it without disabling "
+        "SELinux.",
+};
+
+}  // namespace
+
+const Check& selinux_denial() {
+    static const Check check{
+        .cause = kSelinuxDenial,
+        .evidence = {
+            .explains = every_rung,
+            .open_note = "a denial shows in the audit log, not in a probe outcome",
+            .explains_peer_probe = true,
+        },
+    };
+    return check;
+}
+
+}  // namespace dnd::checks
