@@ -15,13 +15,11 @@ namespace {
 // Checks being reworked by others now; their case files follow. Remove a line once its
 // file exists (the test says so).
 const std::set<std::string> kCaseFilesStillMissing = {
-    "kernel.ip-forward-disabled",
     "netfilter.dnat-missing",
     "netfilter.forward-drop",
     "netfilter.input-drop",
     "netfilter.prerouting-drop",
     "exposure.firewall-bypass",
-    "kernel.interface-forwarding-off",
     "netfilter.docker-rules-missing",
 };
 
