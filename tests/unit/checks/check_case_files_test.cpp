@@ -15,12 +15,10 @@ namespace {
 // Checks being reworked by others now; their case files follow. Remove a line once its
 // file exists (the test says so).
 const std::set<std::string> kCaseFilesStillMissing = {
-    "netfilter.dnat-missing",
     "netfilter.forward-drop",
     "netfilter.input-drop",
     "netfilter.prerouting-drop",
     "exposure.firewall-bypass",
-    "netfilter.docker-rules-missing",
 };
 
 // "app.loopback-only" -> "app_loopback_only_test.cpp", as checks/ names its sources.
