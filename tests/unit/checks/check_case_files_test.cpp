@@ -15,10 +15,6 @@ namespace {
 // Checks being reworked by others now; their case files follow. Remove a line once its
 // file exists (the test says so).
 const std::set<std::string> kCaseFilesStillMissing = {
-    "netfilter.forward-drop",
-    "netfilter.input-drop",
-    "netfilter.prerouting-drop",
-    "exposure.firewall-bypass",
 };
 
 // "app.loopback-only" -> "app_loopback_only_test.cpp", as checks/ names its sources.
