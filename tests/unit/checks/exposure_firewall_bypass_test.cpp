@@ -10,12 +10,9 @@ using namespace check_cases;
 using namespace testing::nf_parts;
 using Kind = nf::Verdict::Kind;
 
-// input policy drop, only ssh let in: a typical /etc/nftables.conf.
-nf::Table ssh_only() { return host_firewall({input_chain(Kind::drop, {rule(tcp_dport(22), verdict(Kind::accept))})}); }
-
 // "My firewall lets only ssh in, yet anyone reaches -p 8080:80."
 TEST(ExposureFirewallBypass, FiresWhenTheInputPolicyDropsWhatDockerForwards) {
-    auto r = checks::exposure_firewall_bypass(FactsBuilder().nftables_table(ssh_only()).build());
+    auto r = checks::exposure_firewall_bypass(FactsBuilder().nftables_table(ssh_only_firewall()).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "exposure.firewall-bypass", tcp(80), Severity::warning,
                             "the host firewall denies tcp port 8080, but Docker's DNAT lets outside clients reach web"));
@@ -59,7 +56,7 @@ TEST(ExposureFirewallBypass, QuietWhenForwardDropsToo) {
 
 // "I connect from this host": the input firewall is about clients from elsewhere.
 TEST(ExposureFirewallBypass, QuietForAClientOnThisHost) {
-    auto f = FactsBuilder().from("127.0.0.1").nftables_table(ssh_only()).build();
+    auto f = FactsBuilder().from("127.0.0.1").nftables_table(ssh_only_firewall()).build();
     EXPECT_TRUE(quiet(checks::exposure_firewall_bypass(f)));
 }
 

@@ -25,4 +25,10 @@ inline nf::Table host_firewall(std::vector<nf::Chain> chains) {
     return testing::nf_parts::table(nf::Family::inet, "filter", std::move(chains));
 }
 
+// input policy drop, only ssh let in: the firewall most hosts start from.
+inline nf::Table ssh_only_firewall() {
+    using namespace testing::nf_parts;
+    return host_firewall({input_chain(nf::Verdict::Kind::drop, {rule(tcp_dport(22), verdict(nf::Verdict::Kind::accept))})});
+}
+
 }  // namespace dnd::check_cases

@@ -10,12 +10,9 @@ using namespace check_cases;
 using namespace testing::nf_parts;
 using Kind = nf::Verdict::Kind;
 
-// input policy drop, only ssh let in: a typical /etc/nftables.conf.
-nf::Table ssh_only() { return host_firewall({input_chain(Kind::drop, {rule(tcp_dport(22), verdict(Kind::accept))})}); }
-
 // "docker run --network host httpd; my nftables.conf lets only ssh in."
 TEST(NetfilterInputDrop, FiresForTheHostNetworkAppsOwnPort) {
-    auto r = checks::netfilter_input_drop(FactsBuilder().network_mode("host").no_binding(80).nftables_table(ssh_only()).build());
+    auto r = checks::netfilter_input_drop(FactsBuilder().network_mode("host").no_binding(80).nftables_table(ssh_only_firewall()).build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "netfilter.input-drop", tcp(80), Severity::critical,
                             "tcp to web port 80/tcp is dropped in the input hook"));
@@ -43,7 +40,7 @@ TEST(NetfilterInputDrop, FiresForDockerProxysPortWhenIptablesIsOff) {
 // "-p 8080:80 with an ssh-only input firewall": Docker's DNAT forwards the packet past input
 // (exposure.firewall-bypass warns about that).
 TEST(NetfilterInputDrop, QuietForAPublishedPortForwardedPastInput) {
-    EXPECT_TRUE(quiet(checks::netfilter_input_drop(FactsBuilder().nftables_table(ssh_only()).build())));
+    EXPECT_TRUE(quiet(checks::netfilter_input_drop(FactsBuilder().nftables_table(ssh_only_firewall()).build())));
 }
 
 // "--network host, and my firewall lets tcp dport 80 in."
