@@ -158,6 +158,27 @@ FactsBuilder& FactsBuilder::finished_at(std::string rfc3339) {
     return *this;
 }
 
+FactsBuilder& FactsBuilder::started_at(std::string rfc3339) {
+    state_.started_at = std::move(rfc3339);
+    return *this;
+}
+
+FactsBuilder& FactsBuilder::restart_policy(std::string policy, int restart_count) {
+    restart_policy_ = std::move(policy);
+    restart_count_ = restart_count;
+    return *this;
+}
+
+FactsBuilder& FactsBuilder::die_event(std::string rfc3339, int exit_code) {
+    die_events_.push_back(ContainerEvent{"die", std::move(rfc3339), exit_code});
+    return *this;
+}
+
+FactsBuilder& FactsBuilder::log_line(std::string line) {
+    log_tail_.push_back(std::move(line));
+    return *this;
+}
+
 FactsBuilder& FactsBuilder::health(std::string status, int failing_streak, int last_exit_code, std::string last_output) {
     state_.health = Health{std::move(status), failing_streak, last_exit_code, std::move(last_output)};
     return *this;
@@ -303,6 +324,17 @@ FactsBuilder& FactsBuilder::no_docker_rules() {
     return *this;
 }
 
+FactsBuilder& FactsBuilder::no_dnat(std::uint16_t host_port) {
+    without_dnat_.insert(host_port);
+    return *this;
+}
+
+FactsBuilder& FactsBuilder::flushing_nftables_service() {
+    ruleset_services_ = RulesetServices{"/etc/nftables.conf", true,
+                                        "/etc/systemd/system/sysinit.target.wants/nftables.service", ""};
+    return *this;
+}
+
 FactsBuilder& FactsBuilder::nftables_table(nf::Table table) {
     table.source = nf::RulesetSource::nftables;
     nft_tables_.push_back(std::move(table));
@@ -430,7 +462,8 @@ Container FactsBuilder::source_container() const {
     c.image = "httpd:2.4";
     c.created = "2026-11-28T14:26:19.182113729Z";
     c.state = state_;
-    c.restart_policy = "no";
+    c.restart_policy = restart_policy_;
+    c.restart_count = restart_count_;
     c.network_mode = network_mode_;
     c.port_bindings = bindings_;
     c.exposed_ports = exposed_;
@@ -516,6 +549,7 @@ HostNetwork FactsBuilder::host_network(const Container& c) const {
             for (const auto& [port, bindings] : c.ports)
                 for (const HostBinding& b : bindings) {
                     if (port.proto != Proto::tcp || b.host_port == 0 || b.host_ip.find(':') != std::string::npos) continue;
+                    if (without_dnat_.contains(b.host_port)) continue;
                     auto exprs = tcp_dport(b.host_port);
                     for (nf::Expr& e : dnat_to(c.networks.front().ip_address, port.port)) exprs.push_back(std::move(e));
                     dnats.push_back(rule(std::move(exprs)));
@@ -547,6 +581,7 @@ HostNetwork FactsBuilder::host_network(const Container& c) const {
     h.nftables = std::move(nft);
     h.iptables_legacy = std::move(legacy);
     h.daemon = daemon_;
+    if (ruleset_services_) h.ruleset_services = *ruleset_services_;
     return h;
 }
 
@@ -752,6 +787,9 @@ Facts FactsBuilder::build() const {
     f.host_listeners = host_listeners(c);
     f.host = host_network(c);
     f.probes = fail("probe", "not run (--no-probe)");
+    // On a sign of a restart loop the collector reads the last kRestartHistoryWindow of runs.
+    if (shows_restart_signs(c))
+        f.restart_history = RestartHistory{"2026-11-28T14:28:00.000Z", "2026-11-28T14:30:00.000Z", die_events_, log_tail_};
 
     for (const auto& [fact, message] : unavailable_) {
         auto error = fail(std::string(source_of(fact)), message);

@@ -43,6 +43,14 @@ public:
     FactsBuilder& oom_killed();
     FactsBuilder& state_error(std::string error);  // State.Error
     FactsBuilder& finished_at(std::string rfc3339);
+    // State.StartedAt of the current run (the facts are collected at 2026-11-28T14:30:00Z).
+    FactsBuilder& started_at(std::string rfc3339);
+    // HostConfig.RestartPolicy.Name and RestartCount (how often the engine restarted it).
+    FactsBuilder& restart_policy(std::string policy, int restart_count = 0);
+    // A die event among the recent runs, oldest first; with log_line, what the collector reads
+    // of the recent runs when the container shows a sign of a restart loop.
+    FactsBuilder& die_event(std::string rfc3339, int exit_code);
+    FactsBuilder& log_line(std::string line);  // docker logs --tail, oldest first
     FactsBuilder& health(std::string status, int failing_streak = 0, int last_exit_code = 0,
                          std::string last_output = "");
     FactsBuilder& network_mode(std::string mode);  // host, none, container:NAME
@@ -87,6 +95,11 @@ public:
     FactsBuilder& rootless();
     FactsBuilder& engine_security_options(std::vector<std::string> options);  // /info was asked
     FactsBuilder& no_docker_rules();  // Docker's nat chains are gone (a flush)
+    // Docker's DNAT rule for this host port is gone (deleted by hand); its chains remain.
+    FactsBuilder& no_dnat(std::uint16_t host_port);
+    // The nftables service loads /etc/nftables.conf, which starts with `flush ruleset`, at
+    // boot. Unless a case calls it, the services that load a ruleset were not read.
+    FactsBuilder& flushing_nftables_service();
     FactsBuilder& nftables_table(nf::Table table);  // added to the nftables ruleset
     FactsBuilder& legacy_table(nf::Table table);    // added to iptables-legacy
     FactsBuilder& unavailable(Fact fact, std::string message = "permission denied");
@@ -134,6 +147,10 @@ private:
 
     std::string name_ = "web";
     ContainerState state_;
+    std::string restart_policy_ = "no";
+    int restart_count_ = 0;
+    std::vector<ContainerEvent> die_events_;
+    std::vector<std::string> log_tail_;
     std::string network_mode_ = "default";
     std::vector<std::string> networks_ = {"bridge"};
     bool networks_chosen_ = false;
@@ -151,6 +168,8 @@ private:
     bool rootless_ = false;
     std::optional<std::vector<std::string>> security_options_;
     bool docker_rules_ = true;
+    std::set<std::uint16_t> without_dnat_;
+    std::optional<RulesetServices> ruleset_services_;
     std::vector<nf::Table> nft_tables_;
     std::vector<nf::Table> legacy_tables_;
     std::map<Fact, std::string> unavailable_;
