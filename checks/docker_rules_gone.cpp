@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "rootless_engine.hpp"
 
@@ -20,6 +21,19 @@ std::string iptables_on_evidence(const DaemonConfig& d) {
     return fmt::format("dockerd (pid {}) runs with iptables on ({}): it keeps its own chains and a DNAT rule per "
                        "published port",
                        d.pid, where);
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+std::string nftables_tables_now(const nf::Ruleset& rs) {
+    std::vector<std::string> names;
+    for (const nf::Table& t : rs.tables) names.push_back(fmt::format("{} {}", to_string(t.family), t.name));
+    return names.empty() ? "nftables now holds no table at all"
+                         : "nftables now holds only: table " + joined(names);
 }
 
 }  // namespace
@@ -67,6 +81,60 @@ bool lacks_dnat(const DockerRulesGone& gone, PortKey p, const HostBinding& b) {
     return std::ranges::any_of(gone.without_dnat, [&](const BindingWithoutDnat& w) {
         return w.port == p && w.binding.host_ip == b.host_ip && w.binding.host_port == b.host_port;
     });
+}
+
+std::vector<BindingWithoutDnat> unserved_bindings(const Facts& f, const DockerRulesGone& gone) {
+    std::vector<BindingWithoutDnat> out;
+    for (PortKey p : ports_in_question(f)) {
+        for (const HostBinding& b : bindings_of(*f.container, p)) {
+            if (b.host_port == 0) continue;
+            if (!lacks_dnat(gone, p, b) && (gone.missing_chains.empty() || !is_ipv4_binding(b))) continue;
+            out.push_back({p, b});
+            break;
+        }
+    }
+    return out;
+}
+
+bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port) {
+    if (!f.paths || !f.host_listeners) return false;
+    const bool host_listens = !reachable_listeners(*f.host_listeners, PortKey{host_port, proto}).empty();
+    bool any = false;
+    for (const PathResult& path : *f.paths) {
+        if (path.packet.proto != proto || path.packet.dport != host_port) continue;
+        const bool served = path.verdict == PathVerdict::forwarded ||
+                            (path.verdict == PathVerdict::delivered_local && host_listens);
+        if (!served) return false;
+        any = true;
+    }
+    return any;
+}
+
+void add_rules_gone_evidence(const Facts& f, const DockerRulesGone& gone, PortKey p, const HostBinding& b,
+                             Finding& finding) {
+    finding.evidence.push_back(gone.iptables_on);
+    finding.evidence.push_back(bindings_evidence(*f.container, p));
+    if (!gone.missing_chains.empty())
+        finding.evidence.push_back("in neither iptables-nft nor iptables-legacy: " + joined(gone.missing_chains));
+    if (lacks_dnat(gone, p, b))
+        finding.evidence.push_back(fmt::format("no rule with {} dport {} and a dnat/DNAT action in nftables or "
+                                               "iptables-legacy",
+                                               to_string(p.proto), b.host_port));
+    finding.evidence.push_back(nftables_tables_now(*f.host.nftables));
+    if (f.host_listeners) {
+        const auto on_port = listeners_on(*f.host_listeners, PortKey{b.host_port, p.proto});
+        for (const Listener& l : on_port)
+            finding.evidence.push_back("still listening on the host: " + describe(l) +
+                                       " (reached through the input hook, not in place of the DNAT)");
+        if (on_port.empty())
+            finding.evidence.push_back(fmt::format("nothing listens on {} port {} on the host", to_string(p.proto),
+                                                   b.host_port));
+    }
+}
+
+std::string restart_engine_fix() {
+    return fix_running("restart the engine: it writes its chains and every running container's DNAT again",
+                       "systemctl restart docker");
 }
 
 }  // namespace dnd::checks

@@ -1,12 +1,14 @@
 #pragma once
 // Whether Docker's own netfilter rules are gone while the engine should keep them (iptables
-// on, not rootless): shared by netfilter.docker-rules-missing, which names that case, and
-// netfilter.dnat-missing, which leaves it to it.
+// on, not rootless), and what a finding about that loss quotes: shared by
+// netfilter.docker-rules-missing, which names that case, firewall.firewalld-reload, which
+// names firewalld as what removed them, and netfilter.dnat-missing, which leaves it to them.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/finding.hpp"
 
 namespace dnd::checks {
 
@@ -32,5 +34,23 @@ bool is_ipv4_binding(const HostBinding& b);
 
 // Whether GONE lists that binding of container port P as left without its DNAT.
 bool lacks_dnat(const DockerRulesGone& gone, PortKey p, const HostBinding& b);
+
+// One published binding per container port in question that the loss leaves unserved (any
+// IPv4 binding when chains are missing, else one whose DNAT is gone): the evidence is the
+// same for a port's other bindings.
+std::vector<BindingWithoutDnat> unserved_bindings(const Facts& f, const DockerRulesGone& gone);
+
+// The evaluated packets to HOST_PORT all reach the container, or a local socket that
+// listens there (docker-proxy): the client in question still gets through, so the loss is
+// not what blocks it.
+bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port);
+
+// What was read about the loss for binding B of port P: why the engine should keep its
+// rules, the binding, the missing chains or DNAT, what nftables holds now, what still listens.
+void add_rules_gone_evidence(const Facts& f, const DockerRulesGone& gone, PortKey p, const HostBinding& b,
+                             Finding& finding);
+
+// The fix that writes them all again.
+std::string restart_engine_fix();
 
 }  // namespace dnd::checks

@@ -87,10 +87,7 @@ CheckResult run(const Facts& f) {
 const Check& engine_iptables_disabled() {
     static const Check check{
         .cause = kCause,
-        .evidence = {
-            .explains = {kPublished},
-            .confirmed_when = {host_side_fails},
-        },
+        .evidence = published_path_rule(),
         .run = run,
     };
     return check;

@@ -35,4 +35,13 @@ inline constexpr std::string_view kDockerProxyNote =
     "gone rules show in the ruleset, not in a local probe";
 inline constexpr std::string_view kPeerNote = "the ladder probes the published path, not container-to-container traffic";
 
+// The rules several causes share. Causes that act between the host and its published
+// address: the container answers the host, the published address does not.
+inline EvidenceRule published_path_rule(std::string_view open_note = {}) {
+    return {.explains = {kPublished}, .confirmed_when = {host_side_fails}, .open_note = open_note};
+}
+// --to causes that account for a failing probe from the source to the target, which the
+// ladder (the published path) does not test.
+inline EvidenceRule peer_path_rule() { return {.open_note = kPeerNote, .explains_peer_probe = true}; }
+
 }  // namespace dnd::checks

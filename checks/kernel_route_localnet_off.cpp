@@ -99,10 +99,7 @@ CheckResult run(const Facts& f) {
 const Check& kernel_route_localnet_off() {
     static const Check check{
         .cause = kCause,
-        .evidence = {
-            .explains = {kPublished},
-            .confirmed_when = {host_side_fails},
-        },
+        .evidence = published_path_rule(),
         .run = run,
     };
     return check;

@@ -2,13 +2,10 @@
 // container's DNAT are gone (a `flush ruleset`, a firewall reload). Named whatever still
 // listens on the port: docker-proxy answers the host's own input path only, and a host
 // firewall there decides what the DNAT used to bypass.
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
-#include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "docker_rules_gone.hpp"
 #include "evidence_rules.hpp"
@@ -32,36 +29,6 @@ constexpr CauseInfo kCause{
         "writes everything again; the lasting fix is a ruleset file that flushes only its own "
         "tables, or a boot order that loads it before the engine.",
 };
-
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-    return out;
-}
-
-std::string nftables_tables_now(const nf::Ruleset& rs) {
-    std::vector<std::string> names;
-    for (const nf::Table& t : rs.tables) names.push_back(fmt::format("{} {}", to_string(t.family), t.name));
-    return names.empty() ? "nftables now holds no table at all"
-                         : "nftables now holds only: table " + joined(names);
-}
-
-// The evaluated packets to HOST_PORT all reach the container, or a local socket that
-// listens there (docker-proxy): the client in question still gets through, so the loss is
-// not what blocks it.
-bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port) {
-    if (!f.paths || !f.host_listeners) return false;
-    const bool host_listens = !reachable_listeners(*f.host_listeners, PortKey{host_port, proto}).empty();
-    bool any = false;
-    for (const PathResult& path : *f.paths) {
-        if (path.packet.proto != proto || path.packet.dport != host_port) continue;
-        const bool served = path.verdict == PathVerdict::forwarded ||
-                            (path.verdict == PathVerdict::delivered_local && host_listens);
-        if (!served) return false;
-        any = true;
-    }
-    return any;
-}
 
 // What removed the rules, when a service that loads a whole ruleset is visible.
 void add_culprits(const Facts& f, Finding& finding) {
@@ -102,7 +69,6 @@ void add_culprits(const Facts& f, Finding& finding) {
 }
 
 Finding finding_for(const Facts& f, const DockerRulesGone& gone, PortKey p, const HostBinding& b) {
-    const Container& c = *f.container;
     Finding finding = new_finding(kCause);
     finding.port = p;
     const std::string what = gone.missing_chains.empty()
@@ -116,26 +82,8 @@ Finding finding_for(const Facts& f, const DockerRulesGone& gone, PortKey p, cons
         finding.severity = Severity::warning;
         finding.title += " (docker-proxy still answers this client)";
     }
-    finding.evidence.push_back(gone.iptables_on);
-    finding.evidence.push_back(bindings_evidence(c, p));
-    if (!gone.missing_chains.empty())
-        finding.evidence.push_back("in neither iptables-nft nor iptables-legacy: " + joined(gone.missing_chains));
-    if (lacks_dnat(gone, p, b))
-        finding.evidence.push_back(fmt::format("no rule with {} dport {} and a dnat/DNAT action in nftables or "
-                                               "iptables-legacy",
-                                               to_string(p.proto), b.host_port));
-    finding.evidence.push_back(nftables_tables_now(*f.host.nftables));
-    if (f.host_listeners) {
-        const auto on_port = listeners_on(*f.host_listeners, PortKey{b.host_port, p.proto});
-        for (const Listener& l : on_port)
-            finding.evidence.push_back("still listening on the host: " + describe(l) +
-                                       " (reached through the input hook, not in place of the DNAT)");
-        if (on_port.empty())
-            finding.evidence.push_back(fmt::format("nothing listens on {} port {} on the host", to_string(p.proto),
-                                                   b.host_port));
-    }
-    finding.fix.push_back(fix_running("restart the engine: it writes its chains and every running container's DNAT again",
-                                      "systemctl restart docker"));
+    add_rules_gone_evidence(f, gone, p, b, finding);
+    finding.fix.push_back(restart_engine_fix());
     add_culprits(f, finding);
     return finding;
 }
@@ -145,16 +93,8 @@ CheckResult run(const Facts& f) {
     if (!container_to_judge(f, result.undecided)) return result;
     const auto gone = docker_rules_gone(f, result.undecided);
     if (!gone) return result;
-    for (PortKey p : ports_in_question(f)) {
-        for (const HostBinding& b : bindings_of(*f.container, p)) {
-            if (b.host_port == 0) continue;
-            // Missing chains concern every binding; otherwise the bindings whose DNAT is gone.
-            if (!lacks_dnat(*gone, p, b) && (gone->missing_chains.empty() || !is_ipv4_binding(b)))
-                continue;
-            result.findings.push_back(finding_for(f, *gone, p, b));
-            break;  // one finding per container port: the evidence is the same for its other bindings
-        }
-    }
+    for (const BindingWithoutDnat& unserved : unserved_bindings(f, *gone))
+        result.findings.push_back(finding_for(f, *gone, unserved.port, unserved.binding));
     return result;
 }
 
@@ -163,11 +103,7 @@ CheckResult run(const Facts& f) {
 const Check& netfilter_docker_rules_missing() {
     static const Check check{
         .cause = kCause,
-        .evidence = {
-            .explains = {kPublished},
-            .confirmed_when = {host_side_fails},
-            .open_note = kDockerProxyNote,
-        },
+        .evidence = published_path_rule(kDockerProxyNote),
         .run = run,
     };
     return check;

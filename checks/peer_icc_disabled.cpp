@@ -77,10 +77,7 @@ CheckResult run(const Facts& f) {
 const Check& peer_icc_disabled() {
     static const Check check{
         .cause = kCause,
-        .evidence = {
-            .open_note = kPeerNote,
-            .explains_peer_probe = true,
-        },
+        .evidence = peer_path_rule(),
         .run = run,
     };
     return check;

@@ -46,10 +46,7 @@ const Check& peer_not_found() {
         .cause = kCause,
         // A name that does not resolve (dns-failure, default-bridge-no-dns) explains no failing
         // probe: the collector then probes the target's own address, which tests the path.
-        .evidence = {
-            .open_note = kPeerNote,
-            .explains_peer_probe = true,
-        },
+        .evidence = peer_path_rule(),
         .run = run,
     };
     return check;

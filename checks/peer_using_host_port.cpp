@@ -57,10 +57,7 @@ CheckResult run(const Facts& f) {
 const Check& peer_using_host_port() {
     static const Check check{
         .cause = kCause,
-        .evidence = {
-            .open_note = kPeerNote,
-            .explains_peer_probe = true,
-        },
+        .evidence = peer_path_rule(),
         .run = run,
     };
     return check;
