@@ -35,6 +35,8 @@ constexpr CausePrecedence kPrecedence[] = {
      "a missing DNAT rule is part of the lost ruleset, not a separate fault"},
     {"netfilter.docker-rules-missing", "path.unexplained",
      "a probe of the published address fails because the rules that carry it are gone"},
+    {"firewall.firewalld-reload", "netfilter.docker-rules-missing",
+     "the same loss with what removed Docker's rules named: a firewalld reload"},
     {"exposure.firewall-bypass", "exposure.public-sensitive-port",
      "the firewall policy the user wrote is bypassed: more specific than a generic exposure warning"},
 };

@@ -203,6 +203,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
         EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
+                                                "firewall.firewalld-reload",
                                                 "kernel.interface-forwarding-off",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",

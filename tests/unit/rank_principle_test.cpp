@@ -51,6 +51,8 @@ const std::vector<Pair>& pairs() {
         {"netfilter.docker-rules-missing", "netfilter.forward-drop", Why::root,
          "flush ruleset on a host whose forward policy drops"},
         {"netfilter.docker-rules-missing", "path.unexplained", Why::root, "the published address fails after a flush"},
+        {"firewall.firewalld-reload", "netfilter.docker-rules-missing", Why::root,
+         "firewall-cmd --reload emptied the nat and filter tables"},
         {"kernel.interface-forwarding-off", "exposure.public-sensitive-port", Why::severity,
          "a database published while its client's interface does not forward"},
         {"kernel.interface-forwarding-off", "netfilter.backend-mismatch", Why::layer,

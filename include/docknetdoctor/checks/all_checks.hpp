@@ -38,6 +38,7 @@
     X(netfilter_backend_mismatch) \
     X(firewall_firewalld_zone) \
     X(firewall_ufw_blocks) \
+    X(firewall_firewalld_reload) \
     X(selinux_denial) \
     X(exposure_public_sensitive_port) \
     X(exposure_firewall_bypass) \
