@@ -36,6 +36,22 @@ std::string nftables_tables_now(const nf::Ruleset& rs) {
                          : "nftables now holds only: table " + joined(names);
 }
 
+// The evaluated packets to HOST_PORT all reach the container, or a local socket that
+// listens there (docker-proxy).
+bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port) {
+    if (!f.paths || !f.host_listeners) return false;
+    const bool host_listens = !reachable_listeners(*f.host_listeners, PortKey{host_port, proto}).empty();
+    bool any = false;
+    for (const PathResult& path : *f.paths) {
+        if (path.packet.proto != proto || path.packet.dport != host_port) continue;
+        const bool served = path.verdict == PathVerdict::forwarded ||
+                            (path.verdict == PathVerdict::delivered_local && host_listens);
+        if (!served) return false;
+        any = true;
+    }
+    return any;
+}
+
 }  // namespace
 
 bool is_ipv4_binding(const HostBinding& b) { return b.host_ip.find(':') == std::string::npos; }
@@ -96,18 +112,11 @@ std::vector<BindingWithoutDnat> unserved_bindings(const Facts& f, const DockerRu
     return out;
 }
 
-bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port) {
-    if (!f.paths || !f.host_listeners) return false;
-    const bool host_listens = !reachable_listeners(*f.host_listeners, PortKey{host_port, proto}).empty();
-    bool any = false;
-    for (const PathResult& path : *f.paths) {
-        if (path.packet.proto != proto || path.packet.dport != host_port) continue;
-        const bool served = path.verdict == PathVerdict::forwarded ||
-                            (path.verdict == PathVerdict::delivered_local && host_listens);
-        if (!served) return false;
-        any = true;
-    }
-    return any;
+
+void lower_while_still_served(const Facts& f, PortKey p, const HostBinding& b, Finding& finding) {
+    if (!client_still_served(f, p.proto, b.host_port)) return;
+    finding.severity = Severity::warning;
+    finding.title += " (docker-proxy still answers this client)";
 }
 
 void add_rules_gone_evidence(const Facts& f, const DockerRulesGone& gone, PortKey p, const HostBinding& b,

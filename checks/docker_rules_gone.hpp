@@ -40,10 +40,10 @@ bool lacks_dnat(const DockerRulesGone& gone, PortKey p, const HostBinding& b);
 // same for a port's other bindings.
 std::vector<BindingWithoutDnat> unserved_bindings(const Facts& f, const DockerRulesGone& gone);
 
-// The evaluated packets to HOST_PORT all reach the container, or a local socket that
-// listens there (docker-proxy): the client in question still gets through, so the loss is
-// not what blocks it.
-bool client_still_served(const Facts& f, Proto proto, std::uint16_t host_port);
+// When every evaluated packet to the binding still reaches the container, or docker-proxy
+// listening there, the client in question gets through: the loss is broken but not what
+// blocks it, so the finding is lowered to a warning and its title says why.
+void lower_while_still_served(const Facts& f, PortKey p, const HostBinding& b, Finding& finding);
 
 // What was read about the loss for binding B of port P: why the engine should keep its
 // rules, the binding, the missing chains or DNAT, what nftables holds now, what still listens.

@@ -44,10 +44,7 @@ CheckResult run(const Facts& f) {
                                     "nothing takes {} to {} port {}",
                                     gone->missing_chains.empty() ? "DNAT rule is" : "nat/filter chains are",
                                     describe(b), container_ref(f), p.str());
-        if (client_still_served(f, p.proto, b.host_port)) {
-            finding.severity = Severity::warning;
-            finding.title += " (docker-proxy still answers this client)";
-        }
+        lower_while_still_served(f, p, b, finding);
         finding.evidence.push_back(fmt::format("firewalld runs ({}): `firewall-cmd --reload` empties the iptables nat "
                                                "and filter tables, whatever firewalld's own backend",
                                                services->firewalld_running));

@@ -77,11 +77,7 @@ Finding finding_for(const Facts& f, const DockerRulesGone& gone, PortKey p, cons
     finding.title = fmt::format("{} gone while dockerd runs with iptables on: nothing takes {} to {} port {}",
                                 gone.missing_chains.empty() ? what + " is" : what + " are", describe(b),
                                 container_ref(f), p.str());
-    if (client_still_served(f, p.proto, b.host_port)) {
-        // docker-proxy still answers the client in question: broken, but not what blocks it.
-        finding.severity = Severity::warning;
-        finding.title += " (docker-proxy still answers this client)";
-    }
+    lower_while_still_served(f, p, b, finding);
     add_rules_gone_evidence(f, gone, p, b, finding);
     finding.fix.push_back(restart_engine_fix());
     add_culprits(f, finding);
