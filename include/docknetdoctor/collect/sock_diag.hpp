@@ -4,6 +4,7 @@
 // big hash table), a LISTEN-only dump walks the listening sockets only (microseconds).
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "docknetdoctor/model/error.hpp"
@@ -16,8 +17,24 @@ namespace dnd {
 // network namespace. Errors: source "sock_diag".
 Result<std::vector<std::uint8_t>> dump_tcp_listeners(int family);
 
+// The same for the TCP sockets in any of the states in the mask (1 << TCP_ESTABLISHED ...).
+Result<std::vector<std::uint8_t>> dump_tcp_sockets(int family, std::uint32_t states);
+
 // Parses such messages into listeners (address in presentation form, port, inode), in
 // the kernel's order (the order of /proc/net/tcp{,6}). Owners are not filled in.
 Result<std::vector<Listener>> parse_tcp_listeners_dump(std::span<const std::uint8_t> messages, int family);
+
+// One TCP socket that is not listening: who it talks to. Addresses in presentation form.
+struct TcpConnection {
+    int family = 4;
+    std::string local;
+    std::uint16_t local_port = 0;
+    std::string remote;
+    std::uint16_t remote_port = 0;
+    unsigned long inode = 0;
+};
+
+// Parses a dump_tcp_sockets answer into its non-listening sockets, in the kernel's order.
+Result<std::vector<TcpConnection>> parse_tcp_connections_dump(std::span<const std::uint8_t> messages, int family);
 
 }  // namespace dnd
