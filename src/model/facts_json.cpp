@@ -238,6 +238,7 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_result(j, "paths", f.paths);
     json_put_result(j, "probes", f.probes);
     json_put_optional(j, "peer", f.peer);
+    json_put_result(j, "selinux", f.selinux);
     json_put_optional(j, "vanished_process", f.vanished_process);
     json_put_optional(j, "restart_history", f.restart_history);
 }
@@ -261,6 +262,7 @@ void from_json(const nlohmann::json& j, Facts& f) {
     if (j.contains("probes")) json_get_result(j, "probes", f.probes);
     else f.probes = fail("probe", "not in the facts file (saved without probes)");
     json_get_optional(j, "peer", f.peer);
+    json_get_result(j, "selinux", f.selinux);
     json_get_optional(j, "vanished_process", f.vanished_process);
     json_get_optional(j, "restart_history", f.restart_history);
 }

@@ -160,6 +160,24 @@ std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_s
     return *f.paths;
 }
 
+// SELinux not enabled is said once, as a note; state or denials unreadable are blind spots;
+// a log read only in part, or with lines skipped, is said.
+void add_selinux_notes(Report& r, const Result<SelinuxState>& selinux) {
+    if (!selinux) return add_blind_spot(r.blind_spots, selinux);
+    if (!selinux->enabled) {
+        r.notes.push_back(fmt::format("SELinux is not enabled: {}", selinux->not_enabled_why));
+        return;
+    }
+    if (!selinux->denials) return add_blind_spot(r.blind_spots, selinux->denials);
+    const AvcLog& log = *selinux->denials;
+    if (log.tail_only)
+        r.notes.push_back(fmt::format("SELinux denials: only the newest {} bytes of {} were read", log.bytes_read, log.source));
+    if (log.skipped_lines > 0)
+        r.notes.push_back(fmt::format("SELinux denials: {} unreadable line(s) of {} skipped (malformed, cut short or "
+                                      "binary)",
+                                      log.skipped_lines, log.source));
+}
+
 // A probe that could not run (the netns could not be entered ...) is a blind spot.
 void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
     for (const auto& p : probes) {
@@ -237,6 +255,7 @@ Report build_report(const Facts& facts, std::span<const Check> catalog) {
         add_blind_spot(r.blind_spots, facts.restart_history->events);
         add_blind_spot(r.blind_spots, facts.restart_history->log_tail);
     }
+    add_selinux_notes(r, facts.selinux);
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
     r.paths = paths_of(facts, r.blind_spots);

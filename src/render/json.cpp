@@ -63,6 +63,7 @@ nlohmann::json report_to_json(const Report& r) {
     for (const auto& b : r.blind_spots) j["blind_spots"].push_back({{"source", b.source}, {"message", b.message}});
     j["undecided"] = nlohmann::json::array();
     for (const auto& u : r.undecided) j["undecided"].push_back({{"check", u.check}, {"reason", u.reason}});
+    j["notes"] = r.notes;
     j["timings_ms"] = r.timings_ms;
     return j;
 }

@@ -146,6 +146,13 @@ std::string blind_spots_section(const Report& r) {
     return out;
 }
 
+std::string notes_section(const Report& r) {
+    if (r.notes.empty()) return "";
+    std::string out = "\nNotes\n";
+    for (const auto& n : r.notes) out += fmt::format("  {}\n", sanitize(n));
+    return out;
+}
+
 // "8080->80/tcp, 5353->53/udp" like docker ps; a port published on several addresses once.
 std::string published_ports(const Report& r) {
     std::vector<std::string> parts;
@@ -191,6 +198,7 @@ std::string render_text(const Report& r, TextStyle style) {
     out += probes_section(r, pal);
     out += render::paths_section(r.paths, pal.on);
     out += blind_spots_section(r);
+    out += notes_section(r);
     return out;
 }
 

@@ -39,6 +39,7 @@ std::string_view source_of(Fact fact) {
         case Fact::nftables: return "nftables";
         case Fact::iptables_legacy: return "iptables-legacy";
         case Fact::peer_dns: return "dns";
+        case Fact::selinux: return "selinux";
     }
     return "test";
 }
@@ -321,6 +322,17 @@ FactsBuilder& FactsBuilder::engine_security_options(std::vector<std::string> opt
 
 FactsBuilder& FactsBuilder::no_docker_rules() {
     docker_rules_ = false;
+    return *this;
+}
+
+SelinuxState FactsBuilder::no_selinux() {
+    SelinuxState s;
+    s.not_enabled_why = "no /sys/fs/selinux (the kernel runs without SELinux)";
+    return s;
+}
+
+FactsBuilder& FactsBuilder::selinux(SelinuxState state) {
+    selinux_ = std::move(state);
     return *this;
 }
 
@@ -787,6 +799,7 @@ Facts FactsBuilder::build() const {
     f.host_listeners = host_listeners(c);
     f.host = host_network(c);
     f.probes = fail("probe", "not run (--no-probe)");
+    f.selinux = selinux_;
     // On a sign of a restart loop the collector reads the last kRestartHistoryWindow of runs.
     if (shows_restart_signs(c))
         f.restart_history = RestartHistory{"2026-11-28T14:28:00.000Z", "2026-11-28T14:30:00.000Z", die_events_, log_tail_};
@@ -802,6 +815,7 @@ Facts FactsBuilder::build() const {
             case Fact::links: f.host.links = error; break;
             case Fact::sysctls: f.host.sysctls = error; break;
             case Fact::daemon: f.host.daemon = error; break;
+            case Fact::selinux: f.selinux = error; break;
             case Fact::nftables: f.host.nftables = error; break;
             case Fact::iptables_legacy: f.host.iptables_legacy = error; break;
             case Fact::peer_dns: break;  // peer_facts() uses it

@@ -29,6 +29,7 @@ enum class Fact {
     engine, container, networks, container_listeners, host_listeners,
     links, sysctls, daemon, nftables, iptables_legacy,
     peer_dns,  // --to: the resolver did not answer
+    selinux,
 };
 
 class FactsBuilder {
@@ -102,6 +103,8 @@ public:
     FactsBuilder& flushing_nftables_service();
     FactsBuilder& nftables_table(nf::Table table);  // added to the nftables ruleset
     FactsBuilder& legacy_table(nf::Table table);    // added to iptables-legacy
+    // SELinux as collected; the default is a host without it (no /sys/fs/selinux).
+    FactsBuilder& selinux(SelinuxState state);
     FactsBuilder& unavailable(Fact fact, std::string message = "permission denied");
 
     // ---- --to TARGET:PORT ------------------------------------------------------------
@@ -123,6 +126,8 @@ public:
     Facts build() const;
 
 private:
+    Result<SelinuxState> selinux_ = no_selinux();
+    static SelinuxState no_selinux();
     struct Peer {
         std::string spec;
         bool target_exists = true;

@@ -28,6 +28,7 @@ constexpr PortKey kHttp{80, Proto::tcp};
 
 Facts web_facts() {
     Facts f;
+    f.selinux = SelinuxState{};  // a host without SELinux: a note, not a blind spot
     f.tool_version = "test";
     f.query.container = "web";
     Container c;

@@ -12,6 +12,7 @@
 #include "docknetdoctor/model/port.hpp"
 #include "docknetdoctor/model/packet_path.hpp"  // HostNetwork, PathResult
 #include "docknetdoctor/model/probe_outcome.hpp"
+#include "docknetdoctor/model/selinux.hpp"
 
 namespace dnd {
 
@@ -200,6 +201,9 @@ struct Facts {
     Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
     // Links, addresses, routes, sysctls, netfilter rulesets, dockerd's config (host_network.hpp).
     HostNetwork host;
+    // SELinux: mode, booleans, labels on the path, recent denials (selinux.hpp). Not enabled
+    // is a value (enabled = false), not an error.
+    Result<SelinuxState> selinux = fail("selinux", "not collected");
     // The packets of the question walked through the host (packet_path.hpp paths_for).
     Result<std::vector<PathResult>> paths = fail("path", "not evaluated");
     // The ladder's probes. Empty: nothing applied (no running process). An error: not run

@@ -90,6 +90,9 @@ struct Report {
     std::vector<PathResult> paths;
     std::vector<BlindSpot> blind_spots;
     std::vector<Undecided> undecided;
+    // What was looked at and is worth a word without being a cause or a blind spot, each said
+    // once: "SELinux is not enabled: ...", how much of a log was read.
+    std::vector<std::string> notes;
     Timings timings_ms;
 };
 
