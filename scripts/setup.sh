@@ -6,10 +6,12 @@ set -euo pipefail
 packages=(
   # build
   g++ cmake make pkg-config
-  libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev
+  libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
   libgtest-dev libgmock-dev
   # integration tests: a real engine in namespaces, busybox image, netfilter tools
   busybox-static nftables iptables iproute2 util-linux procps
+  # journal files for the SELinux journal reader's tests (systemd-journal-remote writes them)
+  systemd-journal-remote
   # JSON Schema validation of reports in tests
   python3 python3-jsonschema
 )

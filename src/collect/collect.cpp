@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/collect/procfs_scan.hpp"
 #include "docknetdoctor/collect/restart_history_collect.hpp"
+#include "docknetdoctor/collect/selinux_collect.hpp"
 #include "docknetdoctor/collect/vanished_process.hpp"
 
 namespace dnd {
@@ -64,6 +66,16 @@ Result<std::vector<Listener>> read_container_listeners(const Container& containe
     const auto& state = container.state;
     if (!has_live_process(container) || state.pid <= 0) return fail("procfs", "container is not running");
     return read_listeners(kProcRoot, state.pid, scan, TcpListenerSource::sock_diag);
+}
+
+// "" (this host), or the tree DOCKNETDOCTOR_SELINUX_ROOT names.
+std::string selinux_root() {
+    const char* root = std::getenv(kSelinuxRootVariable);
+    return root ? std::string(root) : std::string{};
+}
+
+double seconds_since_epoch(UtcTime t) {
+    return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
 class PhaseTimer {
@@ -227,6 +239,10 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
         timings["collect.engine.recheck"] = recheck_timer.ms();
     }
     facts.host = std::move(host.network);
+    PhaseTimer selinux_timer;
+    facts.selinux = collect_selinux(selinux_root(), kProcRoot, selinux_subjects(facts), host.owner_scan,
+                                    seconds_since_epoch(utc_now()));
+    timings["collect.selinux"] = selinux_timer.ms();
     PhaseTimer paths_timer;
     facts.paths = paths_for(facts, live_set_lookup(facts.host.set_lookups));
     timings["collect.paths"] = paths_timer.ms();
