@@ -86,33 +86,4 @@ const Check& firewall_ufw_blocks() {
     return check;
 }
 
-namespace {
-
-constexpr CauseInfo kSelinuxDenial{
-    .id = "selinux.denial",
-    .severity = Severity::critical,
-    .summary = "SELinux denies the bind/connect",
-    .evidence = "/sys/fs/selinux/enforce, booleans, AVC denials for container_t in the audit log",
-    .fix = "fix labels/booleans",
-    .rationale = "In enforcing mode SELinux checks each bind and connect of a confined process against its "
-        "type: container_t may bind only ports labeled for it, and docker-proxy is confined too. "
-        "A denied operation fails with EACCES and leaves an AVC record in the audit log. The right "
-        "port label or boolean (container_connect_any, for example) permits it without disabling "
-        "SELinux.",
-};
-
-}  // namespace
-
-const Check& selinux_denial() {
-    static const Check check{
-        .cause = kSelinuxDenial,
-        .evidence = {
-            .explains = every_rung,
-            .open_note = "a denial shows in the audit log, not in a probe outcome",
-            .explains_peer_probe = true,
-        },
-    };
-    return check;
-}
-
 }  // namespace dnd::checks

@@ -113,7 +113,7 @@ TEST(CauseCatalog, OnlyThePlannedCausesAndTheRankingsOwnHaveNoCheck) {
     for (const Check& entry : all_checks())
         if (!entry.run) without_check.insert(entry.id());
     EXPECT_EQ(without_check, (std::set<std::string_view>{"network.mtu-mismatch", "firewall.firewalld-zone",
-                                                         "firewall.ufw-blocks", "selinux.denial", "path.unexplained"}));
+                                                         "firewall.ufw-blocks", "path.unexplained"}));
 }
 
 }  // namespace

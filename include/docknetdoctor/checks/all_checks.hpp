@@ -40,6 +40,7 @@
     X(firewall_ufw_blocks) \
     X(firewall_firewalld_reload) \
     X(selinux_denial) \
+    X(selinux_proxy_boolean_off) \
     X(exposure_public_sensitive_port) \
     X(exposure_firewall_bypass) \
     X(peer_not_found) \
