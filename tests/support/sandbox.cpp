@@ -268,11 +268,13 @@ ConnectOutcome Sandbox::client_connect(int port, std::chrono::milliseconds timeo
     return outcome;
 }
 
-Diagnosis Sandbox::diagnose(const std::vector<std::string>& args, std::chrono::milliseconds timeout) const {
+Diagnosis Sandbox::diagnose(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
+                            const std::map<std::string, std::string>& env) const {
     std::vector<std::string> argv{"nsenter", "--net=" + host_netns_, DND_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     RunOptions options;
     options.timeout = timeout;
+    options.env = env;
     options.env["DOCKER_HOST"] = docker_host_;
     Diagnosis diagnosis;
     diagnosis.process = run_process(argv, options);

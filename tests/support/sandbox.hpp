@@ -5,6 +5,7 @@
 // creates are removed by RAII owners, even when the test fails.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,7 +123,9 @@ public:
     ConnectOutcome client_connect(int port, std::chrono::milliseconds timeout = 3s) const;
 
     // docknetdoctor ARGS... in the host netns with DOCKER_HOST set; JSON parsed when it is.
-    Diagnosis diagnose(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 120s) const;
+    // env: further environment variables for it (DOCKNETDOCTOR_SELINUX_ROOT ...).
+    Diagnosis diagnose(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 120s,
+                       const std::map<std::string, std::string>& env = {}) const;
 
 private:
     Sandbox() = default;
