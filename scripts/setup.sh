@@ -12,8 +12,10 @@ packages=(
   busybox-static nftables iptables iproute2 util-linux procps
   # journal files for the SELinux journal reader's tests (systemd-journal-remote writes them)
   systemd-journal-remote
-  # JSON Schema validation of reports in tests
-  python3 python3-jsonschema
+  # JSON Schema validation of reports in tests, and the real readers of the other formats
+  python3 python3-jsonschema python3-prometheus-client python3-junitparser
+  # shell completion, tested in the real shells
+  bash-completion zsh fish
 )
 # docker.io conflicts with Docker's own docker-ce packages: a host that already has a
 # dockerd keeps it (the sandbox starts that binary with its own socket and data root).

@@ -26,9 +26,11 @@
 #include "docknetdoctor/collect/docker_api.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/app/options.hpp"
+#include "docknetdoctor/app/output.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/app/replay.hpp"
+#include "docknetdoctor/render/machine_formats.hpp"
 #include "docknetdoctor/render/render.hpp"
 #include "docknetdoctor/model/sanitize.hpp"
 #include "docknetdoctor/collect/vanished_process.hpp"
@@ -91,7 +93,48 @@ Result<Facts> obtain_facts(const Options& o) {
 
 bool use_color(const Options& o) {
     const char* no_color = std::getenv("NO_COLOR");
-    return !o.no_color && !(no_color && *no_color) && isatty(STDOUT_FILENO);
+    return !o.no_color && !(no_color && *no_color) && !o.output && isatty(STDOUT_FILENO);
+}
+
+std::string json_text(const nlohmann::json& j) {
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+double epoch_now() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The reports in the format asked; all: the --all form (a summary, an array, a suite).
+std::string render_reports(const Options& o, std::span<const Report> reports, bool all, const RunInfo& run) {
+    switch (o.format) {
+        case Format::json: {
+            if (!all) return json_text(report_to_json(reports.front()));
+            auto array = nlohmann::json::array();
+            for (const auto& r : reports) array.push_back(report_to_json(r));
+            return json_text(array);
+        }
+        case Format::nagios: return render_nagios(reports, all);
+        case Format::prometheus: return render_prometheus(reports, run);
+        case Format::junit: return render_junit(reports, run);
+        case Format::text: break;
+    }
+    return all ? render_summary_text(reports, TextStyle{use_color(o)}) : render_text(reports.front(), TextStyle{use_color(o)});
+}
+
+// Renders and writes the reports; the exit code, or unknown with one line when the output
+// could not be written (a full disk must not pass for "ok").
+int emit(const Options& o, std::span<const Report> reports, bool all, std::chrono::steady_clock::time_point started,
+         int code) {
+    const RunInfo run{epoch_now(), ms_since(started) / 1000};
+    if (auto written = write_output(o.output, render_reports(o, reports, all, run)); !written)
+        return usage_error(written.error());
+    return code;
+}
+
+// Text for stdout (help, version, lists): exit 0, or unknown when it could not be written.
+int print(const std::string& text) {
+    if (auto written = write_output(std::nullopt, text); !written) return usage_error(written.error());
+    return 0;
 }
 
 // The ladder, unless the user wants the static diagnosis only; replayed facts keep the
@@ -128,10 +171,6 @@ Report report_from(const Facts& facts, Report::Timings timings, std::chrono::ste
     return report;
 }
 
-void print_json(const nlohmann::json& j) {
-    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-}
-
 int diagnose(const Options& o) {
     auto started = std::chrono::steady_clock::now();
     auto facts = obtain_facts(o);
@@ -142,10 +181,8 @@ int diagnose(const Options& o) {
     if (o.save_facts) {
         if (auto saved = save_facts_file(*o.save_facts, *facts); !saved) return usage_error(saved.error());
     }
-    Report report = report_from(*facts, std::move(timings), started);
-    if (o.format == Format::json) print_json(report_to_json(report));
-    else std::cout << render_text(report, TextStyle{use_color(o)});
-    return exit_code(report.verdict);
+    const Report report = report_from(*facts, std::move(timings), started);
+    return emit(o, std::span<const Report>(&report, 1), false, started, exit_code(report.verdict));
 }
 
 bool publishes_a_port(const Container& c) {
@@ -173,15 +210,20 @@ struct Candidate {
     std::chrono::steady_clock::time_point started;
 };
 
+// The engine's running containers (without ?all=1 the engine lists only those).
+Result<std::vector<ContainerSummary>> running_containers(const Options& o) {
+    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
+    if (!endpoint) return std::unexpected(endpoint.error());
+    DockerClient client(*endpoint, o.timeout);
+    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
+    return client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
+}
+
 // --all: list the running containers, collect each, keep those that publish a port, run
 // their ladders at the same time (each costs about one deadline), one report each.
 int diagnose_all(const Options& o) {
-    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
-    if (!endpoint) return usage_error(endpoint.error());
-    DockerClient client(*endpoint, o.timeout);
-    if (auto ping = client.negotiate(); !ping) return usage_error(ping.error());
-    // Without ?all=1 the engine lists running containers only.
-    auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
+    const auto run_started = std::chrono::steady_clock::now();
+    auto list = running_containers(o);
     if (!list) return usage_error(list.error());
 
     std::vector<Candidate> candidates;
@@ -218,14 +260,17 @@ int diagnose_all(const Options& o) {
                                   : unknown_report(c.ref, c.facts.error()));
         verdicts.push_back(reports.back().verdict);
     }
-    if (o.format == Format::json) {
-        auto array = nlohmann::json::array();
-        for (const auto& r : reports) array.push_back(report_to_json(r));
-        print_json(array);
-    } else {
-        std::cout << render_summary_text(reports, TextStyle{use_color(o)});
-    }
-    return exit_code(worst_verdict(verdicts));
+    return emit(o, reports, true, run_started, exit_code(worst_verdict(verdicts)));
+}
+
+// Running containers' names, one a line, for shell completion (and scripts).
+int list_containers(const Options& o) {
+    auto list = running_containers(o);
+    if (!list) return usage_error(list.error());
+    std::string text;
+    for (const auto& summary : *list)
+        if (!summary.names.empty()) text += sanitize(summary.names.front()) + "\n";
+    return print(text);
 }
 
 }  // namespace
@@ -236,14 +281,14 @@ int run_app(int argc, char** argv) try {
     if (!options) return usage_error(options.error());
     const Options& o = *options;
     switch (o.command) {
-        case Command::help: std::cout << o.help_text; return 0;
-        case Command::version: std::cout << "docknetdoctor " << DND_VERSION << "\n"; return 0;
-        case Command::list_causes: std::cout << list_causes_text(); return 0;
+        case Command::help: return print(o.help_text);
+        case Command::version: return print(fmt::format("docknetdoctor {}\n", DND_VERSION));
+        case Command::list_causes: return print(list_causes_text());
+        case Command::list_containers: return list_containers(o);
         case Command::explain: {
             auto text = explain_text(o.explain_id);
             if (!text) return usage_error(text.error());
-            std::cout << *text;
-            return 0;
+            return print(*text);
         }
         case Command::diagnose: return o.all ? diagnose_all(o) : diagnose(o);
     }

@@ -27,6 +27,15 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
+std::optional<Format> parse_format(std::string_view text) {
+    if (text == "text") return Format::text;
+    if (text == "json") return Format::json;
+    if (text == "nagios") return Format::nagios;
+    if (text == "prometheus") return Format::prometheus;
+    if (text == "junit") return Format::junit;
+    return std::nullopt;
+}
+
 std::chrono::milliseconds probe_deadline(std::chrono::milliseconds timeout) {
     return std::min(timeout, kMaxProbeDeadline);
 }
@@ -51,7 +60,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     app.add_option("-p,--port", port_text, "Diagnose this container port only: PORT[/tcp|/udp]");
     app.add_option("--from", o.from, "The client's address (default: a client on another host)");
     app.add_option("--to", o.to, "Container to container: can CONTAINER reach TARGET:PORT (name, alias, service, IP)?");
-    app.add_option("-f,--format", format_text, "Output format: text or json");
+    app.add_option("-f,--format", format_text, "Output format: text, json, nagios, prometheus or junit");
+    app.add_option("-o,--output", o.output, "Write the output to FILE (atomically: a temporary file, then a rename)");
     app.add_option("--save-facts", o.save_facts, "Write everything collected to FILE (JSON)");
     app.add_option("--facts", o.facts_file, "Diagnose offline from a facts FILE; no daemon needed");
     app.add_option("-t,--timeout", timeout_text,
@@ -63,6 +73,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     auto* explain = app.add_subcommand("explain", "Explain a cause id: what it means, why, the fix");
     explain->add_option("id", o.explain_id, "Cause id, e.g. app.loopback-only")->required();
     auto* list = app.add_subcommand("list-causes", "List every cause id");
+    auto* containers = app.add_subcommand("list-containers", "List the engine's running containers, a name a line "
+                                                             "(what shell completion offers)");
     app.require_subcommand(0, 1);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -83,10 +95,10 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (version) { o.command = Command::version; return o; }
     if (explain->parsed()) { o.command = Command::explain; return o; }
     if (list->parsed()) { o.command = Command::list_causes; return o; }
+    if (containers->parsed()) { o.command = Command::list_containers; return o; }
 
-    if (format_text == "text") o.format = Format::text;
-    else if (format_text == "json") o.format = Format::json;
-    else return fail("usage", "invalid --format '" + format_text + "': expected text or json");
+    if (auto format = parse_format(format_text)) o.format = *format;
+    else return fail("usage", "invalid --format '" + format_text + "': expected text, json, nagios, prometheus or junit");
     if (!port_text.empty()) {
         o.port = parse_port_key(port_text);
         if (!o.port) return fail("usage", "invalid --port '" + port_text + "': expected PORT[/tcp|/udp] with PORT in 1-65535");

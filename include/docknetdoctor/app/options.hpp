@@ -10,8 +10,10 @@
 
 namespace dnd {
 
-enum class Command { diagnose, explain, list_causes, help, version };
-enum class Format { text, json };
+enum class Command { diagnose, explain, list_causes, list_containers, help, version };
+// text for people; json (the report schema); nagios (a plugin's output); prometheus
+// (node_exporter's textfile collector); junit (CI).
+enum class Format { text, json, nagios, prometheus, junit };
 
 struct Options {
     Command command = Command::diagnose;
@@ -20,6 +22,7 @@ struct Options {
     std::optional<std::string> from;
     std::optional<std::string> to;   // --to TARGET:PORT: can the container reach that?
     Format format = Format::text;
+    std::optional<std::string> output;  // --output FILE: written atomically instead of stdout
     std::optional<std::string> save_facts;
     std::optional<std::string> facts_file;
     std::chrono::milliseconds timeout{5000};
@@ -30,6 +33,9 @@ struct Options {
     std::string explain_id;
     std::string help_text;     // filled for Command::help
 };
+
+// "text", "json", "nagios", "prometheus", "junit"; nullopt for anything else.
+std::optional<Format> parse_format(std::string_view text);
 
 // A usage error is an Error with source "usage" and a one-line message.
 Result<Options> parse_options(const std::vector<std::string>& args);
