@@ -4,10 +4,18 @@
 # exit, however the script ends.
 #
 #   sudo scripts/demo.sh [path/to/docknetdoctor]     (default: build/docknetdoctor)
+#   scripts/demo.sh --check [path]   the test's form: also asks for JSON and exits 0 only
+#                                    when the exit code is 2 and the top cause app.loopback-only
+#                                    (77: cannot run here)
 #
 # The container `web` publishes 8080:80, but its httpd listens on 127.0.0.1:80 inside the
 # container, so nothing arriving through the bridge reaches it (cause app.loopback-only).
 set -u
+
+check=false
+if [[ ${1:-} == --check ]]; then check=true; shift; fi
+cannot_run=2
+$check && cannot_run=77
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPT_DIR
@@ -21,7 +29,7 @@ fi
 BINARY=$(realpath "$BINARY")
 if [[ $(id -u) -ne 0 ]]; then
   echo "demo: needs root (it creates network namespaces and runs its own dockerd): sudo $0 $*" >&2
-  exit 2
+  exit "$cannot_run"
 fi
 
 SANDBOX_DIR=$(mktemp -d /tmp/dnd-demo.XXXXXX) || exit 2
@@ -41,7 +49,7 @@ echo "demo: starting a sandbox Docker engine in $SANDBOX_DIR" >&2
 "$SANDBOX" start "$SANDBOX_DIR"
 case $? in
   0) ;;
-  77) exit 2 ;;  # sandbox.sh said why
+  77) exit "$cannot_run" ;;  # sandbox.sh said why
   *) echo "demo: the sandbox did not start" >&2; exit 2 ;;
 esac
 
@@ -61,4 +69,15 @@ in_sandbox timeout --foreground 120 "$BINARY" web
 status=$?
 echo
 echo "demo: docknetdoctor exited with $status (0 ok, 1 warning, 2 critical, 3 unknown)" >&2
-exit "$status"
+$check || exit "$status"
+
+# The check: what a user would see, asked of the JSON too.
+json=$(in_sandbox timeout --foreground 120 "$BINARY" --format json web)
+json_status=$?
+top=$(printf '%s' "$json" | /usr/bin/python3 -c 'import json, sys; c = json.load(sys.stdin)["causes"]; print(c[0]["id"] if c else "")')
+if [[ $status -eq 2 && $json_status -eq 2 && $top == app.loopback-only ]]; then
+  echo "demo: check passed: exit 2, top cause app.loopback-only" >&2
+  exit 0
+fi
+echo "demo: check FAILED: exit codes $status (text) and $json_status (json), top cause '$top'; expected 2 and app.loopback-only" >&2
+exit 1
