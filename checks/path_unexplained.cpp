@@ -24,6 +24,7 @@ const Check& path_unexplained() {
     static const Check check{
         .cause = kPathUnexplained,
         .evidence = {},
+        .reported_by_ranking = true,
     };
     return check;
 }

@@ -24,7 +24,10 @@ Result<std::string> explain_text(std::string_view id) {
     out += fmt::format("Why\n  {}\n\n", c->rationale);
     out += fmt::format("Evidence docknetdoctor reads\n  {}\n\n", c->evidence);
     out += fmt::format("Fix\n  {}\n", c->fix);
-    if (!entry->run) out += "\nThis version of docknetdoctor does not check for it yet.\n";
+    const std::string_view how = found_by(*entry);
+    if (how == "checked") out += "\nFound by a check of what docknetdoctor collects (or reads from a facts file).\n";
+    else if (how == "ranking") out += "\nFound by the ranking: a probe failed and no check's finding explains it.\n";
+    else out += "\nThis version of docknetdoctor does not check for it yet.\n";
     return out;
 }
 
@@ -32,7 +35,7 @@ std::string list_causes_text() {
     std::string out;
     for (const Check& entry : all_checks()) {
         const CauseInfo& c = entry.cause;
-        out += fmt::format("{:<36} {:<9} {:<8} {}\n", c.id, to_string(c.severity), entry.run ? "checked" : "planned",
+        out += fmt::format("{:<36} {:<9} {:<8} {}\n", c.id, to_string(c.severity), found_by(entry),
                            c.summary);
     }
     return out;

@@ -16,4 +16,9 @@ Finding new_finding(const CauseInfo& cause) {
     return f;
 }
 
+std::string_view found_by(const Check& check) {
+    if (check.run) return "checked";
+    return check.reported_by_ranking ? "ranking" : "planned";
+}
+
 }  // namespace dnd

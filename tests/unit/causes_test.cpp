@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <set>
 #include <string>
 
+#include "docknetdoctor/app/catalog_commands.hpp"
 #include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/check.hpp"
 
@@ -114,6 +116,30 @@ TEST(CauseCatalog, OnlyThePlannedCausesAndTheRankingsOwnHaveNoCheck) {
         if (!entry.run) without_check.insert(entry.id());
     EXPECT_EQ(without_check, (std::set<std::string_view>{"network.mtu-mismatch", "firewall.firewalld-zone",
                                                          "firewall.ufw-blocks", "path.unexplained"}));
+}
+
+// list-causes and explain say how each cause is found, as the catalog has it: a check (it
+// has one), the ranking, or not yet.
+TEST(CauseCatalog, ListCausesAndExplainSayHowEachCauseIsFound) {
+    std::istringstream listing(list_causes_text());
+    std::map<std::string, std::string> how;
+    for (std::string id, severity, found; listing >> id >> severity >> found;) {
+        how[id] = found;
+        std::string rest;
+        std::getline(listing, rest);
+    }
+    for (const Check& entry : all_checks()) {
+        const std::string id(entry.id());
+        const std::string expected = entry.run ? "checked" : entry.reported_by_ranking ? "ranking" : "planned";
+        EXPECT_EQ(how[id], expected) << id;
+        const auto text = explain_text(id);
+        ASSERT_TRUE(text) << id;
+        const std::string_view said = expected == "checked"   ? "Found by a check of what docknetdoctor collects"
+                                      : expected == "ranking" ? "Found by the ranking"
+                                                              : "does not check for it yet";
+        EXPECT_NE(text->find(said), std::string::npos) << id << "\n" << *text;
+    }
+    EXPECT_EQ(how["path.unexplained"], "ranking");
 }
 
 }  // namespace

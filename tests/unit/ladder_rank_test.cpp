@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -338,8 +339,19 @@ TEST(LadderRank, InsideRungsThatCouldNotRunAreABlindSpot) {
     EXPECT_EQ(r.verdict, Verdict::ok);
 }
 
-TEST(LadderRank, TheCatalogHoldsTheCauseTheRankingReports) {
-    EXPECT_NE(find_check("path.unexplained"), nullptr);
+// What list-causes calls "ranking" is what the ranking really reports: a probe failed and
+// no finding explains it.
+TEST(LadderRank, TheCausesTheCatalogSaysTheRankingReportsAreTheOnesItReports) {
+    Facts f = web_facts();
+    f.probes = ladder(ProbeStatus::open, ProbeStatus::open, ProbeStatus::timeout, ProbeStatus::timeout);
+    const Report r = build_report(f, testing::catalog_running({}));
+    std::set<std::string> reported;
+    for (const auto& c : r.causes) reported.insert(c.finding.id);
+    std::set<std::string> said;
+    for (const Check& entry : all_checks())
+        if (found_by(entry) == "ranking") said.insert(std::string(entry.id()));
+    EXPECT_EQ(reported, said);
+    EXPECT_EQ(said, std::set<std::string>{"path.unexplained"});
 }
 
 TEST(LadderRank, WorstVerdictPutsCriticalAboveUnknown) {

@@ -61,9 +61,15 @@ struct Check {
     EvidenceRule evidence{};
     // Null: in the catalog but not looked for by a check (planned, or reported by the ranking).
     CheckResult (*run)(const Facts&) = nullptr;
+    // The ranking reports it itself (a failed probe no finding explains), not a check.
+    bool reported_by_ranking = false;
 
     std::string_view id() const { return cause.id; }
 };
+
+// How a cause is found, for list-causes and explain: "checked" (a check of the collected
+// facts), "ranking" (the ranking, from the probes), "planned" (not looked for yet).
+std::string_view found_by(const Check& check);
 
 // The entry for a cause id in a catalog, or nullptr.
 const Check* catalog_entry(std::span<const Check> catalog, std::string_view id);
