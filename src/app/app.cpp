@@ -80,10 +80,25 @@ CollectOptions collect_options(const Options& o, std::string container) {
     return c;
 }
 
+std::string saved_container_name(const Facts& f) {
+    return f.container ? f.container->name : f.query.container;
+}
+
+// As typed at collection, the saved name, or a prefix of the saved id.
+bool names_saved_container(const Facts& f, const std::string& name) {
+    if (name == f.query.container) return true;
+    if (!f.container) return false;
+    return name == f.container->name || (name.size() >= 2 && f.container->id.starts_with(name));
+}
+
 Result<Facts> obtain_facts(const Options& o) {
     if (o.facts_file) {
         auto facts = load_facts_file(*o.facts_file);
         if (!facts) return facts;
+        // A name beside --facts must be the saved container: never answer about another.
+        if (!o.container.empty() && !names_saved_container(*facts, o.container))
+            return fail("usage", fmt::format("{} holds the facts of container {}, not of {}: give no name, or that one",
+                                             *o.facts_file, saved_container_name(*facts), o.container));
         // Re-asking a saved host a different question is allowed offline.
         reask_saved_facts(*facts, o.port, o.from);
         return facts;

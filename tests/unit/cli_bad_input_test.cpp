@@ -95,3 +95,19 @@ TEST(CliBadInput, FactsFileReplaysOfflineWithItsVerdict) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+// "docknetdoctor --facts web.json db": the file is about dev, so asking about db is refused,
+// never answered with dev's diagnosis; the saved name itself (or its id's prefix) is fine.
+TEST(CliBadInput, AFactsFileAnswersOnlyAboutItsOwnContainer) {
+    const std::string facts = std::string(DND_SOURCE_DIR) + "/fixtures/checks/app_loopback_only/facts.json";
+    expect_one_line_error(run_docknetdoctor({"--facts", facts, "db"}),
+                                          "holds the facts of container dev, not of db");
+    EXPECT_EQ(run_docknetdoctor({"--facts", facts, "dev"}).exit_code, 2);
+    EXPECT_EQ(run_docknetdoctor({"--facts", facts, "a21c4ad6"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace dnd
