@@ -86,7 +86,7 @@ std::string paths_section(std::span<const PathResult> paths, bool color) {
         out += "  " + line + "\n";
         for (const PathStep& s : p.steps) {
             if (!is_deciding(s, p)) continue;
-            std::string step = fmt::format("      {:<12} {}", s.hook, sanitize(s.rule));
+            std::string step = fmt::format("      {:<12} {}", sanitize(s.hook), sanitize(s.rule));
             if (note_adds(s)) step += fmt::format("  ({})", sanitize(s.note));
             out += step + "\n";
         }

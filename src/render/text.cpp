@@ -46,7 +46,7 @@ struct Palette {
 
 std::string summary_line(const Report& r, const Palette& pal) {
     std::string who = sanitize(r.target_name.empty() ? r.target_container : r.target_name);
-    if (!r.target_id.empty()) who += fmt::format(" ({})", r.target_id.substr(0, 12));
+    if (!r.target_id.empty()) who += fmt::format(" ({})", sanitize(r.target_id.substr(0, 12)));
     std::string what;
     if (!r.causes.empty()) what = sanitize(r.causes.front().finding.title);
     else if (r.verdict == Verdict::ok) what = "no cause found: the checked layers look right";
@@ -58,7 +58,7 @@ std::string ports_section(const Report& r) {
     if (r.ports.empty()) return "";
     std::string out = "\nPorts\n";
     for (const auto& p : r.ports) {
-        std::string bound = describe(p.bindings);
+        std::string bound = sanitize(describe(p.bindings));  // HostIp comes from the engine
         if (bound.empty()) bound = p.state;
         std::string inside = "nothing listening";
         if (!p.listeners.empty()) {
@@ -79,7 +79,7 @@ std::string causes_section(const Report& r, const Palette& pal) {
         for (const auto& e : f.evidence) out += fmt::format("       evidence: {}\n", sanitize(e));
         for (const auto& x : f.fix) out += fmt::format("       fix:      {}\n", sanitize(x));
         out += pal.dim(fmt::format("       confidence {}: {}; more: docknetdoctor explain {}\n",
-                                   to_string(c.confidence), c.confidence_reason, f.id));
+                                   to_string(c.confidence), sanitize(c.confidence_reason), f.id));
     }
     return out;
 }

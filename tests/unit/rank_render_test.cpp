@@ -122,6 +122,31 @@ TEST(Rank, MissingSourcesBecomeBlindSpots) {
     EXPECT_EQ(r.blind_spots[0].message, "permission denied: /proc/net/tcp");
 }
 
+// Every field that carries engine or kernel text: the binding's HostIp, the id, the
+// confidence reason (it quotes the container), a path step's hook, an 8-bit C1 byte.
+TEST(Render, TextSanitizesEveryOutsideField) {
+    const auto checks = testing::catalog_running({{"app.not-listening", emits_critical}});
+    Facts f = running_web();
+    f.container->id = "\x1b[2J\x9b" "2Jabcdef0123456789";
+    f.container->ports[PortKey{80, Proto::tcp}] = {HostBinding{"\x1b]0;owned\x07", 8080}};
+    Report r = build_report(f, checks);
+    r.causes.front().confidence_reason = "quoting \x1b[2J\x9b" "2J";
+    PathResult path;
+    path.verdict = PathVerdict::dropped;
+    path.steps.push_back(PathStep{});
+    path.steps.back().hook = "input\x1b[2J";
+    path.steps.back().rule = "rule";
+    r.paths.push_back(path);
+    const std::string plain = render_text(r, TextStyle{false});
+    for (unsigned char ch : plain)
+        EXPECT_FALSE((ch < 0x20 && ch != '\n') || ch == 0x7f) << int(ch) << plain;
+    EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
+    EXPECT_EQ(plain.find('\x9b'), std::string::npos) << plain;
+    EXPECT_NE(plain.find("\\x1b]0;owned\\x07:8080"), std::string::npos) << plain;
+    EXPECT_NE(plain.find("quoting \\x1b[2J\\x9b2J"), std::string::npos) << plain;
+    EXPECT_NE(plain.find("input\\x1b[2J"), std::string::npos) << plain;
+}
+
 TEST(Render, TextSanitizesOutsideStringsAndHasNoColorUnlessAsked) {
     const auto checks = testing::catalog_running({{"app.not-listening", emits_critical}});
     Report r = build_report(running_web(), checks);
