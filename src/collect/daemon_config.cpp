@@ -1,9 +1,12 @@
 // How dockerd was started: its command line (the process in our network namespace) and
 // its daemon.json. The command line wins over the file, as dockerd refuses conflicts anyway.
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/collect/host_network_collect.hpp"
@@ -82,13 +85,21 @@ Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
     std::string our_netns = read_link(proc_root + "/thread-self/ns/net").value_or("");
     if (our_netns.empty()) our_netns = read_link(proc_root + "/self/ns/net").value_or("");
     int other_netns_pid = 0;
+    std::string unreadable_netns;  // why a dockerd's netns could not be read (not root: EACCES)
     while (dirent* e = ::readdir(dir.get())) {
         std::string_view name = e->d_name;
         if (!is_pid_name(name)) continue;
         const std::string base = proc_root + "/" + std::string(name);
         auto comm = read_text_file(base + "/comm");
         if (!comm || (*comm != "dockerd\n" && *comm != "dockerd")) continue;
-        if (read_link(base + "/ns/net").value_or("") != our_netns) {
+        errno = 0;
+        const auto netns = read_link(base + "/ns/net");
+        if (!netns) {
+            unreadable_netns = fmt::format("dockerd (pid {}): cannot read {}/ns/net: {}", name, base,
+                                           std::strerror(errno ? errno : EIO));
+            continue;
+        }
+        if (*netns != our_netns) {
             other_netns_pid = std::stoi(std::string(name));
             continue;
         }
@@ -118,6 +129,8 @@ Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
         }
         return c;
     }
+    // A dockerd whose netns could not be read may be this one's: say so, not "another".
+    if (!unreadable_netns.empty()) return fail(kSource, unreadable_netns);
     if (other_netns_pid != 0)
         return fail(kSource, "dockerd (pid " + std::to_string(other_netns_pid) + ") runs in another network namespace");
     return fail(kSource, "no dockerd process found");

@@ -95,6 +95,20 @@ TEST(DaemonConfig, BadDaemonJsonIsAnError) {
     EXPECT_NE(wrong_type.error().message.find("iptables"), std::string::npos);
 }
 
+// A dockerd whose /proc/PID/ns/net cannot be read (not root: EACCES) is not said to run in
+// another network namespace: the real reason is given.
+TEST(DaemonConfig, ADockerdWhoseNamespaceCannotBeReadIsSaidSo) {
+    const std::string root = ::testing::TempDir() + "dnd-proc-dockerd-" + std::to_string(::getpid());
+    std::filesystem::create_directories(root + "/4242/ns");
+    std::filesystem::create_directories(root + "/self/ns");
+    std::filesystem::create_symlink("net:[4026531840]", root + "/self/ns/net");
+    std::ofstream(root + "/4242/comm") << "dockerd\n";
+    auto c = read_daemon_config(root);
+    std::filesystem::remove_all(root);
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.error().message, "dockerd (pid 4242): cannot read " + root + "/4242/ns/net: No such file or directory");
+}
+
 TEST(Sysctls, ReadsFromAProcRoot) {
     std::string root = ::testing::TempDir() + "dnd-proc-" + std::to_string(::getpid());
     std::filesystem::create_directories(root + "/sys/net/ipv4/conf/docker0");
