@@ -11,6 +11,11 @@ namespace dnd::path {
 namespace {
 
 constexpr std::size_t kMaxDepth = 64;  // the kernel's own jump stack is smaller (16)
+// Rules looked at in one walk. The kernel refuses a ruleset whose chains loop (a goto does
+// not deepen the stack, so only a budget stops one that a facts file holds).
+constexpr std::size_t kMaxRuleSteps = 200000;
+// Steps shown for one walk: a real one shows tens; thousands only come from such a loop.
+constexpr std::size_t kMaxShownSteps = 10000;
 
 using Kind = ChainOutcome::Kind;
 
@@ -86,7 +91,15 @@ ChainOutcome walk_base_chain(const EvalContext& ctx, const nf::Table& table, con
         return finish(out);
     };
 
+    std::size_t rule_steps = 0;
     while (true) {
+        if (++rule_steps > kMaxRuleSteps || steps.size() > kMaxShownSteps) {
+            ChainOutcome out{Kind::unknown, false, false, base_where, {}};
+            out.unknown_reason = fmt::format("the walk took more than {} rules or {} steps without a verdict: the chains "
+                                             "loop (a ruleset the kernel would refuse)",
+                                             kMaxRuleSteps, kMaxShownSteps);
+            return out;
+        }
         if (cur.next >= cur.chain->rules.size()) {
             if (stack.empty()) return policy();
             cur = stack.back();

@@ -142,7 +142,8 @@ private:
         std::vector<std::uint8_t> header;
         if (e.base == nf::PayloadBase::network) header = network_header(p_);
         else if (e.base == nf::PayloadBase::transport) header = transport_header(p_);
-        if (header.empty() || e.offset + e.len > header.size()) {
+        // In 64 bits: offset + len of 32-bit values from a facts file must not wrap.
+        if (header.empty() || std::size_t{e.offset} + std::size_t{e.len} > header.size()) {
             regs_.store_unknown(e.dreg, e.len);
             pending_reason_ = e.base == nf::PayloadBase::link ? "link-layer header bytes" : "header bytes beyond the synthesized packet";
             return;

@@ -56,6 +56,43 @@ TEST(PathEval, LimitWithoutVerdictDoesNotMatter) {
     EXPECT_EQ(r.verdict, PathVerdict::delivered_local);
 }
 
+// A facts file can hold what the kernel refuses: a chain that goes to itself. The walk ends
+// with unknown and why, never loops (a goto does not deepen the stack).
+TEST(PathEval, AChainThatGoesToItselfIsUnknownNotAHang) {
+    HostNetwork host = load_host("host-docker.json");
+    bool changed = false;
+    for (nf::Table& t : host.nftables->tables)
+        for (nf::Chain& c : t.chains)
+            if (c.name == "DOCKER-USER") {
+                nf::Rule loop;
+                loop.exprs.push_back(nf::Immediate{0, {}, nf::Verdict{nf::Verdict::Kind::goto_, "DOCKER-USER"}});
+                c.rules = {loop};
+                changed = true;
+            }
+    ASSERT_TRUE(changed);
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_EQ(r.verdict, PathVerdict::unknown) << describe(r);
+    EXPECT_NE(r.decided_by.find("the chains loop"), std::string::npos) << r.decided_by;
+}
+
+// 32-bit offset and length from a facts file whose sum wraps: no read past the header.
+TEST(PathEval, APayloadOffsetThatWrapsIsUnknownNotAnOverread) {
+    HostNetwork host = load_host("host-docker.json");
+    bool changed = false;
+    for (nf::Table& t : host.nftables->tables)
+        for (nf::Chain& c : t.chains)
+            for (nf::Rule& rule : c.rules)
+                for (nf::Expr& e : rule.exprs)
+                    if (auto* p = std::get_if<nf::Payload>(&e); p && p->base == nf::PayloadBase::transport) {
+                        p->offset = 0xfffffff0U;
+                        p->len = 0x20;
+                        changed = true;
+                    }
+    ASSERT_TRUE(changed);
+    PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
+    EXPECT_NE(r.verdict, PathVerdict::forwarded) << describe(r);
+}
+
 TEST(PathEval, JumpAndReturnAreShownInOrder) {
     HostNetwork host = load_host("host-docker.json");
     PathResult r = evaluate_path(host, from_outside("203.0.113.77", 8080), recorded_lookups(host));
