@@ -6,13 +6,13 @@
 
 namespace dnd {
 
-NLOHMANN_JSON_SERIALIZE_ENUM(StepResult, {{StepResult::unknown, "unknown"}, {StepResult::matched_accept, "accept"},
+DND_JSON_STRICT_ENUM(StepResult, {{StepResult::unknown, "unknown"}, {StepResult::matched_accept, "accept"},
                                           {StepResult::matched_drop, "drop"}, {StepResult::matched_reject, "reject"},
                                           {StepResult::dnat, "dnat"}, {StepResult::snat, "snat"},
                                           {StepResult::jump, "jump"}, {StepResult::goto_, "goto"},
                                           {StepResult::return_, "return"}, {StepResult::policy, "policy"},
                                           {StepResult::route, "route"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(PathVerdict, {{PathVerdict::unknown, "unknown"},
+DND_JSON_STRICT_ENUM(PathVerdict, {{PathVerdict::unknown, "unknown"},
                                            {PathVerdict::delivered_local, "delivered-local"},
                                            {PathVerdict::forwarded, "forwarded"}, {PathVerdict::sent, "sent"},
                                            {PathVerdict::dropped, "dropped"}, {PathVerdict::rejected, "rejected"}})

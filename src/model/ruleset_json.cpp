@@ -7,31 +7,31 @@
 
 namespace dnd::nf {
 
-NLOHMANN_JSON_SERIALIZE_ENUM(Family, {{Family::unknown, "unknown"}, {Family::ip, "ip"}, {Family::ip6, "ip6"},
+DND_JSON_STRICT_ENUM(Family, {{Family::unknown, "unknown"}, {Family::ip, "ip"}, {Family::ip6, "ip6"},
                                       {Family::inet, "inet"}, {Family::arp, "arp"},
                                       {Family::bridge, "bridge"}, {Family::netdev, "netdev"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(RulesetSource, {{RulesetSource::nftables, "nftables"},
+DND_JSON_STRICT_ENUM(RulesetSource, {{RulesetSource::nftables, "nftables"},
                                              {RulesetSource::iptables_legacy, "iptables-legacy"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(Hook, {{Hook::prerouting, "prerouting"}, {Hook::input, "input"},
+DND_JSON_STRICT_ENUM(Hook, {{Hook::prerouting, "prerouting"}, {Hook::input, "input"},
                                     {Hook::forward, "forward"}, {Hook::output, "output"},
                                     {Hook::postrouting, "postrouting"}, {Hook::ingress, "ingress"},
                                     {Hook::egress, "egress"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(ChainType, {{ChainType::filter, "filter"}, {ChainType::nat, "nat"},
+DND_JSON_STRICT_ENUM(ChainType, {{ChainType::filter, "filter"}, {ChainType::nat, "nat"},
                                          {ChainType::route, "route"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(Verdict::Kind, {{Verdict::Kind::accept, "accept"}, {Verdict::Kind::drop, "drop"},
+DND_JSON_STRICT_ENUM(Verdict::Kind, {{Verdict::Kind::accept, "accept"}, {Verdict::Kind::drop, "drop"},
                                              {Verdict::Kind::queue, "queue"}, {Verdict::Kind::continue_, "continue"},
                                              {Verdict::Kind::break_, "break"}, {Verdict::Kind::jump, "jump"},
                                              {Verdict::Kind::goto_, "goto"}, {Verdict::Kind::return_, "return"},
                                              {Verdict::Kind::stolen, "stolen"}, {Verdict::Kind::repeat, "repeat"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(PayloadBase, {{PayloadBase::link, "link"}, {PayloadBase::network, "network"},
+DND_JSON_STRICT_ENUM(PayloadBase, {{PayloadBase::link, "link"}, {PayloadBase::network, "network"},
                                            {PayloadBase::transport, "transport"}, {PayloadBase::inner, "inner"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(CmpOp, {{CmpOp::eq, "=="}, {CmpOp::neq, "!="}, {CmpOp::lt, "<"},
+DND_JSON_STRICT_ENUM(CmpOp, {{CmpOp::eq, "=="}, {CmpOp::neq, "!="}, {CmpOp::lt, "<"},
                                      {CmpOp::lte, "<="}, {CmpOp::gt, ">"}, {CmpOp::gte, ">="}})
-NLOHMANN_JSON_SERIALIZE_ENUM(BitwiseOp, {{BitwiseOp::mask_xor, "mask_xor"}, {BitwiseOp::lshift, "lshift"},
+DND_JSON_STRICT_ENUM(BitwiseOp, {{BitwiseOp::mask_xor, "mask_xor"}, {BitwiseOp::lshift, "lshift"},
                                          {BitwiseOp::rshift, "rshift"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(FibResult, {{FibResult::unspec, "unspec"}, {FibResult::oif, "oif"},
+DND_JSON_STRICT_ENUM(FibResult, {{FibResult::unspec, "unspec"}, {FibResult::oif, "oif"},
                                          {FibResult::oifname, "oifname"}, {FibResult::addrtype, "type"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(NatType, {{NatType::snat, "snat"}, {NatType::dnat, "dnat"}})
+DND_JSON_STRICT_ENUM(NatType, {{NatType::snat, "snat"}, {NatType::dnat, "dnat"}})
 
 void to_json(nlohmann::json& j, const Bytes& b) {
     static constexpr char hex[] = "0123456789abcdef";

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/model/facts.hpp"
@@ -46,6 +49,35 @@ TEST(FactsJson, MalformedInputIsAnErrorNotACrash) {
             EXPECT_EQ(r.error().source, "facts-file");
         }
     }
+}
+
+// A value the model has no name for (a typo, a newer or hostile file) is an error naming it:
+// never the enum's first value (an unknown verdict read as accept, a hook as prerouting).
+TEST(FactsJson, AnUnknownEnumValueIsAnErrorNotTheFirstValue) {
+    const std::string fixture = std::string(DND_SOURCE_DIR) + "/fixtures/checks/nf_docker_user_drop/facts.json";
+    std::ifstream in(fixture);
+    nlohmann::json facts = nlohmann::json::parse(in);
+    ASSERT_TRUE(facts_from_json_text(facts.dump()));
+    bool changed = false;
+    std::function<void(nlohmann::json&)> rename = [&](nlohmann::json& j) {
+        if (changed) return;
+        if (j.is_object()) {
+            if (auto it = j.find("kind"); it != j.end() && it->is_string() && *it == "drop") {
+                *it = "dorp";
+                changed = true;
+                return;
+            }
+            for (auto& [key, value] : j.items()) rename(value);
+        } else if (j.is_array()) {
+            for (auto& value : j) rename(value);
+        }
+    };
+    rename(facts["host"]);
+    ASSERT_TRUE(changed);
+    auto loaded = facts_from_json_text(facts.dump());
+    ASSERT_FALSE(loaded);
+    EXPECT_NE(loaded.error().message.find("unknown Verdict::Kind value \"dorp\""), std::string::npos)
+        << loaded.error().message;
 }
 
 }  // namespace

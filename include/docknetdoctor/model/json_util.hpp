@@ -3,12 +3,39 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/model/error.hpp"
 #include "docknetdoctor/model/facts.hpp"
+
+// An enum as JSON strings, strictly: unlike NLOHMANN_JSON_SERIALIZE_ENUM, a string that
+// names no value is an error naming it, never the first value (an unknown verdict read as
+// accept, an unknown hook as prerouting). Pairs as for that macro: {{E::a, "a"}, ...}.
+#define DND_JSON_STRICT_ENUM(ENUM_TYPE, ...)                                                           \
+    template <typename BasicJsonType>                                                                  \
+    inline void to_json(BasicJsonType& j, const ENUM_TYPE& e) {                                        \
+        static const std::pair<ENUM_TYPE, const char*> names[] = __VA_ARGS__;                          \
+        for (const auto& [value, name] : names)                                                         \
+            if (value == e) {                                                                           \
+                j = name;                                                                               \
+                return;                                                                                 \
+            }                                                                                           \
+        j = nullptr;                                                                                    \
+    }                                                                                                   \
+    template <typename BasicJsonType>                                                                  \
+    inline void from_json(const BasicJsonType& j, ENUM_TYPE& e) {                                      \
+        static const std::pair<ENUM_TYPE, const char*> names[] = __VA_ARGS__;                          \
+        if (j.is_string())                                                                              \
+            for (const auto& [value, name] : names)                                                     \
+                if (j.template get_ref<const std::string&>() == name) {                                \
+                    e = value;                                                                          \
+                    return;                                                                             \
+                }                                                                                       \
+        throw nlohmann::json::other_error::create(501, "unknown " #ENUM_TYPE " value " + j.dump(), &j); \
+    }
 
 namespace dnd {
 
