@@ -2,11 +2,16 @@
 # Installs what docknetdoctor needs to build and test, from Debian 12 packages only.
 # Run as root. Idempotent: packages already installed are not fetched again.
 set -euo pipefail
+#   scripts/setup.sh           what building and every test need
+#   scripts/setup.sh --build   what building and packaging need (the Dockerfile's build stage)
 
-packages=(
-  # build
+build_packages=(
   g++ cmake make pkg-config
   libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
+  # the .deb: cpack's dpkg-shlibdeps writes Depends from the linked libraries; it needs file
+  dpkg-dev file
+)
+test_packages=(
   libgtest-dev libgmock-dev
   # integration tests: a real engine in namespaces, busybox image, netfilter tools
   busybox-static nftables iptables iproute2 util-linux procps
@@ -16,10 +21,18 @@ packages=(
   python3 python3-jsonschema python3-prometheus-client python3-junitparser
   # shell completion, tested in the real shells
   bash-completion zsh fish
+  # package tests: a clean Debian 12 root to install the .deb in; systemd-analyze verifies
+  # the units
+  debootstrap systemd
 )
-# docker.io conflicts with Docker's own docker-ce packages: a host that already has a
-# dockerd keeps it (the sandbox starts that binary with its own socket and data root).
-command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
+case ${1:-} in
+  --build) packages=("${build_packages[@]}"); what="build" ;;
+  "") packages=("${build_packages[@]}" "${test_packages[@]}"); what="build and test"
+      # docker.io conflicts with Docker's own docker-ce packages: a host that already has a
+      # dockerd keeps it (the sandbox starts that binary with its own socket and data root).
+      command -v dockerd >/dev/null 2>&1 || packages+=(docker.io) ;;
+  *) echo "usage: $0 [--build]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -37,4 +50,4 @@ if ((${#missing[@]})); then
   # without systemd that must not fail the install.
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "setup: all build and test dependencies present"
+echo "setup: all $what dependencies present"
