@@ -8,8 +8,8 @@ set(CPACK_PACKAGE_NAME docknetdoctor)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT ${DND_PACKAGE_MAINTAINER})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "explain why a Docker container's port cannot be reached")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-docknetdoctor reads what the host knows about a container's network (the Docker
+# The long text only: cpack puts the summary on the first line itself.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "docknetdoctor reads what the host knows about a container's network (the Docker
 Engine API, the sockets inside the container, the host's listeners, the nftables
 and iptables-legacy rulesets, the sysctls), tries the ports from several vantage
 points and prints the likely causes, most likely first, with the evidence and the

@@ -8,21 +8,20 @@ set -euo pipefail
 package_dir=$1 source_dir=$2 version=$3
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/debian_chroot.sh"
-fail() { echo "deb_install_test: FAIL: $*" >&2; exit 1; }
 SECONDS=0
 
-debs=("$package_dir"/docknetdoctor_*.deb)
-[[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || fail "expected one docknetdoctor_*.deb in $package_dir (run cpack -G DEB): ${debs[*]}"
-deb=${debs[0]}
+dc_find_deb "$package_dir"
+deb=$DC_DEB
 
 # ---- the package itself -------------------------------------------------------------------
 field() { dpkg-deb -f "$deb" "$1"; }
-[[ $(field Package) == docknetdoctor ]] || fail "Package: $(field Package)"
-[[ $(field Version) == "$version" ]] || fail "Version: $(field Version), project version $version"
-[[ $(field Section) == net ]] || fail "Section: $(field Section)"
-[[ $(field Maintainer) == *"<"*@*">" ]] || fail "Maintainer has no address: $(field Maintainer)"
-[[ -n $(field Description) ]] || fail "no Description"
-[[ $(field Description | wc -l) -gt 1 ]] || fail "Description has no long text"
+[[ $(field Package) == docknetdoctor ]] || dc_fail "Package: $(field Package)"
+[[ $(field Version) == "$version" ]] || dc_fail "Version: $(field Version), project version $version"
+[[ $(field Section) == net ]] || dc_fail "Section: $(field Section)"
+[[ $(field Maintainer) == *"<"*@*">" ]] || dc_fail "Maintainer has no address: $(field Maintainer)"
+[[ -n $(field Description) ]] || dc_fail "no Description"
+[[ $(field Description | wc -l) -gt 1 ]] || dc_fail "Description has no long text"
+[[ $(field Description | sed -n 2p) != " $(field Description | sed -n 1p)" ]] || dc_fail "Description repeats its summary"
 
 # Each library the binary links comes from a package that Depends names.
 depends=$(field Depends)
@@ -37,18 +36,18 @@ dpkg-deb -x "$deb" "$scratch/content"
 while read -r library; do
   path=$(ldconfig -p | awk -v l="$library" '$1 == l && /x86-64|64bit|x32/ { print $NF; exit }')
   [[ -n $path ]] || path=$(ldconfig -p | awk -v l="$library" '$1 == l { print $NF; exit }')
-  [[ -n $path ]] || fail "cannot find $library, which the binary needs, on this host"
-  owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path") || fail "no package owns $path"
+  [[ -n $path ]] || dc_fail "cannot find $library, which the binary needs, on this host"
+  owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path") || dc_fail "no package owns $path"
   owner=${owner%%:*}
   [[ ", $depends," == *", $owner "* || ", $depends," == *", $owner,"* || ", $depends," == *", $owner ("* ]] \
-    || fail "the binary needs $library (package $owner) but Depends does not name it: $depends"
+    || dc_fail "the binary needs $library (package $owner) but Depends does not name it: $depends"
 done < <(readelf -d "$scratch/content/usr/bin/docknetdoctor" | awk '/\(NEEDED\)/ { gsub(/[][]/, "", $NF); print $NF }')
 
 expected=$(grep -v '^#' "$here/installed_files.txt" | sed '/^$/d; s|^|usr/|' | sort)
 packaged=$(cd "$scratch/content" && find . -type f -printf '%P\n' | sort)
 if [[ $packaged != "$expected" ]]; then
   diff <(echo "$expected") <(echo "$packaged") >&2 || true
-  fail "the .deb's files (+) differ from installed_files.txt under /usr (-)"
+  dc_fail "the .deb's files (+) differ from installed_files.txt under /usr (-)"
 fi
 echo "deb_install_test: $deb: fields and files as expected; Depends: $depends"
 
@@ -57,36 +56,36 @@ echo "deb_install_test: $deb: fields and files as expected; Depends: $depends"
 dc_need_tools debootstrap unshare chroot tar flock
 dc_ensure_cache
 root=$(mktemp -d "${TMPDIR:-/var/tmp}/dnd-chroot.XXXXXX")
-dc_unpack "$root" || fail "cannot unpack the cached root into $root"
+dc_unpack "$root" || dc_fail "cannot unpack the cached root into $root"
 cp "$deb" "$root/tmp/docknetdoctor.deb"
 fixture=app_loopback_only
 cp "$source_dir/fixtures/checks/$fixture/facts.json" "$root/tmp/facts.json"
 
 in_root() { dc_run "$root" "$@"; }
-in_root apt-get update -qq >"$scratch/apt.log" 2>&1 || { cat "$scratch/apt.log" >&2; fail "apt-get update in the chroot"; }
+in_root apt-get update -qq >"$scratch/apt.log" 2>&1 || { cat "$scratch/apt.log" >&2; dc_fail "apt-get update in the chroot"; }
 in_root apt-get install -y -qq --no-install-recommends /tmp/docknetdoctor.deb >"$scratch/apt.log" 2>&1 \
-  || { cat "$scratch/apt.log" >&2; fail "apt-get install ./docknetdoctor.deb in a clean Debian 12"; }
+  || { cat "$scratch/apt.log" >&2; dc_fail "apt-get install ./docknetdoctor.deb in a clean Debian 12"; }
 
-out=$(in_root docknetdoctor --version 2>&1) || fail "docknetdoctor --version exited $?: $out"
-[[ $out == *"$version"* ]] || fail "docknetdoctor --version says '$out', expected version $version"
+out=$(in_root docknetdoctor --version 2>&1) || dc_fail "docknetdoctor --version exited $?: $out"
+[[ $out == *"$version"* ]] || dc_fail "docknetdoctor --version says '$out', expected version $version"
 
 # man-db after the package: its own Depends must have been enough for the runs above.
 in_root apt-get install -y -qq --no-install-recommends man-db >"$scratch/apt.log" 2>&1 \
-  || { cat "$scratch/apt.log" >&2; fail "apt-get install man-db"; }
-out=$(in_root man -w docknetdoctor 2>&1) || fail "man -w docknetdoctor: $out"
-[[ $out == /usr/share/man/man1/docknetdoctor.1.gz ]] || fail "man -w docknetdoctor found '$out'"
-in_root man -P cat docknetdoctor >"$scratch/man.txt" 2>/dev/null || fail "man docknetdoctor does not render"
-grep -q "app.loopback-only" "$scratch/man.txt" || fail "the rendered man page lacks its CAUSES section"
+  || { cat "$scratch/apt.log" >&2; dc_fail "apt-get install man-db"; }
+out=$(in_root man -w docknetdoctor 2>&1) || dc_fail "man -w docknetdoctor: $out"
+[[ $out == /usr/share/man/man1/docknetdoctor.1.gz ]] || dc_fail "man -w docknetdoctor found '$out'"
+in_root man -P cat docknetdoctor >"$scratch/man.txt" 2>/dev/null || dc_fail "man docknetdoctor does not render"
+grep -q "app.loopback-only" "$scratch/man.txt" || dc_fail "the rendered man page lacks its CAUSES section"
 
 status=0
 out=$(in_root docknetdoctor --facts /tmp/facts.json 2>&1) || status=$?
-[[ $status -eq 2 ]] || fail "replay of $fixture exited $status, expected 2 (critical): $out"
-grep -q '^  1\. \[critical\] app\.loopback-only ' <<<"$out" || fail "replay of $fixture: app.loopback-only is not the first cause: $out"
+[[ $status -eq 2 ]] || dc_fail "replay of $fixture exited $status, expected 2 (critical): $out"
+grep -q '^  1\. \[critical\] app\.loopback-only ' <<<"$out" || dc_fail "replay of $fixture: app.loopback-only is not the first cause: $out"
 
 # The units' one command resolves where systemd looks (its fixed search path has /usr/bin).
 [[ -x $root/usr/bin/docknetdoctor && -f $root/usr/lib/systemd/system/docknetdoctor-textfile.timer ]] \
-  || fail "binary or timer not where the units expect them"
+  || dc_fail "binary or timer not where the units expect them"
 
-dc_remove "$root" || fail "could not remove the chroot copy $root"
+dc_remove "$root" || dc_fail "could not remove the chroot copy $root"
 root=""
 echo "deb_install_test: installed, --version, man -w and the $fixture replay passed in a clean Debian 12 (${SECONDS}s)"

@@ -11,6 +11,9 @@
 #   dc_run ROOT CMD...               CMD in ROOT (chroot) with /proc, in a private mount namespace
 #   dc_remove ROOT                   delete a copy: refuses while anything is mounted below it
 #                                    or a process still has its root there
+# and what every package test does besides:
+#   dc_fail MESSAGE                  exit 1, saying which test failed and why
+#   dc_find_deb PACKAGE_DIR          set DC_DEB to the one docknetdoctor_*.deb cpack made there
 
 readonly DC_SUITE=bookworm
 readonly DC_CACHE_DIR=${DND_TEST_CACHE_DIR:-/var/cache/docknetdoctor-tests}
@@ -20,6 +23,17 @@ readonly DC_CACHE_TARBALL="$DC_CACHE_DIR/$DC_SUITE-minbase.tar"
 readonly DC_CACHE_MAX_DAYS=30
 
 dc_log() { echo "${0##*/}: $*" >&2; }
+
+dc_fail() {
+  echo "${0##*/}: FAIL: $*" >&2
+  exit 1
+}
+
+dc_find_deb() {
+  local debs=("$1"/docknetdoctor_*.deb)
+  [[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || dc_fail "expected one docknetdoctor_*.deb in $1 (cpack -G DEB): ${debs[*]}"
+  DC_DEB=${debs[0]}
+}
 
 dc_skip_or_fail() {
   if [[ ${CI:-} == true ]]; then

@@ -12,7 +12,6 @@ set -euo pipefail
 package_dir=$1 source_dir=$2 host_binary=$3
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/debian_chroot.sh"
-fail() { echo "image_test: FAIL: $*" >&2; exit 1; }
 SECONDS=0
 
 [[ $(id -u) -eq 0 ]] || dc_skip_or_fail "not root"
@@ -27,15 +26,16 @@ engine_socket=${DOCKER_HOST#unix://}
 # The sandbox's engine is docker.io 20.10: its classic builder, as on a Debian 12 host.
 export DOCKER_BUILDKIT=0
 
-debs=("$package_dir"/docknetdoctor_*.deb)
-[[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || fail "expected one docknetdoctor_*.deb in $package_dir: ${debs[*]}"
-deb=${debs[0]}
+dc_find_deb "$package_dir"
+deb=$DC_DEB
 
 readonly base_tag=dnd-test-runtime-base:1 image_tag=dnd-test-docknetdoctor:1 container=it-image-loopback port=8098
 root="" context=""
 cleanup() {
   docker rm -f -v "$container" >/dev/null 2>&1 || true
   docker rmi -f "$image_tag" "$base_tag" >/dev/null 2>&1 || true
+  # The build stage's image, untagged.
+  docker image prune -f >/dev/null 2>&1 || true
   [[ -n $root ]] && dc_remove "$root"
   [[ -n $context ]] && rm -rf --one-file-system "$context"
   return 0
@@ -45,20 +45,20 @@ trap cleanup EXIT
 # ---- the base: clean Debian 12 + the runtime libraries, as slim as debian:12-slim --------
 dc_ensure_cache
 root=$(mktemp -d "${TMPDIR:-/var/tmp}/dnd-image-root.XXXXXX")
-dc_unpack "$root" || fail "cannot unpack the cached root"
+dc_unpack "$root" || dc_fail "cannot unpack the cached root"
 log=$root.log
-dc_run "$root" apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; fail "apt-get update in the chroot"; }
+dc_run "$root" apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; dc_fail "apt-get update in the chroot"; }
 # Only the package's Depends: the image's own build installs the package itself.
 dc_run "$root" apt-get satisfy -y -qq --no-install-recommends "$(dpkg-deb -f "$deb" Depends)" >"$log" 2>&1 \
-  || { cat "$log" >&2; fail "installing the .deb's Depends in the chroot"; }
+  || { cat "$log" >&2; dc_fail "installing the .deb's Depends in the chroot"; }
 rm -f "$log"
 # What debian:12-slim's /etc/dpkg/dpkg.cfg.d/docker leaves out, and no package index.
 printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
   'path-exclude /usr/share/man/*' 'path-exclude /usr/share/groff/*' 'path-exclude /usr/share/info/*' \
   'path-exclude /usr/share/locale/*' >"$root/etc/dpkg/dpkg.cfg.d/docker"
 rm -rf "$root/var/lib/apt/lists/"* "$root/var/cache/apt/archives/"*.deb "$root/usr/sbin/policy-rc.d"
-tar -C "$root" --one-file-system -c . | docker import - "$base_tag" >/dev/null || fail "docker import of the base"
-dc_remove "$root" || fail "could not remove $root"
+tar -C "$root" --one-file-system -c . | docker import - "$base_tag" >/dev/null || dc_fail "docker import of the base"
+dc_remove "$root" || dc_fail "could not remove $root"
 root=""
 echo "image_test: base imported (${SECONDS}s)"
 
@@ -68,24 +68,24 @@ cp "$source_dir/Dockerfile" "$deb" "$context/"
 build_log=$context/build.log
 docker build -q -t "$image_tag" --build-arg BUILD_BASE="$base_tag" --build-arg RUNTIME_BASE="$base_tag" \
   --build-arg PREBUILT_DEB="$(basename "$deb")" "$context" >"$build_log" 2>&1 \
-  || { cat "$build_log" >&2; fail "docker build of the Dockerfile"; }
+  || { cat "$build_log" >&2; dc_fail "docker build of the Dockerfile"; }
 echo "image_test: image built (${SECONDS}s)"
 
-out=$(docker run --rm "$image_tag" --version 2>&1) || fail "docker run IMAGE --version: $out"
-[[ $out == "docknetdoctor $(dpkg-deb -f "$deb" Version)" ]] || fail "IMAGE --version says '$out'"
+out=$(docker run --rm "$image_tag" --version 2>&1) || dc_fail "docker run IMAGE --version: $out"
+[[ $out == "docknetdoctor $(dpkg-deb -f "$deb" Version)" ]] || dc_fail "IMAGE --version says '$out'"
 docker run --rm --entrypoint /bin/sh "$image_tag" -c 'test -s /usr/share/man/man1/docknetdoctor.1.gz' \
-  || fail "the image lacks the man page (the slim base's dpkg excludes dropped it)"
+  || dc_fail "the image lacks the man page (the slim base's dpkg excludes dropped it)"
 
 # ---- the same diagnosis from the host and from inside the image --------------------------
 # httpd drops to nobody, as many images' apps run: reading its process needs CAP_SYS_PTRACE.
 docker run -d --name "$container" -p "$port:80" "$busybox_image" httpd -f -u nobody -p 127.0.0.1:80 >/dev/null \
-  || fail "cannot start the broken container"
+  || dc_fail "cannot start the broken container"
 listening=false
 for _ in $(seq 1 75); do
   if docker exec "$container" netstat -ltn 2>/dev/null | grep -q '127.0.0.1:80 '; then listening=true; break; fi
   sleep 0.2
 done
-$listening || fail "httpd in $container does not listen"
+$listening || dc_fail "httpd in $container does not listen"
 
 # Prints "TOP_CAUSE EXIT_CODE" of a run whose report goes to $context/NAME.json.
 summary() {
@@ -103,21 +103,24 @@ PY
 }
 diagnosis=(--format json --port 80 "$container")
 host=$(summary host "$source_dir/scripts/sandbox.sh" run "$sandbox_dir" -- "$host_binary" "${diagnosis[@]}")
-[[ $host == "app.loopback-only 2" ]] || fail "the host binary says '$host', expected 'app.loopback-only 2': $(cat "$context/host.err")"
+[[ $host == "app.loopback-only 2" ]] || dc_fail "the host binary says '$host', expected 'app.loopback-only 2': $(cat "$context/host.err")"
 
 # The README's run line, flag for flag.
 run_line=(--net=host --pid=host --cap-add=NET_ADMIN --cap-add=SYS_ADMIN --cap-add=SYS_PTRACE
   -v "$engine_socket:/var/run/docker.sock")
 inside=$(summary inside docker run --rm "${run_line[@]}" "$image_tag" "${diagnosis[@]}")
-[[ $inside == "$host" ]] || fail "from inside the image: '$inside', from the host: '$host': $(cat "$context/inside.err")"
+[[ $inside == "$host" ]] || dc_fail "from inside the image: '$inside', from the host: '$host': $(cat "$context/inside.err")"
 # It entered the container's network namespace: the inside probes ran, as on the host.
-python3 - "$context/inside.json" <<'PY' || fail "from inside the image the probes inside the container did not run"
+python3 - "$context/inside.json" <<'PY' || dc_fail "from inside the image the probes inside the container did not run"
 import json, sys
 report = json.load(open(sys.argv[1]))
 rungs = {(p["rung"], p["outcome"]) for p in report["probes"]}
 sys.exit(0 if ("container-loopback", "open") in rungs and ("container-address", "refused") in rungs else 1)
 PY
 echo "image_test: host and image both say: $host (${SECONDS}s)"
+# The README's hardening: no other capability and a read-only file system change nothing.
+hardened=$(summary hardened docker run --rm --cap-drop=ALL --read-only "${run_line[@]}" "$image_tag" "${diagnosis[@]}")
+[[ $hardened == "$host" ]] || dc_fail "with --cap-drop=ALL --read-only: '$hardened', from the host: '$host': $(cat "$context/hardened.err")"
 
 # Each flag is needed, and without it the report says what it could not see instead of
 # answering wrong: exit 3 (could not diagnose), or blind spots or undecided checks, and no
@@ -138,7 +141,7 @@ for dropped in --pid=host --cap-add=NET_ADMIN --cap-add=SYS_ADMIN --cap-add=SYS_
     continue
   fi
   python3 - "$context/host.json" "$context/without.json" <<'PY' \
-    || fail "without $dropped: $(cat "$context/without.err")"
+    || dc_fail "without $dropped: $(cat "$context/without.err")"
 import json, sys
 host, without = (json.load(open(f)) for f in sys.argv[1:3])
 said = without.get("blind_spots", []) + without.get("undecided", [])
