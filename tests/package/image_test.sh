@@ -30,14 +30,17 @@ dc_find_deb "$package_dir"
 deb=$DC_DEB
 
 readonly base_tag=dnd-test-runtime-base:1 image_tag=dnd-test-docknetdoctor:1 container=it-image-loopback port=8098
-root="" context=""
+root=""
+# Logs and reports here; the build context below it holds only what the build reads.
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/dnd-image-test.XXXXXX")
+context=$work/context
 cleanup() {
   docker rm -f -v "$container" >/dev/null 2>&1 || true
   docker rmi -f "$image_tag" "$base_tag" >/dev/null 2>&1 || true
   # The build stage's image, untagged.
   docker image prune -f >/dev/null 2>&1 || true
   [[ -n $root ]] && dc_remove "$root"
-  [[ -n $context ]] && rm -rf --one-file-system "$context"
+  rm -rf --one-file-system "$work"
   return 0
 }
 trap cleanup EXIT
@@ -46,12 +49,11 @@ trap cleanup EXIT
 dc_ensure_cache
 root=$(mktemp -d "${TMPDIR:-/var/tmp}/dnd-image-root.XXXXXX")
 dc_unpack "$root" || dc_fail "cannot unpack the cached root"
-log=$root.log
+log=$work/apt.log
 dc_run "$root" apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; dc_fail "apt-get update in the chroot"; }
 # Only the package's Depends: the image's own build installs the package itself.
 dc_run "$root" apt-get satisfy -y -qq --no-install-recommends "$(dpkg-deb -f "$deb" Depends)" >"$log" 2>&1 \
   || { cat "$log" >&2; dc_fail "installing the .deb's Depends in the chroot"; }
-rm -f "$log"
 # What debian:12-slim's /etc/dpkg/dpkg.cfg.d/docker leaves out, and no package index.
 printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
   'path-exclude /usr/share/man/*' 'path-exclude /usr/share/groff/*' 'path-exclude /usr/share/info/*' \
@@ -63,9 +65,9 @@ root=""
 echo "image_test: base imported (${SECONDS}s)"
 
 # ---- the image: the Dockerfile as users build it, with the .deb supplied -----------------
-context=$(mktemp -d "${TMPDIR:-/var/tmp}/dnd-image-context.XXXXXX")
+mkdir "$context"
 cp "$source_dir/Dockerfile" "$deb" "$context/"
-build_log=$context/build.log
+build_log=$work/build.log
 docker build -q -t "$image_tag" --build-arg BUILD_BASE="$base_tag" --build-arg RUNTIME_BASE="$base_tag" \
   --build-arg PREBUILT_DEB="$(basename "$deb")" "$context" >"$build_log" 2>&1 \
   || { cat "$build_log" >&2; dc_fail "docker build of the Dockerfile"; }
@@ -87,12 +89,12 @@ for _ in $(seq 1 75); do
 done
 $listening || dc_fail "httpd in $container does not listen"
 
-# Prints "TOP_CAUSE EXIT_CODE" of a run whose report goes to $context/NAME.json.
+# Prints "TOP_CAUSE EXIT_CODE" of a run whose report goes to $work/NAME.json.
 summary() {
   local name=$1 status=0
   shift
-  "$@" >"$context/$name.json" 2>"$context/$name.err" || status=$?
-  python3 - "$context/$name.json" "$status" <<'PY'
+  "$@" >"$work/$name.json" 2>"$work/$name.err" || status=$?
+  python3 - "$work/$name.json" "$status" <<'PY'
 import json, sys
 try:
     causes = json.load(open(sys.argv[1])).get("causes", [])
@@ -103,15 +105,15 @@ PY
 }
 diagnosis=(--format json --port 80 "$container")
 host=$(summary host "$source_dir/scripts/sandbox.sh" run "$sandbox_dir" -- "$host_binary" "${diagnosis[@]}")
-[[ $host == "app.loopback-only 2" ]] || dc_fail "the host binary says '$host', expected 'app.loopback-only 2': $(cat "$context/host.err")"
+[[ $host == "app.loopback-only 2" ]] || dc_fail "the host binary says '$host', expected 'app.loopback-only 2': $(cat "$work/host.err")"
 
 # The README's run line, flag for flag.
 run_line=(--net=host --pid=host --cap-add=NET_ADMIN --cap-add=SYS_ADMIN --cap-add=SYS_PTRACE
   -v "$engine_socket:/var/run/docker.sock")
 inside=$(summary inside docker run --rm "${run_line[@]}" "$image_tag" "${diagnosis[@]}")
-[[ $inside == "$host" ]] || dc_fail "from inside the image: '$inside', from the host: '$host': $(cat "$context/inside.err")"
+[[ $inside == "$host" ]] || dc_fail "from inside the image: '$inside', from the host: '$host': $(cat "$work/inside.err")"
 # It entered the container's network namespace: the inside probes ran, as on the host.
-python3 - "$context/inside.json" <<'PY' || dc_fail "from inside the image the probes inside the container did not run"
+python3 - "$work/inside.json" <<'PY' || dc_fail "from inside the image the probes inside the container did not run"
 import json, sys
 report = json.load(open(sys.argv[1]))
 rungs = {(p["rung"], p["outcome"]) for p in report["probes"]}
@@ -120,7 +122,7 @@ PY
 echo "image_test: host and image both say: $host (${SECONDS}s)"
 # The README's hardening: no other capability and a read-only file system change nothing.
 hardened=$(summary hardened docker run --rm --cap-drop=ALL --read-only "${run_line[@]}" "$image_tag" "${diagnosis[@]}")
-[[ $hardened == "$host" ]] || dc_fail "with --cap-drop=ALL --read-only: '$hardened', from the host: '$host': $(cat "$context/hardened.err")"
+[[ $hardened == "$host" ]] || dc_fail "with --cap-drop=ALL --read-only: '$hardened', from the host: '$host': $(cat "$work/hardened.err")"
 
 # Each flag is needed, and without it the report says what it could not see instead of
 # answering wrong: exit 3 (could not diagnose), or blind spots or undecided checks, and no
@@ -137,11 +139,11 @@ for dropped in --pid=host --cap-add=NET_ADMIN --cap-add=SYS_ADMIN --cap-add=SYS_
   done
   without=$(summary without docker run --rm "${args[@]}" "$image_tag" "${diagnosis[@]}")
   if [[ ${without#* } == 3 ]]; then
-    echo "image_test: without $dropped: could not diagnose (exit 3): $(head -n 1 "$context/without.err")"
+    echo "image_test: without $dropped: could not diagnose (exit 3): $(head -n 1 "$work/without.err")"
     continue
   fi
-  python3 - "$context/host.json" "$context/without.json" <<'PY' \
-    || dc_fail "without $dropped: $(cat "$context/without.err")"
+  python3 - "$work/host.json" "$work/without.json" <<'PY' \
+    || dc_fail "without $dropped: $(cat "$work/without.err")"
 import json, sys
 host, without = (json.load(open(f)) for f in sys.argv[1:3])
 said = without.get("blind_spots", []) + without.get("undecided", [])
