@@ -5,14 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/app/options.hpp"
 #include "docknetdoctor/app/output.hpp"
+#include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/app/replay.hpp"
@@ -52,16 +54,29 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 Result<Facts> load_facts_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail("facts-file", fmt::format("cannot read facts file {}: {}", path, std::strerror(errno)));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    auto facts = facts_from_json_text(buffer.str());
+    // A file over the bound is refused unread; from anything else (a pipe, /dev/zero) one
+    // byte past the bound is read, so it is refused, never slurped.
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(path, size_error);
+    if (!size_error && size > kFactsJsonLimits.max_bytes)
+        return fail("facts-file", fmt::format("{}: refused: larger than {} MiB ({} bytes)", path,
+                                              kFactsJsonLimits.max_bytes >> 20, size));
+    std::string text;
+    if (!size_error) text.reserve(static_cast<std::size_t>(size) + 1);
+    std::array<char, 1 << 16> chunk;
+    while (in && text.size() <= kFactsJsonLimits.max_bytes) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad()) return fail("facts-file", fmt::format("cannot read facts file {}: {}", path, std::strerror(errno)));
+    auto facts = facts_from_json_text(text);
     if (!facts) return fail("facts-file", fmt::format("{}: {}", path, facts.error().message));
     return facts;
 }
 
 Result<void> save_facts_file(const std::string& path, const Facts& facts) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << facts_to_json(facts).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << json_document(facts_to_json(facts)) << "\n";
     out.close();
     if (!out) return fail("facts-file", fmt::format("cannot write facts file {}: {}", path, std::strerror(errno)));
     return {};
@@ -112,7 +127,7 @@ bool use_color(const Options& o) {
 }
 
 std::string json_text(const nlohmann::json& j) {
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return json_document(j) + "\n";
 }
 
 double epoch_now() {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/collect/host_network_collect.hpp"
+#include "docknetdoctor/model/json_limits.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {
@@ -59,6 +60,8 @@ DaemonConfig parse_dockerd_cmdline(const std::vector<std::string>& argv) {
 }
 
 Result<void> apply_daemon_json(std::string_view text, DaemonConfig& c) {
+    if (auto within = check_json_limits(text, kEngineJsonLimits); !within)
+        return fail(kSource, "daemon.json refused: " + within.error().message);
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return fail(kSource, "daemon.json is not a JSON object");
     auto boolean = [&](const char* key, std::optional<bool>& slot) -> Result<void> {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
 
 namespace dnd {
@@ -34,7 +35,9 @@ std::string one_line(std::string text) {
 
 json parse_body(std::string_view body) {
     try {
-        return json::parse(body);
+        auto parsed = parse_bounded_json(body, kEngineJsonLimits);
+        if (!parsed) throw Malformed("refused: " + parsed.error().message);
+        return std::move(*parsed);
     } catch (const json::parse_error& e) {
         // Drop nlohmann's "[json.exception.parse_error.101] " prefix: the user needs the rest.
         std::string what = e.what();
@@ -436,6 +439,7 @@ Result<std::vector<std::string>> parse_log_tail(std::string_view body, bool mult
 }
 
 std::string parse_error_message(std::string_view body) {
+    if (!check_json_limits(body, kEngineJsonLimits)) return {};
     json root = json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (!root.is_object()) return {};
     auto it = root.find("message");

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/model/json_util.hpp"
+#include "docknetdoctor/model/ruleset_validate.hpp"
 
 namespace dnd {
 
@@ -269,11 +271,28 @@ void from_json(const nlohmann::json& j, Facts& f) {
 
 nlohmann::json facts_to_json(const Facts& f) { return nlohmann::json(f); }
 
+namespace {
+
+// What the evaluator and the checks read from outside bytes, held to what the kernel holds.
+Result<void> validate_facts(const Facts& f) {
+    if (f.host.nftables)
+        if (auto valid = nf::validate_ruleset(*f.host.nftables, "host.nftables"); !valid) return valid;
+    if (f.host.iptables_legacy)
+        if (auto valid = nf::validate_ruleset(*f.host.iptables_legacy, "host.iptables_legacy"); !valid) return valid;
+    return {};
+}
+
+}  // namespace
+
 Result<Facts> facts_from_json_text(std::string_view text) {
     try {
-        auto j = nlohmann::json::parse(text);
+        auto parsed = parse_bounded_json(text, kFactsJsonLimits);
+        if (!parsed) return fail("facts-file", "refused: " + parsed.error().message);
+        const nlohmann::json& j = *parsed;
         if (!j.is_object()) return fail("facts-file", "not a facts object (expected a JSON object)");
-        return j.get<Facts>();
+        auto facts = j.get<Facts>();
+        if (auto valid = validate_facts(facts); !valid) return std::unexpected(valid.error());
+        return facts;
     } catch (const nlohmann::json::exception& e) {
         return fail("facts-file", std::string("malformed facts: ") + e.what());
     }
