@@ -16,12 +16,19 @@
 
 #include "docknetdoctor/probe/unique_fd.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/request_watchdog.hpp"
+#include "docknetdoctor/model/json_limits.hpp"
 
 namespace dnd {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A body is parsed whole: this bounds what one answer can cost (kEngineJsonLimits agrees).
+constexpr std::size_t kMaxEngineBody = kEngineJsonLimits.max_bytes;
+// The process may grow by this much while one request is in flight: the body at its bound,
+// its copies while the string grows, and httplib's own buffers.
+constexpr std::size_t kMaxRequestGrowth = 4 * kMaxEngineBody;
 
 // Non-blocking connect bounded by timeout: 0 on success, else an errno value.
 int connect_errno(int family, const sockaddr* addr, socklen_t len, std::chrono::milliseconds timeout) {
@@ -115,29 +122,36 @@ Result<DockerClient::Reply> DockerClient::request(const std::string& full_path) 
     client->set_write_timeout(timeout_);
     client->set_keep_alive(false);
 
-    // The read timeout bounds each read; this deadline bounds an engine that trickles.
-    const auto start = Clock::now();
-    const auto deadline = start + timeout_;
-    bool past_deadline = false;
+    // httplib's timeouts bound each read; the watchdog bounds the whole request (headers
+    // included) in time and in memory, the receiver bounds the body.
+    std::size_t body_bytes_refused = 0;
     Reply reply;
+    const auto start = Clock::now();
+    RequestWatchdog watchdog(timeout_, kMaxRequestGrowth, [&client] { client->stop(); });
     auto result = client->Get(full_path, headers, [&](const char* data, std::size_t size) {
-        if (Clock::now() > deadline) {
-            past_deadline = true;
+        if (reply.body.size() + size > kMaxEngineBody) {
+            body_bytes_refused = reply.body.size() + size;
             return false;
         }
         reply.body.append(data, size);
         return true;
     });
+    const RequestWatchdog::Tripped tripped = watchdog.finish();
     if (!result) {
         const auto elapsed = Clock::now() - start;
+        if (tripped == RequestWatchdog::Tripped::deadline) return did_not_answer();
+        if (tripped == RequestWatchdog::Tripped::memory)
+            return fail(source, fmt::format("the answer of the Docker engine at {} to GET {} grew this process by more "
+                                            "than {} MiB (endless headers?): refused",
+                                            where, full_path, kMaxRequestGrowth >> 20));
+        if (body_bytes_refused > 0)
+            return fail(source, fmt::format("the Docker engine at {} answered GET {} with more than {} MiB: refused",
+                                            where, full_path, kMaxEngineBody >> 20));
         switch (result.error()) {
             case httplib::Error::Connection:
                 return std::unexpected(connect_error());
             case httplib::Error::ConnectionTimeout:
                 return did_not_answer();
-            case httplib::Error::Canceled:
-                if (past_deadline) return did_not_answer();
-                break;
             case httplib::Error::Read:
                 // Read timeouts and early closes look the same to httplib; the clock tells.
                 if (elapsed + timeout_ / 10 >= timeout_) return did_not_answer();

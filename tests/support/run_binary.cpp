@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
@@ -88,11 +89,14 @@ int decode_wait_status(int status) {
     return -1;
 }
 
-int wait_for_exit(pid_t pid) {
+// The exit code, and the child's peak resident set in KiB (wait4's rusage).
+int wait_for_exit(pid_t pid, long& peak_rss_kib) {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
+    rusage usage{};
+    while (::wait4(pid, &status, 0, &usage) < 0) {
         if (errno != EINTR) return -1;
     }
+    peak_rss_kib = usage.ru_maxrss;
     return decode_wait_status(status);
 }
 
@@ -171,7 +175,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
         }
     }
     if (result.timed_out) ::kill(-pid, SIGKILL);
-    result.exit_code = wait_for_exit(pid);
+    result.exit_code = wait_for_exit(pid, result.peak_rss_kib);
     // Helpers the child left behind in its group (they would hold our pipes) go too.
     ::kill(-pid, SIGKILL);
     return result;
@@ -226,7 +230,8 @@ bool BackgroundProcess::running() const {
 void BackgroundProcess::stop() {
     if (pid_ <= 0) return;
     ::kill(-pid_, SIGKILL);
-    wait_for_exit(pid_);
+    long unused_peak = 0;
+    wait_for_exit(pid_, unused_peak);
     pid_ = -1;
 }
 

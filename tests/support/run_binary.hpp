@@ -16,6 +16,7 @@ struct ProcessResult {
     std::string err;
     bool timed_out = false;
     std::string spawn_error;     // why it could not start ("" when it did)
+    long peak_rss_kib = 0;       // the child's peak resident set (what time -v reports)
 
     bool ok() const { return exit_code == 0; }
     // One line for assertion messages: command outcome plus stderr.

@@ -125,12 +125,16 @@ void FakeEngine::serve() {
         } else {
             auto body_start = reply.bytes.find("\r\n\r\n");
             body_start = body_start == std::string::npos ? reply.bytes.size() : body_start + 4;
+            if (reply.drip_headers) body_start = 0;
             write_all(client, std::string_view(reply.bytes).substr(0, body_start));
             for (std::size_t i = body_start; i < reply.bytes.size(); ++i) {
                 std::this_thread::sleep_for(reply.pause);
                 if (::send(client, &reply.bytes[i], 1, MSG_NOSIGNAL) != 1) break;
             }
         }
+        if (reply.then)
+            while (reply.then(client)) {
+            }
         ::shutdown(client, SHUT_WR);
         ::close(client);
     }

@@ -42,12 +42,16 @@ private:
 // Raw HTTP/1.1 response bytes with the engine's API-Version header.
 std::string http_response(int status, const std::string& body, const std::string& api_version = "1.41");
 
-// Raw bytes to send before closing; with a pause, one byte at a time after the headers.
+// Raw bytes to send before closing; with a pause, one byte at a time after the headers (or,
+// with drip_headers, from the first byte). Then, if set, `then` writes more until it
+// returns false (the client went away): endless headers, a body without end.
 struct FakeReply {
     FakeReply(std::string raw, std::chrono::milliseconds body_byte_pause = {})  // NOLINT: implicit from bytes
         : bytes(std::move(raw)), pause(body_byte_pause) {}
     std::string bytes;
     std::chrono::milliseconds pause;
+    bool drip_headers = false;
+    std::function<bool(int client_fd)> then;
 };
 
 // Serves each request with respond(target).
