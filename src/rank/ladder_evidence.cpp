@@ -93,6 +93,17 @@ std::string rung_hint(Rung r, const PortLadder& ladder, const std::string& who) 
     return "";
 }
 
+// A rule explains the failing rung, or a rung below it that no probe saw pass (its probes
+// could not run, or the mode has none): a failure there shows first at the failing rung.
+bool explains_failure(const EvidenceRule& rule, const PortLadder& ladder, Rung failing) {
+    for (int r = rung_number(failing) - 1; r >= 0; --r) {
+        const Rung rung = static_cast<Rung>(r);
+        if (rung != failing && ladder.at(rung).state == RungState::passed) return false;
+        if (std::find(rule.explains.begin(), rule.explains.end(), rung) != rule.explains.end()) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::vector<PortLadder> summarize_ladder(std::span<const LadderProbe> probes) {
@@ -188,8 +199,7 @@ std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std
         const Rung failing = *ladder.first_failing;
         const bool explained = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
             const EvidenceRule* rule = rule_for(catalog, f.id);
-            return concerns(f, ladder) && rule &&
-                   std::find(rule->explains.begin(), rule->explains.end(), failing) != rule->explains.end();
+            return concerns(f, ladder) && rule && explains_failure(*rule, ladder, failing);
         });
         if (explained) continue;
         const LadderProbe& failed = *ladder.at(failing).decisive;

@@ -39,5 +39,31 @@ TEST_F(AppTest, LoopbackListenerIsLoopbackOnly) {
     EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "container-address") << diagnosis.describe();
 }
 
+// A user in the engine's group, not root: the inside rungs cannot run (no setns), the host's
+// probe of the container's address is refused. The static finding leads, with its verdict,
+// and nothing is called unexplained: the address rung it explains was not seen to pass.
+TEST_F(AppTest, LoopbackOnlyDiagnosedRightWithoutRoot) {
+    const auto web =
+        sandbox().run_container("it-loopback-nonroot", {"-p", "8098:80", image(), "httpd", "-f", "-p", "127.0.0.1:80"});
+    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
+    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const std::string socket = sandbox().docker_host().substr(std::string("unix://").size());
+    const auto group = run_process({"stat", "-c", "%g", socket});
+    ASSERT_TRUE(group.ok()) << group.describe();
+    const std::string gid = group.out.substr(0, group.out.find('\n'));
+
+    Diagnosis diagnosis;
+    diagnosis.process = sandbox().in_host({"setpriv", "--reuid=65534", "--regid=65534", "--groups=" + gid, DND_BINARY,
+                                           "--format", "json", web.name()},
+                                          120s);
+    auto parsed = nlohmann::json::parse(diagnosis.process.out, nullptr, false);
+    if (!parsed.is_discarded()) diagnosis.json = std::move(parsed);
+
+    EXPECT_TRUE(reports_top_cause(diagnosis, "app.loopback-only", 2));
+    EXPECT_TRUE(cause_with_id(diagnosis, "path.unexplained").empty()) << diagnosis.describe();
+    EXPECT_EQ(outcomes_on(diagnosis, "container-address", "80/tcp"), Outcomes{"error"}) << diagnosis.describe();
+    EXPECT_EQ(outcomes_on(diagnosis, "host-to-container", "80/tcp"), Outcomes{"refused"}) << diagnosis.describe();
+}
+
 }  // namespace
 }  // namespace dnd::test

@@ -339,6 +339,26 @@ TEST(LadderRank, InsideRungsThatCouldNotRunAreABlindSpot) {
     EXPECT_EQ(r.verdict, Verdict::ok);
 }
 
+// Not root: the inside rungs cannot run, the host reaches the container's address and is
+// refused. A loopback-only app explains that (its address rung would have failed first), so
+// nothing is "unexplained"; the static finding leads and the verdict is critical.
+TEST(LadderRank, AFailureAboveRungsThatCouldNotRunIsExplainedByTheirCause) {
+    Facts f = web_facts();
+    const std::string why = "cannot open network namespace /proc/4242/ns/net: Permission denied";
+    f.probes = std::vector<LadderProbe>{probe(Rung::container_loopback, "127.0.0.1", 80, ProbeStatus::error, 0, why),
+                                        probe(Rung::container_address, "172.17.0.2", 80, ProbeStatus::error, 0, why),
+                                        probe(Rung::host_to_container, "172.17.0.2", 80, ProbeStatus::refused, 0.3),
+                                        probe(Rung::host_published, "127.0.0.1", 8080, ProbeStatus::reset, 0.5)};
+    const auto checks = testing::catalog_running({{"app.loopback-only", loopback_only}});
+    const Report r = build_report(f, checks);
+    ASSERT_EQ(r.causes.size(), 1u) << r.causes.back().finding.id;
+    EXPECT_EQ(r.causes[0].finding.id, "app.loopback-only");
+    EXPECT_EQ(r.verdict, Verdict::critical);
+    // Seen passing, the address rung rules it out: then the failure above it is unexplained.
+    f.probes = ladder(ProbeStatus::open, ProbeStatus::open, ProbeStatus::refused, ProbeStatus::reset);
+    EXPECT_NE(cause(build_report(f, checks), "path.unexplained"), nullptr);
+}
+
 // What list-causes calls "ranking" is what the ranking really reports: a probe failed and
 // no finding explains it.
 TEST(LadderRank, TheCausesTheCatalogSaysTheRankingReportsAreTheOnesItReports) {
