@@ -4,6 +4,7 @@
 set -euo pipefail
 #   scripts/setup.sh           what building and every test need
 #   scripts/setup.sh --build   what building and packaging need (the Dockerfile's build stage)
+#   scripts/setup.sh --fuzz    what building needs, and AFL++ for scripts/fuzz.sh
 
 build_packages=(
   g++ cmake make pkg-config
@@ -27,11 +28,14 @@ test_packages=(
 )
 case ${1:-} in
   --build) packages=("${build_packages[@]}"); what="build" ;;
+  # afl++ brings afl-g++-fast (its gcc plugin): clang 14 cannot compile libstdc++ 12's
+  # std::expected, so the fuzz targets are built with gcc's instrumentation.
+  --fuzz) packages=("${build_packages[@]}" afl++); what="build and fuzz" ;;
   "") packages=("${build_packages[@]}" "${test_packages[@]}"); what="build and test"
       # docker.io conflicts with Docker's own docker-ce packages: a host that already has a
       # dockerd keeps it (the sandbox starts that binary with its own socket and data root).
       command -v dockerd >/dev/null 2>&1 || packages+=(docker.io) ;;
-  *) echo "usage: $0 [--build]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--build | --fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of one parser of outside bytes with AFL++ (tests/fuzz/targets/).
+#   scripts/fuzz.sh TARGET SECONDS     fuzz TARGET for SECONDS of one CPU
+#   scripts/fuzz.sh --list             the targets
+#   scripts/fuzz.sh --seeds TARGET DIR write TARGET's seed corpus (from fixtures/) into DIR
+# The seeds come from fixtures/ and tests/fuzz/corpus/TARGET. After the run, the queue is
+# minimized (afl-cmin) into tests/fuzz/corpus/TARGET, which ctest replays in every build;
+# crashes and hangs are copied to tests/fuzz/crashes/TARGET/ for a regression test to be
+# made of each, and the run is recorded in tests/fuzz/campaigns.tsv (CPU time, executions,
+# crashes, hangs). Exit: 0 no crash or hang, 1 some, 2 usage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+targets_dir=tests/fuzz/targets
+
+list_targets() { for f in "$targets_dir"/*.cpp; do basename "$f" .cpp; done; }
+
+# One seed: a selector byte (when the target has several parsers), then a file's bytes.
+seed() {  # seed OUT_DIR NAME SELECTOR(or -) FILE...
+  local out=$1 name=$2 sel=$3; shift 3
+  { [[ $sel == - ]] || printf "\\x$(printf %02x "$sel")"; cat "$@"; } > "$out/$name"
+}
+
+write_seeds() {  # write_seeds TARGET DIR
+  local target=$1 out=$2 f i=0
+  mkdir -p "$out"
+  case $target in
+    facts) for f in fixtures/checks/*/facts.json; do seed "$out" "$(basename "$(dirname "$f")").json" - "$f"; done ;;
+    engine_api)
+      seed "$out" list 0 fixtures/engine-api/containers-list.json
+      seed "$out" version 1 fixtures/engine-api/version.json
+      seed "$out" info 2 fixtures/engine-api/info.json
+      for f in fixtures/engine-api/container-*.json; do seed "$out" "$(basename "$f")" 3 "$f"; done
+      for f in fixtures/engine-api/network-*.json; do seed "$out" "$(basename "$f")" 4 "$f"; done
+      seed "$out" events 5 fixtures/engine-api/events-crashloop.ndjson
+      seed "$out" logs 6 fixtures/engine-api/logs-crashloop.multiplexed
+      seed "$out" error 8 fixtures/engine-api/error-no-such-container.json ;;
+    nft_dump) seed "$out" docker-native - fixtures/netfilter/nft-docker-native.bin ;;
+    iptables_legacy)
+      local info=fixtures/netfilter/legacy-filter.info.bin size
+      size=$(stat -c %s "$info")
+      { printf '\x00'; printf "\\x$(printf %02x $((size >> 8)))\\x$(printf %02x $((size & 255)))";
+        cat "$info" fixtures/netfilter/legacy-filter.entries.bin; } > "$out/legacy-filter" ;;
+    rtnetlink)
+      seed "$out" links 0 fixtures/rtnetlink/links.bin
+      seed "$out" addresses 1 fixtures/rtnetlink/addresses.bin
+      seed "$out" routes 2 fixtures/rtnetlink/routes.bin ;;
+    sock_diag) for f in tests/fuzz/seeds/sock_diag/*; do cp "$f" "$out/"; done ;;
+    dns_reply) for f in tests/fuzz/seeds/dns_reply/*; do cp "$f" "$out/"; done ;;
+    procfs_text)
+      for f in fixtures/procfs/*-tcp.txt; do seed "$out" "$(basename "$f")" 0 "$f"; done
+      for f in fixtures/procfs/*-tcp6.txt; do seed "$out" "$(basename "$f")" 1 "$f"; done
+      for f in fixtures/procfs/*-udp.txt; do seed "$out" "$(basename "$f")" 2 "$f"; done
+      for f in fixtures/procfs/*-udp6.txt; do seed "$out" "$(basename "$f")" 3 "$f"; done
+      printf '\x04%s\n' "0::/system.slice/docker-0123abcd.scope" > "$out/cgroup"
+      printf '\x05%s\n' '{"iptables": true, "userland-proxy": false, "ip": "127.0.0.1"}' > "$out/daemon-json"
+      printf '\x06%s\n' '#!/usr/sbin/nft -f' 'flush ruleset' 'table inet filter {}' > "$out/nftables-conf" ;;
+    avc_log) for f in fixtures/selinux/answer-key/*.log; do seed "$out" "$(basename "$f")" - "$f"; done ;;
+    *) echo "fuzz.sh: no seeds for target $target" >&2; return 2 ;;
+  esac
+  # What earlier campaigns found stays in the seeds.
+  if [[ -d tests/fuzz/corpus/$target ]]; then cp -n tests/fuzz/corpus/"$target"/* "$out"/ 2>/dev/null || true; fi
+}
+
+case ${1:-} in
+  --list) list_targets; exit 0 ;;
+  --seeds) [[ $# -eq 3 ]] || { echo "usage: $0 --seeds TARGET DIR" >&2; exit 2; }; write_seeds "$2" "$3"; exit 0 ;;
+esac
+if [[ $# -ne 2 || ! -f $targets_dir/$1.cpp || ! $2 =~ ^[0-9]+$ ]]; then
+  echo "usage: $0 TARGET SECONDS   (targets: $(list_targets | tr '\n' ' '))" >&2
+  exit 2
+fi
+target=$1 seconds=$2
+
+scripts/setup.sh --fuzz >/dev/null
+build=build-fuzz
+CC=afl-gcc-fast CXX=afl-g++-fast cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+AFL_QUIET=1 cmake --build "$build" --target "fuzz_$target" -j"$(nproc)" >/dev/null
+work=$build/campaigns/$target-$(date -u +%Y%m%dT%H%M%SZ)
+rm -rf --one-file-system "$work"
+write_seeds "$target" "$work/seeds"
+
+export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
+# A hang: one input over 1 s (the targets answer in microseconds). -V: stop after SECONDS.
+afl-fuzz -i "$work/seeds" -o "$work/out" -t 1000 -m none -V "$seconds" -- "$build/tests/fuzz/fuzz_$target" \
+  > "$work/afl.log" 2>&1 || { tail -20 "$work/afl.log" >&2; exit 1; }
+
+stats=$work/out/default/fuzzer_stats
+stat() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
+crashes=$(stat saved_crashes) hangs=$(stat saved_hangs)
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$(stat run_time)" "$(stat execs_done)" \
+  "$crashes" "$hangs" "$(git rev-parse --short HEAD)" >> tests/fuzz/campaigns.tsv
+
+# Keep what covers new edges: the minimized queue becomes the replayed corpus.
+mkdir -p tests/fuzz/corpus/"$target"
+afl-cmin -i "$work/out/default/queue" -o "$work/cmin" -t 1000 -m none -- "$build/tests/fuzz/fuzz_$target" >/dev/null 2>&1 &&
+  cp -n "$work"/cmin/* tests/fuzz/corpus/"$target"/ 2>/dev/null || true
+for kind in crashes hangs; do
+  found=$(find "$work/out/default/$kind" -type f -name 'id:*' 2>/dev/null | wc -l)
+  if ((found)); then
+    mkdir -p tests/fuzz/crashes/"$target"
+    cp "$work/out/default/$kind"/id:* tests/fuzz/crashes/"$target"/
+  fi
+done
+echo "fuzz.sh: $target: $(stat execs_done) executions in $(stat run_time) s, $crashes crashes, $hangs hangs"
+[[ $crashes -eq 0 && $hangs -eq 0 ]]
