@@ -1,3 +1,5 @@
+// The report types' names and the verdict's exit code (declared in report.hpp): model data,
+// so every layer that renders or ranks a report links them from here.
 #include "docknetdoctor/model/report.hpp"
 
 namespace dnd {
