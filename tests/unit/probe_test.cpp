@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,11 +11,14 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/probe/probe.hpp"
@@ -278,6 +282,75 @@ TEST(ProbeNetns, DroppedPortsTimeOutTogetherUnderOneDeadline) {
     EXPECT_GE(elapsed, 500ms);
     EXPECT_LT(elapsed, 1500ms);
     EXPECT_EQ(own_netns(), netns_before);  // the calling thread never left its namespace
+}
+
+// RLIMIT_NOFILE lowered for one test: room for `spare` descriptors beside those open now.
+class FdLimit {
+public:
+    explicit FdLimit(std::size_t spare) {
+        ::getrlimit(RLIMIT_NOFILE, &saved_);
+        std::size_t open = 0;
+        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++open;
+        rlimit lowered = saved_;
+        lowered.rlim_cur = open + spare;
+        ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+    }
+    ~FdLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+    FdLimit(const FdLimit&) = delete;
+    FdLimit& operator=(const FdLimit&) = delete;
+    bool ok() const { return ok_; }
+
+private:
+    rlimit saved_{};
+    bool ok_ = false;
+};
+
+// Far more targets than descriptors: none ends in EMFILE, every outcome is the real one.
+TEST(ProbeBatch, MoreTargetsThanDescriptorsAreProbedInTurn) {
+    BoundSocket listener = tcp_listener();
+    BoundSocket not_listening = bind_loopback(AF_INET, SOCK_STREAM);
+    ASSERT_NE(listener.port, 0);
+    ASSERT_NE(not_listening.port, 0);
+    std::vector<ProbeTarget> targets;
+    for (int i = 0; i < 500; ++i) targets.push_back({"127.0.0.1", not_listening.port, Proto::tcp, "host"});
+    targets.push_back({"127.0.0.1", listener.port, Proto::tcp, "host"});
+    FdLimit limit(24);  // the reserve (16), the epoll descriptor and a window of a few sockets
+    ASSERT_TRUE(limit.ok());
+    const auto outcomes = probe_batch(targets, 1000ms, 0ms);
+    ASSERT_EQ(outcomes.size(), targets.size());
+    for (std::size_t i = 0; i + 1 < outcomes.size(); ++i)
+        ASSERT_EQ(outcomes[i].outcome, ProbeStatus::refused) << i << ": " << outcomes[i].detail;
+    EXPECT_EQ(outcomes.back().outcome, ProbeStatus::open) << outcomes.back().detail;
+}
+
+// Silent ports beyond the window wait their turn: each still gets the whole timeout, and
+// the batch takes one timeout per window-full, not one per port.
+TEST(ProbeNetns, DroppedPortsBeyondTheDescriptorBudgetTimeOutInTurns) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
+    ProbeNetns netns;
+    if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
+    ASSERT_TRUE(netns.nft("add table inet dndprobe; "
+                          "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
+                          "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop"));
+    std::vector<ProbeTarget> targets;
+    for (int i = 0; i < 30; ++i)
+        targets.push_back({"127.0.0.1", static_cast<std::uint16_t>(kDroppedFirst + i), Proto::tcp, "scratch netns"});
+    std::optional<Result<std::vector<ProbeOutcome>>> outcomes;
+    const auto started = Clock::now();
+    {
+        // The netns thread opens its namespace descriptor too: room for it and ~10 sockets.
+        FdLimit limit(16 + 1 + 1 + 10);
+        ASSERT_TRUE(limit.ok());
+        outcomes = probe_batch_in_netns(netns.path(), targets, 300ms);
+    }
+    const auto elapsed = Clock::now() - started;
+    ASSERT_TRUE(outcomes->has_value()) << (*outcomes).error().message;
+    for (const ProbeOutcome& o : **outcomes) {
+        EXPECT_EQ(o.outcome, ProbeStatus::timeout) << o.detail;
+        EXPECT_GE(o.latency_ms, 300.0);
+    }
+    EXPECT_GE(elapsed, 900ms);   // at least three turns of ~10
+    EXPECT_LT(elapsed, 2500ms);  // not one per port (9 s)
 }
 
 TEST(ProbeNetns, ProbesSeeTheNamespacesOwnLoopback) {

@@ -16,9 +16,11 @@ namespace dnd {
 // (bounded by the batch deadline).
 inline constexpr std::chrono::milliseconds kResetGrace{150};
 
-// Probes every target at once from the calling thread's network namespace; returns when
-// all are decided or the deadline (counted from the call) has passed. One outcome per
-// target, in order. Never fails as a whole: a target that cannot be probed is `error`.
+// Probes the targets from the calling thread's network namespace, all at once when they fit
+// in the file-descriptor budget (RLIMIT_NOFILE less what is open, at most 4096 sockets),
+// else each as an earlier one ends; each waits at most `deadline` from its own start.
+// One outcome per target, in order. Never fails as a whole: a target that cannot be probed
+// is `error`.
 // reset_grace: how long a connected TCP probe waits for a reset; 0 calls it open at once
 // (right when no proxy sits in between: the kernel of the app's netns completed the handshake).
 std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
