@@ -74,7 +74,11 @@ target=$1 seconds=$2
 
 scripts/setup.sh --fuzz >/dev/null
 build=build-fuzz
-CC=afl-gcc-fast CXX=afl-g++-fast cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# afl-g++ (AFL++'s GCC mode: the assembler adds the instrumentation). Its gcc plugin,
+# afl-g++-fast, refuses Debian 12's gcc as built today ("GCC and plugin have incompatible
+# versions, expected GCC 12.2.0, is 12.2.0": the plugin was built against an earlier gcc-12
+# upload); clang 14 cannot compile libstdc++ 12's std::expected.
+CC=afl-gcc CXX=afl-g++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 AFL_QUIET=1 cmake --build "$build" --target "fuzz_$target" -j"$(nproc)" >/dev/null
 work=$build/campaigns/$target-$(date -u +%Y%m%dT%H%M%SZ)
 rm -rf --one-file-system "$work"

@@ -28,8 +28,8 @@ test_packages=(
 )
 case ${1:-} in
   --build) packages=("${build_packages[@]}"); what="build" ;;
-  # afl++ brings afl-g++-fast (its gcc plugin): clang 14 cannot compile libstdc++ 12's
-  # std::expected, so the fuzz targets are built with gcc's instrumentation.
+  # afl++ brings afl-g++ (instrumentation by gcc's assembler pass): clang 14 cannot
+  # compile libstdc++ 12's std::expected, so the fuzz targets are built with gcc.
   --fuzz) packages=("${build_packages[@]}" afl++); what="build and fuzz" ;;
   "") packages=("${build_packages[@]}" "${test_packages[@]}"); what="build and test"
       # docker.io conflicts with Docker's own docker-ce packages: a host that already has a

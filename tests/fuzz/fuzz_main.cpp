@@ -1,4 +1,4 @@
-// Every fuzz target's main. Built with afl-g++-fast (scripts/fuzz.sh), it is an AFL++
+// Every fuzz target's main. Built with afl-g++ (scripts/fuzz.sh), it is an AFL++
 // persistent-mode target reading test cases from shared memory. Built with the project's
 // compiler, it replays the files and directories named on its command line (a corpus, in
 // ctest) and fails when one cannot be read; a crash or sanitizer report fails it too.
