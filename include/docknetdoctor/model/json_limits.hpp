@@ -17,9 +17,10 @@ struct JsonLimits {
     std::size_t max_elements = 0;  // values and members, counted by their separators
 };
 
-// A facts file of the largest host measured (10,000 rules, a 50,000-interval set) is about
-// 12 MiB with 0.6 million elements and 9 levels; these leave room above that and bound the
-// parsed tree to a few hundred MiB at worst.
+// A facts file of the large host the netfilter bench builds (10,000 rules, a 50,000-interval
+// set) is 15 MiB, 0.4 million elements, 12 levels, and replays in 86 MiB. These leave four
+// times that room; at the bounds a replay peaked at 269 MiB (a 60 MiB file) and 167 MiB
+// (3.9 million elements), where a 100 MB file took 1.4 GiB before.
 inline constexpr JsonLimits kFactsJsonLimits{64u << 20, 64, 4'000'000};
 // An engine body: a container list of thousands of containers is a few MiB.
 inline constexpr JsonLimits kEngineJsonLimits{16u << 20, 64, 2'000'000};
