@@ -11,6 +11,8 @@
 #include "fuzz_target.hpp"
 
 #ifdef __AFL_FUZZ_TESTCASE_LEN
+#include <unistd.h>  // AFL++'s macros read() the test case when no shared memory is set up
+
 __AFL_FUZZ_INIT();
 
 int main() {
