@@ -72,6 +72,14 @@ TEST_F(ReadOnlyTest, NoModeChangesTheHost) {
     ASSERT_TRUE(broken.run_result().ok()) << broken.run_result().describe();
     ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
     ASSERT_TRUE(wait_for_container_listener(broken.name(), 80));
+    // A new veth's IPv6 link-local address is "tentative" until duplicate address detection
+    // ends, and then gains its local route: the kernel's change, not the tool's. Wait for it.
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto addresses = sandbox().in_host({"ip", "-6", "addr", "show"});
+            return addresses.ok() && addresses.out.find("tentative") == std::string::npos;
+        },
+        15s));
 
     char facts_path[] = "/tmp/dnd-ro-facts-XXXXXX";
     const int fd = ::mkstemp(facts_path);

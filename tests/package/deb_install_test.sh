@@ -33,9 +33,12 @@ cleanup() {
 }
 trap cleanup EXIT
 dpkg-deb -x "$deb" "$scratch/content"
+# awk reads all of ldconfig's output (no early exit): an awk that quits first leaves ldconfig
+# to die of SIGPIPE once its output outgrows the pipe, and pipefail then ends this script
+# without a word.
 while read -r library; do
-  path=$(ldconfig -p | awk -v l="$library" '$1 == l && /x86-64|64bit|x32/ { print $NF; exit }')
-  [[ -n $path ]] || path=$(ldconfig -p | awk -v l="$library" '$1 == l { print $NF; exit }')
+  path=$(ldconfig -p | awk -v l="$library" '!found && $1 == l && /x86-64|64bit|x32/ { print $NF; found = 1 }')
+  [[ -n $path ]] || path=$(ldconfig -p | awk -v l="$library" '!found && $1 == l { print $NF; found = 1 }')
   [[ -n $path ]] || dc_fail "cannot find $library, which the binary needs, on this host"
   owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path") || dc_fail "no package owns $path"
   owner=${owner%%:*}
