@@ -57,6 +57,33 @@ TEST_F(PortTest, HostPortHeldByHostProcessIsConflict) {
     EXPECT_TRUE(diagnosis.json->at("probes").empty()) << diagnosis.describe();
 }
 
+// A process name is the container's to choose: here one carrying an OSC title sequence and
+// BEL holds a port another container wants. The report names it, as visible escapes only.
+TEST_F(PortTest, HostileProcessNameReachesTheTerminalOnlyAsEscapes) {
+    const auto holder = sandbox().run_container(
+        "it-hostile-comm",
+        {"--network", "host", image(), "sh", "-c",
+         "name=$(printf 'busybox\\033]0;pwned\\007'); cp /bin/busybox \"/tmp/$name\" && "
+         "exec \"/tmp/$name\" httpd -f -p 8171"});
+    ASSERT_TRUE(holder.run_result().ok()) << holder.run_result().describe();
+    ASSERT_TRUE(sandbox().wait_for_host_listener(8171));
+    const auto web = sandbox().run_container("it-hostile-comm-web", {"-p", "8171:80", image(), "httpd", "-f", "-p", "80"});
+    ASSERT_FALSE(web.run_result().ok()) << "docker run should fail while 8171 is taken";
+
+    const auto text = sandbox().diagnose({"--no-color", web.name()});
+    EXPECT_EQ(text.process.exit_code, 2) << text.describe();
+    // comm keeps 15 bytes: "busybox" ESC "]0;pwne".
+    EXPECT_NE(text.process.out.find("busybox\\x1b]0;pwne (pid "), std::string::npos) << text.process.out;
+    for (const std::string* stream : {&text.process.out, &text.process.err})
+        for (unsigned char c : *stream)
+            ASSERT_FALSE((c < 0x20 && c != '\n') || c == 0x7f) << "control byte " << int(c) << " in:\n" << *stream;
+
+    const auto json = diagnose_json(web.name());
+    EXPECT_TRUE(reports_top_cause(json, "port.host-port-conflict", 2));
+    EXPECT_EQ(json.process.out.find('\x1b'), std::string::npos) << json.process.out;
+    EXPECT_NE(json.process.out.find("busybox\\u001b]0;pwne"), std::string::npos) << json.process.out;
+}
+
 TEST_F(PortTest, LoopbackPublishedPortIsHostBindLoopback) {
     const auto web =
         sandbox().run_container("it-bind-loopback", {"-p", "127.0.0.1:8083:80", image(), "httpd", "-f", "-p", "80"});
