@@ -46,7 +46,7 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
             // No mapping on the host network: the packet is for the app's own socket.
             finding.evidence.push_back("HostConfig.NetworkMode = host: the host port is the app's own");
             if (f.container_listeners)
-                for (const Listener& l : listeners_on(app_listeners(*c, *f.container_listeners), *port))
+                for (const Listener& l : app_listeners_on(*c, *f.container_listeners, *port))
                     finding.evidence.push_back(describe(l));
         } else if (port) {
             finding.evidence.push_back(bindings_evidence(*c, *port));

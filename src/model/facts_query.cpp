@@ -45,6 +45,16 @@ std::vector<Listener> app_listeners(const Container& c, const std::vector<Listen
     return out;
 }
 
+std::vector<Listener> app_listeners_on(const Container& c, const std::vector<Listener>& ls, PortKey p) {
+    std::vector<Listener> out;
+    std::copy_if(ls.begin(), ls.end(), std::back_inserter(out), [&](const Listener& l) {
+        if (l.port != p.port || l.proto != p.proto) return false;
+        return !is_host_network(c) || std::any_of(l.owners.begin(), l.owners.end(),
+                                                  [&](const SocketOwner& o) { return owned_by_container(o, c); });
+    });
+    return out;
+}
+
 std::vector<HostBinding> client_bindings(const Facts& f, PortKey p) {
     if (!f.container) return {};
     const Container& c = *f.container;
@@ -57,7 +67,7 @@ std::vector<HostBinding> client_bindings(const Facts& f, PortKey p) {
         const bool seen = std::any_of(out.begin(), out.end(), [&](const HostBinding& b) { return b.host_ip == ip; });
         if (!seen) out.push_back(HostBinding{ip, p.port});
     };
-    for (const Listener& l : reachable_listeners(app_listeners(c, *f.container_listeners), p)) {
+    for (const Listener& l : reachable_listeners(app_listeners_on(c, *f.container_listeners, p), p)) {
         if (!is_wildcard_address(l.address)) {
             add(l.address);
             continue;

@@ -4,6 +4,7 @@
 #include "docknetdoctor/rank/ladder_evidence.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -71,6 +72,18 @@ std::optional<std::vector<std::string>> any_clause(const std::vector<RungClause>
 
 bool concerns(const Finding& f, const PortLadder& ladder) { return !f.port || *f.port == ladder.port; }
 
+struct LadderPortOrder {
+    bool operator()(const PortLadder& l, PortKey p) const { return l.port < p; }
+    bool operator()(PortKey p, const PortLadder& l) const { return p < l.port; }
+};
+
+// The ladders a finding concerns: its port's (ladders are in port order), or all of them.
+std::span<const PortLadder> ladders_of(const Finding& f, std::span<const PortLadder> ladders) {
+    if (!f.port) return ladders;
+    const auto [first, last] = std::equal_range(ladders.begin(), ladders.end(), *f.port, LadderPortOrder{});
+    return {first, last};
+}
+
 std::string joined(const std::vector<std::string>& parts) { return fmt::format("{}", fmt::join(parts, "; ")); }
 
 std::string rung_hint(Rung r, const PortLadder& ladder, const std::string& who) {
@@ -108,13 +121,11 @@ bool explains_failure(const EvidenceRule& rule, const PortLadder& ladder, Rung f
 
 std::vector<PortLadder> summarize_ladder(std::span<const LadderProbe> probes) {
     std::vector<PortLadder> out;
+    std::map<PortKey, std::size_t> index_of;  // a host may publish thousands of ports
     for (const LadderProbe& p : probes) {
-        auto it = std::find_if(out.begin(), out.end(), [&](const PortLadder& l) { return l.port == p.port; });
-        if (it == out.end()) {
-            out.push_back(PortLadder{p.port, {}, std::nullopt});
-            it = std::prev(out.end());
-        }
-        RungView& view = it->rungs[static_cast<std::size_t>(p.rung)];
+        auto [slot, added] = index_of.try_emplace(p.port, out.size());
+        if (added) out.push_back(PortLadder{p.port, {}, std::nullopt});
+        RungView& view = out[slot->second].rungs[static_cast<std::size_t>(p.rung)];
         const ProbeClass c = classify(p.probe.outcome);
         if (c == ProbeClass::fail) {
             if (view.state != RungState::failed) view.decisive = &p;
@@ -176,8 +187,7 @@ Judgement judge_finding(const Finding& finding, std::span<const Check> catalog, 
     }
     std::optional<std::vector<std::string>> contradiction;
     bool probed = false;
-    for (const PortLadder& ladder : ladders) {
-        if (!concerns(finding, ladder)) continue;
+    for (const PortLadder& ladder : ladders_of(finding, ladders)) {
         probed = true;
         if (!rule) continue;
         if (auto quotes = any_clause(rule->confirmed_when, ladder))

@@ -67,10 +67,12 @@ std::vector<PortView> port_views(const Facts& f, std::span<const PortLadder> lad
         PortView v;
         v.port = p;
         v.bindings = bindings_of(*f.container, p);
-        if (f.container_listeners) v.listeners = listeners_on(app_listeners(*f.container, *f.container_listeners), p);
+        if (f.container_listeners) v.listeners = app_listeners_on(*f.container, *f.container_listeners, p);
         v.state = port_state(f, v.bindings);
-        for (const auto& l : ladders)
-            if (l.port == p) v.first_failing_rung = l.first_failing;
+        // Ladders are in port order (summarize_ladder).
+        auto l = std::lower_bound(ladders.begin(), ladders.end(), p,
+                                  [](const PortLadder& ladder, PortKey key) { return ladder.port < key; });
+        if (l != ladders.end() && l->port == p) v.first_failing_rung = l->first_failing;
         out.push_back(std::move(v));
     }
     return out;

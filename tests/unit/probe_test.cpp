@@ -253,13 +253,18 @@ std::string own_netns() {
 constexpr std::uint16_t kDroppedFirst = 20000;
 constexpr int kDroppedCount = 50;
 
+// Loopback TCP to ports 20000-20049 is dropped in the scratch namespace: silent ports.
+bool drop_dropped_ports(const ProbeNetns& netns) {
+    return netns.nft("add table inet dndprobe; "
+                     "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
+                     "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop");
+}
+
 TEST(ProbeNetns, DroppedPortsTimeOutTogetherUnderOneDeadline) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
     ProbeNetns netns;
     if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
-    ASSERT_TRUE(netns.nft("add table inet dndprobe; "
-                          "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
-                          "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop"));
+    ASSERT_TRUE(drop_dropped_ports(netns));
     std::vector<ProbeTarget> targets;
     for (int i = 0; i < kDroppedCount; ++i)
         targets.push_back({"127.0.0.1", static_cast<std::uint16_t>(kDroppedFirst + i), Proto::tcp, "scratch netns"});
@@ -329,9 +334,7 @@ TEST(ProbeNetns, DroppedPortsBeyondTheDescriptorBudgetTimeOutInTurns) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
     ProbeNetns netns;
     if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
-    ASSERT_TRUE(netns.nft("add table inet dndprobe; "
-                          "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
-                          "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop"));
+    ASSERT_TRUE(drop_dropped_ports(netns));
     std::vector<ProbeTarget> targets;
     for (int i = 0; i < 30; ++i)
         targets.push_back({"127.0.0.1", static_cast<std::uint16_t>(kDroppedFirst + i), Proto::tcp, "scratch netns"});

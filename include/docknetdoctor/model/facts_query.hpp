@@ -25,6 +25,9 @@ bool owned_by_container(const SocketOwner& owner, const Container& c);
 // The listeners of the container's app: every listener of its network namespace when it has
 // one of its own; in host network mode only those a process of the container owns.
 std::vector<Listener> app_listeners(const Container& c, const std::vector<Listener>& ls);
+// app_listeners on port p only: what a per-port loop asks, without copying every listener
+// of the namespace for each port (a host may publish thousands).
+std::vector<Listener> app_listeners_on(const Container& c, const std::vector<Listener>& ls, PortKey p);
 
 // Where clients are sent for container port p: bindings_of() on a network that publishes;
 // in host network mode the app's own reachable sockets on p (a wildcard socket as 0.0.0.0,

@@ -3,8 +3,10 @@
 // this driver holds, whose backlogs complete the handshakes) and then waits out the reset
 // grace, so each port costs a connect event and a timer, and the loop's work per event
 // decides the curve. Prints one JSON line per N: wall time, outcomes, and the most
-// descriptors open at once (sampled every millisecond) against RLIMIT_NOFILE.
-// Usage: probe_scale_bench [N...]
+// descriptors open at once (sampled every millisecond) against RLIMIT_NOFILE; then the
+// ranking of a container publishing those N ports with 4 probes each (build_report: every
+// check, the ladder summary, the judgement of each finding), so no step after the probes
+// grows faster than the ports. Usage: probe_scale_bench [N...]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -22,7 +24,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/facts.hpp"
 #include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/rank/rank.hpp"
 
 namespace {
 
@@ -47,6 +52,52 @@ int listener(std::uint16_t& port) {
         return -1;
     port = ntohs(a.sin_port);
     return fd;
+}
+
+// A running bridge container publishing N ports whose ladders all passed.
+dnd::Facts published_facts(int n) {
+    dnd::Facts f;
+    f.query.container = "bench";
+    dnd::Container c;
+    c.id = "0123456789abcdef";
+    c.name = "bench";
+    c.state.status = "running";
+    c.state.running = true;
+    c.state.pid = 4242;
+    c.network_mode = "bridge";
+    dnd::NetworkAttachment net;
+    net.network = "bridge";
+    net.ip_address = "172.17.0.2";
+    c.networks.push_back(net);
+    std::vector<dnd::LadderProbe> probes;
+    std::vector<dnd::Listener> listeners;
+    for (int i = 0; i < n; ++i) {
+        const auto port = static_cast<std::uint16_t>(10000 + i);
+        const dnd::PortKey key{port, dnd::Proto::tcp};
+        c.ports[key] = {dnd::HostBinding{"0.0.0.0", port}};
+        c.port_bindings[key] = {dnd::HostBinding{"", port}};
+        dnd::Listener l;
+        l.proto = dnd::Proto::tcp;
+        l.address = "0.0.0.0";
+        l.port = port;
+        listeners.push_back(l);
+        for (dnd::Rung rung : {dnd::Rung::container_loopback, dnd::Rung::container_address, dnd::Rung::host_to_container,
+                               dnd::Rung::host_published}) {
+            dnd::LadderProbe p;
+            p.port = key;
+            p.rung = rung;
+            p.probe.target = {"127.0.0.1", port, dnd::Proto::tcp, "bench"};
+            p.probe.outcome = dnd::ProbeStatus::open;
+            probes.push_back(p);
+        }
+    }
+    f.container = c;
+    f.engine = dnd::EngineInfo{};
+    f.networks = std::vector<dnd::NetworkInfo>{};
+    f.container_listeners = listeners;
+    f.host_listeners = std::vector<dnd::Listener>{};
+    f.probes = probes;
+    return f;
 }
 
 }  // namespace
@@ -91,8 +142,13 @@ int main(int argc, char** argv) {
         nlohmann::json line{{"ports", n}, {"seconds", seconds}, {"outcomes", counts},
                             {"peak_open_fds", peak.load()}, {"fds_before", before},
                             {"rlimit_nofile", static_cast<long long>(limit.rlim_cur)}};
-        std::cout << line.dump() << std::endl;
         for (int fd : listeners) ::close(fd);
+        const dnd::Facts facts = published_facts(n);
+        const auto ranked = std::chrono::steady_clock::now();
+        const dnd::Report report = dnd::build_report(facts, dnd::all_checks());
+        line["report_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - ranked).count();
+        line["report_causes"] = report.causes.size();
+        std::cout << line.dump() << std::endl;
     }
     return 0;
 }
