@@ -86,7 +86,7 @@ write_seeds "$target" "$work/seeds"
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 # A hang: one input over 1 s (the targets answer in microseconds). -V: stop after SECONDS.
-afl-fuzz -i "$work/seeds" -o "$work/out" -t 1000 -m none -V "$seconds" -- "$build/tests/fuzz/fuzz_$target" \
+afl-fuzz -i "$work/seeds" -o "$work/out" -t 1000 -m none -V "$seconds" -- "$build/tests/fuzz/fuzz_$target" @@ \
   > "$work/afl.log" 2>&1 || { tail -20 "$work/afl.log" >&2; exit 1; }
 
 stats=$work/out/default/fuzzer_stats
@@ -97,7 +97,7 @@ printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$(stat run
 
 # Keep what covers new edges: the minimized queue becomes the replayed corpus.
 mkdir -p tests/fuzz/corpus/"$target"
-afl-cmin -i "$work/out/default/queue" -o "$work/cmin" -t 1000 -m none -- "$build/tests/fuzz/fuzz_$target" >/dev/null 2>&1 &&
+afl-cmin -i "$work/out/default/queue" -o "$work/cmin" -t 1000 -m none -- "$build/tests/fuzz/fuzz_$target" @@ >/dev/null 2>&1 &&
   cp -n "$work"/cmin/* tests/fuzz/corpus/"$target"/ 2>/dev/null || true
 for kind in crashes hangs; do
   found=$(find "$work/out/default/$kind" -type f -name 'id:*' 2>/dev/null | wc -l)

@@ -1,7 +1,8 @@
-// Every fuzz target's main. Built with afl-g++ (scripts/fuzz.sh), it is an AFL++
-// persistent-mode target reading test cases from shared memory. Built with the project's
-// compiler, it replays the files and directories named on its command line (a corpus, in
-// ctest) and fails when one cannot be read; a crash or sanitizer report fails it too.
+// Every fuzz target's main: runs the target over the files and directories named on its
+// command line. ctest replays a corpus with it, and fails when a file cannot be read (a
+// crash or sanitizer report fails it too); afl-fuzz runs the afl-g++ build of it on one
+// test case at a time (@@), behind AFL++'s fork server. (AFL++'s persistent mode needs its
+// compiler runtime, which the afl-g++ mode it builds with here does not link.)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,22 +10,6 @@
 #include <vector>
 
 #include "fuzz_target.hpp"
-
-#ifdef __AFL_FUZZ_TESTCASE_LEN
-#include <unistd.h>  // AFL++'s macros read() the test case when no shared memory is set up
-
-__AFL_FUZZ_INIT();
-
-int main() {
-    __AFL_INIT();
-    const unsigned char* buffer = __AFL_FUZZ_TESTCASE_BUF;
-    while (__AFL_LOOP(10000)) {
-        dnd::fuzz::run_one({buffer, static_cast<std::size_t>(__AFL_FUZZ_TESTCASE_LEN)});
-    }
-    return 0;
-}
-
-#else
 
 namespace {
 
@@ -65,4 +50,3 @@ int main(int argc, char** argv) {
     return 0;
 }
 
-#endif
