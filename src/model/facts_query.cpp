@@ -36,21 +36,27 @@ bool owned_by_container(const SocketOwner& owner, const Container& c) {
     return !c.id.empty() && owner.cgroup.find(c.id) != std::string::npos;
 }
 
+namespace {
+
+// In host network mode only the sockets a process of the container owns are its app's.
+bool is_app_listener(const Container& c, const Listener& l) {
+    return !is_host_network(c) ||
+           std::any_of(l.owners.begin(), l.owners.end(), [&](const SocketOwner& o) { return owned_by_container(o, c); });
+}
+
+}  // namespace
+
 std::vector<Listener> app_listeners(const Container& c, const std::vector<Listener>& ls) {
     if (!is_host_network(c)) return ls;
     std::vector<Listener> out;
-    std::copy_if(ls.begin(), ls.end(), std::back_inserter(out), [&](const Listener& l) {
-        return std::any_of(l.owners.begin(), l.owners.end(), [&](const SocketOwner& o) { return owned_by_container(o, c); });
-    });
+    std::copy_if(ls.begin(), ls.end(), std::back_inserter(out), [&](const Listener& l) { return is_app_listener(c, l); });
     return out;
 }
 
 std::vector<Listener> app_listeners_on(const Container& c, const std::vector<Listener>& ls, PortKey p) {
     std::vector<Listener> out;
     std::copy_if(ls.begin(), ls.end(), std::back_inserter(out), [&](const Listener& l) {
-        if (l.port != p.port || l.proto != p.proto) return false;
-        return !is_host_network(c) || std::any_of(l.owners.begin(), l.owners.end(),
-                                                  [&](const SocketOwner& o) { return owned_by_container(o, c); });
+        return l.port == p.port && l.proto == p.proto && is_app_listener(c, l);
     });
     return out;
 }

@@ -7,16 +7,7 @@
 namespace dnd::nf {
 namespace {
 
-// struct nft_regs as the kernel lays it out: the verdict (16 bytes), then NFT_REG_1..4,
-// which NFT_REG32_00..15 alias 4 bytes at a time.
-constexpr std::size_t kRegisterFileBytes = 80;
 constexpr std::size_t kMaxDataBytes = 64;  // NFT_DATA_VALUE_MAXLEN
-
-std::optional<std::size_t> register_offset(Register r) {
-    if (r <= 4) return static_cast<std::size_t>(r) * 16;
-    if (r >= kReg32First && r < kReg32First + 16) return 16 + static_cast<std::size_t>(r - kReg32First) * 4;
-    return std::nullopt;
-}
 
 // Collects the first problem of one ruleset; the walk stops caring after it.
 class Validator {

@@ -12,24 +12,16 @@
 namespace dnd::path {
 namespace {
 
-constexpr std::size_t kRegBytes = 80;  // struct nft_regs: 20 x u32
-
-std::optional<std::size_t> reg_offset(nf::Register r) {
-    if (r <= 4) return static_cast<std::size_t>(r) * 16;
-    if (r >= nf::kReg32First && r < nf::kReg32First + 16) return 16 + static_cast<std::size_t>(r - nf::kReg32First) * 4;
-    return std::nullopt;
-}
-
 struct Registers {
-    std::array<std::uint8_t, kRegBytes> data{};
-    std::array<bool, kRegBytes> known{};
+    std::array<std::uint8_t, nf::kRegisterFileBytes> data{};
+    std::array<bool, nf::kRegisterFileBytes> known{};
 
     // Stores bytes (or, with nullptr, unknown) at register r; false if out of range.
     bool store(nf::Register r, const std::uint8_t* bytes, std::size_t len) {
-        auto off = reg_offset(r);
-        if (!off || *off + len > kRegBytes) return false;
+        auto off = nf::register_offset(r);
+        if (!off || *off + len > nf::kRegisterFileBytes) return false;
         // The kernel zero-pads a partial last word.
-        std::size_t padded = std::min(kRegBytes - *off, (len + 3) / 4 * 4);
+        std::size_t padded = std::min(nf::kRegisterFileBytes - *off, (len + 3) / 4 * 4);
         for (std::size_t i = 0; i < padded; ++i) {
             data[*off + i] = (bytes != nullptr && i < len) ? bytes[i] : 0;
             known[*off + i] = bytes != nullptr;
@@ -44,8 +36,8 @@ struct Registers {
     }
     // nullopt: out of range; Tri::unknown in `state` when any byte is unknown.
     std::optional<nf::Bytes> load(nf::Register r, std::size_t len, bool& all_known) const {
-        auto off = reg_offset(r);
-        if (!off || *off + len > kRegBytes) return std::nullopt;
+        auto off = nf::register_offset(r);
+        if (!off || *off + len > nf::kRegisterFileBytes) return std::nullopt;
         all_known = std::all_of(known.begin() + static_cast<long>(*off), known.begin() + static_cast<long>(*off + len),
                                 [](bool k) { return k; });
         return nf::Bytes(data.begin() + static_cast<long>(*off), data.begin() + static_cast<long>(*off + len));

@@ -8,6 +8,7 @@
 //   meta/ct values that the kernel itself keeps in host order (e.g. meta mark, ct state);
 // - registers are numbered like the kernel's: 0 = NFT_REG_VERDICT, 1..4 = NFT_REG_1..4
 //   (16 bytes each), 8..23 = NFT_REG32_00..15 (4 bytes each; NFT_REG_1 == NFT_REG32_00..03).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,16 @@ struct Bytes : std::vector<std::uint8_t> {
 using Register = std::uint32_t;
 inline constexpr Register kRegVerdict = 0;
 inline constexpr Register kReg32First = 8;  // NFT_REG32_00
+
+// struct nft_regs as the kernel lays it out: the verdict (16 bytes), then NFT_REG_1..4,
+// which NFT_REG32_00..15 alias 4 bytes at a time (20 x u32).
+inline constexpr std::size_t kRegisterFileBytes = 80;
+// Where register r starts in that file; nullopt for a register that does not exist.
+constexpr std::optional<std::size_t> register_offset(Register r) {
+    if (r <= 4) return static_cast<std::size_t>(r) * 16;
+    if (r >= kReg32First && r < kReg32First + 16) return 16 + static_cast<std::size_t>(r - kReg32First) * 4;
+    return std::nullopt;
+}
 
 enum class Family : std::uint8_t { ip, ip6, inet, arp, bridge, netdev, unknown };
 enum class RulesetSource : std::uint8_t { nftables, iptables_legacy };
