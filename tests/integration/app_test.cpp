@@ -47,6 +47,7 @@ TEST_F(AppTest, LoopbackOnlyDiagnosedRightWithoutRoot) {
         sandbox().run_container("it-loopback-nonroot", {"-p", "8098:80", image(), "httpd", "-f", "-p", "127.0.0.1:80"});
     ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
     ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    EXPECT_NE(sandbox().client_connect(8098), ConnectOutcome::open);  // dead for a real client
     const std::string socket = sandbox().docker_host().substr(std::string("unix://").size());
     const auto group = run_process({"stat", "-c", "%g", socket});
     ASSERT_TRUE(group.ok()) << group.describe();
