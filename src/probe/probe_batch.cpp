@@ -22,6 +22,8 @@
 #include <queue>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -29,6 +31,7 @@
 
 #include "docknetdoctor/probe/unique_fd.hpp"
 #include "docknetdoctor/probe/probe.hpp"
+#include "netns_sockets.hpp"
 
 namespace dnd {
 namespace {
@@ -144,7 +147,16 @@ void enable_icmp_errors(int fd, int family) {
     if (family == AF_INET6) ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on);
 }
 
-void start(Probe& probe, Clock::time_point deadline_at) {
+// Makes the socket of probe `index`: in the calling thread's namespace, or in another.
+using SocketMaker = std::function<Result<UniqueFd>(std::size_t index, int family, int type)>;
+
+Result<UniqueFd> socket_here(std::size_t, int family, int type) {
+    UniqueFd socket(::socket(family, type, 0));
+    if (!socket.valid()) return fail("probe", fmt::format("socket: {}", std::strerror(errno)));
+    return socket;
+}
+
+void start(Probe& probe, Clock::time_point deadline_at, const std::function<Result<UniqueFd>(int, int)>& make_socket) {
     const ProbeTarget& target = probe.result.target;
     auto address = numeric_address(target.address, target.port);
     if (!address) {
@@ -152,11 +164,12 @@ void start(Probe& probe, Clock::time_point deadline_at) {
         return;
     }
     const bool tcp = target.proto == Proto::tcp;
-    probe.socket = UniqueFd(::socket(address->family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (probe.socket.get() < 0) {
-        probe.finish(ProbeStatus::error, fmt::format("socket: {}", std::strerror(errno)));
+    auto socket = make_socket(address->family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (!socket) {
+        probe.finish(ProbeStatus::error, socket.error().message);
         return;
     }
+    probe.socket = std::move(*socket);
     if (!tcp) enable_icmp_errors(probe.socket.get(), address->family());
 
     if (::connect(probe.socket.get(), address->get(), address->length) != 0) {
@@ -310,9 +323,11 @@ struct Timer {
 // One batch: the window of open sockets, the epoll set and the timers of its probes.
 class Batch {
 public:
-    Batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds timeout, std::chrono::milliseconds reset_grace)
+    Batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds timeout, std::chrono::milliseconds reset_grace,
+          SocketMaker make_socket = socket_here, std::function<void()> after_launch = [] {})
         : probes_(targets.size()), timeout_(timeout), window_(socket_budget()),
-          epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
+          epoll_(::epoll_create1(EPOLL_CLOEXEC)), make_socket_(std::move(make_socket)),
+          after_launch_(std::move(after_launch)) {
         for (std::size_t i = 0; i < targets.size(); ++i) {
             probes_[i].result.target = targets[i];
             probes_[i].reset_grace = reset_grace;
@@ -346,12 +361,13 @@ private:
             Probe& probe = probes_[index];
             probe.started = Clock::now();
             probe.expires_at = probe.started + timeout_;
-            start(probe, probe.expires_at);
+            start(probe, probe.expires_at, [&](int family, int type) { return make_socket_(index, family, type); });
             if (probe.phase == Phase::done) continue;
             ++active_;
             timers_.push({probe.expires_at, index});
             follow(index);
         }
+        after_launch_();
     }
 
     // After a probe's phase changed: watch its socket for what the phase waits on, arm its
@@ -427,6 +443,8 @@ private:
     std::size_t next_ = 0;    // the next probe to start
     std::size_t active_ = 0;  // started and not done: their sockets are open
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+    SocketMaker make_socket_;
+    std::function<void()> after_launch_;  // runs after each round of starts
 };
 
 }  // namespace
@@ -434,6 +452,35 @@ private:
 std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
                                       std::chrono::milliseconds reset_grace) {
     return Batch(targets, deadline, reset_grace).run();
+}
+
+SpreadBatch probe_batch_across_namespaces(std::span<const ProbeTarget> targets, std::span<const std::string> netns_paths,
+                                          std::chrono::milliseconds deadline, std::chrono::milliseconds reset_grace) {
+    SpreadBatch out;
+    std::string failure;
+    auto work = [&] {
+        try {
+            NetnsSockets sockets;
+            auto make = [&](std::size_t index, int family, int type) {
+                return sockets.make(index < netns_paths.size() ? netns_paths[index] : std::string{}, family, type);
+            };
+            out.outcomes = Batch(targets, deadline, reset_grace, make, [&] { sockets.go_home(); }).run();
+            out.unenterable = sockets.unenterable();
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+    };
+    // A thread of the batch's own: it visits other namespaces, the caller's thread never does.
+    try {
+        std::thread(work).join();
+    } catch (const std::system_error& e) {
+        failure = fmt::format("cannot start the prober's thread: {}", e.what());
+    }
+    if (!failure.empty()) {
+        out.outcomes.clear();
+        for (const auto& target : targets) out.outcomes.push_back(ProbeOutcome{target, ProbeStatus::error, 0, failure});
+    }
+    return out;
 }
 
 }  // namespace dnd

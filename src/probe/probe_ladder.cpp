@@ -3,8 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <system_error>
-#include <thread>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -82,43 +81,37 @@ private:
     std::string inside_vantage_;
 };
 
-std::vector<ProbeTarget> targets_of(const std::vector<LadderProbe>& probes) {
-    std::vector<ProbeTarget> out;
-    out.reserve(probes.size());
-    for (const auto& p : probes) out.push_back(p.probe.target);
-    return out;
-}
-
-void fill(std::vector<LadderProbe>& probes, std::vector<ProbeOutcome>& outcomes) {
-    for (std::size_t i = 0; i < probes.size() && i < outcomes.size(); ++i) probes[i].probe = std::move(outcomes[i]);
-}
-
 // docker-proxy accepts first and dials the container afterwards, so a published port can
 // connect and then be reset. When the host reaches the container directly (rung 3 open),
 // the proxy's dial succeeds too and a connect is the answer; only otherwise are rung-4
 // connects probed again, waiting for that reset. A healthy ladder thus costs milliseconds.
-void recheck_published_opens(std::vector<LadderProbe>& outside, std::chrono::milliseconds deadline) {
-    auto host_reaches_container = [&](PortKey port) {
-        return std::any_of(outside.begin(), outside.end(), [&](const LadderProbe& p) {
-            return p.port == port && p.rung == Rung::host_to_container && p.probe.outcome == ProbeStatus::open;
-        });
-    };
-    auto has_direct_rung = [&](PortKey port) {
-        return std::any_of(outside.begin(), outside.end(),
-                           [&](const LadderProbe& p) { return p.port == port && p.rung == Rung::host_to_container; });
-    };
-    std::vector<std::size_t> again;
-    for (std::size_t i = 0; i < outside.size(); ++i) {
-        const LadderProbe& p = outside[i];
-        if (p.rung == Rung::host_published && p.port.proto == Proto::tcp && p.probe.outcome == ProbeStatus::open &&
-            has_direct_rung(p.port) && !host_reaches_container(p.port))
-            again.push_back(i);
+// Every ladder's rechecks run as one batch.
+void recheck_published_opens(std::vector<std::vector<LadderProbe>>& outsides, std::chrono::milliseconds deadline) {
+    std::vector<std::pair<std::size_t, std::size_t>> again;  // (ladder, probe)
+    for (std::size_t l = 0; l < outsides.size(); ++l) {
+        const auto& outside = outsides[l];
+        auto host_reaches_container = [&](PortKey port) {
+            return std::any_of(outside.begin(), outside.end(), [&](const LadderProbe& p) {
+                return p.port == port && p.rung == Rung::host_to_container && p.probe.outcome == ProbeStatus::open;
+            });
+        };
+        auto has_direct_rung = [&](PortKey port) {
+            return std::any_of(outside.begin(), outside.end(),
+                               [&](const LadderProbe& p) { return p.port == port && p.rung == Rung::host_to_container; });
+        };
+        for (std::size_t i = 0; i < outside.size(); ++i) {
+            const LadderProbe& p = outside[i];
+            if (p.rung == Rung::host_published && p.port.proto == Proto::tcp && p.probe.outcome == ProbeStatus::open &&
+                has_direct_rung(p.port) && !host_reaches_container(p.port))
+                again.emplace_back(l, i);
+        }
     }
     if (again.empty()) return;
     std::vector<ProbeTarget> targets;
-    for (std::size_t i : again) targets.push_back(outside[i].probe.target);
+    for (auto [l, i] : again) targets.push_back(outsides[l][i].probe.target);
     auto outcomes = probe_batch(targets, deadline);  // the engine's full reset grace
-    for (std::size_t k = 0; k < again.size() && k < outcomes.size(); ++k) outside[again[k]].probe = std::move(outcomes[k]);
+    for (std::size_t k = 0; k < again.size() && k < outcomes.size(); ++k)
+        outsides[again[k].first][again[k].second].probe = std::move(outcomes[k]);
 }
 
 }  // namespace
@@ -163,43 +156,59 @@ LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> ho
     return plan;
 }
 
-Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::chrono::milliseconds deadline) {
-    std::vector<LadderProbe> inside = plan.inside;
-    std::vector<LadderProbe> outside = plan.outside;
-    const auto inside_targets = targets_of(inside);
-    const auto outside_targets = targets_of(outside);
+std::vector<Result<std::vector<LadderProbe>>> run_ladder_plans(std::span<const LadderPlan> plans,
+                                                               std::chrono::milliseconds deadline) {
+    // One batch: each ladder's inside probes made in its container's namespace, every
+    // outside probe in this one.
+    std::vector<ProbeTarget> targets;
+    std::vector<std::string> netns_paths;
+    for (const auto& plan : plans) {
+        for (const auto& p : plan.inside) {
+            targets.push_back(p.probe.target);
+            netns_paths.push_back(plan.netns_path);
+        }
+        for (const auto& p : plan.outside) {
+            targets.push_back(p.probe.target);
+            netns_paths.emplace_back();
+        }
+    }
+    auto batch = probe_batch_across_namespaces(targets, netns_paths, deadline, kNoGrace);
 
-    Result<std::vector<ProbeOutcome>> inside_outcomes = std::vector<ProbeOutcome>{};
-    auto probe_inside = [&] {
-        if (!inside_targets.empty())
-            inside_outcomes = probe_batch_in_netns(plan.netns_path, inside_targets, deadline, kNoGrace);
+    std::vector<std::vector<LadderProbe>> insides;
+    std::vector<std::vector<LadderProbe>> outsides;
+    std::size_t next = 0;
+    auto take = [&](std::vector<LadderProbe> probes) {
+        for (auto& p : probes)
+            if (next < batch.outcomes.size()) p.probe = std::move(batch.outcomes[next++]);
+        return probes;
     };
-    // Both batches at once, so the ladder costs one deadline, not two.
-    std::thread inside_worker;
-    try {
-        inside_worker = std::thread(probe_inside);
-    } catch (const std::system_error&) {
-        probe_inside();  // no thread to spare: one after the other, still correct
+    for (const auto& plan : plans) {
+        insides.push_back(take(plan.inside));
+        outsides.push_back(take(plan.outside));
     }
-    auto outside_outcomes = probe_batch(outside_targets, deadline, kNoGrace);
-    fill(outside, outside_outcomes);
-    recheck_published_opens(outside, deadline);
-    if (inside_worker.joinable()) inside_worker.join();
+    recheck_published_opens(outsides, deadline);
 
-    if (inside_outcomes) {
-        fill(inside, *inside_outcomes);
-    } else {
-        if (outside.empty()) return std::unexpected(inside_outcomes.error());
-        for (auto& p : inside) p.probe.detail = inside_outcomes.error().message;
+    std::vector<Result<std::vector<LadderProbe>>> results;
+    for (std::size_t l = 0; l < plans.size(); ++l) {
+        // A namespace that could not be entered: its probes say why; nothing else ran, an error.
+        if (auto failed = batch.unenterable.find(plans[l].netns_path);
+            !insides[l].empty() && failed != batch.unenterable.end() && outsides[l].empty()) {
+            results.push_back(std::unexpected(failed->second));
+            continue;
+        }
+        std::vector<LadderProbe> all = std::move(insides[l]);
+        all.insert(all.end(), std::make_move_iterator(outsides[l].begin()), std::make_move_iterator(outsides[l].end()));
+        std::stable_sort(all.begin(), all.end(), [](const LadderProbe& a, const LadderProbe& b) {
+            if (a.port != b.port) return a.port < b.port;
+            return a.rung < b.rung;
+        });
+        results.push_back(std::move(all));
     }
+    return results;
+}
 
-    std::vector<LadderProbe> all = std::move(inside);
-    all.insert(all.end(), std::make_move_iterator(outside.begin()), std::make_move_iterator(outside.end()));
-    std::stable_sort(all.begin(), all.end(), [](const LadderProbe& a, const LadderProbe& b) {
-        if (a.port != b.port) return a.port < b.port;
-        return a.rung < b.rung;
-    });
-    return all;
+Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::chrono::milliseconds deadline) {
+    return std::move(run_ladder_plans(std::span<const LadderPlan>(&plan, 1), deadline).front());
 }
 
 Result<std::vector<LadderProbe>> run_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses,

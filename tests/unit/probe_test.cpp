@@ -254,10 +254,10 @@ constexpr std::uint16_t kDroppedFirst = 20000;
 constexpr int kDroppedCount = 50;
 
 // Loopback TCP to ports 20000-20049 is dropped in the scratch namespace: silent ports.
-bool drop_dropped_ports(const ProbeNetns& netns) {
-    return netns.nft("add table inet dndprobe; "
+bool drop_dropped_ports(const dnd::testing::ScratchNetns& netns) {
+    return netns.exec("nft 'add table inet dndprobe; "
                      "add chain inet dndprobe input { type filter hook input priority 0; policy accept; }; "
-                     "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop");
+                     "add rule inet dndprobe input iif lo tcp dport 20000-20049 drop'");
 }
 
 TEST(ProbeNetns, DroppedPortsTimeOutTogetherUnderOneDeadline) {
@@ -410,6 +410,70 @@ TEST(ProbeNetns, WithoutPrivilegeEnteringIsAnError) {
     EXPECT_EQ(message,
               "probe: cannot enter network namespace /proc/self/ns/net: Operation not permitted "
               "(needs root or CAP_SYS_ADMIN)");
+}
+
+// One batch across namespaces: each target's socket is made in its own namespace, so the
+// same address and port give each namespace's own answer; the caller's namespace never
+// changes, and a namespace that cannot be entered is an error for its targets alone.
+TEST(ProbeNetns, OneBatchAcrossNamespacesAnswersForEachNamespace) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
+    ProbeNetns netns;
+    if (!netns.ok()) GTEST_SKIP() << "cannot create a network namespace here";
+    BoundSocket host_listener = tcp_listener();  // on the caller's loopback only
+    ASSERT_NE(host_listener.port, 0);
+    const std::string before = own_netns();
+    const std::vector<ProbeTarget> targets{
+        {"127.0.0.1", host_listener.port, Proto::tcp, "scratch"},
+        {"127.0.0.1", host_listener.port, Proto::tcp, "here"},
+        {"127.0.0.1", host_listener.port, Proto::tcp, "nowhere"},
+        {"127.0.0.1", host_listener.port, Proto::tcp, "scratch again"},
+    };
+    const std::vector<std::string> netns_paths{netns.path(), "", "/run/netns/dnd-no-such-namespace", netns.path()};
+
+    const SpreadBatch batch = probe_batch_across_namespaces(targets, netns_paths, 500ms);
+
+    ASSERT_EQ(batch.outcomes.size(), 4u);
+    EXPECT_EQ(batch.outcomes[0].outcome, ProbeStatus::refused) << batch.outcomes[0].detail;
+    EXPECT_EQ(batch.outcomes[1].outcome, ProbeStatus::open) << batch.outcomes[1].detail;
+    EXPECT_EQ(batch.outcomes[2].outcome, ProbeStatus::error);
+    EXPECT_EQ(batch.outcomes[2].detail,
+              "cannot open network namespace /run/netns/dnd-no-such-namespace: No such file or directory");
+    EXPECT_EQ(batch.outcomes[3].outcome, ProbeStatus::refused) << batch.outcomes[3].detail;
+    ASSERT_EQ(batch.unenterable.size(), 1u);
+    EXPECT_EQ(batch.unenterable.begin()->first, "/run/netns/dnd-no-such-namespace");
+    EXPECT_EQ(own_netns(), before);
+}
+
+// Silent ports in two namespaces and more of them than descriptors: one budget, in turns,
+// and still about one deadline per turn, not one per namespace or per port.
+TEST(ProbeNetns, OneBatchAcrossNamespacesKeepsOneDescriptorBudget) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
+    ProbeNetns first;
+    dnd::testing::ScratchNetns second("probe-test-2");
+    if (!first.ok() || !second.ok()) GTEST_SKIP() << "cannot create network namespaces here";
+    ASSERT_TRUE(drop_dropped_ports(first));
+    ASSERT_TRUE(drop_dropped_ports(second));
+    std::vector<ProbeTarget> targets;
+    std::vector<std::string> netns_paths;
+    for (const std::string& path : {first.path(), second.path()})
+        for (int i = 0; i < kDroppedCount; ++i) {
+            targets.push_back({"127.0.0.1", static_cast<std::uint16_t>(kDroppedFirst + i), Proto::tcp, path});
+            netns_paths.push_back(path);
+        }
+    SpreadBatch batch;
+    const auto started = Clock::now();
+    {
+        // The reserve, the epoll descriptor, the batch's own namespace, one namespace being
+        // entered, and 40 sockets.
+        FdLimit limit(16 + 1 + 1 + 1 + 40);
+        ASSERT_TRUE(limit.ok());
+        batch = probe_batch_across_namespaces(targets, netns_paths, 300ms);
+    }
+    const auto elapsed = Clock::now() - started;
+    ASSERT_EQ(batch.outcomes.size(), targets.size());
+    for (const auto& o : batch.outcomes) EXPECT_EQ(o.outcome, ProbeStatus::timeout) << o.target.vantage << " " << o.detail;
+    EXPECT_GE(elapsed, 600ms);   // 100 silent ports, 40 at a time: three turns
+    EXPECT_LT(elapsed, 2500ms);  // not one per port (30 s)
 }
 
 }  // namespace

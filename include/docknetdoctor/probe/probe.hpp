@@ -3,6 +3,7 @@
 // inside another network namespace.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +26,19 @@ inline constexpr std::chrono::milliseconds kResetGrace{150};
 // (right when no proxy sits in between: the kernel of the app's netns completed the handshake).
 std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
                                       std::chrono::milliseconds reset_grace = kResetGrace);
+
+// Probes each target from its own network namespace: netns_paths[i] is "" (the caller's)
+// or a path such as "/proc/PID/ns/net", entered only to make that target's socket (a socket
+// keeps its namespace for good), by a thread of the batch's own; one loop then drives them
+// all in one file-descriptor budget under one deadline, however many namespaces. A target
+// whose namespace cannot be entered is `error` with the reason, kept per path in unenterable.
+struct SpreadBatch {
+    std::vector<ProbeOutcome> outcomes;  // one per target, in order
+    std::map<std::string, Error> unenterable;
+};
+SpreadBatch probe_batch_across_namespaces(std::span<const ProbeTarget> targets, std::span<const std::string> netns_paths,
+                                          std::chrono::milliseconds deadline,
+                                          std::chrono::milliseconds reset_grace = kResetGrace);
 
 // Runs work on a dedicated thread that first enters the network namespace at netns_path
 // ("/proc/PID/ns/net", "/run/netns/NAME") and exits afterwards, so no other work ever runs

@@ -5,9 +5,9 @@
 //   2 inside the container's netns to its own address       the app's bind address
 //   3 from the host to the container's address              bridge, routing, host rules
 //   4 from the host to every published address              proxy, DNAT, input rules
-// Rungs 1+2 run as one batch inside /proc/PID/ns/net (on a thread of their own), rungs 3+4
-// as one batch in the current netns at the same time: the whole ladder costs about one
-// deadline, however many ports.
+// Rungs 1+2 are probed from inside /proc/PID/ns/net, rungs 3+4 from the current netns, all
+// in one batch: the whole ladder costs about one deadline, however many ports, and so do
+// the ladders of many containers run together (run_ladder_plans).
 #include <chrono>
 #include <span>
 #include <string>
@@ -36,6 +36,11 @@ LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> ho
 // process is gone), the inside probes are `error` with the reason as detail; the result is
 // an error only when nothing else ran. Outcomes ordered by port, then rung.
 Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::chrono::milliseconds deadline);
+
+// Many plans (--all) as one batch under one deadline and one file-descriptor budget; one
+// result per plan, in order, each as run_ladder_plan would give it.
+std::vector<Result<std::vector<LadderProbe>>> run_ladder_plans(std::span<const LadderPlan> plans,
+                                                               std::chrono::milliseconds deadline);
 
 // plan_probe_ladder + run_ladder_plan. An error when the container itself is unknown.
 Result<std::vector<LadderProbe>> run_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses,
