@@ -30,7 +30,7 @@ case ${1:-} in
   --build) packages=("${build_packages[@]}"); what="build" ;;
   # afl++ brings afl-g++ (instrumentation by gcc's assembler pass): clang 14 cannot
   # compile libstdc++ 12's std::expected, so the fuzz targets are built with gcc.
-  --fuzz) packages=("${build_packages[@]}" afl++); what="build and fuzz" ;;
+  --fuzz) packages=("${build_packages[@]}" afl++ time); what="build and fuzz" ;;
   "") packages=("${build_packages[@]}" "${test_packages[@]}"); what="build and test"
       # docker.io conflicts with Docker's own docker-ce packages: a host that already has a
       # dockerd keeps it (the sandbox starts that binary with its own socket and data root).
