@@ -14,8 +14,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -24,6 +22,7 @@
 #include "docknetdoctor/app/catalog_commands.hpp"
 #include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/collect/collect.hpp"
+#include "docknetdoctor/collect/collect_running.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/app/options.hpp"
@@ -233,13 +232,6 @@ Report unknown_report(const std::string& container, const Error& e) {
     return r;
 }
 
-struct Candidate {
-    std::string ref;  // name (or id) for the report
-    Result<Facts> facts;
-    Report::Timings timings;
-    std::chrono::steady_clock::time_point started;
-};
-
 // The engine's running containers (without ?all=1 the engine lists only those).
 Result<std::vector<ContainerSummary>> running_containers(const Options& o) {
     auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
@@ -249,44 +241,55 @@ Result<std::vector<ContainerSummary>> running_containers(const Options& o) {
     return client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
 }
 
-// --all: list the running containers, collect each, keep those that publish a port, run
-// their ladders at the same time (each costs about one deadline), one report each.
+// --all: every container's ladder in one batch under one deadline and one descriptor
+// budget, however many containers (each ladder alone costs about one deadline).
+void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options& o) {
+    std::vector<Facts*> probed;
+    for (auto& c : collected)
+        if (c.facts) probed.push_back(&*c.facts);
+    if (o.no_probe) {
+        for (Facts* facts : probed) facts->probes = fail("probe", "not run (--no-probe)");
+        return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto addresses = host_addresses();
+    std::vector<LadderPlan> plans;
+    std::vector<ProcessWatch> watches;  // without descriptors: there may be hundreds
+    for (Facts* facts : probed) {
+        plans.push_back(plan_probe_ladder(*facts, addresses));
+        watches.push_back(ProcessWatch(*facts->container, ProcessWatch::By::signal_probe));
+    }
+    auto results = run_ladder_plans(plans, probe_deadline(o.timeout));
+    const double probes_ms = ms_since(started);
+    std::size_t k = 0;
+    for (auto& c : collected) {
+        if (!c.facts) continue;
+        c.facts->probes = std::move(results[k]);
+        c.timings["probes"] = probes_ms;
+        if (watches[k].gone())
+            recheck_vanished_process(collect_options(o, c.facts->query.container), *c.facts, watches[k].vanished("the probes"));
+        ++k;
+    }
+}
+
+// Containers collected at once; more only queue up behind the engine and the /proc scan.
+constexpr std::size_t kCollectWorkers = 8;
+
+// --all: the host read once, every running container that publishes a port collected
+// beside the others, their ladders run at the same time (each costs about one deadline),
+// one report each.
 int diagnose_all(const Options& o) {
     const auto run_started = std::chrono::steady_clock::now();
-    auto list = running_containers(o);
-    if (!list) return usage_error(list.error());
+    auto wanted = [](const Container& c) { return c.state.running && publishes_a_port(c); };
+    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers);  // --to is refused with --all
+    if (!collected) return usage_error(collected.error());
 
-    std::vector<Candidate> candidates;
-    for (const auto& summary : *list) {
-        Candidate c{summary.names.empty() ? summary.id.substr(0, 12) : summary.names.front(),
-                    fail("docker-api", "not collected"), {}, std::chrono::steady_clock::now()};
-        c.facts = collect_facts(collect_options(o, summary.id));  // --to is refused with --all
-        c.timings["collect"] = ms_since(c.started);
-        if (c.facts) {
-            c.facts->query.container = c.ref;
-            if (!c.facts->container || !c.facts->container->state.running || !publishes_a_port(*c.facts->container))
-                continue;
-        }
-        candidates.push_back(std::move(c));
-    }
-
-    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.ref < b.ref; });
-    std::vector<std::thread> workers;
-    for (auto& c : candidates) {
-        if (!c.facts) continue;
-        auto work = [&c, &o] { add_probes(*c.facts, o, c.timings); };
-        try {
-            workers.emplace_back(work);
-        } catch (const std::system_error&) {
-            work();
-        }
-    }
-    for (auto& w : workers) w.join();
+    add_all_probes(*collected, o);
 
     std::vector<Report> reports;
     std::vector<Verdict> verdicts;
-    for (auto& c : candidates) {
-        reports.push_back(c.facts ? report_from(*c.facts, std::move(c.timings), c.started)
+    for (auto& c : *collected) {
+        reports.push_back(c.facts ? report_from(*c.facts, std::move(c.timings), run_started)
                                   : unknown_report(c.ref, c.facts.error()));
         verdicts.push_back(reports.back().verdict);
     }

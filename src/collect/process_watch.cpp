@@ -12,11 +12,12 @@
 
 namespace dnd {
 
-ProcessWatch::ProcessWatch(const Container& c) {
+ProcessWatch::ProcessWatch(const Container& c, By by) {
     if (!has_live_process(c) || c.state.pid <= 0) return;
     pid_ = c.state.pid;
     status_ = c.state.status;
     started_at_ = c.state.started_at;
+    if (by == By::signal_probe) return;
     const long fd = ::syscall(SYS_pidfd_open, pid_, 0);
     if (fd >= 0) pidfd_.reset(static_cast<int>(fd));
     else if (errno == ESRCH) pid_ = 0;  // not here to watch: gone already, or the engine's host is another

@@ -15,8 +15,13 @@ namespace dnd {
 // same pid does not fool it). Watches nothing when the container has no live process.
 class ProcessWatch {
 public:
+    // How a watch learns of the exit: a pidfd (exact, one descriptor each), or kill(pid, 0)
+    // (no descriptor: for watching hundreds at once; a pid reused within the run would hide
+    // the exit).
+    enum class By { pidfd, signal_probe };
+
     ProcessWatch() = default;
-    explicit ProcessWatch(const Container& c);
+    explicit ProcessWatch(const Container& c, By by = By::pidfd);
 
     // True once the watched process has exited. A pid not there when the watch began is not
     // watched: the engine may be on another host (or a recording).

@@ -1,0 +1,195 @@
+#include "collect_parts.hpp"
+
+#include <cstdlib>
+#include <system_error>
+#include <utility>
+
+#include "docknetdoctor/collect/engine_process.hpp"
+#include "docknetdoctor/collect/host_network_collect.hpp"
+#include "docknetdoctor/collect/restart_history_collect.hpp"
+#include "docknetdoctor/collect/selinux_collect.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
+
+namespace dnd {
+namespace {
+
+// /info: OS, kernel, security options. It may fail on its own (the engine slot records it).
+Result<EngineInfo> add_info(const DockerClient& client, EngineInfo engine) {
+    return client.get_parsed<EngineInfo>("/info", [&](std::string_view body) -> Result<EngineInfo> {
+        if (auto r = parse_info_into(body, engine); !r) return std::unexpected(r.error());
+        return engine;
+    });
+}
+
+Result<std::vector<Listener>> read_container_listeners(const Container& container, SocketOwnerScan& scan) {
+    const auto& state = container.state;
+    if (!has_live_process(container) || state.pid <= 0) return fail("procfs", "container is not running");
+    return read_listeners(kProcRoot, state.pid, scan, TcpListenerSource::sock_diag);
+}
+
+// "" (this host), or the tree DOCKNETDOCTOR_SELINUX_ROOT names.
+std::string selinux_root() {
+    const char* root = std::getenv(kSelinuxRootVariable);
+    return root ? std::string(root) : std::string{};
+}
+
+double seconds_since_epoch(UtcTime t) {
+    return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+// /version: who the engine is. Failing here means there is no engine to ask. /_ping's
+// Server header usually says it already: then /version (slow: the engine runs runc and
+// docker-init to learn their versions) is not asked.
+Result<EngineInfo> read_version(const DockerClient& client) {
+    EngineInfo engine;
+    engine.endpoint = client.endpoint().str();
+    engine.api_version = client.api_version();
+    if (!client.server_version().empty()) {
+        engine.server_version = client.server_version();
+        return engine;
+    }
+    return client.get_parsed<EngineInfo>("/version", [&](std::string_view body) -> Result<EngineInfo> {
+        if (auto r = parse_version_into(body, engine); !r) return std::unexpected(r.error());
+        return engine;
+    });
+}
+
+BackgroundTask::BackgroundTask(std::function<void()> work) : work_(std::move(work)) {
+    try {
+        thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+        run();  // no thread to spare: one after the other, still correct
+    }
+}
+
+BackgroundTask::~BackgroundTask() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void BackgroundTask::join() {
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+void BackgroundTask::run() {
+    try {
+        work_();
+    } catch (...) {
+        error_ = std::current_exception();
+    }
+}
+
+void HostSide::collect() {
+    PhaseTimer netfilter_timer;
+    network = collect_host_network(kProcRoot);
+    netfilter_ms = netfilter_timer.ms();
+    PhaseTimer listeners_timer;
+    listeners = read_listeners(kProcRoot, 0, owner_scan, TcpListenerSource::sock_diag);
+    listeners_ms = listeners_timer.ms();
+}
+
+EngineIdentity::EngineIdentity(const DockerClient& client, const DockerEndpoint& endpoint, EngineInfo engine)
+    : task_([this, client, endpoint, engine = std::move(engine)]() mutable {
+          PhaseTimer process_timer;
+          Result<EngineProcess> process = fail("engine-process", "not a local unix socket");
+          if (endpoint.kind == DockerEndpoint::Kind::unix_socket)
+              process = find_engine_process(kProcRoot, endpoint.socket_path);
+          process_ms_ = process_timer.ms();
+          if (process) {
+              engine.process = std::move(*process);
+              identified_ = std::move(engine);
+              return;
+          }
+          PhaseTimer info_timer;
+          identified_ = add_info(client, std::move(engine));
+          info_ms_ = info_timer.ms();
+      }) {}
+
+Result<EngineInfo> EngineIdentity::join(PhaseTimings& timings) {
+    task_.join();
+    timings["collect.engine.process"] = process_ms_;
+    if (info_ms_ > 0) timings["collect.engine.info"] = info_ms_;
+    return std::move(identified_);
+}
+
+Result<std::vector<NetworkInfo>> NetworkCache::attached_networks(const DockerClient& client, const Container& container) {
+    std::vector<NetworkInfo> out;
+    for (const auto& attachment : container.networks) {
+        const auto& ref = attachment.network_id.empty() ? attachment.network : attachment.network_id;
+        {
+            std::lock_guard lock(mutex_);
+            if (auto known = by_ref_.find(ref); known != by_ref_.end()) {
+                out.push_back(known->second);
+                continue;
+            }
+        }
+        // Asked outside the lock: two workers may ask for the same network once each.
+        auto network = client.get_parsed<NetworkInfo>("/networks/" + ref, parse_network_inspect);
+        if (!network) return std::unexpected(network.error());
+        std::lock_guard lock(mutex_);
+        out.push_back(by_ref_.try_emplace(ref, std::move(*network)).first->second);
+    }
+    return out;
+}
+
+Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
+                                          NetworkCache* networks) {
+    PhaseTimer container_timer;
+    auto container = client.get_parsed<Container>("/containers/" + id + "/json", parse_container_inspect);
+    if (!container) return std::unexpected(container.error());
+    ContainerSide side;
+    side.watch = ProcessWatch(*container);
+    // A sign of a restart loop: its recent runs, beside the networks.
+    RestartHistory history;
+    double history_ms = 0;
+    std::optional<BackgroundTask> history_task;
+    if (shows_restart_signs(*container)) {
+        history_task.emplace([&history, &history_ms, history_client = client, c = *container] {
+            PhaseTimer history_timer;
+            history = read_restart_history(history_client, c, utc_now());
+            history_ms = history_timer.ms();
+        });
+    }
+    if (!has_own_network_stack(*container))  // host, none and container:X have no networks of their own
+        side.networks = std::vector<NetworkInfo>{};
+    else
+        side.networks = networks ? networks->attached_networks(client, *container)
+                                 : inspect_attached_networks(client, *container);
+    timings["collect.engine.container_networks"] = container_timer.ms();
+    if (history_task) {
+        history_task->join();
+        side.restart_history = std::move(history);
+        timings["collect.engine.restart_history"] = history_ms;
+    }
+    side.container = std::move(*container);
+    return side;
+}
+
+void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,
+                     PhaseTimings& timings) {
+    PhaseTimer procfs_timer;
+    facts.container_listeners = read_container_listeners(side.container, owner_scan);
+    timings["collect.procfs.container"] = procfs_timer.ms();
+    facts.networks = std::move(side.networks);
+    if (side.restart_history) facts.restart_history = std::move(side.restart_history);
+    facts.container = std::move(side.container);
+    if (side.watch.gone()) {
+        PhaseTimer recheck_timer;
+        if (!facts.container_listeners)
+            facts.container_listeners = fail("procfs", "the container's process exited while its sockets were read");
+        recheck_vanished_process(client, facts, side.watch.vanished("listener collection"));
+        timings["collect.engine.recheck"] = recheck_timer.ms();
+    }
+    PhaseTimer selinux_timer;
+    facts.selinux = collect_selinux(selinux_root(), kProcRoot, selinux_subjects(facts), owner_scan,
+                                    seconds_since_epoch(utc_now()));
+    timings["collect.selinux"] = selinux_timer.ms();
+    PhaseTimer paths_timer;
+    facts.paths = paths_for(facts, live_set_lookup(facts.host.set_lookups));
+    timings["collect.paths"] = paths_timer.ms();
+}
+
+}  // namespace dnd

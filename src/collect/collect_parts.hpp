@@ -1,0 +1,114 @@
+#pragma once
+// The parts collection is made of, shared by one container's collection (collect.cpp) and
+// every running container's (collect_running.cpp): the host side, read once however many
+// containers are asked about; the engine's identity; one container's engine side (inspect,
+// networks, restart history); and what is then read locally for that container (its
+// listeners, SELinux, the packet paths).
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "docknetdoctor/collect/collect_timings.hpp"
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/procfs_scan.hpp"
+#include "docknetdoctor/collect/vanished_process.hpp"
+
+namespace dnd {
+
+inline constexpr const char* kProcRoot = "/proc";
+
+class PhaseTimer {
+public:
+    double ms() const { return std::chrono::duration<double, std::milli>(Clock::now() - start_).count(); }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point start_ = Clock::now();
+};
+
+// Runs work on a thread of its own (or right here when no thread can be had), joined at
+// the latest on destruction. An exception thrown by work is rethrown by join().
+class BackgroundTask {
+public:
+    explicit BackgroundTask(std::function<void()> work);
+    BackgroundTask(const BackgroundTask&) = delete;
+    BackgroundTask& operator=(const BackgroundTask&) = delete;
+    ~BackgroundTask();
+
+    void join();
+
+private:
+    void run();
+
+    std::function<void()> work_;
+    std::exception_ptr error_;
+    std::thread thread_;
+};
+
+// What collection reads from this host alone: rtnetlink, sysctls, rulesets, dockerd's
+// config, and the host's listeners (whose /proc scan the containers' listeners reuse).
+struct HostSide {
+    HostNetwork network;
+    Result<std::vector<Listener>> listeners = fail("procfs", "not collected");
+    SocketOwnerScan owner_scan{kProcRoot};
+    double netfilter_ms = 0;
+    double listeners_ms = 0;
+
+    void collect();
+};
+
+// /version: who the engine is (from /_ping's Server header when it said so). An error
+// means there is no engine to ask.
+Result<EngineInfo> read_version(const DockerClient& client);
+
+// The rest of the engine's identity: whether it is rootless, from its own process when it
+// is a local dockerd we can read, else from /info (the engine's slowest answer). Runs beside
+// the container requests on a copy of the negotiated client.
+class EngineIdentity {
+public:
+    EngineIdentity(const DockerClient& client, const DockerEndpoint& endpoint, EngineInfo engine);
+    // An error when /info failed (the engine slot records it).
+    Result<EngineInfo> join(PhaseTimings& timings);
+
+private:
+    Result<EngineInfo> identified_ = fail("docker-api", "not collected");
+    double process_ms_ = 0;
+    double info_ms_ = 0;
+    BackgroundTask task_;
+};
+
+// Networks by id, each asked of the engine once, shared by the workers of one run.
+class NetworkCache {
+public:
+    Result<std::vector<NetworkInfo>> attached_networks(const DockerClient& client, const Container& container);
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, NetworkInfo> by_ref_;
+};
+
+// One container as the engine tells it, read while its process is watched.
+struct ContainerSide {
+    Container container;
+    Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
+    std::optional<RestartHistory> restart_history;
+    ProcessWatch watch;
+};
+
+// Inspect, the attached networks (through networks when given) and, on a sign of a restart
+// loop, its recent runs (beside the networks).
+Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
+                                          NetworkCache* networks = nullptr);
+
+// The rest of one container's facts, read on this host: its listeners (through the shared
+// owner scan), a recheck when its process vanished meanwhile, SELinux, the packet paths.
+// facts.host must be filled already.
+void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,
+                     PhaseTimings& timings);
+
+}  // namespace dnd

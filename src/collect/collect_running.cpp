@@ -1,0 +1,113 @@
+// Collection for --all: the host side and the engine's identity once, then every running
+// container's own part under a bounded pool of workers.
+#include "docknetdoctor/collect/collect_running.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "collect_parts.hpp"
+#include "docknetdoctor/collect/restart_history_collect.hpp"
+#include "docknetdoctor/model/rfc3339.hpp"
+
+namespace dnd {
+namespace {
+
+// What every worker shares: the host's facts to copy into each container's, one client
+// configuration, the network cache, and the /proc scan behind its lock.
+struct SharedCollection {
+    const Facts& base;
+    const DockerClient& client;
+    NetworkCache networks;
+    std::mutex local_mutex;  // the owner scan and the set lookups are one thread at a time
+    SocketOwnerScan& owner_scan;
+    const std::function<bool(const Container&)>& wanted;
+    PhaseTimings host_timings;  // the shared part's, in every container's timings
+};
+
+// One container's facts, or nullopt when wanted() turns it down.
+std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, const ContainerSummary& summary) {
+    RunningContainerFacts out{summary.names.empty() ? summary.id.substr(0, 12) : summary.names.front(),
+                              fail("docker-api", "not collected"), {}};
+    out.timings = shared.host_timings;
+    PhaseTimer timer;
+    const DockerClient client = shared.client;  // a worker's own copy: requests never share state
+    auto side = read_container_side(client, summary.id, out.timings, &shared.networks);
+    if (!side) {
+        out.facts = std::unexpected(side.error());
+        return out;
+    }
+    if (!shared.wanted(side->container)) return std::nullopt;
+    Facts facts = shared.base;
+    facts.query.container = out.ref;
+    {
+        std::lock_guard lock(shared.local_mutex);
+        add_local_facts(facts, std::move(*side), client, shared.owner_scan, out.timings);
+    }
+    out.timings["collect"] = timer.ms();
+    out.facts = std::move(facts);
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOptions& options,
+                                                                 const std::function<bool(const Container&)>& wanted,
+                                                                 std::size_t workers) {
+    auto endpoint = choose_docker_endpoint(options.docker_host, docker_host_from_environment());
+    if (!endpoint) return std::unexpected(endpoint.error());
+
+    HostSide host;
+    BackgroundTask host_task([&host] { host.collect(); });
+    DockerClient client(*endpoint, options.timeout);
+    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
+    auto engine = read_version(client);
+    if (!engine) return std::unexpected(engine.error());
+    PhaseTimings host_timings;
+    EngineIdentity identity(client, *endpoint, std::move(*engine));
+    // Without ?all=1 the engine lists only the running containers.
+    auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
+    if (!list) return std::unexpected(list.error());
+
+    Facts base;
+    base.tool_version = DND_VERSION;
+    base.collected_at = format_rfc3339(utc_now(), 3);
+    base.query = options.query;
+    base.engine = identity.join(host_timings);
+    PhaseTimer wait_timer;
+    host_task.join();
+    host_timings["collect.wait_host"] = wait_timer.ms();
+    host_timings["collect.netfilter"] = host.netfilter_ms;
+    host_timings["collect.procfs.host"] = host.listeners_ms;
+    base.host_listeners = std::move(host.listeners);
+    base.host = std::move(host.network);
+
+    SharedCollection shared{base, client, {}, {}, host.owner_scan, wanted, std::move(host_timings)};
+    std::vector<std::optional<RunningContainerFacts>> slots(list->size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i = next++; i < list->size(); i = next++) slots[i] = collect_one(shared, (*list)[i]);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < std::min(workers, list->size()); ++w) {
+        try {
+            pool.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;  // fewer workers: slower, still correct
+        }
+    }
+    work();
+    for (auto& t : pool) t.join();
+
+    std::vector<RunningContainerFacts> out;
+    for (auto& slot : slots)
+        if (slot) out.push_back(std::move(*slot));
+    std::sort(out.begin(), out.end(),
+              [](const RunningContainerFacts& a, const RunningContainerFacts& b) { return a.ref < b.ref; });
+    return out;
+}
+
+}  // namespace dnd
