@@ -18,7 +18,7 @@ _docknetdoctor() {
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W "text json nagios prometheus junit" -- "$cur"))
+            COMPREPLY=($(compgen -W "text json jsonl nagios prometheus junit" -- "$cur"))
             return
             ;;
         -o | --output | --facts | --save-facts)

@@ -27,6 +27,7 @@
 #include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/app/options.hpp"
 #include "docknetdoctor/app/output.hpp"
+#include "docknetdoctor/app/progress_line.hpp"
 #include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"
 #include "docknetdoctor/rank/rank.hpp"
@@ -133,7 +134,7 @@ double epoch_now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The reports in the format asked; all: the --all form (a summary, an array, a suite).
+// The reports in the format asked; all: the --all form (a summary, an array, JSON lines, a suite).
 std::string render_reports(const Options& o, std::span<const Report> reports, bool all, const RunInfo& run) {
     switch (o.format) {
         case Format::json: {
@@ -141,6 +142,11 @@ std::string render_reports(const Options& o, std::span<const Report> reports, bo
             auto array = nlohmann::json::array();
             for (const auto& r : reports) array.push_back(report_to_json(r));
             return json_text(array);
+        }
+        case Format::jsonl: {  // JSON lines: a report a line, for streams and line-based tools
+            std::string lines;
+            for (const auto& r : reports) lines += json_document(report_to_json(r), -1) + "\n";
+            return lines;
         }
         case Format::nagios: return render_nagios(reports, all);
         case Format::prometheus: return render_prometheus(reports, run);
@@ -243,7 +249,7 @@ Result<std::vector<ContainerSummary>> running_containers(const Options& o) {
 
 // --all: every container's ladder in one batch under one deadline and one descriptor
 // budget, however many containers (each ladder alone costs about one deadline).
-void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options& o) {
+void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options& o, ProgressLine& progress) {
     std::vector<Facts*> probed;
     for (auto& c : collected)
         if (c.facts) probed.push_back(&*c.facts);
@@ -251,6 +257,7 @@ void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options
         for (Facts* facts : probed) facts->probes = fail("probe", "not run (--no-probe)");
         return;
     }
+    progress.update("probing", 0, probed.size());
     const auto started = std::chrono::steady_clock::now();
     const auto addresses = host_addresses();
     std::vector<LadderPlan> plans;
@@ -280,11 +287,16 @@ constexpr std::size_t kCollectWorkers = 8;
 // one report each.
 int diagnose_all(const Options& o) {
     const auto run_started = std::chrono::steady_clock::now();
+    ProgressLine progress(wants_progress_line(isatty(STDERR_FILENO) == 1, o.format == Format::text), STDERR_FILENO);
     auto wanted = [](const Container& c) { return c.state.running && publishes_a_port(c); };
-    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers);  // --to is refused with --all
-    if (!collected) return usage_error(collected.error());
-
-    add_all_probes(*collected, o);
+    auto collected = collect_running_facts(  // --to is refused with --all
+        collect_options(o, ""), wanted, kCollectWorkers,
+        [&progress](std::size_t done, std::size_t total) { progress.update("collecting", done, total); });
+    if (!collected) {
+        progress.finish();  // the error line must not land on the progress line
+        return usage_error(collected.error());
+    }
+    add_all_probes(*collected, o, progress);
 
     std::vector<Report> reports;
     std::vector<Verdict> verdicts;
@@ -293,6 +305,7 @@ int diagnose_all(const Options& o) {
                                   : unknown_report(c.ref, c.facts.error()));
         verdicts.push_back(reports.back().verdict);
     }
+    progress.finish();
     return emit(o, reports, true, run_started, exit_code(worst_verdict(verdicts)));
 }
 

@@ -30,6 +30,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
 std::optional<Format> parse_format(std::string_view text) {
     if (text == "text") return Format::text;
     if (text == "json") return Format::json;
+    if (text == "jsonl") return Format::jsonl;
     if (text == "nagios") return Format::nagios;
     if (text == "prometheus") return Format::prometheus;
     if (text == "junit") return Format::junit;
@@ -60,7 +61,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     app.add_option("-p,--port", port_text, "Diagnose this container port only: PORT[/tcp|/udp]");
     app.add_option("--from", o.from, "The client's address (default: a client on another host)");
     app.add_option("--to", o.to, "Container to container: can CONTAINER reach TARGET:PORT (name, alias, service, IP)?");
-    app.add_option("-f,--format", format_text, "Output format: text, json, nagios, prometheus or junit");
+    app.add_option("-f,--format", format_text, "Output format: text, json, jsonl, nagios, prometheus or junit");
     app.add_option("-o,--output", o.output, "Write the output to FILE (atomically: a temporary file, then a rename)");
     app.add_option("--save-facts", o.save_facts, "Write everything collected to FILE (JSON)");
     app.add_option("--facts", o.facts_file, "Diagnose offline from a facts FILE; no daemon needed");
@@ -98,7 +99,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (containers->parsed()) { o.command = Command::list_containers; return o; }
 
     if (auto format = parse_format(format_text)) o.format = *format;
-    else return fail("usage", "invalid --format '" + format_text + "': expected text, json, nagios, prometheus or junit");
+    else return fail("usage", "invalid --format '" + format_text + "': expected text, json, jsonl, nagios, prometheus or junit");
     if (!port_text.empty()) {
         o.port = parse_port_key(port_text);
         if (!o.port) return fail("usage", "invalid --port '" + port_text + "': expected PORT[/tcp|/udp] with PORT in 1-65535");

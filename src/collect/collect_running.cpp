@@ -56,7 +56,7 @@ std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, const
 
 Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOptions& options,
                                                                  const std::function<bool(const Container&)>& wanted,
-                                                                 std::size_t workers) {
+                                                                 std::size_t workers, const CollectProgress& progress) {
     auto endpoint = choose_docker_endpoint(options.docker_host, docker_host_from_environment());
     if (!endpoint) return std::unexpected(endpoint.error());
 
@@ -88,8 +88,13 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
     SharedCollection shared{base, client, {}, {}, host.owner_scan, wanted, std::move(host_timings)};
     std::vector<std::optional<RunningContainerFacts>> slots(list->size());
     std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
     auto work = [&] {
-        for (std::size_t i = next++; i < list->size(); i = next++) slots[i] = collect_one(shared, (*list)[i]);
+        for (std::size_t i = next++; i < list->size(); i = next++) {
+            slots[i] = collect_one(shared, (*list)[i]);
+            const std::size_t finished = ++done;
+            if (progress) progress(finished, list->size());
+        }
     };
     std::vector<std::thread> pool;
     for (std::size_t w = 1; w < std::min(workers, list->size()); ++w) {

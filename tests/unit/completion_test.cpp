@@ -85,7 +85,7 @@ protected:
 };
 
 TEST_P(Completion, OffersTheFormats) {
-    EXPECT_THAT(complete("docknetdoctor --format "), ElementsAre("json", "junit", "nagios", "prometheus", "text"));
+    EXPECT_THAT(complete("docknetdoctor --format "), ElementsAre("json", "jsonl", "junit", "nagios", "prometheus", "text"));
 }
 
 TEST_P(Completion, CompletesAnOption) { EXPECT_THAT(complete("docknetdoctor --fo"), ElementsAre("--format")); }

@@ -278,10 +278,27 @@ TEST(JunitFormat, TheBinaryWritesTheFileAndExitsWithTheVerdict) {
     EXPECT_THAT(parsed.out, HasSubstr("suite docknetdoctor 1 1 0")) << parsed.describe();
 }
 
+// JSON lines for one report: the --format json document on a single line, nothing else.
+TEST(JsonlFormat, OneReportIsTheJsonDocumentOnOneLine) {
+    const std::string facts = testing::fixtures_root() + "/checks/app_loopback_only/facts.json";
+    const auto lines = test::run_docknetdoctor({"--facts", facts, "--format", "jsonl"});
+    const auto document = test::run_docknetdoctor({"--facts", facts, "--format", "json"});
+    EXPECT_EQ(lines.exit_code, 2) << lines.describe();
+    ASSERT_TRUE(lines.out.ends_with("\n")) << lines.describe();
+    EXPECT_EQ(lines.out.find('\n'), lines.out.size() - 1) << lines.describe();
+    auto line = nlohmann::json::parse(lines.out);
+    auto expected = nlohmann::json::parse(document.out);
+    line.erase("generated_at");
+    expected.erase("generated_at");
+    line.erase("timings_ms");
+    expected.erase("timings_ms");
+    EXPECT_EQ(line, expected);
+}
+
 TEST(FormatOption, UnknownFormatsAreRefusedWithTheList) {
     const auto run = test::run_docknetdoctor({"--format", "yaml", "web"});
     EXPECT_EQ(run.exit_code, 3);
-    EXPECT_EQ(run.err, "docknetdoctor: invalid --format 'yaml': expected text, json, nagios, prometheus or junit\n");
+    EXPECT_EQ(run.err, "docknetdoctor: invalid --format 'yaml': expected text, json, jsonl, nagios, prometheus or junit\n");
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ TEST(Options, InvalidValuesAreOneLineUsageErrors) {
              {{"web", "--port", "70000"}, "invalid --port '70000'"},
              {{"web", "--port", "80/sctp"}, "invalid --port '80/sctp'"},
              {{"web", "--port", "0"}, "invalid --port '0'"},
-             {{"web", "--format", "xml"}, "invalid --format 'xml': expected text, json, nagios, prometheus or junit"},
+             {{"web", "--format", "xml"}, "invalid --format 'xml': expected text, json, jsonl, nagios, prometheus or junit"},
              {{"web", "--timeout", "soon"}, "invalid --timeout 'soon'"},
              {{"web", "--timeout", "0"}, "invalid --timeout '0'"},
              {{"web", "--from", "example.com"}, "invalid --from 'example.com': expected an IPv4 or IPv6 address"},

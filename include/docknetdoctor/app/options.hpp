@@ -13,7 +13,7 @@ namespace dnd {
 enum class Command { diagnose, explain, list_causes, list_containers, help, version };
 // text for people; json (the report schema); nagios (a plugin's output); prometheus
 // (node_exporter's textfile collector); junit (CI).
-enum class Format { text, json, nagios, prometheus, junit };
+enum class Format { text, json, jsonl, nagios, prometheus, junit };
 
 struct Options {
     Command command = Command::diagnose;

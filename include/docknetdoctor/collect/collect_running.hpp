@@ -20,9 +20,12 @@ struct RunningContainerFacts {
 // wanted() accepts once inspected, at most `workers` at a time: the engine requests in
 // parallel, the local reads (listeners, SELinux, paths) one at a time, since they share one
 // /proc scan. A container that could not be collected keeps its error. Ordered by ref.
-// An error only when the engine cannot be asked at all.
+// An error only when the engine cannot be asked at all. progress(done, total), when given,
+// is called (from any worker) as each running container is done.
+using CollectProgress = std::function<void(std::size_t done, std::size_t total)>;
 Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOptions& options,
                                                                  const std::function<bool(const Container&)>& wanted,
-                                                                 std::size_t workers);
+                                                                 std::size_t workers,
+                                                                 const CollectProgress& progress = {});
 
 }  // namespace dnd
