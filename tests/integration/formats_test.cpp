@@ -5,6 +5,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "run_binary.hpp"
 #include "sandbox_test.hpp"
@@ -71,6 +74,32 @@ for suite in JUnitXml.fromfile(sys.argv[1]):
     EXPECT_EQ(cases.out,
               "docknetdoctor.it-formats-broken 80/tcp ['app.loopback-only']\ndocknetdoctor.it-formats-ok 80/tcp []\n")
         << cases.describe();
+
+    // JSON lines: a report a line, read line by line as a log shipper would, the same
+    // reports as --format json's array, in the same order.
+    const auto jsonl = sandbox().diagnose({"--all", "--format", "jsonl"});
+    EXPECT_EQ(jsonl.process.exit_code, 2) << jsonl.describe();
+    const auto lines = python(R"(
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    report = json.loads(line)
+    print(report["target"]["name"], report["verdict"])
+)",
+                              jsonl.process.out);
+    EXPECT_EQ(lines.out, "it-formats-broken critical\nit-formats-ok ok\n") << lines.describe();
+    const auto array = sandbox().diagnose({"--all", "--format", "json"});
+    ASSERT_TRUE(array.json && array.json->is_array()) << array.describe();
+    std::vector<std::string> names;
+    for (const auto& report : *array.json) names.push_back(report["target"].value("name", std::string()));
+    std::vector<std::string> line_names;
+    std::istringstream in(jsonl.process.out);
+    for (std::string line; std::getline(in, line);) {
+        const auto report = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(report.is_discarded()) << line;
+        EXPECT_TRUE(validate_against_schema(report, report_schema_path()));
+        line_names.push_back(report["target"].value("name", std::string()));
+    }
+    EXPECT_EQ(line_names, names);
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ TEST_F(ReadOnlyTest, NoModeChangesTheHost) {
     expect_unchanged("--no-probe", {"--no-probe", broken.name()}, false);
     expect_unchanged("--facts", {"--facts", facts_path}, false);
     expect_unchanged("--from", {"--from", sandbox().client_addr(), web.name()}, true);
-    for (const char* format : {"json", "nagios", "prometheus", "junit"}) {
+    for (const char* format : {"json", "jsonl", "nagios", "prometheus", "junit"}) {
         expect_unchanged(std::string("--format ") + format, {"--format", format, web.name()}, true);
         expect_unchanged(std::string("--all --no-probe --format ") + format, {"--all", "--no-probe", "--format", format},
                          false);
