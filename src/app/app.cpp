@@ -29,6 +29,7 @@
 #include "docknetdoctor/app/output.hpp"
 #include "docknetdoctor/app/progress_line.hpp"
 #include "docknetdoctor/model/json_limits.hpp"
+#include "docknetdoctor/model/saved_facts.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/app/replay.hpp"
@@ -51,7 +52,7 @@ double ms_since(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-Result<Facts> load_facts_file(const std::string& path) {
+Result<SavedFacts> load_facts_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return fail("facts-file", fmt::format("cannot read facts file {}: {}", path, std::strerror(errno)));
     // A file over the bound is refused unread; from anything else (a pipe, /dev/zero) one
@@ -69,14 +70,14 @@ Result<Facts> load_facts_file(const std::string& path) {
         text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
     }
     if (in.bad()) return fail("facts-file", fmt::format("cannot read facts file {}: {}", path, std::strerror(errno)));
-    auto facts = facts_from_json_text(text);
-    if (!facts) return fail("facts-file", fmt::format("{}: {}", path, facts.error().message));
-    return facts;
+    auto saved = saved_facts_from_json_text(text);
+    if (!saved) return fail("facts-file", fmt::format("{}: {}", path, saved.error().message));
+    return saved;
 }
 
-Result<void> save_facts_file(const std::string& path, const Facts& facts) {
+Result<void> save_facts_file(const std::string& path, const nlohmann::json& facts) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << json_document(facts_to_json(facts)) << "\n";
+    out << json_document(facts) << "\n";
     out.close();
     if (!out) return fail("facts-file", fmt::format("cannot write facts file {}: {}", path, std::strerror(errno)));
     return {};
@@ -106,12 +107,29 @@ bool names_saved_container(const Facts& f, const std::string& name) {
     return name == f.container->name || (name.size() >= 2 && f.container->id.starts_with(name));
 }
 
+// The one container of a saved file; from an --all run's, the one named.
+Result<Facts> saved_container(const SavedFacts& saved, const Options& o) {
+    if (!saved.all) return saved.entries.front().facts;
+    std::string refs;
+    for (const auto& e : saved.entries) {
+        if (!o.container.empty() && (e.ref == o.container || (e.facts && names_saved_container(*e.facts, o.container))))
+            return e.facts;
+        refs += (refs.empty() ? "" : ", ") + e.ref;
+    }
+    if (o.container.empty())
+        return fail("usage", fmt::format("{} holds an --all run ({} containers): add --all, or name one of them: {}",
+                                         *o.facts_file, saved.entries.size(), refs));
+    return fail("usage", fmt::format("{} holds no container {}: it holds {}", *o.facts_file, o.container, refs));
+}
+
 Result<Facts> obtain_facts(const Options& o) {
     if (o.facts_file) {
-        auto facts = load_facts_file(*o.facts_file);
+        auto saved = load_facts_file(*o.facts_file);
+        if (!saved) return std::unexpected(saved.error());
+        auto facts = saved_container(*saved, o);
         if (!facts) return facts;
         // A name beside --facts must be the saved container: never answer about another.
-        if (!o.container.empty() && !names_saved_container(*facts, o.container))
+        if (!saved->all && !o.container.empty() && !names_saved_container(*facts, o.container))
             return fail("usage", fmt::format("{} holds the facts of container {}, not of {}: give no name, or that one",
                                              *o.facts_file, saved_container_name(*facts), o.container));
         // Re-asking a saved host a different question is allowed offline.
@@ -214,7 +232,7 @@ int diagnose(const Options& o) {
     timings["collect"] = o.facts_file ? 0.0 : ms_since(started);
     add_probes(*facts, o, timings);
     if (o.save_facts) {
-        if (auto saved = save_facts_file(*o.save_facts, *facts); !saved) return usage_error(saved.error());
+        if (auto saved = save_facts_file(*o.save_facts, facts_to_json(*facts)); !saved) return usage_error(saved.error());
     }
     const Report report = report_from(*facts, std::move(timings), started);
     return emit(o, std::span<const Report>(&report, 1), false, started, exit_code(report.verdict));
@@ -279,6 +297,37 @@ void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options
     }
 }
 
+// One report per container (unknown, and why, for one that could not be collected).
+int emit_all(const Options& o, std::vector<RunningContainerFacts>& collected,
+             std::chrono::steady_clock::time_point run_started) {
+    std::vector<Report> reports;
+    std::vector<Verdict> verdicts;
+    for (auto& c : collected) {
+        reports.push_back(c.facts ? report_from(*c.facts, std::move(c.timings), run_started)
+                                  : unknown_report(c.ref, c.facts.error()));
+        verdicts.push_back(reports.back().verdict);
+    }
+    return emit(o, reports, true, run_started, exit_code(worst_verdict(verdicts)));
+}
+
+// --all --facts FILE: a saved --all run, every container again offline (asked again with
+// --port/--from when given).
+int replay_all(const Options& o, std::chrono::steady_clock::time_point run_started) {
+    auto saved = load_facts_file(*o.facts_file);
+    if (!saved) return usage_error(saved.error());
+    if (!saved->all) {
+        const auto& only = saved->entries.front().facts;
+        return usage_error(Error{"usage", fmt::format("{} holds the facts of one container ({}): drop --all",
+                                                      *o.facts_file, only ? saved_container_name(*only) : "?")});
+    }
+    std::vector<RunningContainerFacts> collected;
+    for (auto& e : saved->entries) {
+        if (e.facts) reask_saved_facts(*e.facts, o.port, o.from);
+        collected.push_back({e.ref, std::move(e.facts), {{"collect", 0.0}}});
+    }
+    return emit_all(o, collected, run_started);
+}
+
 // Containers collected at once; more only queue up behind the engine and the /proc scan.
 constexpr std::size_t kCollectWorkers = 8;
 
@@ -287,6 +336,7 @@ constexpr std::size_t kCollectWorkers = 8;
 // one report each.
 int diagnose_all(const Options& o) {
     const auto run_started = std::chrono::steady_clock::now();
+    if (o.facts_file) return replay_all(o, run_started);
     ProgressLine progress(wants_progress_line(isatty(STDERR_FILENO) == 1, o.format == Format::text), STDERR_FILENO);
     auto wanted = [](const Container& c) { return c.state.running && publishes_a_port(c); };
     auto collected = collect_running_facts(  // --to is refused with --all
@@ -297,16 +347,17 @@ int diagnose_all(const Options& o) {
         return usage_error(collected.error());
     }
     add_all_probes(*collected, o, progress);
-
-    std::vector<Report> reports;
-    std::vector<Verdict> verdicts;
-    for (auto& c : *collected) {
-        reports.push_back(c.facts ? report_from(*c.facts, std::move(c.timings), run_started)
-                                  : unknown_report(c.ref, c.facts.error()));
-        verdicts.push_back(reports.back().verdict);
+    if (o.save_facts) {
+        std::vector<ContainerFacts> entries;
+        for (const auto& c : *collected) entries.push_back({c.ref, c.facts});
+        if (auto saved = save_facts_file(*o.save_facts, all_facts_to_json(entries)); !saved) {
+            progress.finish();
+            return usage_error(saved.error());
+        }
     }
+
     progress.finish();
-    return emit(o, reports, true, run_started, exit_code(worst_verdict(verdicts)));
+    return emit_all(o, *collected, run_started);
 }
 
 // Running containers' names, one a line, for shell completion (and scripts).

@@ -118,8 +118,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     }
     if (o.all) {
         if (!o.container.empty()) return fail("usage", "--all diagnoses every container: give no container name");
-        if (o.facts_file) return fail("usage", "--all talks to the engine: it cannot be combined with --facts");
-        if (o.save_facts) return fail("usage", "--all cannot be combined with --save-facts (one file per container)");
+        if (o.facts_file && o.save_facts) return fail("usage", "--facts replays a saved run: it saves nothing new (drop --save-facts)");
         return o;
     }
     if (o.container.empty() && !o.facts_file)

@@ -284,15 +284,22 @@ Result<void> validate_facts(const Facts& f) {
 
 }  // namespace
 
-Result<Facts> facts_from_json_text(std::string_view text) {
+Result<Facts> facts_from_json(const nlohmann::json& j) {
     try {
-        auto parsed = parse_bounded_json(text, kFactsJsonLimits);
-        if (!parsed) return fail("facts-file", "refused: " + parsed.error().message);
-        const nlohmann::json& j = *parsed;
         if (!j.is_object()) return fail("facts-file", "not a facts object (expected a JSON object)");
         auto facts = j.get<Facts>();
         if (auto valid = validate_facts(facts); !valid) return std::unexpected(valid.error());
         return facts;
+    } catch (const nlohmann::json::exception& e) {
+        return fail("facts-file", std::string("malformed facts: ") + e.what());
+    }
+}
+
+Result<Facts> facts_from_json_text(std::string_view text) {
+    try {
+        auto parsed = parse_bounded_json(text, kFactsJsonLimits);
+        if (!parsed) return fail("facts-file", "refused: " + parsed.error().message);
+        return facts_from_json(*parsed);
     } catch (const nlohmann::json::exception& e) {
         return fail("facts-file", std::string("malformed facts: ") + e.what());
     }

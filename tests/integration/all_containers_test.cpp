@@ -1,6 +1,7 @@
 // --all on a host with many containers: the host is read once and every ladder runs in one
 // batch. Its answers must be those of diagnosing each container alone, also when the
 // process may hold fewer descriptors (ulimit -n 64) than the run has probes.
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -67,8 +68,10 @@ TEST_F(AllContainersTest, EachContainerGetsItsOwnVerdictWithinSixtyFourDescripto
     EXPECT_NE(sandbox().client_connect(port_of.at(fmt::format("{}quiet-36", kPrefix))), ConnectOutcome::open);
     EXPECT_NE(sandbox().client_connect(port_of.at(fmt::format("{}lo-39", kPrefix))), ConnectOutcome::open);
 
+    const std::string saved = sandbox().dir() + "/it-all-facts.json";
     Diagnosis all;
-    all.process = sandbox().in_host({"sh", "-c", fmt::format("ulimit -n 64 && exec {} --all --format json", DND_BINARY)}, 120s);
+    all.process = sandbox().in_host(
+        {"sh", "-c", fmt::format("ulimit -n 64 && exec {} --all --format json --save-facts {}", DND_BINARY, saved)}, 120s);
     auto parsed = nlohmann::json::parse(all.process.out, nullptr, false);
     ASSERT_TRUE(!parsed.is_discarded() && parsed.is_array()) << all.describe();
     EXPECT_EQ(all.process.exit_code, 2) << all.describe();  // the broken ones are critical
@@ -82,6 +85,17 @@ TEST_F(AllContainersTest, EachContainerGetsItsOwnVerdictWithinSixtyFourDescripto
             EXPECT_NE(probe.value("outcome", std::string()), "error") << name << ": " << probe.dump();
     }
     ASSERT_EQ(together.size(), port_of.size()) << all.describe();
+
+    // The saved run replays offline with the same answers.
+    const auto replayed = sandbox().diagnose({"--all", "--facts", saved, "--format", "json"});
+    ASSERT_TRUE(replayed.json && replayed.json->is_array()) << replayed.describe();
+    std::map<std::string, Verdict> offline;
+    for (const auto& report : *replayed.json) {
+        const std::string name = report["target"].value("name", std::string());
+        if (name.starts_with(kPrefix)) offline[name] = verdict_of(report);
+    }
+    EXPECT_EQ(offline, together);
+    std::remove(saved.c_str());
 
     for (const auto& [name, port] : port_of) {
         const Verdict expected = name.find("web") != std::string::npos     ? Verdict{"ok", ""}

@@ -483,8 +483,12 @@ TEST(LadderOptions, AllAndNoProbe) {
     auto both = parse_options({"--all", "web"});
     ASSERT_FALSE(both);
     EXPECT_EQ(both.error().message, "--all diagnoses every container: give no container name");
-    EXPECT_FALSE(parse_options({"--all", "--facts", "x.json"}));
-    EXPECT_FALSE(parse_options({"--all", "--save-facts", "x.json"}));
+    // A whole --all run is saved in one file and replayed from it; replaying saves nothing.
+    EXPECT_TRUE(parse_options({"--all", "--facts", "x.json"}));
+    EXPECT_TRUE(parse_options({"--all", "--save-facts", "x.json"}));
+    auto replay_and_save = parse_options({"--all", "--facts", "x.json", "--save-facts", "y.json"});
+    ASSERT_FALSE(replay_and_save);
+    EXPECT_EQ(replay_and_save.error().message, "--facts replays a saved run: it saves nothing new (drop --save-facts)");
 }
 
 TEST(LadderOptions, ProbeDeadlineIsTheTimeoutCappedAtTwoSeconds) {

@@ -225,5 +225,7 @@ void to_json(nlohmann::json& j, const Facts& f);
 void from_json(const nlohmann::json& j, Facts& f);
 nlohmann::json facts_to_json(const Facts& f);
 Result<Facts> facts_from_json_text(std::string_view text);
+// The same for a document already parsed (within the bounds): checked, then validated.
+Result<Facts> facts_from_json(const nlohmann::json& j);
 
 }  // namespace dnd
