@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Host-scale benchmark: on the sandbox engine (scripts/sandbox.sh) with N running containers,
+each publishing one port, time what the user runs against what they would run instead, the
+whole process as /usr/bin/time sees it (wall, peak RSS), medians of RUNS, same run:
+  one container's full diagnosis   `docknetdoctor NAME`      vs `docker inspect NAME`
+  every container                  `docknetdoctor --all`     vs `docker inspect $(docker ps -q)`
+Usage: host_scale_bench.py BINARY SANDBOX_DIR [N ...] [--runs R]   (default N: 1 50 200)
+The containers (dndscale-*) are started for each N and removed at the end. Needs root and a
+started sandbox (`scripts/sandbox.sh start DIR`). Exit 0 done, 77 cannot run here."""
+import os, statistics, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SANDBOX = os.path.join(ROOT, "scripts", "sandbox.sh")
+
+
+def in_host(box, command, check=True):
+    return subprocess.run([SANDBOX, "run", box, "--", "sh", "-c", command], check=check,
+                          capture_output=True, text=True)
+
+
+def timed(box, command):
+    """Wall seconds and peak RSS (MiB) of one run of command in the sandbox's host netns."""
+    out = os.path.join(box, "host-scale-bench.time")
+    in_host(box, f"/usr/bin/time -f '%e %M' -o {out} sh -c '{command}' >/dev/null 2>&1; true", check=False)
+    with open(out) as f:
+        wall, rss_kib = f.read().split()[-2:]
+    return float(wall), int(rss_kib) / 1024
+
+
+def median_of(box, command, runs):
+    samples = [timed(box, command) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+
+
+def grow_to(box, n, image):
+    have = int(in_host(box, "docker ps -q --filter name=dndscale- | wc -l").stdout)
+    if have >= n:
+        return
+    runs = "\n".join(f"docker run -d --name dndscale-{i} -p {30000 + i}:80 {image} httpd -f -p 80"
+                     for i in range(have, n))
+    in_host(box, f"printf '%s\\n' '{runs}' | xargs -P 6 -I{{}} sh -c '{{}} >/dev/null'")
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--runs")]
+    runs = 5
+    if "--runs" in sys.argv:
+        runs = int(sys.argv[sys.argv.index("--runs") + 1])
+        args = [a for a in args if a != str(runs)]
+    if os.geteuid() != 0 or len(args) < 2:
+        print(__doc__, file=sys.stderr)
+        return 77
+    binary, box = args[0], args[1]
+    counts = [int(a) for a in args[2:]] or [1, 50, 200]
+    image = in_host(box, "docker images --format '{{.Repository}}:{{.Tag}}' | head -1").stdout.strip()
+    print(f"{'containers':>10} | {'one: dnd s':>10} {'inspect s':>9} {'ratio':>5} | "
+          f"{'--all s':>7} {'MiB':>5} {'inspect all s':>13} {'ratio':>5}")
+    try:
+        for n in sorted(counts):
+            grow_to(box, n, image)
+            one_dnd = median_of(box, f"{binary} dndscale-0", runs)
+            one_inspect = median_of(box, "docker inspect dndscale-0", runs)
+            all_dnd = median_of(box, f"{binary} --all", runs)
+            all_inspect = median_of(box, "docker inspect $(docker ps -q)", runs)
+            print(f"{n:>10} | {one_dnd[0]:>10.3f} {one_inspect[0]:>9.3f} {one_dnd[0] / one_inspect[0]:>5.2f} | "
+                  f"{all_dnd[0]:>7.3f} {all_dnd[1]:>5.1f} {all_inspect[0]:>13.3f} {all_dnd[0] / all_inspect[0]:>5.2f}",
+                  flush=True)
+    finally:
+        in_host(box, "docker ps -aq --filter name=dndscale- | xargs -r docker rm -f >/dev/null", check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
