@@ -357,6 +357,18 @@ Result<NetworkInfo> parse_network_inspect(std::string_view body) {
     });
 }
 
+namespace {
+
+// An event's `time` in seconds, where it fits the nanosecond clock (years 1678 to 2262):
+// a larger one would overflow converting to it.
+std::chrono::nanoseconds event_seconds(long long seconds, const std::string& path) {
+    constexpr long long kLimit = std::chrono::nanoseconds::max().count() / 1'000'000'000;
+    if (seconds > kLimit || seconds < -kLimit) throw Malformed(fmt::format("{}.time: {} is out of range", path, seconds));
+    return std::chrono::seconds{seconds};
+}
+
+}  // namespace
+
 Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body) {
     return guarded<std::vector<ContainerEvent>>([&] {
         std::vector<ContainerEvent> out;
@@ -375,7 +387,7 @@ Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body
             const json& nano = member(root, "timeNano");
             const json& whole = member(root, "time");
             if (nano.is_number_integer()) e.time = format_rfc3339(UtcTime{std::chrono::nanoseconds{nano.get<long long>()}}, 9);
-            else if (whole.is_number_integer()) e.time = format_rfc3339(UtcTime{std::chrono::seconds{whole.get<long long>()}}, 9);
+            else if (whole.is_number_integer()) e.time = format_rfc3339(UtcTime{event_seconds(whole.get<long long>(), path)}, 9);
             else throw Malformed(fmt::format("{}: no time or timeNano", path));
             const auto actor_path = join_path(path, "Actor");
             const json& attributes = object_member(object_member(root, "Actor", path), "Attributes", actor_path);

@@ -158,6 +158,19 @@ TEST(DockerParse, ContainerEventsOneObjectALine) {
     EXPECT_FALSE(parse_container_events(R"({"Action":"die"})"));  // no time
 }
 
+// An event time in seconds past what the nanosecond clock holds (found by fuzzing: the
+// conversion overflowed) is malformed, not undefined behaviour; the edge still parses.
+TEST(DockerParse, EventTimeOutsideTheClocksRangeIsMalformed) {
+    auto far = parse_container_events(R"({"Action":"die","time":17990805366,"Actor":{"Attributes":{}}})");
+    ASSERT_FALSE(far);
+    EXPECT_NE(far.error().message.find("event[0].time: 17990805366 is out of range"), std::string::npos)
+        << far.error().message;
+    EXPECT_FALSE(parse_container_events(R"({"Action":"die","time":-17990805366,"Actor":{"Attributes":{}}})"));
+    auto edge = parse_container_events(R"({"Action":"die","time":9223372036,"Actor":{"Attributes":{}}})");
+    ASSERT_TRUE(edge) << edge.error().message;
+    EXPECT_EQ(edge->at(0).time, "2262-04-11T23:47:16.000000000Z");
+}
+
 TEST(DockerParse, LogTailFromTheMultiplexedStream) {
     auto lines = parse_log_tail(read_fixture("engine-api/logs-crashloop.multiplexed"), true, 3);
     ASSERT_TRUE(lines) << lines.error().message;
