@@ -9,9 +9,6 @@
 #include <utility>
 
 #include "collect_parts.hpp"
-#include "docknetdoctor/collect/restart_history_collect.hpp"
-#include "docknetdoctor/model/rfc3339.hpp"
-#include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/collect/peer_collect.hpp"
 
 namespace dnd {
@@ -20,25 +17,19 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     auto endpoint = choose_docker_endpoint(options.docker_host, docker_host_from_environment());
     if (!endpoint) return std::unexpected(endpoint.error());
 
-    Facts facts;
-    facts.tool_version = DND_VERSION;
-    facts.collected_at = format_rfc3339(utc_now(), 3);
-    facts.query = options.query;
-    if (facts.query.from) facts.query.from_is_local = is_local_address(*facts.query.from, host_addresses());
+    Facts facts = new_facts(options.query);
 
     // The host side needs only /proc and netlink: it runs while the engine answers. Its
     // results stay in `host` until joined; on an early return the task is joined unused.
     HostSide host;
     BackgroundTask host_task([&host] { host.collect(); });
 
-    // Ping first (it fixes the API version).
     PhaseTimer engine_timer;
-    DockerClient client(*endpoint, options.timeout);
-    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
-    auto engine = read_version(client);
-    if (!engine) return std::unexpected(engine.error());
+    auto connection = connect_engine(*endpoint, options.timeout);
+    if (!connection) return std::unexpected(connection.error());
+    const DockerClient& client = connection->client;
     timings["collect.engine.ping_version"] = engine_timer.ms();
-    EngineIdentity identity(client, *endpoint, std::move(*engine));
+    EngineIdentity identity(client, *endpoint, std::move(connection->engine));
 
     auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json?all=1", parse_container_list);
     if (!list) return std::unexpected(list.error());
@@ -49,13 +40,7 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     facts.engine = identity.join(timings);
     timings["collect.engine"] = engine_timer.ms();
 
-    PhaseTimer wait_timer;
-    host_task.join();  // rethrows what the host side threw, as if it had run here
-    timings["collect.wait_host"] = wait_timer.ms();
-    timings["collect.netfilter"] = host.netfilter_ms;
-    timings["collect.procfs.host"] = host.listeners_ms;
-    facts.host_listeners = std::move(host.listeners);
-    facts.host = std::move(host.network);
+    take_host_side(host_task, host, facts, timings);
     add_local_facts(facts, std::move(*side), client, host.owner_scan, timings);
 
     // --to: a DNS query and a probe each wait at most this long (like a ladder batch).

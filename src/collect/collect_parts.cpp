@@ -5,10 +5,12 @@
 #include <utility>
 
 #include "docknetdoctor/collect/engine_process.hpp"
+#include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/collect/host_network_collect.hpp"
 #include "docknetdoctor/collect/restart_history_collect.hpp"
 #include "docknetdoctor/collect/selinux_collect.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/rfc3339.hpp"
 #include "docknetdoctor/path/evaluate.hpp"
 
 namespace dnd {
@@ -38,11 +40,8 @@ double seconds_since_epoch(UtcTime t) {
     return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
-}  // namespace
-
-// /version: who the engine is. Failing here means there is no engine to ask. /_ping's
-// Server header usually says it already: then /version (slow: the engine runs runc and
-// docker-init to learn their versions) is not asked.
+// /version, unless /_ping's Server header said it (/version is slow: the engine runs runc
+// and docker-init to learn their versions).
 Result<EngineInfo> read_version(const DockerClient& client) {
     EngineInfo engine;
     engine.endpoint = client.endpoint().str();
@@ -55,6 +54,35 @@ Result<EngineInfo> read_version(const DockerClient& client) {
         if (auto r = parse_version_into(body, engine); !r) return std::unexpected(r.error());
         return engine;
     });
+}
+
+}  // namespace
+
+Facts new_facts(const Query& query) {
+    Facts facts;
+    facts.tool_version = DND_VERSION;
+    facts.collected_at = format_rfc3339(utc_now(), 3);
+    facts.query = query;
+    if (facts.query.from) facts.query.from_is_local = is_local_address(*facts.query.from, host_addresses());
+    return facts;
+}
+
+void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings) {
+    PhaseTimer wait_timer;
+    task.join();  // rethrows what the host side threw, as if it had run here
+    timings["collect.wait_host"] = wait_timer.ms();
+    timings["collect.netfilter"] = host.netfilter_ms;
+    timings["collect.procfs.host"] = host.listeners_ms;
+    facts.host_listeners = std::move(host.listeners);
+    facts.host = std::move(host.network);
+}
+
+Result<EngineConnection> connect_engine(const DockerEndpoint& endpoint, std::chrono::milliseconds timeout) {
+    DockerClient client(endpoint, timeout);
+    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
+    auto engine = read_version(client);
+    if (!engine) return std::unexpected(engine.error());
+    return EngineConnection{std::move(client), std::move(*engine)};
 }
 
 BackgroundTask::BackgroundTask(std::function<void()> work) : work_(std::move(work)) {

@@ -62,9 +62,21 @@ struct HostSide {
     void collect();
 };
 
-// /version: who the engine is (from /_ping's Server header when it said so). An error
-// means there is no engine to ask.
-Result<EngineInfo> read_version(const DockerClient& client);
+// Facts before anything is read: the tool, the time, the question (whether --from is this
+// host decided here, for one container and --all alike).
+Facts new_facts(const Query& query);
+
+// Waits for the host side, then moves what it read into facts (host network, host
+// listeners; its owner scan stays for the containers' listeners), with its timings.
+void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings);
+
+// /_ping (it fixes the API version), then /version: who the engine is (from /_ping's
+// Server header when it said so). An error means there is no engine to ask.
+struct EngineConnection {
+    DockerClient client;
+    EngineInfo engine;
+};
+Result<EngineConnection> connect_engine(const DockerEndpoint& endpoint, std::chrono::milliseconds timeout);
 
 // The rest of the engine's identity: whether it is rootless, from its own process when it
 // is a local dockerd we can read, else from /info (the engine's slowest answer). Runs beside

@@ -10,8 +10,6 @@
 #include <utility>
 
 #include "collect_parts.hpp"
-#include "docknetdoctor/collect/restart_history_collect.hpp"
-#include "docknetdoctor/model/rfc3339.hpp"
 
 namespace dnd {
 namespace {
@@ -62,28 +60,18 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
 
     HostSide host;
     BackgroundTask host_task([&host] { host.collect(); });
-    DockerClient client(*endpoint, options.timeout);
-    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
-    auto engine = read_version(client);
-    if (!engine) return std::unexpected(engine.error());
+    auto connection = connect_engine(*endpoint, options.timeout);
+    if (!connection) return std::unexpected(connection.error());
+    const DockerClient& client = connection->client;
     PhaseTimings host_timings;
-    EngineIdentity identity(client, *endpoint, std::move(*engine));
+    EngineIdentity identity(client, *endpoint, std::move(connection->engine));
     // Without ?all=1 the engine lists only the running containers.
     auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
     if (!list) return std::unexpected(list.error());
 
-    Facts base;
-    base.tool_version = DND_VERSION;
-    base.collected_at = format_rfc3339(utc_now(), 3);
-    base.query = options.query;
+    Facts base = new_facts(options.query);
     base.engine = identity.join(host_timings);
-    PhaseTimer wait_timer;
-    host_task.join();
-    host_timings["collect.wait_host"] = wait_timer.ms();
-    host_timings["collect.netfilter"] = host.netfilter_ms;
-    host_timings["collect.procfs.host"] = host.listeners_ms;
-    base.host_listeners = std::move(host.listeners);
-    base.host = std::move(host.network);
+    take_host_side(host_task, host, base, host_timings);
 
     SharedCollection shared{base, client, {}, {}, host.owner_scan, wanted, std::move(host_timings)};
     std::vector<std::optional<RunningContainerFacts>> slots(list->size());

@@ -62,11 +62,15 @@ Result<void> NetnsSockets::enter(const std::string& netns_path) {
     return {};
 }
 
-Result<UniqueFd> NetnsSockets::make(const std::string& netns_path, int family, int type) {
-    if (auto entered = enter(netns_path); !entered) return std::unexpected(entered.error());
+Result<UniqueFd> make_socket_here(int family, int type) {
     UniqueFd socket(::socket(family, type, 0));
     if (!socket.valid()) return fail("probe", fmt::format("socket: {}", std::strerror(errno)));
     return socket;
+}
+
+Result<UniqueFd> NetnsSockets::make(const std::string& netns_path, int family, int type) {
+    if (auto entered = enter(netns_path); !entered) return std::unexpected(entered.error());
+    return make_socket_here(family, type);
 }
 
 void NetnsSockets::go_home() {

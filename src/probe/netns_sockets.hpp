@@ -34,6 +34,9 @@ private:
     std::map<std::string, Error> unenterable_;
 };
 
+// socket(family, type) in the calling thread's namespace; the error as probes word it.
+Result<UniqueFd> make_socket_here(int family, int type);
+
 // The one-line error of a namespace that cannot be opened or entered, as every prober words it.
 Error netns_open_error(const std::string& netns_path, int error);
 Error netns_enter_error(const std::string& netns_path, int error);

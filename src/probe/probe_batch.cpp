@@ -150,11 +150,7 @@ void enable_icmp_errors(int fd, int family) {
 // Makes the socket of probe `index`: in the calling thread's namespace, or in another.
 using SocketMaker = std::function<Result<UniqueFd>(std::size_t index, int family, int type)>;
 
-Result<UniqueFd> socket_here(std::size_t, int family, int type) {
-    UniqueFd socket(::socket(family, type, 0));
-    if (!socket.valid()) return fail("probe", fmt::format("socket: {}", std::strerror(errno)));
-    return socket;
-}
+Result<UniqueFd> socket_here(std::size_t, int family, int type) { return make_socket_here(family, type); }
 
 void start(Probe& probe, Clock::time_point deadline_at, const std::function<Result<UniqueFd>(int, int)>& make_socket) {
     const ProbeTarget& target = probe.result.target;

@@ -242,7 +242,6 @@ TEST(ProbeJson, OutcomeSerializesWithTargetAndRoundTrips) {
 // A scratch namespace with lo up and an nft ruleset loaded into it.
 struct ProbeNetns : dnd::testing::ScratchNetns {
     ProbeNetns() : ScratchNetns("probe-test") {}
-    bool nft(const std::string& script) const { return exec("nft '" + script + "'"); }
 };
 std::string own_netns() {
     std::array<char, 64> link{};
