@@ -40,7 +40,8 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     facts.engine = identity.join(timings);
     timings["collect.engine"] = engine_timer.ms();
 
-    take_host_side(host_task, host, facts, timings);
+    take_host_side(host_task, host, facts, timings,
+                   [&c = side->container](const Listener& l) { return on_published_port(c, l); });
     add_local_facts(facts, std::move(*side), client, host.owner_scan, timings);
 
     // --to: a DNS query and a probe each wait at most this long (like a ladder batch).

@@ -12,6 +12,7 @@
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
 #include "docknetdoctor/path/evaluate.hpp"
+#include "proc_files.hpp"
 
 namespace dnd {
 namespace {
@@ -67,14 +68,31 @@ Facts new_facts(const Query& query) {
     return facts;
 }
 
-void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings) {
+void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings,
+                    const std::function<bool(const Listener&)>& owners_wanted) {
     PhaseTimer wait_timer;
     task.join();  // rethrows what the host side threw, as if it had run here
     timings["collect.wait_host"] = wait_timer.ms();
     timings["collect.netfilter"] = host.netfilter_ms;
-    timings["collect.procfs.host"] = host.listeners_ms;
+    PhaseTimer owners_timer;
+    if (host.listeners) {
+        // The engine's proxies are its children: the likely owners of a published port.
+        const std::vector<int> likely = facts.engine && facts.engine->process
+                                            ? host.owner_scan.children_of(facts.engine->process->pid)
+                                            : std::vector<int>{};
+        const unsigned long host_netns = netns_inode_of(std::string(kProcRoot) + "/self").value_or(0);
+        name_owners(*host.listeners, host.owner_scan, host_netns, likely, owners_wanted);
+    }
+    timings["collect.procfs.host"] = host.listeners_ms + owners_timer.ms();
     facts.host_listeners = std::move(host.listeners);
     facts.host = std::move(host.network);
+}
+
+bool on_published_port(const Container& container, const Listener& listener) {
+    for (const auto& [port, bindings] : container.ports)
+        for (const HostBinding& b : bindings)
+            if (b.host_port == listener.port && port.proto == listener.proto) return true;
+    return false;
 }
 
 Result<EngineConnection> connect_engine(const DockerEndpoint& endpoint, std::chrono::milliseconds timeout) {
@@ -115,7 +133,7 @@ void HostSide::collect() {
     network = collect_host_network(kProcRoot);
     netfilter_ms = netfilter_timer.ms();
     PhaseTimer listeners_timer;
-    listeners = read_listeners(kProcRoot, 0, owner_scan, TcpListenerSource::sock_diag);
+    listeners = list_listeners(kProcRoot, 0, TcpListenerSource::sock_diag);
     listeners_ms = listeners_timer.ms();
 }
 

@@ -51,7 +51,8 @@ private:
 };
 
 // What collection reads from this host alone: rtnetlink, sysctls, rulesets, dockerd's
-// config, and the host's listeners (whose /proc scan the containers' listeners reuse).
+// config, and the host's listeners (their owners named later, from the /proc scan the
+// containers' listeners reuse).
 struct HostSide {
     HostNetwork network;
     Result<std::vector<Listener>> listeners = fail("procfs", "not collected");
@@ -67,8 +68,16 @@ struct HostSide {
 Facts new_facts(const Query& query);
 
 // Waits for the host side, then moves what it read into facts (host network, host
-// listeners; its owner scan stays for the containers' listeners), with its timings.
-void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings);
+// listeners; its owner scan stays for the containers' listeners), with its timings. Names
+// the owners of the host listeners owners_wanted selects (all when empty): finding an
+// owner may read every process's fd table, so a diagnosis asks only for what it uses.
+// facts.engine must be filled already (its process's children are the likely owners).
+void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings,
+                    const std::function<bool(const Listener&)>& owners_wanted);
+
+// Whether listener is on one of container's published host ports: the host listeners
+// one container's diagnosis looks at.
+bool on_published_port(const Container& container, const Listener& listener);
 
 // /_ping (it fixes the API version), then /version: who the engine is (from /_ping's
 // Server header when it said so). An error means there is no engine to ask.

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <utility>
 
@@ -71,7 +72,11 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
 
     Facts base = new_facts(options.query);
     base.engine = identity.join(host_timings);
-    take_host_side(host_task, host, base, host_timings);
+    std::set<PortKey> published;  // every container's: a saved run's one host part serves them all
+    for (const ContainerSummary& c : *list) published.insert(c.published.begin(), c.published.end());
+    take_host_side(host_task, host, base, host_timings, [&published](const Listener& l) {
+        return published.contains(PortKey{l.port, l.proto});
+    });
 
     SharedCollection shared{base, client, {}, {}, host.owner_scan, wanted, std::move(host_timings)};
     std::vector<std::optional<RunningContainerFacts>> slots(list->size());

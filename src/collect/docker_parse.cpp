@@ -265,6 +265,15 @@ Result<std::vector<ContainerSummary>> parse_container_list(std::string_view body
             ContainerSummary s;
             s.id = required_string(c, "Id", path);
             for (auto& n : string_array_member(c, "Names", path)) s.names.push_back(strip_leading_slash(std::move(n)));
+            const json& ports = array_member(c, "Ports", path);
+            for (std::size_t k = 0; k < ports.size(); ++k) {
+                const auto port_path = fmt::format("{}.Ports[{}]", path, k);
+                const json& p = expect_object(ports[k], port_path);
+                const int public_port = int_member(p, "PublicPort", port_path);  // absent: exposed only
+                if (public_port == 0) continue;
+                const auto text = fmt::format("{}/{}", public_port, string_member(p, "Type", port_path));
+                if (auto key = port_key(text, port_path)) s.published.push_back(*key);
+            }
             out.push_back(std::move(s));
         }
         return out;

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,55 +68,113 @@ std::string describe_errno(int error) {
 
 SocketOwnerScan::SocketOwnerScan(std::string proc_root) : proc_root_(std::move(proc_root)) {}
 
-void SocketOwnerScan::list_processes() {
-    listed_ = true;
+const std::vector<int>& SocketOwnerScan::all_pids() {
+    if (all_pids_) return *all_pids_;
+    all_pids_.emplace();
     DirHandle proc(::opendir(proc_root_.c_str()));
-    if (!proc) return;
+    if (!proc) return *all_pids_;
     while (dirent* entry = ::readdir(proc.get())) {
         if (!is_pid_name(entry->d_name)) continue;
         int pid = 0;
         std::string_view name = entry->d_name;
         auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), pid);
-        if (ec == std::errc{} && end == name.data() + name.size()) processes_.push_back(Process{pid, {}, {}, {}, {}});
+        if (ec == std::errc{} && end == name.data() + name.size()) all_pids_->push_back(pid);
     }
-    std::sort(processes_.begin(), processes_.end(), [](const Process& a, const Process& b) { return a.pid < b.pid; });
+    std::sort(all_pids_->begin(), all_pids_->end());
+    return *all_pids_;
 }
 
-std::map<unsigned long, std::vector<SocketOwner>> SocketOwnerScan::owners_in(unsigned long netns_inode) {
-    if (!listed_) list_processes();
-    std::map<unsigned long, std::vector<SocketOwner>> owners;
-    // Processes come and go while we scan; whatever cannot be read is simply not an owner.
-    for (Process& p : processes_) {
-        const std::string process_dir = fmt::format("{}/{}", proc_root_, p.pid);
-        if (netns_inode != 0) {
-            if (!p.netns) p.netns = netns_inode_of(process_dir).value_or(0);
-            if (*p.netns != netns_inode) continue;
-        }
-        if (!p.sockets) {
-            p.sockets = socket_inodes_of(process_dir);
-            if (!p.sockets->empty()) p.comm = read_comm(process_dir);
-        }
-        for (unsigned long inode : *p.sockets) owners[inode].push_back(SocketOwner{p.pid, p.comm, {}});
+bool SocketOwnerScan::in_netns(int pid, unsigned long netns_inode) {
+    if (netns_inode == 0) return true;
+    Process& p = process(pid);
+    if (!p.netns) p.netns = netns_inode_of(fmt::format("{}/{}", proc_root_, pid)).value_or(0);
+    return *p.netns == netns_inode;
+}
+
+const std::vector<unsigned long>& SocketOwnerScan::sockets_of(int pid) {
+    Process& p = process(pid);
+    if (!p.sockets) {
+        const std::string process_dir = fmt::format("{}/{}", proc_root_, pid);
+        p.sockets = socket_inodes_of(process_dir);
+        if (!p.sockets->empty()) p.comm = read_comm(process_dir);
     }
+    return *p.sockets;
+}
+
+std::map<unsigned long, std::vector<SocketOwner>> SocketOwnerScan::owners_of(const std::set<unsigned long>& wanted,
+                                                                             unsigned long netns_inode,
+                                                                             const std::vector<int>& likely) {
+    std::map<unsigned long, std::vector<SocketOwner>> owners;
+    if (wanted.empty()) return owners;
+    std::set<int> read;
+    std::set<unsigned long> unowned = wanted;
+    // Whether pid holds a wanted socket (it is then an owner of each it holds).
+    auto read_process = [&](int pid) {
+        if (!read.insert(pid).second || !in_netns(pid, netns_inode)) return false;
+        bool holds = false;
+        for (unsigned long inode : sockets_of(pid)) {
+            if (!wanted.contains(inode)) continue;
+            owners[inode].push_back(SocketOwner{pid, process(pid).comm, {}});
+            unowned.erase(inode);
+            holds = true;
+        }
+        return holds;
+    };
+    for (int pid : likely) read_process(pid);
+    // Processes come and go while we scan; whatever cannot be read is simply not an owner.
+    for (int pid : all_pids()) {
+        if (unowned.empty()) break;
+        if (!read_process(pid)) continue;
+        for (int child : children_of(pid)) read_process(child);
+    }
+    for (auto& [inode, holders] : owners)
+        std::sort(holders.begin(), holders.end(), [](const SocketOwner& a, const SocketOwner& b) { return a.pid < b.pid; });
     return owners;
 }
 
 std::string SocketOwnerScan::cgroup_of(int pid) {
-    if (!listed_) list_processes();
-    auto it = std::lower_bound(processes_.begin(), processes_.end(), pid,
-                               [](const Process& p, int wanted) { return p.pid < wanted; });
-    if (it == processes_.end() || it->pid != pid) return {};
-    if (!it->cgroup) {
+    Process& p = process(pid);
+    if (!p.cgroup) {
         auto text = read_text_file(fmt::format("{}/{}/cgroup", proc_root_, pid));
-        it->cgroup = text ? parse_proc_cgroup(*text) : std::string();
+        p.cgroup = text ? parse_proc_cgroup(*text) : std::string();
     }
-    return *it->cgroup;
+    return *p.cgroup;
 }
 
-std::map<unsigned long, std::vector<SocketOwner>> socket_owners(const std::string& proc_root,
-                                                                unsigned long netns_inode) {
-    SocketOwnerScan scan(proc_root);
-    return scan.owners_in(netns_inode);
+std::vector<int> SocketOwnerScan::children_of(int pid) const {
+    std::vector<int> children;
+    const std::string task_dir = fmt::format("{}/{}/task", proc_root_, pid);
+    DirHandle tasks(::opendir(task_dir.c_str()));
+    if (!tasks) return children;
+    std::vector<std::string> tids;
+    while (dirent* entry = ::readdir(tasks.get()))
+        if (is_pid_name(entry->d_name)) tids.emplace_back(entry->d_name);
+    std::sort(tids.begin(), tids.end(), [](const std::string& a, const std::string& b) {
+        return a.size() != b.size() ? a.size() < b.size() : a < b;  // numerically
+    });
+    for (const std::string& tid : tids) {
+        auto text = read_text_file(fmt::format("{}/{}/children", task_dir, tid));
+        if (!text) continue;
+        std::string_view rest = *text;
+        while (!rest.empty()) {
+            int child = 0;
+            auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), child);
+            if (ec != std::errc{}) break;
+            children.push_back(child);
+            rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+            while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\n')) rest.remove_prefix(1);
+        }
+    }
+    return children;
+}
+
+std::vector<int> SocketOwnerScan::process_tree(int pid) const {
+    std::vector<int> tree{pid};
+    std::set<int> seen{pid};  // pids are reused: never loop on a stale children list
+    for (std::size_t i = 0; i < tree.size(); ++i)
+        for (int child : children_of(tree[i]))
+            if (seen.insert(child).second) tree.push_back(child);
+    return tree;
 }
 
 Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int pid) {
@@ -123,8 +182,7 @@ Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int p
     return read_listeners(proc_root, pid, scan);
 }
 
-Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int pid, SocketOwnerScan& scan,
-                                             TcpListenerSource tcp_source) {
+Result<std::vector<Listener>> list_listeners(const std::string& proc_root, int pid, TcpListenerSource tcp_source) {
     const std::string process_dir = pid == 0 ? proc_root + "/self" : fmt::format("{}/{}", proc_root, pid);
     const auto tcp_by_diag = tcp_source == TcpListenerSource::sock_diag
                                  ? tcp_listeners_by_sock_diag(proc_root, process_dir)
@@ -158,15 +216,30 @@ Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int p
         listeners.insert(listeners.end(), std::make_move_iterator(parsed->begin()),
                          std::make_move_iterator(parsed->end()));
     }
-    if (listeners.empty()) return listeners;
+    return listeners;
+}
 
-    // Without the namespace's identity, match all processes: socket inodes are unique anyway.
-    const unsigned long netns = netns_inode_of(process_dir).value_or(0);
-    auto owners = scan.owners_in(netns);
+void name_owners(std::vector<Listener>& listeners, SocketOwnerScan& scan, unsigned long netns_inode,
+                 const std::vector<int>& likely, const std::function<bool(const Listener&)>& which) {
+    std::set<unsigned long> wanted;
+    for (const Listener& l : listeners)
+        if (l.inode != 0 && (!which || which(l))) wanted.insert(l.inode);  // inode 0: the kernel's own socket
+    const auto owners = scan.owners_of(wanted, netns_inode, likely);
     for (Listener& listener : listeners) {
+        if (!wanted.contains(listener.inode)) continue;
         if (auto it = owners.find(listener.inode); it != owners.end()) listener.owners = it->second;
         for (SocketOwner& owner : listener.owners) owner.cgroup = scan.cgroup_of(owner.pid);
     }
+}
+
+Result<std::vector<Listener>> read_listeners(const std::string& proc_root, int pid, SocketOwnerScan& scan,
+                                             TcpListenerSource tcp_source) {
+    auto listeners = list_listeners(proc_root, pid, tcp_source);
+    if (!listeners || listeners->empty()) return listeners;
+    // Without the namespace's identity, match all processes: socket inodes are unique anyway.
+    const std::string process_dir = pid == 0 ? proc_root + "/self" : fmt::format("{}/{}", proc_root, pid);
+    const unsigned long netns = netns_inode_of(process_dir).value_or(0);
+    name_owners(*listeners, scan, netns, pid == 0 ? std::vector<int>{} : scan.process_tree(pid));
     return listeners;
 }
 

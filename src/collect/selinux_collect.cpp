@@ -223,16 +223,16 @@ Result<std::vector<LabelledProcess>> host_clients(const SelinuxSubjects& subject
     }
     const std::set<std::uint16_t> ports(subjects.published_ports.begin(), subjects.published_ports.end());
     const std::set<std::string> addresses(subjects.container_addresses.begin(), subjects.container_addresses.end());
+    auto toward_container = [&](const TcpConnection& c) {
+        return addresses.contains(c.remote) || ports.contains(c.remote_port);
+    };
+    std::set<unsigned long> wanted;
+    for (const TcpConnection& c : connections)
+        if (toward_container(c)) wanted.insert(c.inode);
+    const auto owners = scan.owners_of(wanted, netns_inode_of("/proc/thread-self").value_or(0));
     std::vector<LabelledProcess> out;
-    std::map<unsigned long, std::vector<SocketOwner>> owners;
-    bool owners_read = false;
     for (const TcpConnection& c : connections) {
-        const bool to_container = addresses.contains(c.remote);
-        if (!to_container && !ports.contains(c.remote_port)) continue;
-        if (!owners_read) {
-            owners = scan.owners_in(netns_inode_of("/proc/thread-self").value_or(0));
-            owners_read = true;
-        }
+        if (!toward_container(c)) continue;
         auto it = owners.find(c.inode);
         if (it == owners.end()) continue;
         for (const SocketOwner& owner : it->second) {

@@ -153,16 +153,16 @@ TEST(SocketOwnerScan, OneScanServesSeveralNamespacesReadingEachProcessOnce) {
     proc.process(300, "docker-proxy", 4000, {{3, "socket:[33]"}});
     SocketOwnerScan scan(proc.root());
 
-    auto host = scan.owners_in(4000);
+    auto host = scan.owners_of({11, 22, 33}, 4000);
     EXPECT_EQ(host.size(), 2u);
     ASSERT_EQ(host.count(33), 1u);
     EXPECT_EQ(host[33].at(0).process, "docker-proxy");
 
     fs::remove_all(fs::path(proc.root()) / "100" / "fd");  // read already: the scan does not look again
-    auto container = scan.owners_in(5000);
+    auto container = scan.owners_of({11, 22, 33}, 5000);
     ASSERT_EQ(container.size(), 1u);
     EXPECT_EQ(container[22].at(0).pid, 200);
-    auto everyone = scan.owners_in(0);
+    auto everyone = scan.owners_of({11, 22, 33}, 0);
     EXPECT_EQ(everyone.size(), 3u);
     EXPECT_EQ(everyone.count(11), 1u);
 }

@@ -50,6 +50,24 @@ TEST(DockerParse, ContainerListStripsTheSlash) {
     EXPECT_EQ(list->back().id, "a21c4ad64fafcd3a169f6b653f90a0d70f69add37f8b0a09c9feeb944ce73a3f");
 }
 
+// Ports[]: the host ports each container publishes, for --all to know whose owners to name.
+TEST(DockerParse, ContainerListNamesThePublishedHostPorts) {
+    auto list = parse_container_list(read_fixture("engine-api/containers-list.json"));
+    ASSERT_TRUE(list) << list.error().message;
+    EXPECT_TRUE(list->front().published.empty());  // created, nothing bound
+    EXPECT_EQ((*list)[1].published, (std::vector<PortKey>{{8083, Proto::tcp}, {8083, Proto::tcp}}));  // 9000: exposed only
+    EXPECT_EQ((*list)[2].published,
+              (std::vector<PortKey>{{5353, Proto::udp}, {5353, Proto::udp}, {8082, Proto::tcp}}));
+
+    auto sctp = parse_container_list(R"([{"Id":"a","Ports":[{"PrivatePort":9,"PublicPort":9,"Type":"sctp"}]}])");
+    ASSERT_TRUE(sctp) << sctp.error().message;
+    EXPECT_TRUE(sctp->front().published.empty());  // not a protocol this tool follows
+    EXPECT_EQ(parse_container_list(R"([{"Id":"a","Ports":[{"PublicPort":70000,"Type":"tcp"}]}])").error().message,
+              "[0].Ports[0]: '70000/tcp' is not a port like 80/tcp");
+    EXPECT_EQ(parse_container_list(R"([{"Id":"a","Ports":{}}])").error().message,
+              "[0].Ports: expected an array, got object");
+}
+
 TEST(DockerParse, RunningPublishedContainer) {
     auto c = inspect("web");
     EXPECT_EQ(c.id, "a21c4ad64fafcd3a169f6b653f90a0d70f69add37f8b0a09c9feeb944ce73a3f");

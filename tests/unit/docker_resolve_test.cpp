@@ -28,7 +28,7 @@ TEST(ResolveContainer, FullIdAndUniquePrefix) {
 }
 
 TEST(ResolveContainer, NameBeatsIdPrefix) {
-    std::vector<ContainerSummary> list = {{"abc123", {"x"}}, {"def456", {"abc"}}};
+    std::vector<ContainerSummary> list = {{"abc123", {"x"}, {}}, {"def456", {"abc"}, {}}};
     EXPECT_EQ(resolve_container(list, "abc").value_or(""), "def456");
 }
 
@@ -51,7 +51,7 @@ TEST(ResolveContainer, UnknownNameSuggestsTheClosest) {
 
 TEST(ResolveContainer, SuggestionsAreClosestFirstAndAtMostThree) {
     std::vector<ContainerSummary> list = {
-        {"1", {"web3"}}, {"2", {"web"}}, {"3", {"web12"}}, {"4", {"web2"}}, {"5", {"database"}}};
+        {"1", {"web3"}, {}}, {"2", {"web"}, {}}, {"3", {"web12"}, {}}, {"4", {"web2"}, {}}, {"5", {"database"}, {}}};
     EXPECT_EQ(resolve_container(list, "wen").error().message, "no such container: wen (did you mean: web, web2, web3?)");
 }
 

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/collect/procfs.hpp"
+#include "docknetdoctor/collect/procfs_scan.hpp"
 #include "docknetdoctor/probe/unique_fd.hpp"
 #include "fake_proc.hpp"
 #include "fixture_files.hpp"
@@ -119,6 +120,7 @@ TEST(ProcOwners, OwnersAreProcessesOfTheSameNetnsHoldingTheSocket) {
     ASSERT_FALSE(proc.root().empty());
     proc.process(100, "nginx", 4000, {{0, "/dev/null"}, {3, "socket:[111]"}, {5, "socket:[111]"}});
     proc.process(200, "nginx", 4000, {{7, "socket:[111]"}, {8, "pipe:[9]"}});
+    proc.write("100/task/100/children", "200 ");  // the worker nginx forked
     proc.process(300, "intruder", 5000, {{3, "socket:[222]"}, {4, "socket:[111]"}});
     proc.write("400/comm", "vanished\n");  // no ns, no fd: gone mid-scan
     proc.write("self/comm", "not-a-pid\n");
@@ -128,7 +130,8 @@ TEST(ProcOwners, OwnersAreProcessesOfTheSameNetnsHoldingTheSocket) {
     proc.write("100/net/udp", "   sl  local_address rem_address   st\n");
     // no tcp6/udp6: a kernel without IPv6
 
-    auto owners = socket_owners(proc.root(), 4000);
+    SocketOwnerScan scan(proc.root());
+    auto owners = scan.owners_of({111, 222}, 4000);
     ASSERT_EQ(owners.count(111), 1u);
     ASSERT_EQ(owners[111].size(), 2u);  // one entry per process, not per fd
     EXPECT_EQ(owners[111][0].pid, 100);
@@ -136,7 +139,9 @@ TEST(ProcOwners, OwnersAreProcessesOfTheSameNetnsHoldingTheSocket) {
     EXPECT_EQ(owners[111][1].pid, 200);
     EXPECT_EQ(owners.count(222), 0u);  // held only by a process in another netns
 
-    EXPECT_EQ(socket_owners(proc.root(), 0)[111].size(), 3u);  // 0: every process
+    auto anywhere = SocketOwnerScan(proc.root()).owners_of({222}, 0);  // 0: every process
+    ASSERT_EQ(anywhere[222].size(), 1u);
+    EXPECT_EQ(anywhere[222][0].process, "intruder");
 
     auto listeners = read_listeners(proc.root(), 100);
     ASSERT_TRUE(listeners.has_value()) << listeners.error().message;
@@ -144,6 +149,50 @@ TEST(ProcOwners, OwnersAreProcessesOfTheSameNetnsHoldingTheSocket) {
     ASSERT_EQ((*listeners)[0].owners.size(), 2u);
     EXPECT_EQ((*listeners)[0].owners[1].pid, 200);
     EXPECT_TRUE((*listeners)[1].owners.empty());
+}
+
+// One container's diagnosis on a host of many processes: its own processes (the likely
+// ones) answer, and nobody else's fd table is read; what they do not hold is looked for
+// further, with the finder's children.
+TEST(ProcOwners, TheLikelyProcessesAnswerFirstAndTheRestOnlyWhenNeeded) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.process(100, "httpd", 5000, {{3, "socket:[111]"}});
+    proc.process(101, "worker", 5000, {{3, "socket:[111]"}});
+    proc.write("100/task/100/children", "101\n");
+    proc.process(200, "bystander", 5000, {{3, "socket:[111]"}});  // same socket, not in the tree
+    proc.process(500, "relay", 5000, {{4, "socket:[444]"}});
+    proc.process(501, "relay", 5000, {{4, "socket:[444]"}});
+    proc.write("500/task/500/children", "501");
+
+    SocketOwnerScan scan(proc.root());
+    auto mine = scan.owners_of({111}, 5000, scan.process_tree(100));
+    ASSERT_EQ(mine[111].size(), 2u);
+    EXPECT_EQ(mine[111][0].pid, 100);
+    EXPECT_EQ(mine[111][1].pid, 101);  // the bystander is not named: the tree answered
+
+    // Had the bystander's fd table been read above, this socket would not be seen now.
+    proc.link("200/fd/9", "socket:[333]");
+    auto elsewhere = scan.owners_of({333, 444}, 5000, scan.process_tree(100));
+    ASSERT_EQ(elsewhere[333].size(), 1u);
+    EXPECT_EQ(elsewhere[333][0].process, "bystander");
+    ASSERT_EQ(elsewhere[444].size(), 2u);  // found by the wider scan, with the finder's child
+    EXPECT_EQ(elsewhere[444][0].pid, 500);
+    EXPECT_EQ(elsewhere[444][1].pid, 501);
+    EXPECT_TRUE(scan.owners_of({}, 5000).empty());
+}
+
+TEST(ProcOwners, AProcessTreeIsThePidThenWhatItStartedBreadthFirst) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.write("10/task/10/children", "11 12 ");
+    proc.write("10/task/13/children", "14 ");  // a second thread's child
+    proc.write("11/task/11/children", "15");
+    proc.write("15/task/15/children", "10");  // a stale list pointing back: no loop
+    SocketOwnerScan scan(proc.root());
+    EXPECT_EQ(scan.children_of(10), (std::vector<int>{11, 12, 14}));
+    EXPECT_EQ(scan.process_tree(10), (std::vector<int>{10, 11, 12, 14, 15}));
+    EXPECT_EQ(scan.process_tree(99), (std::vector<int>{99}));
 }
 
 // Recorded from the sandbox engine (cgroupfs driver, hybrid hierarchy), trimmed, and a

@@ -65,6 +65,7 @@ ApiVersion negotiate_api_version(std::string_view daemon_header);
 struct ContainerSummary {
     std::string id;
     std::vector<std::string> names;  // without the leading "/"
+    std::vector<PortKey> published;  // Ports[].PublicPort/Type: the host ports it publishes
 };
 
 Result<std::vector<ContainerSummary>> parse_container_list(std::string_view body);

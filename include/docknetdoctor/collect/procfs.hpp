@@ -1,7 +1,6 @@
 #pragma once
 // Listening sockets from /proc/PID/net/{tcp,tcp6,udp,udp6} and their owners from
 // /proc/*/fd. Parsers take text (tested on recorded input); readers do the I/O.
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +19,6 @@ Result<std::vector<Listener>> parse_proc_net(std::string_view text, Proto proto,
 // else the first line's path (cgroup v1: the engine names a container's cgroup alike in
 // every hierarchy). "" when there is none.
 std::string parse_proc_cgroup(std::string_view text);
-
-// socket inode -> owners, for every process in /proc (or only those whose
-// /proc/PID/ns/net matches netns_inode when it is non-zero).
-std::map<unsigned long, std::vector<SocketOwner>> socket_owners(const std::string& proc_root,
-                                                                unsigned long netns_inode);
 
 // Listeners in the network namespace of pid (pid 0: /proc/self, i.e. this process's
 // netns = the host when run on the host), owners filled in.

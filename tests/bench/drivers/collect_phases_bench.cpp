@@ -74,7 +74,6 @@ int main(int argc, char** argv) {
     timings["alone.iptables_legacy"] = time_ms([] { (void)dnd::nf::read_iptables_legacy("/proc"); });
     timings["alone.daemon_config"] = time_ms([] { (void)dnd::read_daemon_config("/proc"); });
     timings["alone.host_listeners"] = time_ms([] { (void)dnd::read_listeners("/proc", 0); });
-    timings["alone.socket_owners_all"] = time_ms([] { (void)dnd::socket_owners("/proc", 0); });
 
     // Both TCP listener sources must agree (same listeners, same order, same owners).
     bool sources_agree = true;
