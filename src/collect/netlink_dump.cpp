@@ -31,7 +31,7 @@ std::expected<bool, Errno> ReplyReader::feed(std::span<std::uint8_t> datagram) {
     // mnl_cb_run fails with EINTR at the first message flagged NLM_F_DUMP_INTR, before the
     // NLMSG_DONE that may follow in the same datagram; a reply is read to its end instead.
     int left = static_cast<int>(datagram.size());
-    for (auto* m = reinterpret_cast<nlmsghdr*>(datagram.data()); mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+    for (auto* m = reinterpret_cast<nlmsghdr*>(datagram.data()); whole_message(m, left); m = mnl_nlmsg_next(m, &left)) {
         if ((m->nlmsg_flags & NLM_F_DUMP_INTR) == 0) continue;
         interrupted_ = true;
         m->nlmsg_flags &= static_cast<std::uint16_t>(~NLM_F_DUMP_INTR);

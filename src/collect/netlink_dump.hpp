@@ -24,6 +24,11 @@ struct MnlSocketCloser {
 // The one owner of a libmnl socket: closes it exactly once.
 using MnlSocketPtr = std::unique_ptr<mnl_socket, MnlSocketCloser>;
 
+// Whether a whole message starts at nlh within the len bytes left: the loop condition for
+// walking messages (with mnl_nlmsg_next). Not mnl_nlmsg_ok: it compares nlmsg_len as an int,
+// so a length over 2 GiB passes and mnl_nlmsg_next then jumps 4 GiB past the buffer.
+inline bool whole_message(const nlmsghdr* nlh, int len) { return NLMSG_OK(nlh, len); }
+
 // An errno value: the kernel's answer (NLMSG_ERROR) or the socket's.
 using Errno = int;
 

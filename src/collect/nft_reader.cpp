@@ -79,7 +79,7 @@ std::vector<SetIdentity> sets_in(const std::vector<std::uint8_t>& messages, std:
     std::vector<SetIdentity> sets;
     int remaining = static_cast<int>(messages.size() - from);
     const auto* nlh = reinterpret_cast<const nlmsghdr*>(messages.data() + from);
-    while (mnl_nlmsg_ok(nlh, remaining)) {
+    while (netlink::whole_message(nlh, remaining)) {
         if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWSET) {
             NftSetPtr s(nftnl_set_alloc());
             if (s && nftnl_set_nlmsg_parse(nlh, s.get()) >= 0) {

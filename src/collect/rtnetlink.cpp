@@ -27,7 +27,7 @@ template <class Fn>
 Result<void> for_each_message(std::span<const std::uint8_t> bytes, std::uint16_t type, Fn fn) {
     int len = static_cast<int>(bytes.size());
     const auto* nlh = reinterpret_cast<const nlmsghdr*>(bytes.data());
-    while (mnl_nlmsg_ok(nlh, len)) {
+    while (netlink::whole_message(nlh, len)) {
         if (nlh->nlmsg_type == type) {
             if (auto r = fn(nlh); !r) return r;
         }
