@@ -60,9 +60,9 @@ std::optional<DockerRulesGone> docker_rules_gone(const Facts& f, std::vector<std
     if (!f.container || !has_live_process(*f.container) || !has_published_host_port(f)) return std::nullopt;
     // rootlesskit forwards the ports itself; with iptables=false there are no rules to lose.
     if (engine_is_rootless(f)) return std::nullopt;
-    if (f.host.daemon && !f.host.daemon->iptables.value_or(true)) return std::nullopt;
-    const auto& nft = f.host.nftables;
-    const auto& legacy = f.host.iptables_legacy;
+    if (f.host->daemon && !f.host->daemon->iptables.value_or(true)) return std::nullopt;
+    const auto& nft = f.host->nftables;
+    const auto& legacy = f.host->iptables_legacy;
     if (!nft || !legacy) {
         undecided.push_back(!nft ? unavailable_reason("host.nftables", nft.error())
                                  : unavailable_reason("host.iptables_legacy", legacy.error()));
@@ -72,13 +72,13 @@ std::optional<DockerRulesGone> docker_rules_gone(const Facts& f, std::vector<std
     DockerRulesGone gone;
     const std::string version = f.engine ? f.engine->server_version : "";
     gone.missing_chains = missing_docker_chains(*nft, *legacy, version);
-    if (f.host.daemon) {
-        gone.iptables_on = iptables_on_evidence(*f.host.daemon);
+    if (f.host->daemon) {
+        gone.iptables_on = iptables_on_evidence(*f.host->daemon);
     } else {
         if (!has_docker_nat_chains(*nft) && !has_docker_nat_chains(*legacy)) return std::nullopt;
         gone.iptables_on = fmt::format("dockerd's configuration unread ({}); some of Docker's chains are there, so it "
                                        "runs with iptables on",
-                                       f.host.daemon.error().message);
+                                       f.host->daemon.error().message);
     }
     for (PortKey p : ports_in_question(f)) {
         for (const HostBinding& b : bindings_of(*f.container, p)) {
@@ -129,7 +129,7 @@ void add_rules_gone_evidence(const Facts& f, const DockerRulesGone& gone, PortKe
         finding.evidence.push_back(fmt::format("no rule with {} dport {} and a dnat/DNAT action in nftables or "
                                                "iptables-legacy",
                                                to_string(p.proto), b.host_port));
-    finding.evidence.push_back(nftables_tables_now(*f.host.nftables));
+    finding.evidence.push_back(nftables_tables_now(*f.host->nftables));
     if (f.host_listeners) {
         const auto on_port = listeners_on(*f.host_listeners, PortKey{b.host_port, p.proto});
         for (const Listener& l : on_port)

@@ -43,11 +43,11 @@ CheckResult run(const Facts& f) {
     if (!c || !has_published_host_port(f) || engine_is_rootless(f)) return result;
     const std::string name = container_ref(f);
 
-    if (f.host.daemon) {
-        if (f.host.daemon->iptables.value_or(true)) return result;
+    if (f.host->daemon) {
+        if (f.host->daemon->iptables.value_or(true)) return result;
         Finding finding = new_finding(kCause);
         finding.title = fmt::format("dockerd runs with iptables disabled: no DNAT or forward rules for {}", name);
-        finding.evidence.push_back(iptables_setting(*f.host.daemon));
+        finding.evidence.push_back(iptables_setting(*f.host->daemon));
         for (PortKey p : ports_in_question(f))
             if (!bindings_of(*c, p).empty()) finding.evidence.push_back(bindings_evidence(*c, p));
         add_fix(finding);
@@ -57,10 +57,10 @@ CheckResult run(const Facts& f) {
 
     // The daemon's configuration is unknown: infer it from the absence of all of Docker's
     // nat chains in every ruleset (weaker: a flush also removes them).
-    const auto& nft = f.host.nftables;
-    const auto& legacy = f.host.iptables_legacy;
+    const auto& nft = f.host->nftables;
+    const auto& legacy = f.host->iptables_legacy;
     if (!nft || !legacy) {
-        result.undecided.push_back(unavailable_reason("host.daemon", f.host.daemon.error()));
+        result.undecided.push_back(unavailable_reason("host.daemon", f.host->daemon.error()));
         if (!nft) result.undecided.push_back(unavailable_reason("host.nftables", nft.error()));
         else result.undecided.push_back(unavailable_reason("host.iptables_legacy", legacy.error()));
         return result;
@@ -71,7 +71,7 @@ CheckResult run(const Facts& f) {
                                 "with iptables disabled",
                                 name);
     finding.evidence.push_back(fmt::format("daemon configuration unavailable ({}: {}): inferred, lower confidence",
-                                           f.host.daemon.error().source, f.host.daemon.error().message));
+                                           f.host->daemon.error().source, f.host->daemon.error().message));
     finding.evidence.push_back("no DOCKER chain in any nat table (nftables and iptables-legacy) and no "
                                "docker-bridges table");
     for (PortKey p : ports_in_question(f))

@@ -29,7 +29,7 @@ CheckResult run(const Facts& f) {
     if (!container_to_judge(f, result.undecided)) return result;
     const auto gone = docker_rules_gone(f, result.undecided);
     if (!gone) return result;
-    const auto& services = f.host.ruleset_services;
+    const auto& services = f.host->ruleset_services;
     if (!services) {
         result.undecided.push_back(unavailable_reason("host.ruleset_services", services.error()));
         return result;

@@ -28,7 +28,7 @@ CheckResult run(const Facts& f) {
     // Only containers on a bridge-like network have bridged traffic; a rootless engine's
     // bridge is in rootlesskit's namespace, whose sysctls are not the host's.
     if (!c || !publishes_ports(*c) || engine_is_rootless(f)) return result;
-    const auto& sysctls = f.host.sysctls;
+    const auto& sysctls = f.host->sysctls;
     if (!sysctls) {
         result.undecided.push_back(unavailable_reason("host.sysctls", sysctls.error()));
         return result;

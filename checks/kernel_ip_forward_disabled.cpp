@@ -44,7 +44,7 @@ CheckResult run(const Facts& f) {
     const Container* c = container_to_judge(f, result.undecided);
     // rootlesskit forwards the ports itself, inside its own namespace (engine.rootless).
     if (!c || !has_published_host_port(f) || engine_is_rootless(f)) return result;
-    const auto& sysctls = f.host.sysctls;
+    const auto& sysctls = f.host->sysctls;
     if (!sysctls) {
         result.undecided.push_back(unavailable_reason("host.sysctls", sysctls.error()));
         return result;
@@ -73,7 +73,7 @@ CheckResult run(const Facts& f) {
             if (stopped_by_forwarding(path))
                 finding.evidence.push_back(fmt::format("path: {} stops at routing: {}", describe_packet(path.packet),
                                                        path.decided_by));
-    if (f.host.daemon && f.host.daemon->ip_forward == false)
+    if (f.host->daemon && f.host->daemon->ip_forward == false)
         finding.evidence.push_back("dockerd runs with --ip-forward=false: it did not turn forwarding on");
     if (f.query.from_is_local)
         finding.evidence.push_back(fmt::format("the client ({}) is on this host: its packets are not forwarded",

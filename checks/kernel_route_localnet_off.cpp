@@ -48,16 +48,16 @@ CheckResult run(const Facts& f) {
     if (!f.query.from || !is_loopback_address(*f.query.from)) return result;
     const Container* c = container_to_judge(f, result.undecided);
     if (!c || !has_published_host_port(f)) return result;
-    if (!f.host.daemon) {
-        result.undecided.push_back(unavailable_reason("host.daemon", f.host.daemon.error()));
+    if (!f.host->daemon) {
+        result.undecided.push_back(unavailable_reason("host.daemon", f.host->daemon.error()));
         return result;
     }
-    if (f.host.daemon->userland_proxy.value_or(true)) return result;
-    if (!f.host.sysctls) {
-        result.undecided.push_back(unavailable_reason("host.sysctls", f.host.sysctls.error()));
+    if (f.host->daemon->userland_proxy.value_or(true)) return result;
+    if (!f.host->sysctls) {
+        result.undecided.push_back(unavailable_reason("host.sysctls", f.host->sysctls.error()));
         return result;
     }
-    const auto& sysctls = *f.host.sysctls;
+    const auto& sysctls = *f.host->sysctls;
     // The kernel ORs conf/all and conf/<dev> for route_localnet.
     const auto all = sysctls.find("net.ipv4.conf.all.route_localnet");
     if (all != sysctls.end() && all->second != "0") return result;
@@ -81,7 +81,7 @@ CheckResult run(const Facts& f) {
     finding.title = fmt::format("{} is published without the userland proxy and route_localnet is off: "
                                 "{} cannot reach it",
                                 container_ref(f), *f.query.from);
-    finding.evidence.push_back(userland_proxy_evidence(*f.host.daemon));
+    finding.evidence.push_back(userland_proxy_evidence(*f.host->daemon));
     for (const auto& line : off) finding.evidence.push_back(line);
     finding.evidence.push_back(all == sysctls.end() ? "net.ipv4.conf.all.route_localnet not read"
                                                     : "net.ipv4.conf.all.route_localnet = 0");

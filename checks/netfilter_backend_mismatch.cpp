@@ -46,8 +46,8 @@ std::string summary(const nf::Ruleset& rs, std::string_view backend) {
 
 CheckResult run(const Facts& f) {
     CheckResult result;
-    const auto& nft = f.host.nftables;
-    const auto& legacy = f.host.iptables_legacy;
+    const auto& nft = f.host->nftables;
+    const auto& legacy = f.host->iptables_legacy;
     if (!legacy) {
         result.undecided.push_back(unavailable_reason("host.iptables_legacy", legacy.error()));
         return result;

@@ -49,10 +49,10 @@ CheckResult run(const Facts& f) {
     // Other causes own these situations: rootlesskit forwards ports itself; with
     // iptables=false no DNAT is expected (engine.iptables-disabled).
     if (engine_is_rootless(f)) return result;
-    if (f.host.daemon && !f.host.daemon->iptables.value_or(true)) return result;
+    if (f.host->daemon && !f.host->daemon->iptables.value_or(true)) return result;
 
-    const auto& nft = f.host.nftables;
-    const auto& legacy = f.host.iptables_legacy;
+    const auto& nft = f.host->nftables;
+    const auto& legacy = f.host->iptables_legacy;
     const std::string name = container_ref(f);
     // An engine with iptables on that lost its rules: netfilter.docker-rules-missing names it.
     std::vector<std::string> judged_there;

@@ -32,7 +32,7 @@ constexpr CauseInfo kCause{
 
 // What removed the rules, when a service that loads a whole ruleset is visible.
 void add_culprits(const Facts& f, Finding& finding) {
-    const auto& services = f.host.ruleset_services;
+    const auto& services = f.host->ruleset_services;
     if (!services) {
         finding.evidence.push_back(unavailable_reason("host.ruleset_services", services.error()));
         return;

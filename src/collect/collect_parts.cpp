@@ -234,7 +234,7 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
                                     seconds_since_epoch(utc_now()));
     timings["collect.selinux"] = selinux_timer.ms();
     PhaseTimer paths_timer;
-    facts.paths = paths_for(facts, live_set_lookup(facts.host.set_lookups));
+    facts.paths = paths_for(facts, live_set_lookup(facts.host->set_lookups));
     timings["collect.paths"] = paths_timer.ms();
 }
 

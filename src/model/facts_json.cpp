@@ -236,7 +236,7 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_result(j, "networks", f.networks);
     json_put_result(j, "container_listeners", f.container_listeners);
     json_put_result(j, "host_listeners", f.host_listeners);
-    j["host"] = f.host;
+    j["host"] = *f.host;
     json_put_result(j, "paths", f.paths);
     json_put_result(j, "probes", f.probes);
     json_put_optional(j, "peer", f.peer);
@@ -275,10 +275,10 @@ namespace {
 
 // What the evaluator and the checks read from outside bytes, held to what the kernel holds.
 Result<void> validate_facts(const Facts& f) {
-    if (f.host.nftables)
-        if (auto valid = nf::validate_ruleset(*f.host.nftables, "host.nftables"); !valid) return valid;
-    if (f.host.iptables_legacy)
-        if (auto valid = nf::validate_ruleset(*f.host.iptables_legacy, "host.iptables_legacy"); !valid) return valid;
+    if (f.host->nftables)
+        if (auto valid = nf::validate_ruleset(*f.host->nftables, "host.nftables"); !valid) return valid;
+    if (f.host->iptables_legacy)
+        if (auto valid = nf::validate_ruleset(*f.host->iptables_legacy, "host.iptables_legacy"); !valid) return valid;
     return {};
 }
 

@@ -812,12 +812,12 @@ Facts FactsBuilder::build() const {
             case Fact::networks: f.networks = error; break;
             case Fact::container_listeners: f.container_listeners = error; break;
             case Fact::host_listeners: f.host_listeners = error; break;
-            case Fact::links: f.host.links = error; break;
-            case Fact::sysctls: f.host.sysctls = error; break;
-            case Fact::daemon: f.host.daemon = error; break;
+            case Fact::links: f.host->links = error; break;
+            case Fact::sysctls: f.host->sysctls = error; break;
+            case Fact::daemon: f.host->daemon = error; break;
             case Fact::selinux: f.selinux = error; break;
-            case Fact::nftables: f.host.nftables = error; break;
-            case Fact::iptables_legacy: f.host.iptables_legacy = error; break;
+            case Fact::nftables: f.host->nftables = error; break;
+            case Fact::iptables_legacy: f.host->iptables_legacy = error; break;
             case Fact::peer_dns: break;  // peer_facts() uses it
         }
     }

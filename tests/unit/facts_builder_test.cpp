@@ -52,8 +52,8 @@ TEST(FactsBuilder, AStoppedContainerHasNoPortsNoProxyAndNoReadableSockets) {
 
 TEST(FactsBuilder, IptablesOffLeavesNoDockerRules) {
     const Facts facts = FactsBuilder().daemon_option("iptables", false).build();
-    ASSERT_TRUE(facts.host.nftables);
-    EXPECT_TRUE(facts.host.nftables->tables.empty());
+    ASSERT_TRUE(facts.host->nftables);
+    EXPECT_TRUE(facts.host->nftables->tables.empty());
     ASSERT_TRUE(facts.paths);
     ASSERT_EQ(facts.paths->size(), 1u);
     EXPECT_EQ(facts.paths->front().verdict, PathVerdict::delivered_local);  // docker-proxy answers on the host

@@ -189,8 +189,9 @@ TEST(NetfilterCheckFixtures, FirstFixesWorkWhenAppliedToTheirRules) {
                 auto legacy = ns.inside([] { return std::optional(read_legacy_here()); });
                 ASSERT_TRUE(nft && *nft && legacy && *legacy) << "could not read the rules back";
                 Facts after = facts;
-                after.host.nftables = std::move(**nft);
-                after.host.iptables_legacy = std::move(**legacy);
+                after.host = *facts.host;  // its own: the next fix starts from the rules read
+                after.host->nftables = std::move(**nft);
+                after.host->iptables_legacy = std::move(**legacy);
                 after.paths = paths_for(after, recorded_lookups(after.host));
                 ASSERT_TRUE(after.paths) << after.paths.error().message;
                 for (const Finding& still : check.run(after).findings)

@@ -95,8 +95,8 @@ PathResult denied(PathResult p, std::vector<PathStep> steps, PathVerdict verdict
 std::vector<std::string> fixes(const std::string& id, std::vector<nf::Table> nft, std::vector<nf::Table> legacy,
                                const PathResult& path) {
     Facts f = testing::load_check_case("nf_docker_iptables_nft");
-    f.host.nftables = nf::Ruleset{0, std::move(nft)};
-    f.host.iptables_legacy = nf::Ruleset{0, std::move(legacy)};
+    f.host->nftables = nf::Ruleset{0, std::move(nft)};
+    f.host->iptables_legacy = nf::Ruleset{0, std::move(legacy)};
     f.paths = std::vector<PathResult>{path};
     for (const Check& check : all_checks()) {
         if (check.id() != id) continue;

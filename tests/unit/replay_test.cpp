@@ -94,9 +94,9 @@ TEST(Replay, ASavedHostAddressIsAClientOnThatHost) {
 // run never looked up makes the step unknown, never a guess.
 TEST(Replay, OnlyRecordedSetLookupsAnswer) {
     Facts f = load(kBlocklistFacts);
-    ASSERT_TRUE(f.host.nftables) << f.host.nftables.error().message;
+    ASSERT_TRUE(f.host->nftables) << f.host->nftables.error().message;
     bool unloaded = false;
-    for (nf::Table& t : f.host.nftables->tables)
+    for (nf::Table& t : f.host->nftables->tables)
         for (nf::Set& s : t.sets)
             if (t.name == "blocklist" && s.name == "blocked4") {
                 s.elements.clear();
@@ -104,7 +104,7 @@ TEST(Replay, OnlyRecordedSetLookupsAnswer) {
                 unloaded = true;
             }
     ASSERT_TRUE(unloaded);
-    f.host.set_lookups = {SetLookupRecord{nf::Family::inet, "blocklist", "blocked4", nf::Bytes{198, 51, 100, 23}, true}};
+    f.host->set_lookups = {SetLookupRecord{nf::Family::inet, "blocklist", "blocked4", nf::Bytes{198, 51, 100, 23}, true}};
 
     Facts recorded = f;
     reask_saved_facts(recorded, std::nullopt, "198.51.100.23");
@@ -126,8 +126,8 @@ TEST(Replay, OnlyRecordedSetLookupsAnswer) {
 // A client the saved host has no route to: no crash, and the report says so.
 TEST(Replay, AClientWithoutARouteIsReportedNotGuessed) {
     Facts f = load(kBlocklistFacts);
-    ASSERT_TRUE(f.host.routes);
-    std::erase_if(*f.host.routes, [](const Route& r) { return r.destination == "default"; });
+    ASSERT_TRUE(f.host->routes);
+    std::erase_if(*f.host->routes, [](const Route& r) { return r.destination == "default"; });
     reask_saved_facts(f, std::nullopt, "198.51.100.99");
     EXPECT_FALSE(f.query.from_is_local);
     ASSERT_TRUE(f.paths) << f.paths.error().message;
@@ -167,8 +167,8 @@ TEST(Replay, TheBinaryAnswersTheNewQuestionInJson) {
 
 TEST(Replay, TheBinaryWithAnUnroutableClientDoesNotCrash) {
     Facts f = load(kBlocklistFacts);
-    ASSERT_TRUE(f.host.routes);
-    std::erase_if(*f.host.routes, [](const Route& r) { return r.destination == "default"; });
+    ASSERT_TRUE(f.host->routes);
+    std::erase_if(*f.host->routes, [](const Route& r) { return r.destination == "default"; });
     const FactsFile file(f);
     const auto run = test::run_docknetdoctor({"--facts", file.path(), "--from", "198.51.100.99"});
     ASSERT_FALSE(run.timed_out) << run.describe();

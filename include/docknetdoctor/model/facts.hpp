@@ -199,8 +199,9 @@ struct Facts {
     Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
     Result<std::vector<Listener>> container_listeners = fail("procfs", "not collected");
     Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
-    // Links, addresses, routes, sysctls, netfilter rulesets, dockerd's config (host_network.hpp).
-    HostNetwork host;
+    // Links, addresses, routes, sysctls, netfilter rulesets, dockerd's config
+    // (host_network.hpp); shared by copies of these Facts.
+    SharedHostNetwork host;
     // SELinux: mode, booleans, labels on the path, recent denials (selinux.hpp). Not enabled
     // is a value (enabled = false), not an error.
     Result<SelinuxState> selinux = fail("selinux", "not collected");

@@ -3,6 +3,7 @@
 // (rtnetlink), the sysctls that matter, the netfilter rulesets, and how dockerd was
 // configured. Filled by collectors, read by the packet-path evaluator and the checks.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,5 +92,37 @@ struct HostNetwork {
 
 void to_json(nlohmann::json& j, const HostNetwork& h);
 void from_json(const nlohmann::json& j, HostNetwork& h);
+
+// The host's part of Facts: one HostNetwork shared by every copy of the Facts it is in, so
+// that the containers of an --all run share their host's rulesets instead of each holding a
+// copy (and record their set lookups in one place, which the saved run replays). Never
+// null, also when moved from. A copy that must differ from its original gets a host of its
+// own by assignment: `copy.host = *original.host;`.
+class SharedHostNetwork {
+public:
+    SharedHostNetwork() : network_(std::make_shared<HostNetwork>()) {}
+    SharedHostNetwork(const SharedHostNetwork&) = default;
+    SharedHostNetwork(SharedHostNetwork&& other) noexcept : network_(other.network_) {}
+    SharedHostNetwork& operator=(const SharedHostNetwork&) = default;
+    SharedHostNetwork& operator=(SharedHostNetwork&& other) noexcept {
+        network_ = other.network_;
+        return *this;
+    }
+    ~SharedHostNetwork() = default;
+    // A host of this Facts' own (the copies it was shared with keep theirs).
+    SharedHostNetwork& operator=(HostNetwork network) {
+        network_ = std::make_shared<HostNetwork>(std::move(network));
+        return *this;
+    }
+
+    const HostNetwork* operator->() const { return network_.get(); }
+    HostNetwork* operator->() { return network_.get(); }
+    const HostNetwork& operator*() const { return *network_; }
+    HostNetwork& operator*() { return *network_; }
+    operator const HostNetwork&() const { return *network_; }  // NOLINT: it stands for the host
+
+private:
+    std::shared_ptr<HostNetwork> network_;
+};
 
 }  // namespace dnd

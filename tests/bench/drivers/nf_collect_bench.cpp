@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     facts.container = c;
     facts.host = dnd::collect_host_network("/proc");
     const auto collected = clock::now();
-    facts.paths = dnd::paths_for(facts, dnd::live_set_lookup(facts.host.set_lookups));
+    facts.paths = dnd::paths_for(facts, dnd::live_set_lookup(facts.host->set_lookups));
     const auto evaluated = clock::now();
 
     rusage usage{};
@@ -41,17 +41,17 @@ int main(int argc, char** argv) {
     out["total_ms"] = ms(evaluated - start);
     out["max_rss_kib"] = usage.ru_maxrss;
     std::size_t rules = 0;
-    if (facts.host.nftables)
-        for (const auto& t : facts.host.nftables->tables)
+    if (facts.host->nftables)
+        for (const auto& t : facts.host->nftables->tables)
             for (const auto& ch : t.chains) rules += ch.rules.size();
     out["nft_rules"] = rules;
-    out["set_lookups"] = facts.host.set_lookups.size();
+    out["set_lookups"] = facts.host->set_lookups.size();
     out["errors"] = nlohmann::json::array();
-    if (!facts.host.nftables) out["errors"].push_back(facts.host.nftables.error().message);
+    if (!facts.host->nftables) out["errors"].push_back(facts.host->nftables.error().message);
     if (!facts.paths) out["errors"].push_back(facts.paths.error().message);
     else
         for (const auto& p : *facts.paths)
             out["paths"].push_back(std::string(dnd::to_string(p.verdict)) + " by " + p.decided_by);
     std::cout << out.dump() << "\n";
-    return facts.paths && facts.host.nftables ? 0 : 1;
+    return facts.paths && facts.host->nftables ? 0 : 1;
 }

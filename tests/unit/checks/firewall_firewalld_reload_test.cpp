@@ -11,7 +11,7 @@ using namespace check_cases;
 Facts with_firewalld(Facts f) {
     RulesetServices services;
     services.firewalld_running = "/run/firewalld.pid (pid 700)";
-    f.host.ruleset_services = services;
+    f.host->ruleset_services = services;
     return f;
 }
 
