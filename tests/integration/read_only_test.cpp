@@ -3,13 +3,16 @@
 // counters), the iptables-legacy tables that exist (reading one must never create it: a
 // getsockopt on a table not in /proc/net/ip_tables_names instantiates it) and their rules,
 // every sysctl under /proc/sys/net/{ipv4,ipv6,bridge,netfilter} (less the live counters),
-// links, addresses, routes and rules, and the engine's containers. The conntrack entry
-// count is compared where no probe runs: a probe is a real connection, and the host keeps
-// its conntrack entry as the kernel does for any connection.
+// links, addresses, routes and rules, and the engine's containers. Where no probe runs, no
+// conntrack entry may appear (a probe is a real connection, and the host keeps its entry as
+// the kernel does for any connection); entries of earlier probes expire meanwhile, so the
+// entries are compared by their tuples, not counted.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include "run_binary.hpp"
 #include "sandbox_test.hpp"
@@ -21,7 +24,22 @@ class ReadOnlyTest : public SandboxTest {
 protected:
     struct Snapshot {
         std::map<std::string, std::string> parts;  // what -> its text
+        std::set<std::string> conntrack;            // each entry's protocol and tuples
     };
+
+    // An entry of /proc/net/nf_conntrack as what identifies it: its protocol and the
+    // src=, dst=, sport=, dport=, type=, code=, id= fields (state, timeout and counters move).
+    static std::string conntrack_identity(const std::string& line) {
+        std::istringstream words(line);
+        std::string word, out;
+        for (int i = 0; words >> word; ++i) {
+            const bool tuple = word.starts_with("src=") || word.starts_with("dst=") || word.starts_with("sport=") ||
+                               word.starts_with("dport=") || word.starts_with("type=") ||
+                               word.starts_with("code=") || word.starts_with("id=");
+            if (i == 2 || tuple) out += word + " ";
+        }
+        return out;
+    }
 
     std::string in_host_text(const std::string& script) const {
         const auto r = sandbox().in_host({"sh", "-c", script}, 60s);
@@ -49,7 +67,10 @@ protected:
         s.parts["rules"] = in_host_text("ip rule show; ip -6 rule show");
         const auto containers = sandbox().docker({"ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"});
         s.parts["containers"] = containers.out;
-        if (with_conntrack) s.parts["conntrack_count"] = in_host_text("cat /proc/sys/net/netfilter/nf_conntrack_count");
+        if (with_conntrack) {
+            std::istringstream lines(in_host_text("cat /proc/net/nf_conntrack"));
+            for (std::string line; std::getline(lines, line);) s.conntrack.insert(conntrack_identity(line));
+        }
         return s;
     }
 
@@ -61,6 +82,8 @@ protected:
         const Snapshot after = snapshot(!probes);
         for (const auto& [part, text] : before.parts)
             EXPECT_EQ(text, after.parts.at(part)) << mode << " changed " << part;
+        for (const std::string& entry : after.conntrack)
+            EXPECT_TRUE(before.conntrack.contains(entry)) << mode << " made a conntrack entry: " << entry;
     }
 };
 
