@@ -89,9 +89,12 @@ void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTim
 }
 
 bool on_published_port(const Container& container, const Listener& listener) {
-    for (const auto& [port, bindings] : container.ports)
-        for (const HostBinding& b : bindings)
-            if (b.host_port == listener.port && port.proto == listener.proto) return true;
+    // Asked for (HostConfig) and in effect (NetworkSettings): a container that could not
+    // start has only the former, and the holder of its port is what it wants to know.
+    for (const auto* map : {&container.port_bindings, &container.ports})
+        for (const auto& [port, bindings] : *map)
+            for (const HostBinding& b : bindings)
+                if (b.host_port == listener.port && port.proto == listener.proto) return true;
     return false;
 }
 

@@ -75,8 +75,8 @@ Facts new_facts(const Query& query);
 void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings,
                     const std::function<bool(const Listener&)>& owners_wanted);
 
-// Whether listener is on one of container's published host ports: the host listeners
-// one container's diagnosis looks at.
+// Whether listener is on one of container's published host ports, asked for or in effect:
+// the host listeners one container's diagnosis looks at.
 bool on_published_port(const Container& container, const Listener& listener);
 
 // /_ping (it fixes the API version), then /version: who the engine is (from /_ping's

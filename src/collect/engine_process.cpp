@@ -63,22 +63,6 @@ Result<std::string> executable_of(const std::string& process_dir) {
     return std::move(*exe);
 }
 
-// "812 813 " -> {812, 813}
-std::vector<int> children_of(const std::string& proc_root, int pid) {
-    std::vector<int> children;
-    auto text = read_text_file(fmt::format("{}/{}/task/{}/children", proc_root, pid, pid));
-    if (!text) return children;
-    const char* cursor = text->data();
-    const char* const end = text->data() + text->size();
-    while (cursor < end) {
-        int child = 0;
-        auto [next, ec] = std::from_chars(cursor, end, child);
-        if (ec == std::errc{}) children.push_back(child);
-        cursor = next + 1;  // past the separating space (or the character that stopped it)
-    }
-    return children;
-}
-
 bool shares_an_inode(const std::vector<unsigned long>& sorted_a, const std::vector<unsigned long>& sorted_b) {
     std::vector<unsigned long> common;
     std::set_intersection(sorted_a.begin(), sorted_a.end(), sorted_b.begin(), sorted_b.end(), std::back_inserter(common));
@@ -181,7 +165,7 @@ Result<EngineProcess> find_engine_process(const std::string& proc_root, const st
     // ... and the dockerd it started and handed it to.
     const std::string found_as =
         fmt::format("holds the API socket, which {} (pid {}) listens on: socket activation", *listener_exe, *listener);
-    for (int child : children_of(proc_root, *listener)) {
+    for (int child : child_pids(proc_root, *listener)) {
         const std::string child_dir = fmt::format("{}/{}", proc_root, child);
         auto exe = executable_of(child_dir);
         if (!exe || !is_dockerd_executable(*exe) || !shares_an_inode(socket_inodes_of(child_dir), api_sockets)) continue;

@@ -68,6 +68,33 @@ std::vector<unsigned long> socket_inodes_of(const std::string& process_dir) {
     return inodes;
 }
 
+std::vector<int> child_pids(const std::string& proc_root, int pid) {
+    std::vector<int> children;
+    const std::string task_dir = proc_root + "/" + std::to_string(pid) + "/task";
+    DirHandle tasks(::opendir(task_dir.c_str()));
+    if (!tasks) return children;
+    std::vector<std::string> tids;
+    while (dirent* entry = ::readdir(tasks.get()))
+        if (is_pid_name(entry->d_name)) tids.emplace_back(entry->d_name);
+    std::sort(tids.begin(), tids.end(), [](const std::string& a, const std::string& b) {
+        return a.size() != b.size() ? a.size() < b.size() : a < b;  // numerically
+    });
+    for (const std::string& tid : tids) {
+        auto text = read_text_file(task_dir + "/" + tid + "/children");
+        if (!text) continue;
+        std::string_view rest = *text;
+        while (!rest.empty()) {
+            int child = 0;
+            auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), child);
+            if (ec != std::errc{}) break;
+            children.push_back(child);
+            rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+            while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\n')) rest.remove_prefix(1);
+        }
+    }
+    return children;
+}
+
 std::optional<unsigned long> netns_inode_of(const std::string& process_dir) {
     auto link = read_link(process_dir + "/ns/net");
     if (!link) return std::nullopt;

@@ -32,6 +32,10 @@ bool is_pid_name(std::string_view name);
 // Unreadable or vanished: none.
 std::vector<unsigned long> socket_inodes_of(const std::string& process_dir);
 
+// The processes pid started, from /proc/PID/task/*/children (each thread's, in thread id
+// order); none when that cannot be read.
+std::vector<int> child_pids(const std::string& proc_root, int pid);
+
 // /proc/PID/ns/net reads as "net:[4026531840]"; the number is the namespace's inode.
 std::optional<unsigned long> netns_inode_of(const std::string& process_dir);
 

@@ -141,32 +141,7 @@ std::string SocketOwnerScan::cgroup_of(int pid) {
     return *p.cgroup;
 }
 
-std::vector<int> SocketOwnerScan::children_of(int pid) const {
-    std::vector<int> children;
-    const std::string task_dir = fmt::format("{}/{}/task", proc_root_, pid);
-    DirHandle tasks(::opendir(task_dir.c_str()));
-    if (!tasks) return children;
-    std::vector<std::string> tids;
-    while (dirent* entry = ::readdir(tasks.get()))
-        if (is_pid_name(entry->d_name)) tids.emplace_back(entry->d_name);
-    std::sort(tids.begin(), tids.end(), [](const std::string& a, const std::string& b) {
-        return a.size() != b.size() ? a.size() < b.size() : a < b;  // numerically
-    });
-    for (const std::string& tid : tids) {
-        auto text = read_text_file(fmt::format("{}/{}/children", task_dir, tid));
-        if (!text) continue;
-        std::string_view rest = *text;
-        while (!rest.empty()) {
-            int child = 0;
-            auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), child);
-            if (ec != std::errc{}) break;
-            children.push_back(child);
-            rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
-            while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\n')) rest.remove_prefix(1);
-        }
-    }
-    return children;
-}
+std::vector<int> SocketOwnerScan::children_of(int pid) const { return child_pids(proc_root_, pid); }
 
 std::vector<int> SocketOwnerScan::process_tree(int pid) const {
     std::vector<int> tree{pid};

@@ -41,18 +41,28 @@ def grow_to(box, n, image):
     in_host(box, f"printf '%s\\n' '{runs}' | xargs -P 6 -I{{}} sh -c '{{}} >/dev/null'")
 
 
-def main():
+def bench_arguments(usage, default_counts):
+    """(binary, sandbox dir, counts, runs, image) from BINARY SANDBOX_DIR [N ...] [--runs R],
+    or None (usage printed) when they are wrong or we are not root."""
     args = [a for a in sys.argv[1:] if not a.startswith("--runs")]
     runs = 5
     if "--runs" in sys.argv:
         runs = int(sys.argv[sys.argv.index("--runs") + 1])
         args = [a for a in args if a != str(runs)]
     if os.geteuid() != 0 or len(args) < 2:
-        print(__doc__, file=sys.stderr)
-        return 77
+        print(usage, file=sys.stderr)
+        return None
     binary, box = args[0], args[1]
-    counts = [int(a) for a in args[2:]] or [1, 50, 200]
+    counts = [int(a) for a in args[2:]] or default_counts
     image = in_host(box, "docker images --format '{{.Repository}}:{{.Tag}}' | head -1").stdout.strip()
+    return binary, box, counts, runs, image
+
+
+def main():
+    arguments = bench_arguments(__doc__, [1, 50, 200])
+    if arguments is None:
+        return 77
+    binary, box, counts, runs, image = arguments
     print(f"{'containers':>10} | {'one: dnd s':>10} {'inspect s':>9} {'ratio':>5} | "
           f"{'--all s':>7} {'MiB':>5} {'inspect all s':>13} {'ratio':>5}")
     try:
