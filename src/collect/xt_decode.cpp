@@ -13,6 +13,7 @@
 #include <linux/netfilter_ipv6/ip6t_REJECT.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 
@@ -152,8 +153,12 @@ XtDecoded decode_target(std::string_view name, std::uint8_t revision,
     if (name == "REJECT" && revision == 0) {
         if (family == 6) {
             if (auto i = read_struct<ip6t_reject_info>(info)) return XtReject{i->with};
-        } else if (auto i = read_struct<ipt_reject_info>(info)) {
-            return XtReject{static_cast<std::uint32_t>(i->with)};
+        } else if (info.size() >= sizeof(ipt_reject_info)) {
+            // ipt_reject_info's field is an enum: read it as the u32 it is on the wire, so a
+            // value outside the enum is data to report, not an invalid enum load.
+            std::uint32_t with = 0;
+            std::memcpy(&with, info.data() + offsetof(ipt_reject_info, with), sizeof with);
+            return XtReject{with};
         }
     }
     return std::monostate{};
