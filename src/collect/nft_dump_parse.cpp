@@ -52,64 +52,32 @@ int xt_family_of(Family f) { return f == Family::ip6 ? 6 : 4; }
 
 using TableKey = std::tuple<Family, std::string>;
 
-// Calls fn(attr) for each attribute in [begin, end).
-template <class Fn>
-void for_each_attribute(const void* begin, const void* end, Fn fn) {
-    const auto* attr = static_cast<const nlattr*>(begin);
-    while (mnl_attr_ok(attr, static_cast<int>(static_cast<const char*>(end) - reinterpret_cast<const char*>(attr)))) {
-        fn(attr);
-        attr = mnl_attr_next(attr);
-    }
-}
-
-template <class Fn>
-void for_each_nested(const nlattr* nest, Fn fn) {
-    for_each_attribute(mnl_attr_get_payload(nest),
-                       static_cast<const char*>(mnl_attr_get_payload(nest)) + mnl_attr_get_payload_len(nest), fn);
-}
-
 // libnftnl trusts the kernel: it reads an expression's name without checking that there
 // is one (a null pointer when there is not).
 bool every_expression_named(const nlmsghdr* nlh) {
     bool all_named = true;
-    for_each_attribute(mnl_nlmsg_get_payload_offset(nlh, sizeof(nfgenmsg)), mnl_nlmsg_get_payload_tail(nlh),
-                       [&](const nlattr* attr) {
-        if (mnl_attr_get_type(attr) != NFTA_RULE_EXPRESSIONS) return;
-        for_each_nested(attr, [&](const nlattr* element) {
+    mnl_attr_parse(nlh, sizeof(nfgenmsg), [](const nlattr* attr, void* all) -> int {
+        if (mnl_attr_get_type(attr) != NFTA_RULE_EXPRESSIONS) return MNL_CB_OK;
+        return mnl_attr_parse_nested(attr, [](const nlattr* element, void* every) -> int {
             bool named = false;
-            for_each_nested(element, [&](const nlattr* field) {
-                named = named || (mnl_attr_get_type(field) == NFTA_EXPR_NAME && mnl_attr_get_payload_len(field) > 0);
-            });
-            all_named = all_named && named;
-        });
-    });
+            mnl_attr_parse_nested(element, [](const nlattr* field, void* found) -> int {
+                if (mnl_attr_get_type(field) == NFTA_EXPR_NAME && mnl_attr_get_payload_len(field) > 0)
+                    *static_cast<bool*>(found) = true;
+                return MNL_CB_OK;
+            }, &named);
+            if (!named) *static_cast<bool*>(every) = false;
+            return MNL_CB_OK;
+        }, all);
+    }, &all_named);
     return all_named;
 }
-
-// A message as libnftnl may read it: with its nfgenmsg, and followed by zero bytes, since
-// libnftnl takes a string attribute's bytes up to a NUL without checking that the attribute
-// holds one (a name without its NUL then ends in the padding, never past the buffer).
-class PaddedMessage {
-public:
-    explicit PaddedMessage(const nlmsghdr* nlh) {
-        const auto* bytes = reinterpret_cast<const std::uint8_t*>(nlh);
-        words_.resize((nlh->nlmsg_len + kPadding + sizeof(std::uint32_t) - 1) / sizeof(std::uint32_t), 0);
-        std::memcpy(words_.data(), bytes, nlh->nlmsg_len);
-    }
-    const nlmsghdr* get() const { return reinterpret_cast<const nlmsghdr*>(words_.data()); }
-
-private:
-    static constexpr std::size_t kPadding = 8;
-    std::vector<std::uint32_t> words_;  // netlink's 4-byte alignment
-};
 
 class Assembler {
 public:
     Result<void> add(const nlmsghdr* received) {
         if (received->nlmsg_len < NLMSG_LENGTH(sizeof(nfgenmsg)))
             return fail(kSource, "a message shorter than its headers in the nftables dump");
-        const PaddedMessage padded(received);
-        const nlmsghdr* nlh = padded.get();
+        const nlmsghdr* nlh = padded_copy(received);
         if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWRULE && !every_expression_named(nlh))
             return fail(kSource, "a rule expression without a name in the nftables dump");
         switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
@@ -126,6 +94,17 @@ public:
     Ruleset finish() { return std::move(ruleset_); }
 
 private:
+    // The message as libnftnl may read it: followed by zero bytes, since libnftnl takes a
+    // string attribute's bytes up to a NUL without checking that the attribute holds one (a
+    // name without its NUL then ends in the padding, never past the buffer). One buffer for
+    // every message: libnftnl copies what it keeps.
+    const nlmsghdr* padded_copy(const nlmsghdr* nlh) {
+        constexpr std::size_t kPadding = 8;
+        message_copy_.assign((nlh->nlmsg_len + kPadding + sizeof(std::uint32_t) - 1) / sizeof(std::uint32_t), 0);
+        std::memcpy(message_copy_.data(), nlh, nlh->nlmsg_len);
+        return reinterpret_cast<const nlmsghdr*>(message_copy_.data());
+    }
+
     static Result<void> parse_error(std::string_view what) {
         return fail(kSource, fmt::format("malformed {} message in the nftables dump", what));
     }
@@ -284,6 +263,7 @@ private:
     }
 
     using ObjectKey = std::tuple<Family, std::string, std::string>;
+    std::vector<std::uint32_t> message_copy_;  // netlink's 4-byte alignment
     Ruleset ruleset_;
     std::map<TableKey, std::size_t> tables_;
     std::map<ObjectKey, std::pair<std::size_t, std::size_t>> chains_;  // -> table, chain index
