@@ -16,6 +16,7 @@
 #include "nft_expr_decode.hpp"
 #include "netlink_dump.hpp"
 #include "nft_handles.hpp"
+#include "nft_message_policy.hpp"
 
 namespace dnd::nf {
 namespace {
@@ -52,34 +53,13 @@ int xt_family_of(Family f) { return f == Family::ip6 ? 6 : 4; }
 
 using TableKey = std::tuple<Family, std::string>;
 
-// libnftnl trusts the kernel: it reads an expression's name without checking that there
-// is one (a null pointer when there is not).
-bool every_expression_named(const nlmsghdr* nlh) {
-    bool all_named = true;
-    mnl_attr_parse(nlh, sizeof(nfgenmsg), [](const nlattr* attr, void* all) -> int {
-        if (mnl_attr_get_type(attr) != NFTA_RULE_EXPRESSIONS) return MNL_CB_OK;
-        return mnl_attr_parse_nested(attr, [](const nlattr* element, void* every) -> int {
-            bool named = false;
-            mnl_attr_parse_nested(element, [](const nlattr* field, void* found) -> int {
-                if (mnl_attr_get_type(field) == NFTA_EXPR_NAME && mnl_attr_get_payload_len(field) > 0)
-                    *static_cast<bool*>(found) = true;
-                return MNL_CB_OK;
-            }, &named);
-            if (!named) *static_cast<bool*>(every) = false;
-            return MNL_CB_OK;
-        }, all);
-    }, &all_named);
-    return all_named;
-}
-
 class Assembler {
 public:
     Result<void> add(const nlmsghdr* received) {
         if (received->nlmsg_len < NLMSG_LENGTH(sizeof(nfgenmsg)))
             return fail(kSource, "a message shorter than its headers in the nftables dump");
         const nlmsghdr* nlh = padded_copy(received);
-        if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWRULE && !every_expression_named(nlh))
-            return fail(kSource, "a rule expression without a name in the nftables dump");
+        if (auto fits = check_nftables_message(nlh); !fits) return fits;
         switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
         case NFT_MSG_NEWGEN: return add_gen(nlh);
         case NFT_MSG_NEWTABLE: return add_table(nlh);

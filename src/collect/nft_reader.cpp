@@ -12,6 +12,7 @@
 #include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "netlink_dump.hpp"
 #include "nft_handles.hpp"
+#include "nft_message_policy.hpp"
 
 namespace dnd::nf {
 namespace {
@@ -68,8 +69,9 @@ Result<std::uint32_t> read_generation(NftSocket& sock, std::vector<std::uint8_t>
     if (int err = sock.transact(nlh, out, interrupted); err != 0)
         return netlink_error(err, "cannot read the nftables generation");
     if (out.size() == before) return fail(kSource, "no generation id in the reply");
+    const auto* reply = reinterpret_cast<const nlmsghdr*>(out.data() + before);
     NftGenPtr gen(nftnl_gen_alloc());
-    if (!gen || nftnl_gen_nlmsg_parse(reinterpret_cast<const nlmsghdr*>(out.data() + before), gen.get()) < 0)
+    if (!gen || !check_nftables_message(reply) || nftnl_gen_nlmsg_parse(reply, gen.get()) < 0)
         return fail(kSource, "malformed generation message");
     return nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
 }
@@ -82,7 +84,7 @@ std::vector<SetIdentity> sets_in(const std::vector<std::uint8_t>& messages, std:
     while (netlink::whole_message(nlh, remaining)) {
         if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWSET) {
             NftSetPtr s(nftnl_set_alloc());
-            if (s && nftnl_set_nlmsg_parse(nlh, s.get()) >= 0) {
+            if (s && check_nftables_message(nlh) && nftnl_set_nlmsg_parse(nlh, s.get()) >= 0) {
                 const char* table = nftnl_set_get_str(s.get(), NFTNL_SET_TABLE);
                 const char* name = nftnl_set_get_str(s.get(), NFTNL_SET_NAME);
                 const std::uint32_t flags = nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS);

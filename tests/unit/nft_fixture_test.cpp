@@ -146,7 +146,7 @@ TEST(NftRecorded, ARuleExpressionWithoutANameIsAnError) {
 
     auto ruleset = parse_nftables_dump(bytes);
     ASSERT_FALSE(ruleset.has_value());
-    EXPECT_EQ(ruleset.error().message, "a rule expression without a name in the nftables dump");
+    EXPECT_EQ(ruleset.error().message, "an expression without a name in the nftables dump");
 }
 
 // libnftnl copies a string attribute up to a NUL it does not check for: a name without its
