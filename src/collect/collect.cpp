@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 
 #include "collect_parts.hpp"
@@ -31,12 +32,27 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     timings["collect.engine.ping_version"] = engine_timer.ms();
     EngineIdentity identity(client, *endpoint, std::move(connection->engine));
 
-    auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json?all=1", parse_container_list);
-    if (!list) return std::unexpected(list.error());
-    auto id = resolve_container(*list, options.query.container);
-    if (!id) return std::unexpected(id.error());
-    auto side = read_container_side(client, *id, timings);
-    if (!side) return std::unexpected(side.error());
+    // Every container is listed only when needed: when the engine does not know the name
+    // as given (the list then decides, with suggestions), and for --to's target.
+    std::optional<std::vector<ContainerSummary>> list;
+    auto list_containers = [&]() -> Result<void> {
+        if (list) return {};
+        auto listed = client.get_parsed<std::vector<ContainerSummary>>("/containers/json?all=1", parse_container_list);
+        if (!listed) return std::unexpected(listed.error());
+        list = std::move(*listed);
+        return {};
+    };
+    auto named = read_named_container_side(client, options.query.container, timings);
+    if (!named) return std::unexpected(named.error());
+    if (!*named) {
+        if (auto listed = list_containers(); !listed) return std::unexpected(listed.error());
+        auto id = resolve_container(*list, options.query.container);
+        if (!id) return std::unexpected(id.error());
+        auto by_id = read_container_side(client, *id, timings);
+        if (!by_id) return std::unexpected(by_id.error());
+        named->emplace(std::move(*by_id));
+    }
+    auto side = std::move(*named);
     facts.engine = identity.join(timings);
     timings["collect.engine"] = engine_timer.ms();
 
@@ -48,7 +64,10 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     PhaseTimer peer_timer;
     const auto peer_deadline = std::min(options.timeout, std::chrono::milliseconds(2000));
     const auto probing = options.probe ? PeerProbing::run : PeerProbing::skip;
-    if (auto peer = collect_peer_facts(facts, client, *list, host.owner_scan, peer_deadline, probing); !peer)
+    if (facts.query.to)
+        if (auto listed = list_containers(); !listed) return std::unexpected(listed.error());
+    const std::vector<ContainerSummary> none;
+    if (auto peer = collect_peer_facts(facts, client, list ? *list : none, host.owner_scan, peer_deadline, probing); !peer)
         return std::unexpected(peer.error());
     if (facts.query.to) timings["collect.peer"] = peer_timer.ms();
     return facts;

@@ -1,5 +1,7 @@
 #include "collect_parts.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <system_error>
 #include <utility>
@@ -184,10 +186,19 @@ Result<std::vector<NetworkInfo>> NetworkCache::attached_networks(const DockerCli
     return out;
 }
 
-Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
-                                          NetworkCache* networks) {
-    PhaseTimer container_timer;
-    auto container = client.get_parsed<Container>("/containers/" + id + "/json", parse_container_inspect);
+namespace {
+
+// What a container's name or id can be ([a-zA-Z0-9][a-zA-Z0-9_.-]*): nothing a URL path
+// would need escaped.
+bool plain_container_ref(std::string_view ref) {
+    auto plain = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-'; };
+    return !ref.empty() && std::isalnum(static_cast<unsigned char>(ref.front())) != 0 && std::ranges::all_of(ref, plain);
+}
+
+// The rest of read_container_side, once the container is inspected; container_timer started
+// before the inspect.
+Result<ContainerSide> side_of(const DockerClient& client, Result<Container> container, const PhaseTimer& container_timer,
+                              PhaseTimings& timings, NetworkCache* networks) {
     if (!container) return std::unexpected(container.error());
     ContainerSide side;
     side.watch = ProcessWatch(*container);
@@ -215,6 +226,26 @@ Result<ContainerSide> read_container_side(const DockerClient& client, const std:
     }
     side.container = std::move(*container);
     return side;
+}
+
+}  // namespace
+
+Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
+                                          NetworkCache* networks) {
+    PhaseTimer container_timer;
+    auto container = client.get_parsed<Container>("/containers/" + id + "/json", parse_container_inspect);
+    return side_of(client, std::move(container), container_timer, timings, networks);
+}
+
+Result<std::optional<ContainerSide>> read_named_container_side(const DockerClient& client, std::string_view name,
+                                                               PhaseTimings& timings) {
+    if (!plain_container_ref(name)) return std::nullopt;
+    PhaseTimer container_timer;
+    auto container = client.get_parsed_if_ok<Container>("/containers/" + std::string(name) + "/json",
+                                                         parse_container_inspect);
+    if (!container) return std::unexpected(container.error());
+    if (!*container) return std::nullopt;
+    return side_of(client, std::move(**container), container_timer, timings, nullptr);
 }
 
 void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,

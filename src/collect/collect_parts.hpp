@@ -126,6 +126,13 @@ struct ContainerSide {
 Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
                                           NetworkCache* networks = nullptr);
 
+// read_container_side for the container the user named, asked of the engine by that name:
+// it resolves a name, a full id or a unique id prefix the way `docker inspect` does, so the
+// container list (slow on a host with hundreds) is not needed. std::nullopt when the engine
+// does not know it that way, or it is not a name a container can have.
+Result<std::optional<ContainerSide>> read_named_container_side(const DockerClient& client, std::string_view name,
+                                                               PhaseTimings& timings);
+
 // The rest of one container's facts, read on this host: its listeners (through the shared
 // owner scan), a recheck when its process vanished meanwhile, SELinux, the packet paths.
 // facts.host must be filled already.

@@ -101,7 +101,7 @@ Error DockerClient::connect_error() const {
                  fmt::format("cannot connect to the Docker engine at {}: {}", where, errno_text(err))};
 }
 
-Result<DockerClient::Reply> DockerClient::request(const std::string& full_path) const {
+Result<DockerClient::Reply> DockerClient::exchange(const std::string& full_path) const {
     const std::string source(kDockerApiSource);
     const std::string where = endpoint_.str();
     auto did_not_answer = [&] {
@@ -170,13 +170,16 @@ Result<DockerClient::Reply> DockerClient::request(const std::string& full_path) 
     reply.status = result->status;
     reply.api_version_header = result->get_header_value("API-Version");
     reply.server_header = result->get_header_value("Server");
-    if (reply.status < 200 || reply.status > 299) {
-        auto message = parse_error_message(reply.body);
-        if (message.empty()) message = "no error message";
-        return fail(source, fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}", where, full_path,
-                                        reply.status, message));
-    }
     return reply;
+}
+
+Result<DockerClient::Reply> DockerClient::request(const std::string& full_path) const {
+    auto reply = exchange(full_path);
+    if (!reply || reply->ok()) return reply;
+    auto message = parse_error_message(reply->body);
+    if (message.empty()) message = "no error message";
+    return fail(std::string(kDockerApiSource), fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}",
+                                                           endpoint_.str(), full_path, reply->status, message));
 }
 
 Result<void> DockerClient::negotiate() {
@@ -190,6 +193,13 @@ Result<void> DockerClient::negotiate() {
 Result<std::string> DockerClient::get(std::string_view path) const {
     auto reply = request(versioned_path(path));
     if (!reply) return std::unexpected(reply.error());
+    return std::move(reply->body);
+}
+
+Result<std::optional<std::string>> DockerClient::get_if_ok(std::string_view path) const {
+    auto reply = exchange(versioned_path(path));
+    if (!reply) return std::unexpected(reply.error());
+    if (!reply->ok()) return std::nullopt;
     return std::move(reply->body);
 }
 

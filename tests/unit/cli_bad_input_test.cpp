@@ -234,10 +234,14 @@ TEST(CliHostileInput, HugeBodyIsRefusedAtItsBound) {
 TEST(CliHostileInput, DeeplyNestedEngineBodyIsRefused) {
     testing::TempDir dir;
     testing::FakeEngine engine(dir.path() / "docker.sock",
-                               testing::recorded_engine({{"/v1.41/containers/json?all=1",
+                               testing::recorded_engine({{"/v1.41/containers/web/json",
+                                                          testing::http_response(200, std::string(100000, '['))},
+                                                         {"/v1.41/containers/json?all=1",
                                                           testing::http_response(200, std::string(100000, '['))}}));
-    expect_one_line_error(run_docknetdoctor({"web"}, with_engine(engine.endpoint())),
-                          "refused: nested deeper than 64 levels");
+    // The inspect by name, then (an id prefix the engine here does not resolve) the list.
+    for (const char* ref : {"web", "a21c4ad64faf"})
+        expect_one_line_error(run_docknetdoctor({ref}, with_engine(engine.endpoint())),
+                              "refused: nested deeper than 64 levels");
 }
 
 TEST(CliHostileInput, ContentLengthShorterThanTheBodyIsMalformed) {

@@ -86,6 +86,47 @@ TEST(DockerCollect, FromRecordedEngine) {
                                               "/v1.41/networks/0a09b8327b9ac2e3016dda89f9cbfaba8b97a50898be01269aca7b7f080bcae9"}));
 }
 
+// `docker inspect NAME` asks the engine by name; so does a diagnosis, since listing every
+// container costs more than the rest of it on a host with hundreds of them.
+TEST(DockerCollect, ANameIsAskedOfTheEngineWithoutListingEveryContainer) {
+    TempDir dir;
+    FakeEngine engine(dir.path() / "docker.sock", recorded_engine());
+    auto facts = collect_facts(options_for(engine.endpoint(), "web"));
+    ASSERT_TRUE(facts) << facts.error().message;
+    EXPECT_EQ(facts->container->id, kWebId);
+    auto seen = engine.targets_seen();
+    std::erase(seen, "/v1.41/info");
+    EXPECT_EQ(seen, (std::vector<std::string>{"/_ping", "/v1.41/version", "/v1.41/containers/web/json",
+                                              "/v1.41/networks/0a09b8327b9ac2e3016dda89f9cbfaba8b97a50898be01269aca7b7f080bcae9"}));
+}
+
+// What the engine does not know by the name as given is resolved from the list: an id
+// prefix, a name with docker's leading slash, a near miss (with suggestions).
+TEST(DockerCollect, WhatTheEngineDoesNotKnowByThatNameIsResolvedFromTheList) {
+    TempDir dir;
+    FakeEngine engine(dir.path() / "docker.sock", recorded_engine());
+    const std::string prefix(kWebId, 10);
+    auto by_prefix = collect_facts(options_for(engine.endpoint(), prefix));
+    ASSERT_TRUE(by_prefix) << by_prefix.error().message;
+    EXPECT_EQ(by_prefix->container->id, kWebId);
+    auto seen = engine.targets_seen();
+    std::erase(seen, "/v1.41/info");
+    ASSERT_GE(seen.size(), 5u);
+    EXPECT_EQ(std::vector<std::string>(seen.begin() + 2, seen.begin() + 5),
+              (std::vector<std::string>{"/v1.41/containers/" + prefix + "/json", "/v1.41/containers/json?all=1",
+                                        std::string("/v1.41/containers/") + kWebId + "/json"}));
+
+    auto near_miss = collect_facts(options_for(engine.endpoint(), "wbe"));
+    ASSERT_FALSE(near_miss);
+    EXPECT_EQ(near_miss.error().message, "no such container: wbe (did you mean: web?)");
+
+    // Not a name a container can have: never put in a URL, the list answers.
+    auto odd = collect_facts(options_for(engine.endpoint(), "web/../../info?x"));
+    ASSERT_FALSE(odd);
+    EXPECT_EQ(odd.error().message.rfind("no such container: web/../../info?x", 0), 0u) << odd.error().message;
+    for (const auto& target : engine.targets_seen()) EXPECT_EQ(target.find(".."), std::string::npos) << target;
+}
+
 TEST(DockerCollect, StoppedContainerHasNoListenersToRead) {
     TempDir dir;
     FakeEngine engine(dir.path() / "docker.sock", recorded_engine());
@@ -213,11 +254,9 @@ TEST(DockerCollect, EngineThatTricklesIsCutOffAtTheDeadline) {
 TEST(DockerCollect, GarbageBody) {
     TempDir dir;
     FakeEngine engine(dir.path() / "docker.sock",
-                      recorded_engine({{std::string("/v1.41/containers/") + kWebId + "/json",
-                                        http_response(200, "\x89PNG\r\n\x1a\n garbage")}}));
+                      recorded_engine({{"/v1.41/containers/web/json", http_response(200, "\x89PNG\r\n\x1a\n garbage")}}));
     auto message = collect_error(options_for(engine.endpoint()));
-    const auto prefix =
-        std::string("malformed response from the Docker engine to GET /v1.41/containers/") + kWebId + "/json: not JSON: ";
+    const auto prefix = std::string("malformed response from the Docker engine to GET /v1.41/containers/web/json: not JSON: ");
     EXPECT_TRUE(message.starts_with(prefix)) << message;
 }
 
@@ -225,7 +264,8 @@ TEST(DockerCollect, WellFormedJsonOfTheWrongShape) {
     TempDir dir;
     FakeEngine engine(dir.path() / "docker.sock",
                       recorded_engine({{"/v1.41/containers/json?all=1", http_response(200, R"({"Id": "x"})")}}));
-    EXPECT_EQ(collect_error(options_for(engine.endpoint())),
+    // An id prefix: the engine here does not resolve it, the list must.
+    EXPECT_EQ(collect_error(options_for(engine.endpoint(), std::string(kWebId, 12))),
               "malformed response from the Docker engine to GET /v1.41/containers/json?all=1: body: expected an "
               "array, got object");
 }

@@ -158,8 +158,12 @@ FakeEngine::Responder recorded_engine(std::map<std::string, std::string> overrid
     for (const char* name : {"web", "exited", "restarting", "none", "host", "internal", "unhealthy", "loopback",
                              "exposed", "portclash"}) {
         auto body = read_fixture(fmt::format("engine-api/container-{}.json", name));
-        auto id = nlohmann::json::parse(body).at("Id").get<std::string>();
-        answers[fmt::format("/v1.41/containers/{}/json", id)] = http_response(200, body);
+        const auto inspect = nlohmann::json::parse(body);
+        // The engine knows a container by its full id and by its name, as here; an id
+        // prefix it would resolve too is left to the list (how a client must handle a 404).
+        answers[fmt::format("/v1.41/containers/{}/json", inspect.at("Id").get<std::string>())] = http_response(200, body);
+        answers[fmt::format("/v1.41/containers/{}/json", inspect.at("Name").get<std::string>().substr(1))] =
+            http_response(200, body);
     }
     for (const char* name : {"bridge", "internal", "host"}) {
         auto body = read_fixture(fmt::format("engine-api/network-{}.json", name));

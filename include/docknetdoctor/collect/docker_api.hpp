@@ -119,6 +119,10 @@ public:
     // GET /v<api>/<path>: the body of a 2xx answer. path starts with "/".
     Result<std::string> get(std::string_view path) const;
 
+    // get(), except that an answer other than 2xx (the engine does not know the object, say)
+    // is std::nullopt: only failing to get an answer is an error.
+    Result<std::optional<std::string>> get_if_ok(std::string_view path) const;
+
     // get() and parse; a parse error becomes
     // "malformed response from the Docker engine to GET /v1.41/...: <what>".
     template <class T>
@@ -131,6 +135,18 @@ public:
         return parsed;
     }
 
+    // get_parsed(), with get_if_ok()'s std::nullopt for an answer other than 2xx.
+    template <class T>
+    Result<std::optional<T>> get_parsed_if_ok(std::string_view path,
+                                              const std::function<Result<T>(std::string_view)>& parse) const {
+        auto body = get_if_ok(path);
+        if (!body) return std::unexpected(body.error());
+        if (!*body) return std::nullopt;
+        auto parsed = parse(**body);
+        if (!parsed) return std::unexpected(malformed(path, parsed.error()));
+        return std::optional<T>(std::move(*parsed));
+    }
+
     std::string versioned_path(std::string_view path) const;
 
 private:
@@ -139,7 +155,11 @@ private:
         std::string body;
         std::string api_version_header;
         std::string server_header;
+        bool ok() const { return status >= 200 && status <= 299; }
     };
+    // One GET and its answer, whatever its status: an error only when there was none.
+    Result<Reply> exchange(const std::string& full_path) const;
+    // exchange(), where an answer other than 2xx is an error too.
     Result<Reply> request(const std::string& full_path) const;
     Error malformed(std::string_view path, const Error& parse_error) const;
     Error connect_error() const;
