@@ -4,6 +4,9 @@
 #include "docknetdoctor/path/kernel_forwarding.hpp"
 #include "proc_files.hpp"
 
+#include <set>
+#include <string_view>
+
 namespace dnd {
 namespace {
 
@@ -30,9 +33,16 @@ Result<std::map<std::string, std::string>> read_sysctls(const std::string& proc_
     add("net.bridge.bridge-nf-call-iptables", "net/bridge/bridge-nf-call-iptables");
     add("net.bridge.bridge-nf-call-ip6tables", "net/bridge/bridge-nf-call-ip6tables");
     add("net.ipv4.conf.all.route_localnet", "net/ipv4/conf/all/route_localnet");
+    std::set<std::string_view> bridges;
+    for (const Link& l : links)
+        if (l.kind == "bridge") bridges.insert(l.name);
     for (const Link& l : links) {
         // A '.' in an interface name stays as is in the key (sysctl(8) would show '/').
         if (l.name.empty() || l.name.find('/') != std::string::npos || l.name == "." || l.name == "..") continue;
+        // A bridge's port (each container's veth) is no IP interface: a packet arriving on it
+        // is routed, and switched by these sysctls, as arriving on the bridge. Skipping them
+        // keeps this to a few files on a host with hundreds of containers.
+        if (bridges.contains(l.master)) continue;
         add("net.ipv4.conf." + l.name + ".route_localnet", "net/ipv4/conf/" + l.name + "/route_localnet");
         // The kernel forwards by the incoming interface's own switch (kernel_forwarding.hpp).
         add(interface_sysctl_key(4, l.name, "forwarding"), "net/ipv4/conf/" + l.name + "/forwarding");

@@ -1,4 +1,4 @@
-// Benchmark for the probe ladder (issue 3, point 6); prints figures, asserts nothing.
+// Benchmark for the probe ladder; prints figures, asserts nothing.
 //  (a) 50 ports that all time out, probed in one batch: the cost should be about one
 //      deadline, not fifty. Runs in a private netns where an nft rule drops the ports.
 //  (b) the whole diagnosis of a healthy container against `docker inspect` of the same

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Netfilter benchmark (issue 4/9): in a scratch network namespace shaped like a Docker host,
+"""Netfilter benchmark: in a scratch network namespace shaped like a Docker host,
 load Docker's iptables-nft rules plus 10,000 rules and a 50,000-interval named set, then time
 one full diagnosis (collect_host_network + paths_for, the driver nf_collect_bench) against
 `nft -j list ruleset`, same namespace, same run. Reports the ratio and both peak RSS figures.

@@ -146,5 +146,30 @@ TEST(Sysctls, ReadsEachInterfacesForwardingSwitches) {
     EXPECT_FALSE(s->contains("net.ipv6.conf.old0.force_forwarding"));
 }
 
+TEST(Sysctls, ABridgesPortsAreNotReadButTheBridgeAndOtherEnslavedLinksAre) {
+    std::string root = ::testing::TempDir() + "dnd-proc-ports-" + std::to_string(::getpid());
+    for (const char* name : {"docker0", "veth1", "vrfport"})
+        std::filesystem::create_directories(root + "/sys/net/ipv4/conf/" + name);
+    std::ofstream(root + "/sys/net/ipv4/ip_forward") << "1\n";
+    for (const char* name : {"docker0", "veth1", "vrfport"})
+        std::ofstream(root + "/sys/net/ipv4/conf/" + name + "/forwarding") << "1\n";
+    Link docker0, veth1, vrf0, vrfport;
+    docker0.name = "docker0";
+    docker0.kind = "bridge";
+    veth1.name = "veth1";
+    veth1.kind = "veth";
+    veth1.master = "docker0";
+    vrf0.name = "vrf0";
+    vrf0.kind = "vrf";
+    vrfport.name = "vrfport";
+    vrfport.master = "vrf0";  // a VRF's member stays an IP interface
+    auto s = read_sysctls(root, {docker0, veth1, vrf0, vrfport});
+    std::filesystem::remove_all(root);
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    EXPECT_EQ(s->at("net.ipv4.conf.docker0.forwarding"), "1");
+    EXPECT_EQ(s->at("net.ipv4.conf.vrfport.forwarding"), "1");
+    EXPECT_FALSE(s->contains("net.ipv4.conf.veth1.forwarding"));
+}
+
 }  // namespace
 }  // namespace dnd

@@ -1,5 +1,5 @@
 #pragma once
-// Where collection spends its time, phase by phase (issue 3, point 6): milliseconds per
+// Where collection spends its time, phase by phase: milliseconds per
 // phase name, for the report's timings_ms ("collect.engine", "collect.netfilter", ...) and
 // for the benchmark. Phases that run at the same time overlap: they do not add up.
 #include <map>
