@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <iterator>
+#include <set>
 #include <system_error>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "docknetdoctor/collect/engine_process.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"
@@ -70,6 +74,31 @@ Facts new_facts(const Query& query) {
     return facts;
 }
 
+namespace {
+
+// Of the engine's children, the proxies of the wanted listeners' ports: each docker-proxy
+// names its port on its command line (-host-port N), which is one small read where its fd
+// table is a dozen. All children when none names one (another proxy, another engine):
+// the owner scan reads the likely processes whole, and with hundreds of containers they
+// are hundreds of proxies.
+std::vector<int> proxies_of_ports(const std::vector<int>& children, const std::vector<Listener>& listeners,
+                                  const std::function<bool(const Listener&)>& wanted) {
+    std::set<std::string> ports;
+    for (const Listener& l : listeners)
+        if (!wanted || wanted(l)) ports.insert(std::to_string(l.port));
+    std::vector<int> proxies;
+    for (int pid : children) {
+        const auto argv = read_argv(fmt::format("{}/{}", kProcRoot, pid));
+        if (!argv) continue;
+        const auto flag = std::ranges::find(*argv, "-host-port");
+        if (flag != argv->end() && std::next(flag) != argv->end() && ports.contains(*std::next(flag)))
+            proxies.push_back(pid);
+    }
+    return proxies.empty() ? children : proxies;
+}
+
+}  // namespace
+
 void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTimings& timings,
                     const std::function<bool(const Listener&)>& owners_wanted) {
     PhaseTimer wait_timer;
@@ -79,9 +108,10 @@ void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTim
     PhaseTimer owners_timer;
     if (host.listeners) {
         // The engine's proxies are its children: the likely owners of a published port.
-        const std::vector<int> likely = facts.engine && facts.engine->process
-                                            ? host.owner_scan.children_of(facts.engine->process->pid)
-                                            : std::vector<int>{};
+        const std::vector<int> likely =
+            facts.engine && facts.engine->process
+                ? proxies_of_ports(host.owner_scan.children_of(facts.engine->process->pid), *host.listeners, owners_wanted)
+                : std::vector<int>{};
         const unsigned long host_netns = netns_inode_of(std::string(kProcRoot) + "/self").value_or(0);
         name_owners(*host.listeners, host.owner_scan, host_netns, likely, owners_wanted);
     }

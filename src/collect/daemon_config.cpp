@@ -106,16 +106,9 @@ Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
             other_netns_pid = std::stoi(std::string(name));
             continue;
         }
-        auto raw = read_text_file(base + "/cmdline");
-        if (!raw) return fail(kSource, "cannot read " + base + "/cmdline");
-        std::vector<std::string> argv;
-        std::string cur;
-        for (char ch : *raw) {
-            if (ch == '\0') { argv.push_back(cur); cur.clear(); }
-            else cur.push_back(ch);
-        }
-        if (!cur.empty()) argv.push_back(cur);
-        DaemonConfig c = parse_dockerd_cmdline(argv);
+        auto argv = read_argv(base);
+        if (!argv) return fail(kSource, "cannot read " + base + "/cmdline");
+        DaemonConfig c = parse_dockerd_cmdline(*argv);
         c.pid = std::stoi(std::string(name));
         const bool explicit_file = !c.config_file.empty();
         const std::string file = explicit_file ? c.config_file : kDefaultConfig;

@@ -95,6 +95,20 @@ std::vector<int> child_pids(const std::string& proc_root, int pid) {
     return children;
 }
 
+std::optional<std::vector<std::string>> read_argv(const std::string& process_dir) {
+    auto raw = read_text_file(process_dir + "/cmdline");
+    if (!raw) return std::nullopt;
+    std::vector<std::string> argv;
+    std::string_view rest = *raw;
+    while (!rest.empty()) {
+        const auto end = rest.find('\0');
+        argv.emplace_back(rest.substr(0, end));
+        if (end == std::string_view::npos) break;
+        rest.remove_prefix(end + 1);
+    }
+    return argv;
+}
+
 std::optional<unsigned long> netns_inode_of(const std::string& process_dir) {
     auto link = read_link(process_dir + "/ns/net");
     if (!link) return std::nullopt;

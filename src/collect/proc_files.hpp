@@ -36,6 +36,9 @@ std::vector<unsigned long> socket_inodes_of(const std::string& process_dir);
 // order); none when that cannot be read.
 std::vector<int> child_pids(const std::string& proc_root, int pid);
 
+// /proc/PID/cmdline split at its NULs: the process's arguments; nullopt when unreadable.
+std::optional<std::vector<std::string>> read_argv(const std::string& process_dir);
+
 // /proc/PID/ns/net reads as "net:[4026531840]"; the number is the namespace's inode.
 std::optional<unsigned long> netns_inode_of(const std::string& process_dir);
 

@@ -16,6 +16,7 @@
 #include "docknetdoctor/probe/unique_fd.hpp"
 #include "fake_proc.hpp"
 #include "fixture_files.hpp"
+#include "proc_files.hpp"
 
 namespace dnd {
 namespace {
@@ -293,6 +294,20 @@ TEST(ProcLive, FindsOwnBoundUdpSocket) {
     int port = bind_loopback(sock.get(), false);
     ASSERT_GT(port, 0);
     expect_own_listener(Proto::udp, port);
+}
+
+// A process's arguments as the kernel writes them: each ended by a NUL, empty ones kept; a
+// process that rewrote its command line may leave the last one unended.
+TEST(ProcFiles, ArgvIsTheCommandLineSplitAtItsNuls) {
+    testing::FakeProc proc;
+    proc.write("10/cmdline", std::string("/usr/bin/docker-proxy") + '\0' + "-host-port" + '\0' + "30000" + '\0' + '\0');
+    proc.write("11/cmdline", "nginx: worker process");
+    proc.write("12/cmdline", "");  // a kernel thread
+    EXPECT_EQ(read_argv(proc.root() + "/10"),
+              (std::vector<std::string>{"/usr/bin/docker-proxy", "-host-port", "30000", ""}));
+    EXPECT_EQ(read_argv(proc.root() + "/11"), (std::vector<std::string>{"nginx: worker process"}));
+    EXPECT_EQ(read_argv(proc.root() + "/12"), std::vector<std::string>{});
+    EXPECT_EQ(read_argv(proc.root() + "/13"), std::nullopt);
 }
 
 }  // namespace
