@@ -88,16 +88,24 @@ rm -rf --one-file-system "$work"
 write_seeds "$target" "$work/seeds"
 
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
-# The CPU time of afl-fuzz, its fork server and the children that one forks: everything in
-# the campaign's own session, the reaped children counted through their parents.
-session_cpu_seconds() {  # session_cpu_seconds SID
-  local ticks=0 stat rest fields
+# The CPU time of afl-fuzz, its fork server and the children that one forks, the reaped ones
+# counted through their parents. The fork server calls setsid(), so it and the targets it
+# forks are in a session of their own: the campaign's session plus the sessions its afl-fuzz
+# started.
+campaign_cpu_seconds() {  # campaign_cpu_seconds SID
+  local stat rest fields
   for stat in /proc/[0-9]*/stat; do
     rest=$(cat "$stat" 2>/dev/null) || continue
     read -ra fields <<< "${rest##*) }"  # after "(comm) ": field 3 is fields[0]
-    ((fields[3] == $1)) && ticks=$((ticks + fields[11] + fields[12] + fields[13] + fields[14]))
-  done
-  echo $((ticks / $(getconf CLK_TCK)))
+    echo "${stat//[^0-9]/} ${fields[1]} ${fields[3]} $((fields[11] + fields[12] + fields[13] + fields[14])) ${rest#*(}"
+  done | awk -v sid="$1" -v hz="$(getconf CLK_TCK)" '
+    { pid[NR] = $1; ppid[NR] = $2; sess[NR] = $3; ticks[NR] = $4; fuzzer[$1] = ($3 == sid && $5 ~ /^afl-fuzz\)/) }
+    END {
+      counted[sid] = 1
+      for (i = 1; i <= NR; i++) if (fuzzer[ppid[i]]) counted[sess[i]] = 1
+      for (i = 1; i <= NR; i++) if (sess[i] in counted) total += ticks[i]
+      print int(total / hz)
+    }'
 }
 # A hang: one input over 1 s (the targets answer in microseconds). Its own session, so that
 # its CPU time can be summed; SIGINT when it has used SECONDS (afl-fuzz then stops cleanly).
@@ -108,7 +116,7 @@ campaign=$!
 trap 'kill -INT -- -$campaign 2>/dev/null' EXIT INT TERM
 while kill -0 "$campaign" 2>/dev/null; do
   sleep 10
-  if (($(session_cpu_seconds "$campaign") >= seconds)); then pkill -INT -s "$campaign" -x afl-fuzz || true; break; fi
+  if (($(campaign_cpu_seconds "$campaign") >= seconds)); then pkill -INT -s "$campaign" -x afl-fuzz || true; break; fi
 done
 wait "$campaign" || true
 trap - EXIT INT TERM
