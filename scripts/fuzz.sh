@@ -93,13 +93,17 @@ export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AF
 # forks are in a session of their own: the campaign's session plus the sessions its afl-fuzz
 # started.
 campaign_cpu_seconds() {  # campaign_cpu_seconds SID
-  local stat rest fields
-  for stat in /proc/[0-9]*/stat; do
-    rest=$(cat "$stat" 2>/dev/null) || continue
-    read -ra fields <<< "${rest##*) }"  # after "(comm) ": field 3 is fields[0]
-    echo "${stat//[^0-9]/} ${fields[1]} ${fields[3]} $((fields[11] + fields[12] + fields[13] + fields[14])) ${rest#*(}"
-  done | awk -v sid="$1" -v hz="$(getconf CLK_TCK)" '
-    { pid[NR] = $1; ppid[NR] = $2; sess[NR] = $3; ticks[NR] = $4; fuzzer[$1] = ($3 == sid && $5 ~ /^afl-fuzz\)/) }
+  # One cat and one awk for the whole process table (a fork per process would load the host).
+  cat /proc/[0-9]*/stat 2>/dev/null | awk -v sid="$1" -v hz="$(getconf CLK_TCK)" '
+    {
+      # "PID (comm) state ppid pgrp session ... utime stime cutime cstime": comm may hold ") ".
+      rest = $0; end = 0
+      while ((i = index(rest, ") ")) > 0) { end += i + 1; rest = substr(rest, i + 2) }
+      open = index($0, "("); comm = substr($0, open + 1, end - open - 2)
+      split(rest, f, " ")
+      pid[NR] = $1; ppid[NR] = f[2]; sess[NR] = f[4]; ticks[NR] = f[12] + f[13] + f[14] + f[15]
+      fuzzer[$1] = (f[4] == sid && comm == "afl-fuzz")
+    }
     END {
       counted[sid] = 1
       for (i = 1; i <= NR; i++) if (fuzzer[ppid[i]]) counted[sess[i]] = 1
