@@ -122,7 +122,8 @@ Result<Facts> saved_container(const SavedFacts& saved, const Options& o) {
     return fail("usage", fmt::format("{} holds no container {}: it holds {}", *o.facts_file, o.container, refs));
 }
 
-Result<Facts> obtain_facts(const Options& o) {
+// timings gets collection's phases (collect.engine, collect.netfilter, ...) when collecting.
+Result<Facts> obtain_facts(const Options& o, Report::Timings& timings) {
     if (o.facts_file) {
         auto saved = load_facts_file(*o.facts_file);
         if (!saved) return std::unexpected(saved.error());
@@ -136,7 +137,7 @@ Result<Facts> obtain_facts(const Options& o) {
         reask_saved_facts(*facts, o.port, o.from);
         return facts;
     }
-    return collect_facts(collect_options(o, o.container));
+    return collect_facts(collect_options(o, o.container), timings);
 }
 
 bool use_color(const Options& o) {
@@ -226,9 +227,9 @@ Report report_from(const Facts& facts, Report::Timings timings, std::chrono::ste
 
 int diagnose(const Options& o) {
     auto started = std::chrono::steady_clock::now();
-    auto facts = obtain_facts(o);
-    if (!facts) return usage_error(facts.error());
     Report::Timings timings;
+    auto facts = obtain_facts(o, timings);
+    if (!facts) return usage_error(facts.error());
     timings["collect"] = o.facts_file ? 0.0 : ms_since(started);
     add_probes(*facts, o, timings);
     if (o.save_facts) {

@@ -20,6 +20,10 @@ TEST_F(AppTest, NothingListeningIsNotListening) {
         EXPECT_EQ(outcomes_on(diagnosis, rung, "80/tcp"), Outcomes{"refused"}) << rung << "\n" << diagnosis.describe();
     EXPECT_EQ(outcome_of(diagnosis, "host-published", "127.0.0.1"), "reset") << diagnosis.describe();
     EXPECT_EQ(first_failing_rung(diagnosis, "80/tcp"), "container-loopback") << diagnosis.describe();
+    // The report says where collection spent its time, phase by phase, beside the totals.
+    ASSERT_TRUE(diagnosis.json) << diagnosis.describe();
+    for (const char* phase : {"collect", "collect.engine", "collect.netfilter", "collect.procfs.host", "probes", "total"})
+        EXPECT_TRUE(diagnosis.json->at("timings_ms").contains(phase)) << phase << "\n" << diagnosis.describe();
 }
 
 TEST_F(AppTest, LoopbackListenerIsLoopbackOnly) {
