@@ -82,19 +82,20 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& c) {
 }
 
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
-    DirHandle dir(::opendir(proc_root.c_str()));
-    if (!dir) return fail(kSource, "cannot list " + proc_root);
+    const auto pids = pids_by_comm(proc_root, {"dockerd"});
+    if (!pids) return fail(kSource, "cannot list " + proc_root);
+    return read_daemon_config(proc_root, pids->at("dockerd"));
+}
+
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std::vector<int>& dockerd_pids) {
     // thread-self: this thread's netns, also when it joined another one with setns.
     std::string our_netns = read_link(proc_root + "/thread-self/ns/net").value_or("");
     if (our_netns.empty()) our_netns = read_link(proc_root + "/self/ns/net").value_or("");
     int other_netns_pid = 0;
     std::string unreadable_netns;  // why a dockerd's netns could not be read (not root: EACCES)
-    while (dirent* e = ::readdir(dir.get())) {
-        std::string_view name = e->d_name;
-        if (!is_pid_name(name)) continue;
-        const std::string base = proc_root + "/" + std::string(name);
-        auto comm = read_text_file(base + "/comm");
-        if (!comm || (*comm != "dockerd\n" && *comm != "dockerd")) continue;
+    for (const int pid : dockerd_pids) {
+        const std::string name = std::to_string(pid);
+        const std::string base = proc_root + "/" + name;
         errno = 0;
         const auto netns = read_link(base + "/ns/net");
         if (!netns) {
@@ -103,13 +104,13 @@ Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
             continue;
         }
         if (*netns != our_netns) {
-            other_netns_pid = std::stoi(std::string(name));
+            other_netns_pid = pid;
             continue;
         }
         auto argv = read_argv(base);
         if (!argv) return fail(kSource, "cannot read " + base + "/cmdline");
         DaemonConfig c = parse_dockerd_cmdline(*argv);
-        c.pid = std::stoi(std::string(name));
+        c.pid = pid;
         const bool explicit_file = !c.config_file.empty();
         const std::string file = explicit_file ? c.config_file : kDefaultConfig;
         // The path is in dockerd's mount namespace: read it through /proc/PID/root first.

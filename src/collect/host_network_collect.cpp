@@ -1,13 +1,40 @@
 // HostNetwork from the live host, and the live set lookups behind the paths of a diagnosis.
 #include <filesystem>
+#include <future>
+#include <tuple>
+#include <utility>
 
 #include "docknetdoctor/collect/host_network_collect.hpp"
 #include "docknetdoctor/collect/netfilter_collect.hpp"
+#include "proc_files.hpp"
 
 namespace dnd {
 
 HostNetwork collect_host_network(const std::string& proc_root) {
     HostNetwork h;
+    // Three independent reads, each growing with the host in its own way, run side by side:
+    // the rulesets (rules per container), the process table (processes per container) and,
+    // on this thread, links, routes and sysctls (a veth per container). A thread starts in
+    // the netns of the thread that starts it, so all three read the same host.
+    auto rulesets = std::async(std::launch::async, [&proc_root] {
+        nf::NftReadOptions options;
+        // The evaluator asks for single keys of plain named sets instead; named maps are
+        // still read whole (a lookup by key says whether a key is in, not what it maps to).
+        options.named_set_elements = false;
+        // /proc/net is /proc/self/net: the thread group leader's netns. thread-self follows
+        // a thread that joined another netns (setns), and is the same thing otherwise.
+        std::error_code ec;
+        const bool per_thread = std::filesystem::exists(proc_root + "/thread-self/net", ec);
+        return std::pair{nf::read_nftables(options),
+                         nf::read_iptables_legacy(per_thread ? proc_root + "/thread-self" : proc_root)};
+    });
+    // dockerd's config and the ruleset services share one pass over the host's processes.
+    auto processes = std::async(std::launch::async, [&proc_root] {
+        auto pids = pids_by_comm(proc_root, {"dockerd", "firewalld"});
+        // Without a listing, the one-argument readers say why.
+        return std::pair{pids ? read_daemon_config(proc_root, pids->at("dockerd")) : read_daemon_config(proc_root),
+                         pids ? read_ruleset_services("", proc_root, pids->at("firewalld")) : read_ruleset_services("", proc_root)};
+    });
     if (auto raw = dump_rtnetlink(); !raw) {
         h.links = std::unexpected(raw.error());
         h.addresses = std::unexpected(raw.error());
@@ -20,18 +47,8 @@ HostNetwork collect_host_network(const std::string& proc_root) {
         h.routes = parse_rtnl_routes(raw->routes, links);
     }
     h.sysctls = read_sysctls(proc_root, h.links ? *h.links : std::vector<Link>{});
-    nf::NftReadOptions options;
-    // The evaluator asks for single keys of plain named sets instead; named maps are still
-    // read whole (a lookup by key says whether a key is in, not what it maps to).
-    options.named_set_elements = false;
-    h.nftables = nf::read_nftables(options);
-    // /proc/net is /proc/self/net: the thread group leader's netns. thread-self follows a
-    // thread that joined another netns (setns), and is the same thing otherwise.
-    std::error_code ec;
-    const bool per_thread = std::filesystem::exists(proc_root + "/thread-self/net", ec);
-    h.iptables_legacy = nf::read_iptables_legacy(per_thread ? proc_root + "/thread-self" : proc_root);
-    h.daemon = read_daemon_config(proc_root);
-    h.ruleset_services = read_ruleset_services("", proc_root);
+    std::tie(h.nftables, h.iptables_legacy) = rulesets.get();
+    std::tie(h.daemon, h.ruleset_services) = processes.get();
     return h;
 }
 

@@ -52,6 +52,30 @@ bool is_pid_name(std::string_view name) {
     return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+std::string read_comm(const std::string& process_dir) {
+    auto comm = read_text_file(process_dir + "/comm");
+    if (!comm) return {};
+    while (!comm->empty() && comm->back() == '\n') comm->pop_back();
+    return *comm;
+}
+
+std::optional<PidsByComm> pids_by_comm(const std::string& proc_root, std::initializer_list<std::string_view> names) {
+    DirHandle dir(::opendir(proc_root.c_str()));
+    if (!dir) return std::nullopt;
+    PidsByComm found;
+    for (std::string_view name : names) found[std::string(name)];
+    while (dirent* entry = ::readdir(dir.get())) {
+        const std::string_view name = entry->d_name;
+        if (!is_pid_name(name)) continue;
+        // A process that exits meanwhile reads as "" and is simply not found.
+        const auto slot = found.find(read_comm(proc_root + "/" + std::string(name)));
+        int pid = 0;
+        if (slot == found.end() || std::from_chars(name.data(), name.data() + name.size(), pid).ec != std::errc{}) continue;
+        slot->second.push_back(pid);
+    }
+    return found;
+}
+
 std::vector<unsigned long> socket_inodes_of(const std::string& process_dir) {
     std::vector<unsigned long> inodes;
     const std::string fd_dir = process_dir + "/fd";

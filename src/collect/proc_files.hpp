@@ -1,6 +1,8 @@
 #pragma once
 // Reading the small files and links of /proc (and files like it): whole, or the errno.
 #include <expected>
+#include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <memory>
@@ -35,6 +37,15 @@ std::vector<unsigned long> socket_inodes_of(const std::string& process_dir);
 // The processes pid started, from /proc/PID/task/*/children (each thread's, in thread id
 // order); none when that cannot be read.
 std::vector<int> child_pids(const std::string& proc_root, int pid);
+
+// /proc/PID/comm without its newline: the process's name (15 bytes at most); "" when unreadable.
+std::string read_comm(const std::string& process_dir);
+
+// The pids of the processes named (comm) one of names, each name's in /proc's order, from one
+// pass over proc_root: the host's process table is read once however many names are wanted.
+// Every name has an entry; nullopt when proc_root cannot be listed.
+using PidsByComm = std::map<std::string, std::vector<int>, std::less<>>;
+std::optional<PidsByComm> pids_by_comm(const std::string& proc_root, std::initializer_list<std::string_view> names);
 
 // /proc/PID/cmdline split at its NULs: the process's arguments; nullopt when unreadable.
 std::optional<std::vector<std::string>> read_argv(const std::string& process_dir);

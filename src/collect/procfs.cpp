@@ -28,13 +28,6 @@
 namespace dnd {
 namespace {
 
-std::string read_comm(const std::string& process_dir) {
-    auto comm = read_text_file(process_dir + "/comm");
-    if (!comm) return {};
-    while (!comm->empty() && comm->back() == '\n') comm->pop_back();
-    return *comm;
-}
-
 // TCP listeners (IPv4, IPv6) of the netns of process_dir by sock_diag, from this thread
 // when it is in that netns already, else from a thread that enters it; nullopt when that
 // cannot be done (no privilege, no IPv6, no sock_diag): the caller reads the files then.

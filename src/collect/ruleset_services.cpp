@@ -22,29 +22,18 @@ std::string_view trimmed(std::string_view line) {
     return line.substr(0, line.find_last_not_of(" \t\r\n;") + 1);
 }
 
-bool comm_is_firewalld(const std::string& process_dir) {
-    auto comm = read_text_file(process_dir + "/comm");
-    return comm && trimmed(*comm) == "firewalld";
-}
-
-// "/var/run/firewalld.pid (pid 812)" when a pid file names a live firewalld, else a
-// process named firewalld; "" when neither.
-std::string firewalld_seen(const std::string& root, const std::string& proc_root) {
+// "/var/run/firewalld.pid (pid 812)" when a pid file names a live firewalld, else the first
+// of firewalld_pids (processes named firewalld); "" when neither.
+std::string firewalld_seen(const std::string& root, const std::string& proc_root, const std::vector<int>& firewalld_pids) {
     for (std::string_view file : kFirewalldPidFiles) {
         auto text = read_text_file(root + std::string(file));
         if (!text) continue;
         const std::string pid(trimmed(*text));
-        if (is_pid_name(pid) && comm_is_firewalld(proc_root + "/" + pid))
+        if (is_pid_name(pid) && read_comm(proc_root + "/" + pid) == "firewalld")
             return std::string(file) + " (pid " + pid + ")";
     }
-    DirHandle dir(::opendir(proc_root.c_str()));
-    if (!dir) return "";
-    while (dirent* e = ::readdir(dir.get())) {
-        const std::string_view name = e->d_name;
-        if (is_pid_name(name) && comm_is_firewalld(proc_root + "/" + std::string(name)))
-            return "process firewalld (pid " + std::string(name) + ")";
-    }
-    return "";
+    if (firewalld_pids.empty()) return "";
+    return "process firewalld (pid " + std::to_string(firewalld_pids.front()) + ")";
 }
 
 // The *.wants link that makes systemd start nftables.service at boot, if any.
@@ -74,6 +63,12 @@ bool ruleset_file_flushes_all(std::string_view text) {
 }
 
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root) {
+    const auto pids = pids_by_comm(proc_root, {"firewalld"});
+    return read_ruleset_services(root, proc_root, pids ? pids->at("firewalld") : std::vector<int>{});
+}
+
+Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root,
+                                              const std::vector<int>& firewalld_pids) {
     RulesetServices s;
     for (std::string_view file : kNftablesConfs) {
         auto text = read_text_file(root + std::string(file));
@@ -83,7 +78,7 @@ Result<RulesetServices> read_ruleset_services(const std::string& root, const std
         break;
     }
     s.nftables_enabled_by = nftables_enabled_by(root);
-    s.firewalld_running = firewalld_seen(root, proc_root);
+    s.firewalld_running = firewalld_seen(root, proc_root, firewalld_pids);
     return s;
 }
 

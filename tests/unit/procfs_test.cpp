@@ -310,5 +310,25 @@ TEST(ProcFiles, ArgvIsTheCommandLineSplitAtItsNuls) {
     EXPECT_EQ(read_argv(proc.root() + "/13"), std::nullopt);
 }
 
+// One pass finds every wanted name: each gets its pids (none when nothing has the name),
+// other processes and entries that are not pids are passed over, and a process that
+// vanished (no comm left) is simply not found.
+TEST(ProcFiles, ProcessesAreFoundByNameInOnePass) {
+    testing::FakeProc proc;
+    proc.write("10/comm", "dockerd\n");
+    proc.write("11/comm", "sshd\n");
+    proc.write("12/comm", "dockerd\n");
+    proc.write("13/cmdline", "");  // exited between the listing and the read
+    proc.write("sys/net/ipv4/ip_forward", "1\n");
+    auto found = pids_by_comm(proc.root(), {"dockerd", "firewalld"});
+    ASSERT_TRUE(found);
+    ASSERT_EQ(found->size(), 2u);
+    auto dockerd = found->at("dockerd");
+    std::ranges::sort(dockerd);  // /proc's order is the directory's
+    EXPECT_EQ(dockerd, (std::vector<int>{10, 12}));
+    EXPECT_EQ(found->at("firewalld"), std::vector<int>{});
+    EXPECT_EQ(pids_by_comm(proc.root() + "/absent", {"dockerd"}), std::nullopt);
+}
+
 }  // namespace
 }  // namespace dnd

@@ -55,6 +55,20 @@ TEST(RulesetServices, FirewalldFoundAsAProcessWithoutPidFile) {
     expect_read(root, proc, {"", false, "", "process firewalld (pid 1207)"});
 }
 
+// Given the processes named firewalld from a pass shared with dockerd's, the reader uses
+// them and does not scan /proc again.
+TEST(RulesetServices, FirewalldFromASharedProcessPassIsNotScannedForAgain) {
+    testing::FakeProc root;
+    testing::FakeProc proc;
+    proc.write("1207/comm", "firewalld\n");
+    auto given = read_ruleset_services(root.root(), proc.root(), {1300});
+    ASSERT_TRUE(given) << given.error().message;
+    EXPECT_EQ(given->firewalld_running, "process firewalld (pid 1300)");
+    auto none = read_ruleset_services(root.root(), proc.root(), {});
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_EQ(none->firewalld_running, "");
+}
+
 TEST(RulesetServices, FlushRulesetLineIsFoundWhereverItStands) {
     EXPECT_TRUE(ruleset_file_flushes_all("flush ruleset"));
     EXPECT_TRUE(ruleset_file_flushes_all("#!/usr/sbin/nft -f\n  flush ruleset;\r\n"));

@@ -45,6 +45,8 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& config);
 // The dockerd process (comm "dockerd") in the same network namespace as this process, its
 // command line and its daemon.json (--config-file, default /etc/docker/daemon.json).
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root);
+// The same, from the pids of the processes named dockerd (a pass over /proc shared with others).
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std::vector<int>& dockerd_pids);
 
 // ---- services that load a whole ruleset ----
 // Whether nftables ruleset text holds a `flush ruleset` line (every table goes, Docker's too).
@@ -54,6 +56,9 @@ bool ruleset_file_flushes_all(std::string_view text);
 // firewalld runs (its pid file naming a live firewalld in PROC_ROOT, or a firewalld process).
 // ROOT is "" for this host.
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root);
+// The same, with the processes named firewalld already found (a pass over /proc shared with others).
+Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root,
+                                              const std::vector<int>& firewalld_pids);
 
 // Everything above plus nftables (elements of named maps dumped, of other named sets not:
 // see NftReadOptions) and iptables-legacy; each failure stays in its slot.
