@@ -207,7 +207,7 @@ void add_probes(Facts& facts, const Options& o, Report::Timings& timings) {
     }
     const auto started = std::chrono::steady_clock::now();
     const ProcessWatch watch = facts.container ? ProcessWatch(*facts.container) : ProcessWatch();
-    facts.probes = run_probe_ladder(facts, host_addresses(), probe_deadline(o.timeout));
+    facts.probes = run_probe_ladder(facts, host_addresses(facts.host->addresses), probe_deadline(o.timeout));
     timings["probes"] = ms_since(started);
     if (watch.gone()) {
         const auto recheck_started = std::chrono::steady_clock::now();
@@ -278,7 +278,8 @@ void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options
     }
     progress.update("probing", 0, probed.size());
     const auto started = std::chrono::steady_clock::now();
-    const auto addresses = host_addresses();
+    // The containers of one run share their host.
+    const auto addresses = probed.empty() ? std::vector<std::string>{} : host_addresses(probed.front()->host->addresses);
     std::vector<LadderPlan> plans;
     std::vector<ProcessWatch> watches;  // without descriptors: there may be hundreds
     for (Facts* facts : probed) {

@@ -13,11 +13,11 @@ namespace dnd {
 namespace {
 
 // 16 bytes: IPv4 as IPv4-mapped IPv6, so "127.0.0.1" and "::ffff:127.0.0.1" compare equal.
-using Address = std::array<unsigned char, 16>;
+using AddressBytes = std::array<unsigned char, 16>;
 
-std::optional<Address> parse_address(std::string_view text) {
+std::optional<AddressBytes> parse_address(std::string_view text) {
     const std::string s(text);
-    Address out{};
+    AddressBytes out{};
     in_addr v4{};
     if (::inet_pton(AF_INET, s.c_str(), &v4) == 1) {
         out[10] = out[11] = 0xff;
@@ -32,15 +32,15 @@ std::optional<Address> parse_address(std::string_view text) {
     return std::nullopt;
 }
 
-bool is_v4_mapped(const Address& a) {
+bool is_v4_mapped(const AddressBytes& a) {
     for (int i = 0; i < 10; ++i)
         if (a[i] != 0) return false;
     return a[10] == 0xff && a[11] == 0xff;
 }
 
-bool is_loopback(const Address& a) {
+bool is_loopback(const AddressBytes& a) {
     if (is_v4_mapped(a)) return a[12] == 127;
-    static const Address v6_loopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const AddressBytes v6_loopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     return a == v6_loopback;
 }
 
@@ -62,6 +62,14 @@ std::vector<std::string> host_addresses() {
         }
     }
     ::freeifaddrs(list);
+    return out;
+}
+
+std::vector<std::string> host_addresses(const Result<std::vector<Address>>& collected) {
+    if (!collected) return host_addresses();
+    std::vector<std::string> out;
+    out.reserve(collected->size());
+    for (const Address& a : *collected) out.push_back(a.address);
     return out;
 }
 

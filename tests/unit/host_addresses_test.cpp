@@ -27,5 +27,14 @@ TEST(HostAddresses, ThisHostHasItsLoopback) {
     EXPECT_NE(std::find(mine.begin(), mine.end(), "127.0.0.1"), mine.end());
 }
 
+// The probes take the addresses the collection read; only when that failed do they ask the
+// kernel themselves (getifaddrs).
+TEST(HostAddresses, TheCollectedAddressesAreUsedWhenThereAreSome) {
+    const std::vector<Address> collected = {{1, "lo", 4, "127.0.0.1", 8}, {7, "ext0", 6, "2001:db8::10", 64}};
+    EXPECT_EQ(host_addresses(collected), (std::vector<std::string>{"127.0.0.1", "2001:db8::10"}));
+    const Result<std::vector<Address>> unread = fail("rtnetlink", "permission denied");
+    EXPECT_EQ(host_addresses(unread), host_addresses());
+}
+
 }  // namespace
 }  // namespace dnd
