@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Host-scale benchmark: on the sandbox engine (scripts/sandbox.sh) with N running containers,
 each publishing one port, time what the user runs against what they would run instead, the
-whole process as /usr/bin/time sees it (wall, peak RSS), medians of RUNS, same run:
+whole process as /usr/bin/time sees it (wall, peak RSS; timed_run.py, to the microsecond), medians of RUNS, same run:
   one container's full diagnosis   `docknetdoctor NAME`      vs `docker inspect NAME`
   every container                  `docknetdoctor --all`     vs `docker inspect $(docker ps -q)`
 Usage: host_scale_bench.py BINARY SANDBOX_DIR [N ...] [--runs R]   (default N: 1 50 200)
@@ -19,11 +19,11 @@ def in_host(box, command, check=True):
 
 
 def timed(box, command):
-    """Wall seconds and peak RSS (MiB) of one run of command in the sandbox's host netns."""
-    out = os.path.join(box, "host-scale-bench.time")
-    in_host(box, f"/usr/bin/time -f '%e %M' -o {out} sh -c '{command}' >/dev/null 2>&1; true", check=False)
-    with open(out) as f:
-        wall, rss_kib = f.read().split()[-2:]
+    """Wall seconds and peak RSS (MiB) of one run of command in the sandbox's host netns, as
+    /usr/bin/time sees them but to the microsecond (timed_run.py)."""
+    harness = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timed_run.py")
+    out = in_host(box, f"python3 {harness} '{command}'").stdout
+    wall, rss_kib = out.split()[-2:]
     return float(wall), int(rss_kib) / 1024
 
 
