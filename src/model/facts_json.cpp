@@ -235,7 +235,7 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_result(j, "container", f.container);
     json_put_result(j, "networks", f.networks);
     json_put_result(j, "container_listeners", f.container_listeners);
-    json_put_result(j, "host_listeners", f.host_listeners);
+    json_put_result(j, "host_listeners", f.host_listeners.result());
     j["host"] = *f.host;
     json_put_result(j, "paths", f.paths);
     json_put_result(j, "probes", f.probes);
@@ -257,7 +257,9 @@ void from_json(const nlohmann::json& j, Facts& f) {
     json_get_result(j, "container", f.container);
     json_get_result(j, "networks", f.networks);
     json_get_result(j, "container_listeners", f.container_listeners);
-    json_get_result(j, "host_listeners", f.host_listeners);
+    Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
+    json_get_result(j, "host_listeners", host_listeners);
+    f.host_listeners = std::move(host_listeners);
     if (auto it = j.find("host"); it != j.end()) f.host = it->get<HostNetwork>();  // older files: not collected
     json_get_result(j, "paths", f.paths);
     // Facts saved before the ladder existed (or with --no-probe) simply have no probes.

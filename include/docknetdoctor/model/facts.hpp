@@ -13,6 +13,7 @@
 #include "docknetdoctor/model/packet_path.hpp"  // HostNetwork, PathResult
 #include "docknetdoctor/model/probe_outcome.hpp"
 #include "docknetdoctor/model/selinux.hpp"
+#include "docknetdoctor/model/shared_result.hpp"
 
 namespace dnd {
 
@@ -198,7 +199,8 @@ struct Facts {
     Result<Container> container = fail("docker-api", "not collected");
     Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
     Result<std::vector<Listener>> container_listeners = fail("procfs", "not collected");
-    Result<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
+    // The host's: shared by copies of these Facts (an --all run's containers), like `host`.
+    SharedResult<std::vector<Listener>> host_listeners = fail("procfs", "not collected");
     // Links, addresses, routes, sysctls, netfilter rulesets, dockerd's config
     // (host_network.hpp); shared by copies of these Facts.
     SharedHostNetwork host;
