@@ -72,6 +72,12 @@ std::optional<bool> set_holds_port(const nf::Set& set, std::uint16_t port) {
     return inside;
 }
 
+bool is_dnat_action(const nf::Expr& e) {
+    if (const auto* nat = std::get_if<nf::Nat>(&e)) return nat->type == nf::NatType::dnat;
+    if (const auto* xt = std::get_if<nf::Xt>(&e)) return xt->is_target && xt->name == "DNAT";
+    return false;
+}
+
 class DnatRuleReader {
 public:
     DnatRuleReader(const nf::Table& table, Proto proto, std::uint16_t port)
@@ -79,6 +85,8 @@ public:
 
     // nullopt: not a DNAT rule for this port; otherwise whether its port condition was readable.
     std::optional<bool> read(const nf::Rule& rule) {
+        // Most rules of a crowded host are not DNAT rules: skip them before any register work.
+        if (std::none_of(rule.exprs.begin(), rule.exprs.end(), is_dnat_action)) return std::nullopt;
         regs_.clear();
         verdict_ = {};
         bool dnat = false;
