@@ -51,6 +51,16 @@ std::optional<Hook> hook_of(Family family, std::uint32_t hooknum) {
 
 int xt_family_of(Family f) { return f == Family::ip6 ? 6 : 4; }
 
+// Counted first so that a rule's expressions are allocated once, not grown one by one.
+std::size_t expression_count(nftnl_rule* rule) {
+    std::size_t count = 0;
+    nftnl_expr_foreach(rule, [](nftnl_expr*, void* data) {
+        ++*static_cast<std::size_t*>(data);
+        return 0;
+    }, &count);
+    return count;
+}
+
 using TableKey = std::tuple<Family, std::string>;
 
 class Assembler {
@@ -192,6 +202,7 @@ private:
         NftExprIterPtr iter(nftnl_expr_iter_create(r.get()));
         if (!iter) return parse_error("rule");
         int xt_family = xt_family_of(family);
+        rule.exprs.reserve(expression_count(r.get()));
         for (nftnl_expr* e = nftnl_expr_iter_next(iter.get()); e != nullptr; e = nftnl_expr_iter_next(iter.get())) {
             rule.exprs.push_back(decode_nft_expr(e, xt_family));
             if (const auto* xt = std::get_if<Xt>(&rule.exprs.back()); xt != nullptr && rule.comment.empty())
