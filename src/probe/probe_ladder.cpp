@@ -116,6 +116,38 @@ void recheck_published_opens(std::vector<std::vector<LadderProbe>>& outsides, st
 
 }  // namespace
 
+void recheck_crowded_timeouts(std::span<const LadderPlan> plans, std::vector<std::vector<LadderProbe>>& insides,
+                              std::vector<std::vector<LadderProbe>>& outsides, std::size_t batch_size,
+                              const Reprobe& reprobe) {
+    if (batch_size <= kCrowdedBatch) return;
+    std::vector<LadderProbe*> again;
+    std::vector<ProbeTarget> targets;
+    std::vector<std::string> netns_paths;
+    for (std::size_t l = 0; l < plans.size() && l < insides.size() && l < outsides.size(); ++l) {
+        auto app_answered = [&](PortKey port) {
+            for (const auto* side : {&insides[l], &outsides[l]})
+                for (const LadderProbe& p : *side)
+                    if (p.port == port && p.probe.outcome == ProbeStatus::open) return true;
+            return false;
+        };
+        for (auto* side : {&insides[l], &outsides[l]})
+            for (LadderProbe& p : *side) {
+                if (p.probe.target.proto != Proto::tcp || p.probe.outcome != ProbeStatus::timeout || !app_answered(p.port))
+                    continue;
+                again.push_back(&p);
+                targets.push_back(p.probe.target);
+                netns_paths.push_back(side == &insides[l] ? plans[l].netns_path : std::string{});
+            }
+    }
+    if (again.empty()) return;
+    auto outcomes = reprobe(targets, netns_paths);
+    for (std::size_t k = 0; k < again.size() && k < outcomes.size(); ++k) {
+        ProbeOutcome& probe = again[k]->probe;
+        probe = std::move(outcomes[k]);
+        probe.detail += fmt::format(" (probed again: the first try timed out among {} probes at once)", batch_size);
+    }
+}
+
 LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses) {
     LadderPlan plan;
     if (!facts.container) return plan;
@@ -186,6 +218,10 @@ std::vector<Result<std::vector<LadderProbe>>> run_ladder_plans(std::span<const L
         insides.push_back(take(plan.inside));
         outsides.push_back(take(plan.outside));
     }
+    recheck_crowded_timeouts(plans, insides, outsides, targets.size(),
+                             [&](std::span<const ProbeTarget> again, std::span<const std::string> netns) {
+                                 return probe_batch_across_namespaces(again, netns, deadline, kNoGrace).outcomes;
+                             });
     recheck_published_opens(outsides, deadline);
 
     std::vector<Result<std::vector<LadderProbe>>> results;

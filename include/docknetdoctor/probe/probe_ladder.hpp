@@ -9,6 +9,8 @@
 // in one batch: the whole ladder costs about one deadline, however many ports, and so do
 // the ladders of many containers run together (run_ladder_plans).
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,6 +43,21 @@ Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::ch
 // result per plan, in order, each as run_ladder_plan would give it.
 std::vector<Result<std::vector<LadderProbe>>> run_ladder_plans(std::span<const LadderPlan> plans,
                                                                std::chrono::milliseconds deadline);
+
+// A crowded batch can overflow a small app's accept queue (busybox httpd listens with a
+// backlog of 9; --all reaches every app from about 7 places at once while hundreds of other
+// ladders run), and a SYN dropped twice is a timeout the app did not cause. So after a batch
+// of more than kCrowdedBatch probes, each TCP probe that timed out while another rung of the
+// same port connected is probed again, all of them as one batch through `reprobe` (targets,
+// and for each its netns path: the plan's for rungs 1+2, "" for the rest); only a timeout
+// that repeats stands, and a retried probe's detail says it was retried. insides[l] and
+// outsides[l] are the probes of plans[l], outcomes filled.
+constexpr std::size_t kCrowdedBatch = 64;
+using Reprobe = std::function<std::vector<ProbeOutcome>(std::span<const ProbeTarget> targets,
+                                                        std::span<const std::string> netns_paths)>;
+void recheck_crowded_timeouts(std::span<const LadderPlan> plans, std::vector<std::vector<LadderProbe>>& insides,
+                              std::vector<std::vector<LadderProbe>>& outsides, std::size_t batch_size,
+                              const Reprobe& reprobe);
 
 // plan_probe_ladder + run_ladder_plan. An error when the container itself is unknown.
 Result<std::vector<LadderProbe>> run_probe_ladder(const Facts& facts, std::span<const std::string> host_addresses,
