@@ -89,12 +89,11 @@ public:
         if (std::none_of(rule.exprs.begin(), rule.exprs.end(), is_dnat_action)) return std::nullopt;
         regs_.clear();
         verdict_ = {};
-        bool dnat = false;
         if (rule.compat && rule.compat->proto != 0) note_proto(rule.compat->proto, (rule.compat->flags & 2) != 0);
         for (const nf::Expr& e : rule.exprs) {
-            std::visit([&](const auto& x) { visit(x, dnat); }, e);
+            std::visit([&](const auto& x) { visit(x); }, e);
         }
-        if (!dnat || verdict_.excluded) return std::nullopt;
+        if (verdict_.excluded) return std::nullopt;
         return !verdict_.port_unreadable;
     }
 
@@ -107,7 +106,7 @@ private:
         if ((lo <= port_ && port_ <= hi) == inverted) verdict_.excluded = true;
     }
 
-    void visit(const nf::Payload& p, bool&) {
+    void visit(const nf::Payload& p) {
         if (p.sreg) return;
         Loaded what = Loaded::other;
         if (p.base == nf::PayloadBase::transport && p.offset == 2 && p.len == 2) what = Loaded::dport;
@@ -115,10 +114,10 @@ private:
         else if (p.base == nf::PayloadBase::network && p.offset == 9 && p.len == 1) what = Loaded::l4proto;  // ip protocol
         regs_[p.dreg] = what;
     }
-    void visit(const nf::Meta& m, bool&) {
+    void visit(const nf::Meta& m) {
         if (m.dreg) regs_[*m.dreg] = m.key == nf::MetaKey::l4proto ? Loaded::l4proto : Loaded::other;
     }
-    void visit(const nf::Cmp& c, bool&) {
+    void visit(const nf::Cmp& c) {
         auto it = regs_.find(c.sreg);
         if (it == regs_.end()) return;
         if (it->second == Loaded::l4proto && c.data.size() == 1) {
@@ -133,7 +132,7 @@ private:
             verdict_.port_unreadable = true;
         }
     }
-    void visit(const nf::Range& r, bool&) {
+    void visit(const nf::Range& r) {
         auto it = regs_.find(r.sreg);
         if (it == regs_.end() || it->second != Loaded::dport) return;
         if (r.from.size() != 2 || r.to.size() != 2) {
@@ -142,7 +141,7 @@ private:
         }
         note_port_range(be16(r.from, 0), be16(r.to, 0), r.negate);
     }
-    void visit(const nf::Lookup& l, bool&) {
+    void visit(const nf::Lookup& l) {
         auto it = regs_.find(l.sreg);
         if (it == regs_.end() || it->second != Loaded::dport) return;
         const nf::Set* set = table_.find_set(l.set);
@@ -150,22 +149,16 @@ private:
         if (!holds) verdict_.port_unreadable = true;
         else if (*holds == l.invert) verdict_.excluded = true;
     }
-    void visit(const nf::Bitwise& b, bool&) {
+    void visit(const nf::Bitwise& b) {
         // A masked port is no longer the port: the comparison after it cannot be read.
         auto it = regs_.find(b.sreg);
         regs_[b.dreg] = Loaded::other;
         if (it != regs_.end() && (it->second == Loaded::dport || it->second == Loaded::sport_dport))
             verdict_.port_unreadable = true;
     }
-    void visit(const nf::Nat& n, bool& dnat) {
-        if (n.type == nf::NatType::dnat) dnat = true;
-    }
-    void visit(const nf::LegacyIp& ip, bool&) { note_proto(ip.proto, (ip.invflags & 0x40) != 0); }
-    void visit(const nf::Xt& x, bool& dnat) {
-        if (x.is_target) {
-            if (x.name == "DNAT") dnat = true;
-            return;
-        }
+    void visit(const nf::LegacyIp& ip) { note_proto(ip.proto, (ip.invflags & 0x40) != 0); }
+    void visit(const nf::Xt& x) {
+        if (x.is_target) return;
         if (const auto* ports = std::get_if<nf::XtPorts>(&x.decoded)) {
             const bool is_tcp = x.name == "tcp";
             if ((is_tcp ? Proto::tcp : Proto::udp) != proto_) verdict_.excluded = true;
@@ -179,11 +172,11 @@ private:
             verdict_.port_unreadable = true;  // not decoded
         }
     }
-    void visit(const nf::Immediate& i, bool&) {
+    void visit(const nf::Immediate& i) {
         if (i.dreg != nf::kRegVerdict) regs_[i.dreg] = Loaded::other;
     }
     template <class Other>
-    void visit(const Other&, bool&) {}
+    void visit(const Other&) {}
 
     const nf::Table& table_;
     Proto proto_;
