@@ -3,13 +3,13 @@
 #   scripts/fuzz.sh TARGET SECONDS     fuzz TARGET until it has used SECONDS of CPU time
 #   scripts/fuzz.sh --list             the targets
 #   scripts/fuzz.sh --seeds TARGET DIR write TARGET's seed corpus (from fixtures/) into DIR
-# The seeds come from fixtures/ and tests/fuzz/corpus/TARGET. After the run, the queue is
-# minimized (afl-cmin) into tests/fuzz/corpus/TARGET, which ctest replays in every build;
-# crashes and hangs are copied to tests/fuzz/crashes/TARGET/ for a regression test to be
-# made of each, and the run is recorded in tests/fuzz/campaigns.tsv (end, target, wall
-# seconds, executions, crashes, hangs, commit, CPU seconds; a hang is an input that still
-# runs 10 s when replayed alone). CPU time, not wall time, bounds
-# the run: beside other work (nice it) a campaign still gets its CPU-hour.
+# The seeds come from fixtures/ and tests/fuzz/corpus/TARGET. After the run, that corpus and
+# the queue are minimized together (afl-cmin) into tests/fuzz/corpus/TARGET, which ctest
+# replays in every build; crashes and hangs are copied to tests/fuzz/crashes/TARGET/ for a
+# regression test to be made of each, and the run is recorded in tests/fuzz/campaigns.tsv
+# (end, target, wall seconds, executions, crashes, hangs, commit, CPU seconds; a hang is an
+# input that still runs 10 s when replayed alone). CPU time, not wall time, bounds the run:
+# beside other work (nice it) a campaign still gets its CPU-hour.
 # Exit: 0 no crash or hang, 1 some, 2 usage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -142,10 +142,30 @@ done
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$(stat run_time)" "$(stat execs_done)" \
   "$crashes" "$hangs" "$(git rev-parse --short HEAD)" "$cpu_seconds" >> tests/fuzz/campaigns.tsv
 
-# Keep what covers new edges: the minimized queue becomes the replayed corpus.
-mkdir -p tests/fuzz/corpus/"$target"
-afl-cmin -i "$work/out/default/queue" -o "$work/cmin" -t 1000 -m none -- "$build/tests/fuzz/fuzz_$target" @@ >/dev/null 2>&1 &&
-  cp -n "$work"/cmin/* tests/fuzz/corpus/"$target"/ 2>/dev/null || true
+# Keep what covers new edges: the replayed corpus becomes the minimized union of what earlier
+# campaigns kept and this campaign's queue. Each campaign names its inputs afresh, so adding
+# its minimized queue beside the old corpus would keep the same coverage twice, and the corpus
+# would grow by its whole size every campaign. When minimizing fails, the old corpus stays.
+corpus=tests/fuzz/corpus/$target
+# The queue holds the seeds again under new names: an input already in the corpus keeps its
+# corpus name, so that a campaign changes only the files whose coverage it changed.
+mkdir -p "$corpus" "$work/union"
+cp "$corpus"/* "$work/union"/ 2>/dev/null || true
+declare -A kept_content
+for input in "$work/union"/*; do
+  [[ -e $input ]] && kept_content[$(sha256sum < "$input")]=1
+done
+for input in "$work"/out/default/queue/id:*; do
+  digest=$(sha256sum < "$input")
+  [[ -n ${kept_content[$digest]:-} ]] && continue
+  kept_content[$digest]=1
+  cp "$input" "$work/union"/
+done
+if afl-cmin -i "$work/union" -o "$work/cmin" -t 1000 -m none -- "$build/tests/fuzz/fuzz_$target" @@ >/dev/null 2>&1 &&
+  compgen -G "$work/cmin/*" >/dev/null; then
+  find "$corpus" -maxdepth 1 -type f -delete
+  cp "$work"/cmin/* "$corpus"/
+fi
 for kind in crashes hangs; do
   found=$(find "$work/out/default/$kind" -type f -name 'id:*' 2>/dev/null | wc -l)
   if ((found)); then
