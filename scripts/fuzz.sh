@@ -143,24 +143,20 @@ printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$(stat
   "$crashes" "$hangs" "$(git rev-parse --short HEAD)" "$cpu_seconds" >> tests/fuzz/campaigns.tsv
 
 # Keep what covers new edges: the replayed corpus becomes the minimized union of what earlier
-# campaigns kept and this campaign's queue. Each campaign names its inputs afresh, so adding
-# its minimized queue beside the old corpus would keep the same coverage twice, and the corpus
-# would grow by its whole size every campaign. When minimizing fails, the old corpus stays.
+# campaigns kept and this campaign's queue. The queue holds the seeds again under new names,
+# so a queue input whose content the corpus already has is left out: a kept input keeps its
+# name, and a campaign changes only the files whose coverage it changed (adding the minimized
+# queue beside the corpus would keep every edge twice). When minimizing fails, the corpus stays.
 corpus=tests/fuzz/corpus/$target
-# The queue holds the seeds again under new names: an input already in the corpus keeps its
-# corpus name, so that a campaign changes only the files whose coverage it changed.
 mkdir -p "$corpus" "$work/union"
 cp "$corpus"/* "$work/union"/ 2>/dev/null || true
 declare -A kept_content
-for input in "$work/union"/*; do
-  [[ -e $input ]] && kept_content[$(sha256sum < "$input")]=1
-done
-for input in "$work"/out/default/queue/id:*; do
-  digest=$(sha256sum < "$input")
+while read -r digest _; do kept_content[$digest]=1; done < <(sha256sum "$corpus"/* 2>/dev/null || true)
+while read -r digest input; do
   [[ -n ${kept_content[$digest]:-} ]] && continue
   kept_content[$digest]=1
   cp "$input" "$work/union"/
-done
+done < <(sha256sum "$work"/out/default/queue/id:*)
 if afl-cmin -i "$work/union" -o "$work/cmin" -t 1000 -m none -- "$build/tests/fuzz/fuzz_$target" @@ >/dev/null 2>&1 &&
   compgen -G "$work/cmin/*" >/dev/null; then
   find "$corpus" -maxdepth 1 -type f -delete
