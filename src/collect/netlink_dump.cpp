@@ -13,12 +13,8 @@
 namespace dnd::netlink {
 namespace {
 
-int keep_message(const nlmsghdr* message, void* data) {
-    auto* out = static_cast<std::vector<std::uint8_t>*>(data);
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(message);
-    out->insert(out->end(), bytes, bytes + message->nlmsg_len);
-    // Padded, so that the concatenation walks with mnl_nlmsg_next like a received datagram.
-    out->resize(out->size() + (NLMSG_ALIGN(message->nlmsg_len) - message->nlmsg_len), 0);
+int hand_to_sink(const nlmsghdr* message, void* data) {
+    (*static_cast<const MessageSink*>(data))(*message);
     return MNL_CB_OK;
 }
 
@@ -26,6 +22,22 @@ int keep_message(const nlmsghdr* message, void* data) {
 std::size_t receive_buffer_size() { return 65536 + static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
 
 }  // namespace
+
+MessageSink appending_to(std::vector<std::uint8_t>& out) {
+    return [&out](const nlmsghdr& message) {
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(&message);
+        out.insert(out.end(), bytes, bytes + message.nlmsg_len);
+        out.resize(out.size() + (NLMSG_ALIGN(message.nlmsg_len) - message.nlmsg_len), 0);
+    };
+}
+
+std::size_t for_each_message(std::span<const std::uint8_t> messages, const MessageSink& sink) {
+    int left = static_cast<int>(messages.size());
+    for (const auto* m = reinterpret_cast<const nlmsghdr*>(messages.data()); whole_message(m, left);
+         m = mnl_nlmsg_next(m, &left))
+        sink(*m);
+    return static_cast<std::size_t>(left);
+}
 
 std::expected<bool, Errno> ReplyReader::feed(std::span<std::uint8_t> datagram) {
     // mnl_cb_run fails with EINTR at the first message flagged NLM_F_DUMP_INTR, before the
@@ -36,7 +48,7 @@ std::expected<bool, Errno> ReplyReader::feed(std::span<std::uint8_t> datagram) {
         interrupted_ = true;
         m->nlmsg_flags &= static_cast<std::uint16_t>(~NLM_F_DUMP_INTR);
     }
-    const int r = mnl_cb_run(datagram.data(), datagram.size(), seq_, portid_, keep_message, out_);
+    const int r = mnl_cb_run(datagram.data(), datagram.size(), seq_, portid_, hand_to_sink, &sink_);
     if (r == MNL_CB_ERROR) return std::unexpected(errno);
     return r == MNL_CB_STOP;
 }
@@ -54,8 +66,12 @@ std::expected<Socket, Errno> Socket::open(int bus) {
 std::uint32_t Socket::portid() const { return mnl_socket_get_portid(sock_.get()); }
 
 std::expected<ReplyEnd, Errno> Socket::transact(const nlmsghdr* request, std::vector<std::uint8_t>& out) {
+    return transact(request, appending_to(out));
+}
+
+std::expected<ReplyEnd, Errno> Socket::transact(const nlmsghdr* request, const MessageSink& sink) {
     if (mnl_socket_sendto(sock_.get(), request, request->nlmsg_len) < 0) return std::unexpected(errno);
-    ReplyReader reader(request->nlmsg_seq, portid(), out);
+    ReplyReader reader(request->nlmsg_seq, portid(), sink);
     for (;;) {
         const ssize_t n = mnl_socket_recvfrom(sock_.get(), receive_buffer_.data(), receive_buffer_.size());
         if (n < 0) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -39,17 +40,32 @@ struct ReplyEnd {
     bool interrupted = false;
 };
 
+// Where a reply's answer messages go, one by one, while the datagram holding them is read:
+// a parser that keeps what it needs, or appending_to() a buffer. The message is valid only
+// during the call.
+using MessageSink = std::function<void(const nlmsghdr&)>;
+
+// A sink that appends each message to `out`, padded to the netlink alignment, so that the
+// concatenation walks with mnl_nlmsg_next like a received datagram.
+MessageSink appending_to(std::vector<std::uint8_t>& out);
+
+// Hands each whole message of `messages` (a concatenation as appending_to() makes it) to
+// `sink`; the bytes left over that do not hold a whole message.
+std::size_t for_each_message(std::span<const std::uint8_t> messages, const MessageSink& sink);
+
 // The reply to one request, fed datagram by datagram (what a socket receives): messages of
 // another request (sequence number) or socket (port id) are errors, not skipped.
 class ReplyReader {
 public:
+    ReplyReader(std::uint32_t seq, std::uint32_t portid, MessageSink sink)
+        : seq_(seq), portid_(portid), sink_(std::move(sink)) {}
     ReplyReader(std::uint32_t seq, std::uint32_t portid, std::vector<std::uint8_t>& out)
-        : seq_(seq), portid_(portid), out_(&out) {}
+        : ReplyReader(seq, portid, appending_to(out)) {}
 
-    // Appends the datagram's answer messages (type >= NLMSG_MIN_TYPE), each padded to the
-    // netlink alignment, to `out`. True once the reply is complete (NLMSG_DONE, or the ACK
-    // of a request without a dump); the errno value of a kernel error or a stray message.
-    // The datagram is writable: the interrupt flag is taken off before libmnl reads it.
+    // Hands the datagram's answer messages (type >= NLMSG_MIN_TYPE) to the sink. True once
+    // the reply is complete (NLMSG_DONE, or the ACK of a request without a dump); the errno
+    // value of a kernel error or a stray message. The datagram is writable: the interrupt
+    // flag is taken off before libmnl reads it.
     std::expected<bool, Errno> feed(std::span<std::uint8_t> datagram);
 
     bool interrupted() const { return interrupted_; }
@@ -57,7 +73,7 @@ public:
 private:
     std::uint32_t seq_;
     std::uint32_t portid_;
-    std::vector<std::uint8_t>* out_;
+    MessageSink sink_;
     bool interrupted_ = false;
 };
 
@@ -67,8 +83,10 @@ public:
     // bus: NETLINK_ROUTE, NETLINK_NETFILTER, NETLINK_SOCK_DIAG ...
     static std::expected<Socket, Errno> open(int bus);
 
-    // Sends `request` (its nlmsg_seq set from next_seq()) and appends the reply's messages
-    // to `out` until NLMSG_DONE or the ACK, retrying a receive a signal interrupted.
+    // Sends `request` (its nlmsg_seq set from next_seq()) and hands the reply's messages to
+    // `sink` until NLMSG_DONE or the ACK, retrying a receive a signal interrupted.
+    std::expected<ReplyEnd, Errno> transact(const nlmsghdr* request, const MessageSink& sink);
+    // The same, appending the messages to `out` (appending_to).
     std::expected<ReplyEnd, Errno> transact(const nlmsghdr* request, std::vector<std::uint8_t>& out);
 
     std::uint32_t next_seq() { return ++seq_; }

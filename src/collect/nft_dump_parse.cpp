@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "docknetdoctor/collect/netfilter_collect.hpp"
+#include "nft_dump_parse.hpp"
 #include "nft_expr_decode.hpp"
 #include "netlink_dump.hpp"
 #include "nft_handles.hpp"
@@ -63,12 +64,14 @@ std::size_t expression_count(nftnl_rule* rule) {
 
 using TableKey = std::tuple<Family, std::string>;
 
-class Assembler {
+}  // namespace
+
+class NftDumpParser::Assembler {
 public:
     Result<void> add(const nlmsghdr* received) {
         if (received->nlmsg_len < NLMSG_LENGTH(sizeof(nfgenmsg)))
             return fail(kSource, "a message shorter than its headers in the nftables dump");
-        const nlmsghdr* nlh = padded_copy(received);
+        const nlmsghdr* nlh = padded_.copy(*received);
         if (auto fits = check_nftables_message(nlh); !fits) return fits;
         switch (NFNL_MSG_TYPE(nlh->nlmsg_type)) {
         case NFT_MSG_NEWGEN: return add_gen(nlh);
@@ -84,17 +87,6 @@ public:
     Ruleset finish() { return std::move(ruleset_); }
 
 private:
-    // The message as libnftnl may read it: followed by zero bytes, since libnftnl takes a
-    // string attribute's bytes up to a NUL without checking that the attribute holds one (a
-    // name without its NUL then ends in the padding, never past the buffer). One buffer for
-    // every message: libnftnl copies what it keeps.
-    const nlmsghdr* padded_copy(const nlmsghdr* nlh) {
-        constexpr std::size_t kPadding = 8;
-        message_copy_.assign((nlh->nlmsg_len + kPadding + sizeof(std::uint32_t) - 1) / sizeof(std::uint32_t), 0);
-        std::memcpy(message_copy_.data(), nlh, nlh->nlmsg_len);
-        return reinterpret_cast<const nlmsghdr*>(message_copy_.data());
-    }
-
     static Result<void> parse_error(std::string_view what) {
         return fail(kSource, fmt::format("malformed {} message in the nftables dump", what));
     }
@@ -205,7 +197,7 @@ private:
         rule.exprs.reserve(expression_count(r.get()));
         for (nftnl_expr* e = nftnl_expr_iter_next(iter.get()); e != nullptr; e = nftnl_expr_iter_next(iter.get())) {
             rule.exprs.push_back(decode_nft_expr(e, xt_family));
-            if (const auto* xt = std::get_if<Xt>(&rule.exprs.back()); xt != nullptr && rule.comment.empty())
+            if (const auto* xt = expr_if<Xt>(rule.exprs.back()); xt != nullptr && rule.comment.empty())
                 if (const auto* c = std::get_if<XtComment>(&xt->decoded)) rule.comment = c->text;
         }
         chain.rules.push_back(std::move(rule));
@@ -254,32 +246,39 @@ private:
     }
 
     using ObjectKey = std::tuple<Family, std::string, std::string>;
-    std::vector<std::uint32_t> message_copy_;  // netlink's 4-byte alignment
+    PaddedMessage padded_;
     Ruleset ruleset_;
     std::map<TableKey, std::size_t> tables_;
     std::map<ObjectKey, std::pair<std::size_t, std::size_t>> chains_;  // -> table, chain index
     std::map<ObjectKey, std::pair<std::size_t, std::size_t>> sets_;
 };
 
-}  // namespace
+NftDumpParser::NftDumpParser() : assembler_(std::make_unique<Assembler>()) {}
+NftDumpParser::~NftDumpParser() = default;
+NftDumpParser::NftDumpParser(NftDumpParser&&) noexcept = default;
+NftDumpParser& NftDumpParser::operator=(NftDumpParser&&) noexcept = default;
+
+void NftDumpParser::add(const nlmsghdr& message) {
+    if (error_) return;
+    if (message.nlmsg_type == NLMSG_DONE || message.nlmsg_type == NLMSG_ERROR || message.nlmsg_type == NLMSG_NOOP)
+        return;
+    if (NFNL_SUBSYS_ID(message.nlmsg_type) != NFNL_SUBSYS_NFTABLES) return;
+    if (auto added = assembler_->add(&message); !added) error_ = std::move(added.error());
+}
+
+Result<Ruleset> NftDumpParser::finish() && {
+    if (error_) return std::unexpected(std::move(*error_));
+    return assembler_->finish();
+}
 
 Result<Ruleset> parse_nftables_dump(std::span<const std::uint8_t> messages) {
-    Assembler assembler;
-    const auto* cursor = messages.data();
-    int remaining = static_cast<int>(messages.size());
     if (messages.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         return fail(kSource, "nftables dump too large");
-    const auto* nlh = reinterpret_cast<const nlmsghdr*>(cursor);
-    while (netlink::whole_message(nlh, remaining)) {
-        if (nlh->nlmsg_type != NLMSG_DONE && nlh->nlmsg_type != NLMSG_ERROR &&
-            nlh->nlmsg_type != NLMSG_NOOP) {
-            if (NFNL_SUBSYS_ID(nlh->nlmsg_type) == NFNL_SUBSYS_NFTABLES)
-                if (auto r = assembler.add(nlh); !r) return std::unexpected(r.error());
-        }
-        nlh = mnl_nlmsg_next(nlh, &remaining);
-    }
-    if (remaining != 0) return fail(kSource, "truncated netlink message in the nftables dump");
-    return assembler.finish();
+    NftDumpParser parser;
+    const std::size_t left_over = netlink::for_each_message(messages, [&parser](const nlmsghdr& m) { parser.add(m); });
+    auto ruleset = std::move(parser).finish();
+    if (ruleset && left_over != 0) return fail(kSource, "truncated netlink message in the nftables dump");
+    return ruleset;
 }
 
 }  // namespace dnd::nf

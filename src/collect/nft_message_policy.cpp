@@ -350,4 +350,11 @@ private:
 
 Result<void> check_nftables_message(const nlmsghdr* nlh) { return Checker{}.message(nlh); }
 
+const nlmsghdr* PaddedMessage::copy(const nlmsghdr& message) {
+    constexpr std::size_t kPadding = 8;
+    buffer_.assign((message.nlmsg_len + kPadding + sizeof(std::uint32_t) - 1) / sizeof(std::uint32_t), 0);
+    std::memcpy(buffer_.data(), &message, message.nlmsg_len);
+    return reinterpret_cast<const nlmsghdr*>(buffer_.data());
+}
+
 }  // namespace dnd::nf

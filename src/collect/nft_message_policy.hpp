@@ -6,6 +6,9 @@
 // is checked here first, so that such a message is one error instead.
 #include <linux/netlink.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "docknetdoctor/model/error.hpp"
 
 namespace dnd::nf {
@@ -15,5 +18,17 @@ namespace dnd::nf {
 // this reader knows the attributes of, each verdict jumping to a chain names it, and nothing
 // overflows libnftnl's fixed tables (set element attributes, concatenation fields).
 Result<void> check_nftables_message(const nlmsghdr* nlh);
+
+// A message as libnftnl may read it: copied, followed by zero bytes, since libnftnl takes a
+// string attribute's bytes up to a NUL without checking that the attribute holds one (a
+// name without its NUL then ends in the padding, never past the buffer). One buffer for
+// every message copied: libnftnl copies what it keeps.
+class PaddedMessage {
+public:
+    const nlmsghdr* copy(const nlmsghdr& message);
+
+private:
+    std::vector<std::uint32_t> buffer_;  // netlink's 4-byte alignment
+};
 
 }  // namespace dnd::nf

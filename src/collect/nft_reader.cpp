@@ -7,10 +7,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "netlink_dump.hpp"
+#include "nft_dump_parse.hpp"
 #include "nft_handles.hpp"
 #include "nft_message_policy.hpp"
 
@@ -43,13 +47,16 @@ public:
         return NftSocket(std::move(*sock));
     }
 
-    // Appends the reply's messages to out; 0 or an errno value (the kernel's or the
-    // socket's). *interrupted is set if the kernel flagged the dump inconsistent.
-    int transact(nlmsghdr* request, std::vector<std::uint8_t>& out, bool& interrupted) {
-        auto end = sock_.transact(request, out);
+    // Hands the reply's messages to sink; 0 or an errno value (the kernel's or the
+    // socket's). interrupted is set if the kernel flagged the dump inconsistent.
+    int transact(nlmsghdr* request, const netlink::MessageSink& sink, bool& interrupted) {
+        auto end = sock_.transact(request, sink);
         if (!end) return end.error();
         if (end->interrupted) interrupted = true;
         return 0;
+    }
+    int transact(nlmsghdr* request, std::vector<std::uint8_t>& out, bool& interrupted) {
+        return transact(request, netlink::appending_to(out), interrupted);
     }
 
     std::uint32_t next_seq() { return sock_.next_seq(); }
@@ -62,6 +69,7 @@ private:
     std::vector<char> request_;
 };
 
+// The ruleset's generation id, its message appended to `out`.
 Result<std::uint32_t> read_generation(NftSocket& sock, std::vector<std::uint8_t>& out) {
     auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, sock.next_seq());
     std::size_t before = out.size();
@@ -76,26 +84,19 @@ Result<std::uint32_t> read_generation(NftSocket& sock, std::vector<std::uint8_t>
     return nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
 }
 
-// The sets in the messages appended since `from` (the NEWSET messages of a set dump).
-std::vector<SetIdentity> sets_in(const std::vector<std::uint8_t>& messages, std::size_t from) {
-    std::vector<SetIdentity> sets;
-    int remaining = static_cast<int>(messages.size() - from);
-    const auto* nlh = reinterpret_cast<const nlmsghdr*>(messages.data() + from);
-    while (netlink::whole_message(nlh, remaining)) {
-        if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWSET) {
-            NftSetPtr s(nftnl_set_alloc());
-            if (s && check_nftables_message(nlh) && nftnl_set_nlmsg_parse(nlh, s.get()) >= 0) {
-                const char* table = nftnl_set_get_str(s.get(), NFTNL_SET_TABLE);
-                const char* name = nftnl_set_get_str(s.get(), NFTNL_SET_NAME);
-                const std::uint32_t flags = nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS);
-                if (table != nullptr && name != nullptr)
-                    sets.push_back({nftnl_set_get_u32(s.get(), NFTNL_SET_FAMILY), table, name,
-                                    (flags & NFT_SET_ANONYMOUS) != 0, (flags & NFT_SET_MAP) != 0});
-            }
-        }
-        nlh = mnl_nlmsg_next(nlh, &remaining);
-    }
-    return sets;
+// The set a NEWSET message of a set dump describes.
+std::optional<SetIdentity> set_identity(const nlmsghdr& received) {
+    if (NFNL_MSG_TYPE(received.nlmsg_type) != NFT_MSG_NEWSET) return std::nullopt;
+    PaddedMessage padded;
+    const nlmsghdr* message = padded.copy(received);
+    NftSetPtr s(nftnl_set_alloc());
+    if (!s || !check_nftables_message(message) || nftnl_set_nlmsg_parse(message, s.get()) < 0) return std::nullopt;
+    const char* table = nftnl_set_get_str(s.get(), NFTNL_SET_TABLE);
+    const char* name = nftnl_set_get_str(s.get(), NFTNL_SET_NAME);
+    const std::uint32_t flags = nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS);
+    if (table == nullptr || name == nullptr) return std::nullopt;
+    return SetIdentity{nftnl_set_get_u32(s.get(), NFTNL_SET_FAMILY), table, name, (flags & NFT_SET_ANONYMOUS) != 0,
+                       (flags & NFT_SET_MAP) != 0};
 }
 
 NftSetPtr set_handle(std::string_view table, std::string_view name) {
@@ -108,21 +109,27 @@ NftSetPtr set_handle(std::string_view table, std::string_view name) {
 
 enum class Attempt { consistent, retry };
 
-Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, std::vector<std::uint8_t>& out) {
+// One dump, its messages handed to sink as they arrive.
+Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, const netlink::MessageSink& sink) {
     bool interrupted = false;
-    auto gen_before = read_generation(sock, out);
+    std::vector<std::uint8_t> generation_message;
+    auto gen_before = read_generation(sock, generation_message);
     if (!gen_before) return std::unexpected(gen_before.error());
+    netlink::for_each_message(generation_message, sink);
 
-    std::size_t sets_from = 0;
+    std::vector<SetIdentity> sets;
+    const netlink::MessageSink noting_sets = [&sets, &sink](const nlmsghdr& message) {
+        if (auto set = set_identity(message)) sets.push_back(std::move(*set));
+        sink(message);
+    };
     for (std::uint16_t type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETSET, NFT_MSG_GETRULE}) {
-        if (type == NFT_MSG_GETSET) sets_from = out.size();
         auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), type, NFPROTO_UNSPEC, NLM_F_DUMP, sock.next_seq());
-        if (int err = sock.transact(nlh, out, interrupted); err != 0) {
+        if (int err = sock.transact(nlh, type == NFT_MSG_GETSET ? noting_sets : sink, interrupted); err != 0) {
             if (err == EINTR || err == ENOBUFS) return Attempt::retry;
             return netlink_error(err, "cannot dump the nftables ruleset");
         }
     }
-    for (const SetIdentity& set : sets_in(out, sets_from)) {
+    for (const SetIdentity& set : sets) {
         // Named maps only because of named_set_elements == false: optional, see below.
         const bool required = set.anonymous || options.named_set_elements;
         if (!required && !set.map) continue;
@@ -131,13 +138,17 @@ Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, std::v
         auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), NFT_MSG_GETSETELEM,
                                           static_cast<std::uint16_t>(set.nfproto), NLM_F_DUMP, sock.next_seq());
         nftnl_set_elems_nlmsg_build_payload(nlh, handle.get());
-        const std::size_t before = out.size();
-        if (int err = sock.transact(nlh, out, interrupted); err != 0) {
-            // ENOENT: the set went away meanwhile
-            if (err == ENOENT || err == EINTR || err == ENOBUFS) return Attempt::retry;
-            if (required) return netlink_error(err, "cannot dump the elements of set " + set.name);
-            out.resize(before);  // the map stays unloaded: lookups in it evaluate as unknown
+        // An optional map's elements are held back until its dump succeeded: one that fails
+        // midway stays unloaded (lookups in it evaluate as unknown), never half loaded.
+        std::vector<std::uint8_t> held_back;
+        const int err = required ? sock.transact(nlh, sink, interrupted) : sock.transact(nlh, held_back, interrupted);
+        if (err == 0) {
+            netlink::for_each_message(held_back, sink);
+            continue;
         }
+        // ENOENT: the set went away meanwhile
+        if (err == ENOENT || err == EINTR || err == ENOBUFS) return Attempt::retry;
+        if (required) return netlink_error(err, "cannot dump the elements of set " + set.name);
     }
 
     std::vector<std::uint8_t> scratch;
@@ -146,29 +157,45 @@ Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, std::v
     return (interrupted || *gen_after != *gen_before) ? Attempt::retry : Attempt::consistent;
 }
 
-}  // namespace
-
-Result<NftRawDump> dump_nftables(const NftReadOptions& options) {
+// Dumps until one dump is consistent; begin_attempt() is called before each (it discards
+// what an earlier attempt's sink received) and gives the sink of that attempt.
+Result<void> dump_consistently(const NftReadOptions& options, const std::function<netlink::MessageSink()>& begin_attempt) {
     const auto deadline = std::chrono::steady_clock::now() + options.retry_budget;
-    NftRawDump dump;
     for (;;) {
         // A fresh socket each attempt: after lost messages (ENOBUFS) the old one may still
         // hold the rest of the broken dump, which the next request's sequence check refuses.
         auto sock = NftSocket::open();
         if (!sock) return std::unexpected(sock.error());
-        dump.messages.clear();
-        auto attempt = dump_once(*sock, options, dump.messages);
+        auto attempt = dump_once(*sock, options, begin_attempt());
         if (!attempt) return std::unexpected(attempt.error());
-        if (*attempt == Attempt::consistent) return dump;
+        if (*attempt == Attempt::consistent) return {};
         if (std::chrono::steady_clock::now() >= deadline)
             return fail(kSource, "the nftables ruleset kept changing while it was read; gave up");
     }
 }
 
+}  // namespace
+
+Result<NftRawDump> dump_nftables(const NftReadOptions& options) {
+    NftRawDump dump;
+    auto done = dump_consistently(options, [&dump] {
+        dump.messages.clear();
+        return netlink::appending_to(dump.messages);
+    });
+    if (!done) return std::unexpected(done.error());
+    return dump;
+}
+
+// Parsed as the messages arrive, not from a copy of the whole dump: on a ten-thousand-rule
+// ruleset the copy was a fifth of the pages the whole diagnosis touched.
 Result<Ruleset> read_nftables(const NftReadOptions& options) {
-    auto dump = dump_nftables(options);
-    if (!dump) return std::unexpected(dump.error());
-    return parse_nftables_dump(dump->messages);
+    std::optional<NftDumpParser> parser;
+    auto done = dump_consistently(options, [&parser]() -> netlink::MessageSink {
+        parser.emplace();
+        return [&parser](const nlmsghdr& message) { parser->add(message); };
+    });
+    if (!done) return std::unexpected(done.error());
+    return std::move(*parser).finish();
 }
 
 Result<bool> set_contains(Family family, std::string_view table, std::string_view set,

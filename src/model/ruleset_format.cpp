@@ -222,7 +222,7 @@ public:
     std::string run() {
         for (const Expr& e : rule_.exprs) {
             in_condition_ = is_condition(e);
-            std::visit([this](const auto& x) { on(x); }, e);
+            visit_expr([this](const auto& x) { on(x); }, e);
         }
         in_condition_ = false;
         flush_dependency();
@@ -233,9 +233,9 @@ public:
 private:
     static bool is_condition(const Expr& e) {
         if (const auto* l = std::get_if<Lookup>(&e)) return !l->dreg;
-        if (const auto* x = std::get_if<Xt>(&e)) return !x->is_target;
+        if (const auto* x = expr_if<Xt>(e)) return !x->is_target;
         return std::holds_alternative<Cmp>(e) || std::holds_alternative<Range>(e) ||
-               std::holds_alternative<LegacyIp>(e);
+               std::holds_alternative<Boxed<LegacyIp>>(e);
     }
 
     // Conditions are ANDed and have no side effects, so a protocol dependency

@@ -198,7 +198,7 @@ XtDecoded xt_decoded_from_json(const nlohmann::json& j) {
 void to_json(nlohmann::json& j, const Expr& e) {
     j = nlohmann::json::object();
     j["type"] = std::string(expr_type_name(e));
-    std::visit(
+    visit_expr(
         [&j](const auto& x) {
             using T = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<T, Payload>) {

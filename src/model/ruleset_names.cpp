@@ -122,7 +122,7 @@ std::string_view expr_type_name(const Expr& e) {
 }
 
 std::string_view expr_name(const Expr& e) {
-    if (const auto* x = std::get_if<Xt>(&e)) return x->is_target ? "target" : "match";
+    if (const auto* x = expr_if<Xt>(e)) return x->is_target ? "target" : "match";
     if (const auto* u = std::get_if<Unknown>(&e)) return u->name;
     return expr_type_name(e);
 }

@@ -76,7 +76,7 @@ private:
     }
 
     void expr(const Table& t, const Expr& e, const std::string& at) {
-        std::visit([&](const auto& x) { one(t, x, at); }, e);
+        visit_expr([&](const auto& x) { one(t, x, at); }, e);
     }
 
     void one(const Table&, const Payload& x, const std::string& at) {

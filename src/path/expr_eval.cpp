@@ -102,7 +102,7 @@ public:
 
     RuleEffect run(const nf::Rule& rule) {
         for (const nf::Expr& e : rule.exprs) {
-            std::visit([this](const auto& x) { step(x); }, e);
+            visit_expr([this](const auto& x) { step(x); }, e);
             if (effect_.match == Tri::no) break;
         }
         if (effect_.match == Tri::no) {

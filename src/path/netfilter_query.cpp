@@ -74,7 +74,7 @@ std::optional<bool> set_holds_port(const nf::Set& set, std::uint16_t port) {
 
 bool is_dnat_action(const nf::Expr& e) {
     if (const auto* nat = std::get_if<nf::Nat>(&e)) return nat->type == nf::NatType::dnat;
-    if (const auto* xt = std::get_if<nf::Xt>(&e)) return xt->is_target && xt->name == "DNAT";
+    if (const auto* xt = nf::expr_if<nf::Xt>(e)) return xt->is_target && xt->name == "DNAT";
     return false;
 }
 
@@ -91,7 +91,7 @@ public:
         verdict_ = {};
         if (rule.compat && rule.compat->proto != 0) note_proto(rule.compat->proto, (rule.compat->flags & 2) != 0);
         for (const nf::Expr& e : rule.exprs) {
-            std::visit([&](const auto& x) { visit(x); }, e);
+            visit_expr([&](const auto& x) { visit(x); }, e);
         }
         if (verdict_.excluded) return std::nullopt;
         return !verdict_.port_unreadable;

@@ -73,7 +73,7 @@ inline void expect_docker_tables(const Ruleset& rs) {
     const Rule& dnat_rule = docker->rules[1];
     const Xt* dnat = nullptr;
     for (const Expr& e : dnat_rule.exprs)
-        if (const auto* x = std::get_if<Xt>(&e); x != nullptr && x->is_target) dnat = x;
+        if (const auto* x = expr_if<Xt>(e); x != nullptr && x->is_target) dnat = x;
     ASSERT_NE(dnat, nullptr);
     EXPECT_EQ(dnat->name, "DNAT");
     const auto* range = std::get_if<XtNat>(&dnat->decoded);
@@ -90,7 +90,7 @@ inline void expect_docker_tables(const Ruleset& rs) {
     const Rule& est = filter->find_chain("FORWARD")->rules.at(2);
     bool saw_conntrack = false;
     for (const Expr& e : est.exprs)
-        if (const auto* x = std::get_if<Xt>(&e))
+        if (const auto* x = expr_if<Xt>(e))
             if (const auto* ct = std::get_if<XtConntrack>(&x->decoded)) {
                 saw_conntrack = true;
                 EXPECT_EQ(ct->state_mask, kCtStateEstablished | kCtStateRelated);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "nft_expectations.hpp"
 #include "nft_testing.hpp"
@@ -48,6 +49,42 @@ TEST_F(NftLive, ReadsDockerAndNativeTables) {
     ASSERT_TRUE(ruleset.has_value()) << ruleset.error().message;
     testing::expect_docker_tables(*ruleset);
     testing::expect_native_table(*ruleset);
+}
+
+// read_nftables parses the messages as the kernel sends them, keeping none: what it gives
+// must be what the recorded bytes of a dump give, and the verdict map, whose elements are
+// held back until their dump ends, is loaded when named sets are not.
+TEST_F(NftLive, ParsingTheDumpAsItArrivesGivesWhatItsRecordedBytesGive) {
+    NftReadOptions without_named_sets;
+    without_named_sets.named_set_elements = false;
+    struct Reads {
+        Result<Ruleset> streamed, streamed_without_named_sets;
+        Result<NftRawDump> recorded, recorded_without_named_sets;
+    };
+    auto reads = netns_->inside([&] {
+        return std::optional<Reads>(Reads{read_nftables(), read_nftables(without_named_sets), dump_nftables(),
+                                          dump_nftables(without_named_sets)});
+    });
+    ASSERT_TRUE(reads.has_value());
+    ASSERT_TRUE(reads->streamed.has_value()) << reads->streamed.error().message;
+    ASSERT_TRUE(reads->streamed_without_named_sets.has_value()) << reads->streamed_without_named_sets.error().message;
+    ASSERT_TRUE(reads->recorded.has_value()) << reads->recorded.error().message;
+    ASSERT_TRUE(reads->recorded_without_named_sets.has_value());
+    auto parsed = parse_nftables_dump(reads->recorded->messages);
+    auto parsed_without_named_sets = parse_nftables_dump(reads->recorded_without_named_sets->messages);
+    ASSERT_TRUE(parsed.has_value() && parsed_without_named_sets.has_value());
+    EXPECT_EQ(nlohmann::json(*reads->streamed), nlohmann::json(*parsed));
+    EXPECT_EQ(nlohmann::json(*reads->streamed_without_named_sets), nlohmann::json(*parsed_without_named_sets));
+    testing::expect_docker_tables(*reads->streamed);
+    testing::expect_native_table(*reads->streamed);
+
+    const Table* t = reads->streamed_without_named_sets->find_table(Family::inet, "dndtest");
+    ASSERT_NE(t, nullptr);
+    const Set* portmap = t->find_set("portmap");
+    ASSERT_NE(portmap, nullptr);
+    EXPECT_TRUE(portmap->elements_loaded);
+    EXPECT_EQ(portmap->elements.size(), 2u);
+    EXPECT_FALSE(t->find_set("blocked")->elements_loaded);
 }
 
 TEST_F(NftLive, SkipsNamedSetElementsOnRequest) {
