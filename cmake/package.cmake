@@ -24,6 +24,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 # Depends from the libraries the binary really links (dpkg-shlibdeps), never a list kept by hand.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Loaded at run time, not linked, so dpkg-shlibdeps cannot see it: the journal reader (AVC
+# denials on SELinux hosts without auditd) needs it and reports a blind spot without it.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libsystemd0")
 # It diagnoses an engine that may be Debian's or Docker's own; the timer's textfile is for
 # node_exporter.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "docker.io | docker-ce, prometheus-node-exporter")

@@ -46,6 +46,11 @@ while read -r library; do
     || dc_fail "the binary needs $library (package $owner) but Depends does not name it: $depends"
 done < <(readelf -d "$scratch/content/usr/bin/docknetdoctor" | awk '/\(NEEDED\)/ { gsub(/[][]/, "", $NF); print $NF }')
 
+# libsystemd is loaded when the journal is first read, not linked: Depends cannot show it.
+[[ ", $(field Recommends)," == *", libsystemd0,"* ]] || dc_fail "Recommends does not name libsystemd0: $(field Recommends)"
+readelf -d "$scratch/content/usr/bin/docknetdoctor" | grep -q 'NEEDED.*libsystemd' \
+  && dc_fail "the binary links libsystemd at start-up; it should load it only to read the journal"
+
 expected=$(grep -v '^#' "$here/installed_files.txt" | sed '/^$/d; s|^|usr/|' | sort)
 packaged=$(cd "$scratch/content" && find . -type f -printf '%P\n' | sort)
 if [[ $packaged != "$expected" ]]; then
