@@ -11,9 +11,8 @@
 #include <exception>
 #include <string>
 #include <system_error>
-#include <thread>
-
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -24,22 +23,23 @@
 namespace dnd {
 namespace {
 
-
-std::string privilege_hint(int error) {
-    return error == EPERM || error == EACCES ? " (needs root or CAP_SYS_ADMIN)" : "";
+// Opening another user's /proc/PID/ns/net is a ptrace-mode access check; setns() itself
+// needs CAP_SYS_ADMIN: the hint names the capability that the failing step lacked.
+std::string privilege_hint(int error, std::string_view capability) {
+    return error == EPERM || error == EACCES ? fmt::format(" (needs root or {})", capability) : "";
 }
 
 }  // namespace
 
 Error netns_open_error(const std::string& netns_path, int error) {
     return Error{"probe", fmt::format("cannot open network namespace {}: {}{}", netns_path, std::strerror(error),
-                                      privilege_hint(error))};
+                                      privilege_hint(error, "CAP_SYS_PTRACE"))};
 }
 
 Error netns_enter_error(const std::string& netns_path, int error) {
     if (error == EINVAL) return Error{"probe", fmt::format("{} is not a network namespace", netns_path)};
     return Error{"probe", fmt::format("cannot enter network namespace {}: {}{}", netns_path, std::strerror(error),
-                                      privilege_hint(error))};
+                                      privilege_hint(error, "CAP_SYS_ADMIN"))};
 }
 
 NetnsSockets::NetnsSockets() : home_(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) {

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -381,18 +382,18 @@ TEST(ProbeNetns, BadNamespacePathsAreErrors) {
     EXPECT_EQ(not_net.error().message, "/proc/self/ns/uts is not a network namespace");
 }
 
-TEST(ProbeNetns, WithoutPrivilegeEnteringIsAnError) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
+// What probing in netns_path reports to a process running as nobody (uid 65534).
+std::string unprivileged_probe_error(const char* netns_path) {
     int pipe_fds[2];
-    ASSERT_EQ(::pipe(pipe_fds), 0);
+    if (::pipe(pipe_fds) != 0) return "pipe failed";
     const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
+    if (child < 0) return "fork failed";
     if (child == 0) {
         ::close(pipe_fds[0]);
         std::string message = "could not drop privileges";
         if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
             const ProbeTarget target{"127.0.0.1", 1, Proto::tcp, "x"};
-            auto result = probe_batch_in_netns("/proc/self/ns/net", std::span(&target, 1), 100ms);
+            auto result = probe_batch_in_netns(netns_path, std::span(&target, 1), 100ms);
             message = result ? std::string("entered") : result.error().source + ": " + result.error().message;
         }
         [[maybe_unused]] auto written = ::write(pipe_fds[1], message.data(), message.size());
@@ -406,9 +407,25 @@ TEST(ProbeNetns, WithoutPrivilegeEnteringIsAnError) {
     ::close(pipe_fds[0]);
     int status = 0;
     ::waitpid(child, &status, 0);
-    EXPECT_EQ(message,
+    return message;
+}
+
+TEST(ProbeNetns, WithoutPrivilegeEnteringIsAnError) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
+    // Its own namespace opens; setns() is what needs CAP_SYS_ADMIN.
+    EXPECT_EQ(unprivileged_probe_error("/proc/self/ns/net"),
               "probe: cannot enter network namespace /proc/self/ns/net: Operation not permitted "
               "(needs root or CAP_SYS_ADMIN)");
+}
+
+TEST(ProbeNetns, WithoutPrivilegeAnotherUsersNamespaceDoesNotOpen) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
+    struct stat init {};
+    if (::stat("/proc/1", &init) != 0 || init.st_uid == 65534) GTEST_SKIP() << "PID 1 must belong to another user";
+    // A root process's namespace: the open is the ptrace-mode check, not setns().
+    EXPECT_EQ(unprivileged_probe_error("/proc/1/ns/net"),
+              "probe: cannot open network namespace /proc/1/ns/net: Permission denied "
+              "(needs root or CAP_SYS_PTRACE)");
 }
 
 // One batch across namespaces: each target's socket is made in its own namespace, so the
