@@ -15,6 +15,8 @@
 # Exit 77 from start means "cannot run here" (ctest reports the fixture as skipped).
 # DND_SANDBOX_ACTIVATION=socket at start: dockerd gets its API socket as systemd's
 # docker.socket hands it over (-H fd://): another process creates and holds the listener.
+# DND_ENGINE=26.1|28.5 at start: that release of Debian's docker.io (scripts/engine.sh fetches
+# and unpacks it into a cache) instead of the host's dockerd; restart keeps the same engine.
 # Nothing outside DIR, the two namespaces and the processes started here is touched.
 set -u
 
@@ -100,8 +102,34 @@ if child == 0:
 os.waitpid(child, 0)
 '
 
+# The engine's programs: the host's, or an unpacked release's (its dockerd, containerd, runc,
+# docker-proxy, docker-init and iptables, with that iptables' own extensions).
+engine_environment=()
+engine_options=()
+select_engine() {
+  local version=$1
+  ENGINE_VERSION=$version
+  [[ $version == host ]] && return 0
+  local root engine_bin
+  root=$("$(dirname "$(realpath "$0")")/engine.sh" root "$version") || die "cannot get engine $version"
+  # iptables is an alternative Debian sets up at install time: unpacked, only iptables-nft
+  # and friends exist, so the names dockerd runs point at the release's nft backend.
+  engine_bin="$DIR/engine-bin"
+  mkdir -p "$engine_bin"
+  local name
+  for name in iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore; do
+    ln -sf "$root/usr/sbin/xtables-nft-multi" "$engine_bin/$name"
+  done
+  engine_environment=(PATH="$engine_bin:$root/usr/sbin:$root/usr/bin:$PATH"
+    XTABLES_LIBDIR="$root/usr/lib/x86_64-linux-gnu/xtables")
+  # dockerd 28 defaults --userland-proxy-path to /usr/sbin/docker-proxy, the host's.
+  engine_options=(--userland-proxy-path "$root/usr/sbin/docker-proxy" --init-path "$root/usr/bin/docker-init")
+}
+
 start_dockerd() {
   mkdir -p "$DIR/data" "$DIR/exec"
+  # Its own (empty) configuration: the host's /etc/docker/daemon.json is not the sandbox's.
+  [[ -f $DIR/daemon.json ]] || echo '{}' >"$DIR/daemon.json"
   local launcher=() api=(-H "unix://$SOCK")
   if [[ ${DND_SANDBOX_ACTIVATION:-} == socket ]]; then
     command -v python3 >/dev/null || skip "no python3 for socket activation"
@@ -110,9 +138,10 @@ start_dockerd() {
   fi
   # nsenter, not `ip netns exec`: the latter remounts /sys and dockerd then finds no cgroups.
   # setsid and no inherited stdio: ctest waits for its pipes to close, dockerd must not hold them.
-  setsid nsenter --net="/run/netns/$HOST_NS" "${launcher[@]}" \
-    dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" --pidfile "$DIR/docker.pid" \
-      "${api[@]}" --containerd-namespace "$CTR_NS" --containerd-plugins-namespace "$CTR_NS-p" \
+  setsid nsenter --net="/run/netns/$HOST_NS" env "${engine_environment[@]}" "${launcher[@]}" \
+    dockerd --config-file "$DIR/daemon.json" --data-root "$DIR/data" --exec-root "$DIR/exec" \
+      --pidfile "$DIR/docker.pid" "${api[@]}" "${engine_options[@]}" \
+      --containerd-namespace "$CTR_NS" --containerd-plugins-namespace "$CTR_NS-p" \
       </dev/null >"$DIR/dockerd.log" 2>&1 &
   local started=$!
   local deadline=$(( SECONDS + 60 ))
@@ -159,6 +188,8 @@ CLIENT_ADDR=$CLIENT_ADDR
 IMAGE=$IMAGE_TAG
 SANDBOX_ID=$ID
 ACTIVATION=${DND_SANDBOX_ACTIVATION:-listen}
+ENGINE=$ENGINE_VERSION
+ENGINE_VERSION=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null)
 SERVICE_BIN=$DIR/bin
 EOF
   mv "$DIR/env.tmp" "$DIR/env"
@@ -187,6 +218,7 @@ do_start() {
   mkdir -p "$DIR" || die "cannot create $DIR"
   # A failed start leaves nothing behind.
   trap 'do_stop >/dev/null 2>&1' EXIT
+  select_engine "${DND_ENGINE:-host}"
   create_namespaces
   start_dockerd
   import_image
@@ -294,6 +326,7 @@ do_stop() {
 do_restart() {
   [[ -f "$DIR/env" ]] || die "no sandbox at $DIR (run: $0 start $DIR)"
   grep -qx 'ACTIVATION=socket' "$DIR/env" && die "restart: a socket-activated sandbox is not supported"
+  select_engine "$(sed -n 's/^ENGINE=//p' "$DIR/env")"
   local dockerd_pid=""
   [[ -f "$DIR/docker.pid" ]] && dockerd_pid=$(cat "$DIR/docker.pid" 2>/dev/null)
   # On TERM dockerd stops its containers and its own containerd, as `systemctl stop docker` does.

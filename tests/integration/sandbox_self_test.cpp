@@ -1,5 +1,7 @@
 // The harness itself, independent of docknetdoctor: the sandbox engine publishes ports the
 // way a real host does, so the scenarios' reachability claims mean something.
+#include <cstdlib>
+
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
@@ -45,6 +47,24 @@ TEST_F(SandboxSelfTest, HostProcessHoldsPortInHostNamespaceOnly) {
     ASSERT_TRUE(holder.running()) << error;
     ASSERT_TRUE(sandbox().wait_for_host_listener(8092));
     EXPECT_EQ(sandbox().client_connect(8092), ConnectOutcome::open);
+}
+
+// The engine matrix means something only if the sandbox runs the release it was asked for
+// (DND_ENGINE, scripts/engine.sh), not the host's dockerd.
+TEST_F(SandboxSelfTest, EngineIsTheReleaseAskedFor) {
+    const char* asked = std::getenv("DND_ENGINE");
+    const auto version = sandbox().docker({"version", "--format", "{{.Server.Version}}"}, 10s);
+    ASSERT_TRUE(version.ok()) << version.describe();
+    const std::string server = version.out.substr(0, version.out.find('\n'));
+    if (asked == nullptr || *asked == '\0') {
+        const auto host = run_process({"dockerd", "--version"}, RunOptions{});
+        ASSERT_TRUE(host.ok()) << host.describe();
+        // "Docker version 20.10.24+dfsg1, build 297e128"
+        EXPECT_NE(host.out.find("version " + server + ","), std::string::npos)
+            << "the sandbox's engine is " << server << ", the host's dockerd says " << host.out;
+    } else {
+        EXPECT_TRUE(server.starts_with(std::string(asked) + ".")) << "DND_ENGINE=" << asked << ", engine " << server;
+    }
 }
 
 TEST_F(SandboxSelfTest, ChildProcessTimeoutIsEnforced) {
