@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <utility>
 
+#include "diagnosis_log.hpp"
 #include "docknetdoctor/probe/probe.hpp"
 #include "docknetdoctor/probe/unique_fd.hpp"
 
@@ -181,6 +182,7 @@ Result<Sandbox> Sandbox::from_dir(const std::string& dir) {
         *target = it->second;
     }
     if (auto it = values.find("SERVICE_BIN"); it != values.end()) sandbox.service_bin_ = it->second;
+    if (auto it = values.find("ENGINE_VERSION"); it != values.end()) sandbox.engine_version_ = it->second;
     return sandbox;
 }
 
@@ -286,6 +288,7 @@ Diagnosis Sandbox::diagnose(const std::vector<std::string>& args, std::chrono::m
             diagnosis.json = std::move(parsed);
         }
     }
+    record_diagnosis(engine_version_, args, diagnosis);
     return diagnosis;
 }
 

@@ -137,6 +137,7 @@ private:
     std::string client_addr_;
     std::string image_;
     std::string service_bin_;
+    std::string engine_version_;  // the server's version, as the sandbox read it at start
 };
 
 // Polls CONDITION every INTERVAL until it holds or TIMEOUT passes; returns the last result.
