@@ -8,14 +8,15 @@
 #   engine.sh list            the versions this script knows
 #
 # 20.10 is the host's own docker.io (bookworm): nothing to fetch, `root 20.10` prints "/".
-# Cache: $DND_ENGINE_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/docknetdoctor/engines.
+# Cache: $DND_ENGINE_CACHE, else engines/ in the tests' cache ($DND_TEST_CACHE_DIR, else
+# /var/cache/docknetdoctor-tests, beside the package tests' Debian root; HOME may be unset).
 # The unpacked binaries that need a newer glibc than bookworm's (runc, xtables-*-multi) are
 # pointed at the release's own loader and libraries with patchelf; the path patched in is
 # absolute, so a moved cache is fetched again.
 set -euo pipefail
 
 readonly MIRROR=${DND_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-readonly CACHE=${DND_ENGINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docknetdoctor/engines}
+readonly CACHE=${DND_ENGINE_CACHE:-${DND_TEST_CACHE_DIR:-/var/cache/docknetdoctor-tests}/engines}
 
 die() { echo "engine: $*" >&2; exit 1; }
 
