@@ -108,7 +108,7 @@ engine_environment=()
 engine_options=()
 select_engine() {
   local version=$1
-  ENGINE_VERSION=$version
+  SELECTED_ENGINE=$version
   [[ $version == host ]] && return 0
   local root engine_bin
   root=$("$(dirname "$(realpath "$0")")/engine.sh" root "$version") || die "cannot get engine $version"
@@ -188,7 +188,7 @@ CLIENT_ADDR=$CLIENT_ADDR
 IMAGE=$IMAGE_TAG
 SANDBOX_ID=$ID
 ACTIVATION=${DND_SANDBOX_ACTIVATION:-listen}
-ENGINE=$ENGINE_VERSION
+ENGINE=$SELECTED_ENGINE
 ENGINE_VERSION=$(timeout 10 docker version --format '{{.Server.Version}}' 2>/dev/null)
 SERVICE_BIN=$DIR/bin
 EOF

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "sandbox.hpp"
@@ -14,15 +16,13 @@ void record_diagnosis(const std::string& engine_version, const std::vector<std::
     const char* path = std::getenv("DND_DIAGNOSIS_LOG");
     if (path == nullptr || *path == '\0') return;
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string line = test == nullptr ? std::string("-") : std::string(test->test_suite_name()) + "." + test->name();
     const std::string top = diagnosis.top_cause_id();
-    line += "\t" + (engine_version.empty() ? std::string("?") : engine_version);
-    line += "\t" + std::to_string(diagnosis.process.exit_code);
-    line += "\t" + (top.empty() ? std::string("-") : top);
-    line += "\t";
-    for (const auto& arg : args) line += (&arg == &args.front() ? "" : " ") + arg;
     // One write per line, appended: the tests of one run write in turn.
-    std::ofstream(path, std::ios::app) << line + "\n";
+    std::ofstream(path, std::ios::app) << fmt::format(
+        "{}\t{}\t{}\t{}\t{}\n",
+        test == nullptr ? std::string("-") : fmt::format("{}.{}", test->test_suite_name(), test->name()),
+        engine_version.empty() ? "?" : engine_version, diagnosis.process.exit_code, top.empty() ? "-" : top,
+        fmt::join(args, " "));
 }
 
 }  // namespace dnd::test
