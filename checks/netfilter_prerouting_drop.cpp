@@ -1,8 +1,14 @@
 // netfilter.prerouting-drop: the packet dies before routing (raw/mangle/filter prerouting:
-// direct-routing blocks, fail2ban, blocklists).
-#include <string_view>
+// fail2ban, blocklists, Docker's drop for a port published on 127.0.0.1 only). Docker's
+// direct-routing block is netfilter.direct-routing-blocked.
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
 #include "evidence_rules.hpp"
 #include "path_drop_finding.hpp"
 #include "path_drop_fix.hpp"
@@ -17,33 +23,43 @@ constexpr CauseInfo kCause{
     .evidence = "packet-path evaluation",
     .fix = "adjust that rule",
     .rationale = "Chains on the prerouting hook (raw, mangle, some nat and filter chains) see a packet "
-        "before any routing or DNAT decision. Docker 28 drops direct access to container addresses "
-        "from other interfaces in raw PREROUTING, and tools like fail2ban add drops there too. A "
+        "before any routing or DNAT decision. Tools like fail2ban and CrowdSec add drops there, and "
+        "Docker 28 drops packets for a port published on 127.0.0.1 that arrive on other interfaces "
+        "(its drop of routed access to container addresses is netfilter.direct-routing-blocked). A "
         "drop at this stage hides every later rule, so that rule itself must change.",
 };
 
-// Docker's own direct-routing block: Docker 28 iptables (raw PREROUTING, daddr = container)
-// or Docker 29 nftables ("DROP DIRECT ACCESS").
-bool is_docker_direct_access_drop(std::string_view rule) {
-    return rule.find("DROP DIRECT ACCESS") != std::string_view::npos ||
-           (rule.find("raw PREROUTING") != std::string_view::npos && rule.find("ip daddr") != std::string_view::npos);
+// Docker's direct-routing block has a cause of its own (netfilter.direct-routing-blocked).
+bool takes(const Facts& f, const PathResult& denied) {
+    return prerouting_drop_origin(f, denied) != PreroutingDropOrigin::docker_direct_access;
+}
+
+std::vector<std::string> rule_evidence(const Facts& f, const PathResult& denied) {
+    if (prerouting_drop_origin(f, denied) != PreroutingDropOrigin::docker_loopback_published) return {};
+    return {fmt::format("Docker's rule: the port is published on {} only, and Docker drops packets for {}:{} that "
+                        "arrive on any interface but lo",
+                        denied.packet.daddr, denied.packet.daddr, denied.packet.dport)};
 }
 
 std::vector<std::string> prerouting_fix(const Facts& f, const PathResult& denied) {
-    if (is_docker_direct_access_drop(denied.decided_by))
+    if (prerouting_drop_origin(f, denied) == PreroutingDropOrigin::docker_loopback_published) {
+        const auto port = f.container ? container_port_of(*f.container, denied) : std::nullopt;
         return {
-            "Docker drops packets to container addresses that arrive from outside the bridge: connect to the "
-            "published host port instead",
-            "or give the network gateway mode \"routed\" (com.docker.network.bridge.gateway_mode_ipv4) if direct "
-            "routing is wanted",
+            fmt::format("clients on this host: connect to {}:{} from the host itself", denied.packet.daddr,
+                        denied.packet.dport),
+            fmt::format("clients elsewhere: publish on an address they reach ({} or the host's address); Docker "
+                        "then makes no such rule",
+                        port ? publish_flag(*port, denied.packet.dport, "0.0.0.0")
+                             : fmt::format("-p 0.0.0.0:{}:PORT", denied.packet.dport)),
         };
+    }
     std::vector<std::string> fix = fixes_where_denied(f, denied);
     fix.push_back("if a blocklist tool (fail2ban, crowdsec) added that rule, unban the client there");
     return fix;
 }
 
 CheckResult run(const Facts& f) {
-    return path_drop_findings(f, {kCause, "prerouting", prerouting_fix});
+    return path_drop_findings(f, {kCause, "prerouting", prerouting_fix, takes, rule_evidence});
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
     // Several packets (IPv4/IPv6, each host address) stopped by one rule make one finding.
     std::map<std::pair<std::optional<PortKey>, std::string>, std::vector<const PathResult*>> groups;
     for (const PathResult& path : *judged.paths)
-        if (is_denied(path) && path.decided_hook == spec.hook)
+        if (is_denied(path) && path.decided_hook == spec.hook && (spec.takes == nullptr || spec.takes(f, path)))
             groups[{container_port_of(*c, path), path.decided_by}].push_back(&path);
 
     const std::string name = container_ref(f);
@@ -31,11 +31,15 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
         Finding finding = new_finding(spec.cause);
         finding.port = port;
         const std::string_view how = first.verdict == PathVerdict::rejected ? "rejected" : "dropped";
-        finding.title = fmt::format("{} to {}{} is {} in the {} hook", to_string(first.packet.proto), name,
+        // --direct: the address is part of the question, so the title names it.
+        const std::string at = f.query.direct ? " at " + first.packet.daddr : std::string();
+        finding.title = fmt::format("{} to {}{}{} is {} in the {} hook", to_string(first.packet.proto), name, at,
                                     port ? " port " + port->str() : std::string(), how, spec.hook);
         finding.evidence.push_back("decided by: " + decided_by);
         if (const PathStep* step = deciding_step(first); step != nullptr && !step->where.empty())
             finding.evidence.push_back(fmt::format("chain: {} ({} hook)", step->where, step->hook));
+        if (spec.rule_evidence != nullptr)
+            for (std::string& line : spec.rule_evidence(f, first)) finding.evidence.push_back(std::move(line));
         for (const PathResult* p : paths) {
             std::string line = "packet: " + describe_packet(p->packet);
             if (p->final_packet.daddr != p->packet.daddr || p->final_packet.dport != p->packet.dport)
@@ -48,6 +52,9 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
             if (f.container_listeners)
                 for (const Listener& l : app_listeners_on(*c, *f.container_listeners, *port))
                     finding.evidence.push_back(describe(l));
+        } else if (f.query.direct) {
+            finding.evidence.push_back(fmt::format("the client connects to {}'s own address, not to a published "
+                                                   "port (--direct)", name));
         } else if (port) {
             finding.evidence.push_back(bindings_evidence(*c, *port));
         }

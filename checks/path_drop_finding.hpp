@@ -1,6 +1,7 @@
 #pragma once
-// Shared by netfilter.forward-drop, netfilter.input-drop and netfilter.prerouting-drop: the
-// three differ only in the hook they read and the fix they suggest, so the reading of
+// Shared by netfilter.forward-drop, netfilter.input-drop, netfilter.prerouting-drop and
+// netfilter.direct-routing-blocked: they differ in the hook they read, which of its drops
+// they take, what they add as evidence and the fix they suggest, so the reading of
 // Facts::paths lives here once.
 #include <string>
 #include <string_view>
@@ -15,6 +16,10 @@ struct PathDropSpec {
     std::string_view hook;      // PathResult::decided_hook it is about: "forward", "input", "prerouting"
     // The fix lines for a finding, given the first packet that rule denied.
     std::vector<std::string> (*fix)(const Facts& f, const PathResult& denied);
+    // Which of the hook's denied paths it reports; nullptr: all of them.
+    bool (*takes)(const Facts& f, const PathResult& denied) = nullptr;
+    // Evidence after the deciding rule and chain (what made that rule); nullptr: none.
+    std::vector<std::string> (*rule_evidence)(const Facts& f, const PathResult& denied) = nullptr;
 };
 
 // One finding per (container port, deciding rule) among the paths denied in spec.hook;

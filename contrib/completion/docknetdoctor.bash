@@ -44,7 +44,7 @@ _docknetdoctor() {
     done
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "--help --version --port --from --to --format --output --save-facts --facts
+        COMPREPLY=($(compgen -W "--help --version --port --from --direct --to --format --output --save-facts --facts
             --timeout --all --no-probe --no-color --host" -- "$cur"))
         return
     fi

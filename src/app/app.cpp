@@ -92,6 +92,7 @@ CollectOptions collect_options(const Options& o, std::string container) {
     c.query.port = o.port;
     c.query.from = o.from;
     c.query.to = o.to;
+    c.query.direct = o.direct;
     c.probe = !o.no_probe;
     return c;
 }
@@ -134,7 +135,7 @@ Result<Facts> obtain_facts(const Options& o, Report::Timings& timings) {
             return fail("usage", fmt::format("{} holds the facts of container {}, not of {}: give no name, or that one",
                                              *o.facts_file, saved_container_name(*facts), o.container));
         // Re-asking a saved host a different question is allowed offline.
-        reask_saved_facts(*facts, o.port, o.from);
+        reask_saved_facts(*facts, o.port, o.from, o.direct);
         return facts;
     }
     return collect_facts(collect_options(o, o.container), timings);
@@ -324,7 +325,7 @@ int replay_all(const Options& o, std::chrono::steady_clock::time_point run_start
     }
     std::vector<RunningContainerFacts> collected;
     for (auto& e : saved->entries) {
-        if (e.facts) reask_saved_facts(*e.facts, o.port, o.from);
+        if (e.facts) reask_saved_facts(*e.facts, o.port, o.from, o.direct);
         collected.push_back({e.ref, std::move(e.facts), {{"collect", 0.0}}});
     }
     return emit_all(o, collected, run_started);

@@ -60,6 +60,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     app.add_option("container", o.container, "Container name, id or unique id prefix");
     app.add_option("-p,--port", port_text, "Diagnose this container port only: PORT[/tcp|/udp]");
     app.add_option("--from", o.from, "The client's address (default: a client on another host)");
+    app.add_flag("--direct", o.direct,
+                 "The client routes to the container's own address and port, not to a published host port");
     app.add_option("--to", o.to, "Container to container: can CONTAINER reach TARGET:PORT (name, alias, service, IP)?");
     app.add_option("-f,--format", format_text, "Output format: text, json, jsonl, nagios, prometheus or junit");
     app.add_option("-o,--output", o.output, "Write the output to FILE (atomically: a temporary file, then a rename)");
@@ -114,7 +116,8 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (o.to) {
         if (auto peer = parse_peer_spec(*o.to); !peer) return std::unexpected(peer.error());
         if (o.all) return fail("usage", "--to asks about one container: it cannot be combined with --all");
-        if (o.port || o.from) return fail("usage", "--to names the port and the client itself: drop --port/--from");
+        if (o.port || o.from || o.direct)
+            return fail("usage", "--to names the port and the client itself: drop --port/--from/--direct");
     }
     if (o.all) {
         if (!o.container.empty()) return fail("usage", "--all diagnoses every container: give no container name");

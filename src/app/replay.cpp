@@ -19,9 +19,11 @@ std::vector<std::string> saved_host_addresses(const HostNetwork& host) {
 
 }  // namespace
 
-void reask_saved_facts(Facts& facts, const std::optional<PortKey>& port, const std::optional<std::string>& from) {
-    if (!port && !from) return;
+void reask_saved_facts(Facts& facts, const std::optional<PortKey>& port, const std::optional<std::string>& from,
+                       bool direct) {
+    if (!port && !from && !direct) return;
     if (port) facts.query.port = port;
+    if (direct) facts.query.direct = true;
     if (from) {
         facts.query.from = from;
         facts.query.from_is_local = is_local_address(*from, saved_host_addresses(facts.host));

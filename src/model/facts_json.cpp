@@ -217,6 +217,7 @@ void to_json(nlohmann::json& j, const Query& q) {
     json_put_optional(j, "port", q.port);
     json_put_optional(j, "from", q.from);
     json_put_optional(j, "to", q.to);
+    if (q.direct) j["direct"] = true;
 }
 void from_json(const nlohmann::json& j, Query& q) {
     q.container = j.value("container", std::string{});
@@ -224,6 +225,7 @@ void from_json(const nlohmann::json& j, Query& q) {
     json_get_optional(j, "port", q.port);
     json_get_optional(j, "from", q.from);
     json_get_optional(j, "to", q.to);
+    q.direct = j.value("direct", false);
 }
 
 void to_json(nlohmann::json& j, const Facts& f) {

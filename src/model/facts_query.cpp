@@ -65,6 +65,7 @@ std::vector<HostBinding> client_bindings(const Facts& f, PortKey p) {
     if (!f.container) return {};
     const Container& c = *f.container;
     if (is_none_network(c)) return {};
+    if (f.query.direct && has_own_network_stack(c)) return container_addresses(c, p);
     if (!is_host_network(c)) return bindings_of(c, p);
     if (!has_live_process(c)) return {};
     if (!f.container_listeners) return {HostBinding{"0.0.0.0", p.port}};
@@ -80,6 +81,15 @@ std::vector<HostBinding> client_bindings(const Facts& f, PortKey p) {
         }
         add("0.0.0.0");
         if (l.address == "::") add("::");
+    }
+    return out;
+}
+
+std::vector<HostBinding> container_addresses(const Container& c, PortKey p) {
+    std::vector<HostBinding> out;
+    for (const NetworkAttachment& n : c.networks) {
+        if (!n.ip_address.empty()) out.push_back(HostBinding{n.ip_address, p.port});
+        if (!n.global_ipv6.empty()) out.push_back(HostBinding{n.global_ipv6, p.port});
     }
     return out;
 }
@@ -261,7 +271,7 @@ const Container* container_to_judge(const Facts& f, std::vector<std::string>& un
 
 const Container* publishing_container_to_judge(const Facts& f, std::vector<std::string>& undecided) {
     const Container* c = container_to_judge(f, undecided);
-    return c && publishes_ports(*c) ? c : nullptr;
+    return c && publishes_ports(*c) && !f.query.direct ? c : nullptr;
 }
 
 std::optional<std::vector<Listener>> listeners_to_judge(const Facts& f, std::vector<std::string>& undecided) {

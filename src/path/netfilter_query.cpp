@@ -264,6 +264,63 @@ const PathStep* deciding_step(const PathResult& path) {
     return nullptr;
 }
 
+namespace {
+
+// `iifname != "NAME"` in a rule as format_rule writes it: NAME, or "" when there is none.
+std::string negated_input_interface(std::string_view rule) {
+    constexpr std::string_view kNegatedIif = "iifname != \"";
+    const std::size_t at = rule.find(kNegatedIif);
+    if (at == std::string_view::npos) return {};
+    const std::size_t begin = at + kNegatedIif.size();
+    const std::size_t end = rule.find('"', begin);
+    return end == std::string_view::npos ? std::string() : std::string(rule.substr(begin, end - begin));
+}
+
+// The rule matches exactly this destination: "ip daddr A " / "ip6 daddr A " (a /32 or
+// /128: no prefix written).
+bool matches_destination(std::string_view rule, int family, const std::string& address) {
+    const std::string match = fmt::format("{} daddr {}", family == 6 ? "ip6" : "ip", address);
+    const std::size_t at = rule.find(match);
+    if (at == std::string_view::npos) return false;
+    const std::size_t after = at + match.size();
+    return after == rule.size() || rule[after] == ' ';
+}
+
+// A bridge of a Docker network, or any bridge the host has (the networks may be unread).
+bool is_bridge_interface(const Facts& facts, const std::string& name) {
+    if (facts.networks)
+        for (const NetworkInfo& n : *facts.networks)
+            if (n.driver == "bridge" && bridge_device(n) == name) return true;
+    if (facts.host->links)
+        for (const Link& l : *facts.host->links)
+            if (l.name == name && l.kind == "bridge") return true;
+    return name == "docker0";
+}
+
+bool is_raw_prerouting(std::string_view where) {
+    constexpr std::string_view legacy_prefix = "iptables-legacy ";
+    if (where.starts_with(legacy_prefix)) where.remove_prefix(legacy_prefix.size());
+    return where == "ip raw PREROUTING" || where == "ip6 raw PREROUTING";
+}
+
+}  // namespace
+
+std::optional<PreroutingDropOrigin> prerouting_drop_origin(const Facts& facts, const PathResult& path) {
+    if (!is_denied(path) || path.decided_hook != "prerouting") return std::nullopt;
+    const PathStep* step = deciding_step(path);
+    if (step == nullptr) return PreroutingDropOrigin::host_rule;
+    const std::string& rule = path.decided_by;
+    if (step->where.find("docker-bridges") != std::string::npos &&
+        rule.find("DROP DIRECT ACCESS") != std::string::npos)
+        return PreroutingDropOrigin::docker_direct_access;
+    if (!is_raw_prerouting(step->where) || !matches_destination(rule, path.packet.family, path.packet.daddr))
+        return PreroutingDropOrigin::host_rule;
+    const std::string iif = negated_input_interface(rule);
+    if (iif == "lo" && is_loopback_address(path.packet.daddr)) return PreroutingDropOrigin::docker_loopback_published;
+    if (!iif.empty() && is_bridge_interface(facts, iif)) return PreroutingDropOrigin::docker_direct_access;
+    return PreroutingDropOrigin::host_rule;
+}
+
 std::optional<StepSite> site_of(const HostNetwork& host, const PathStep& step) {
     // PathStep::where as where_of writes it: ["iptables-legacy "]FAMILY TABLE CHAIN.
     std::string_view where = step.where;
@@ -299,12 +356,16 @@ std::optional<PortKey> container_port_of(const Container& container, const PathR
     const Proto proto = path.packet.proto;
     // Host network: no mapping, the host port is the app's own port.
     if (is_host_network(container)) return PortKey{path.packet.dport, proto};
+    // Sent to the container's own address (--direct): no mapping either.
+    for (const NetworkAttachment& n : container.networks)
+        if (!path.packet.daddr.empty() && (n.ip_address == path.packet.daddr || n.global_ipv6 == path.packet.daddr))
+            return PortKey{path.packet.dport, proto};
     for (const auto& [key, bindings] : container.ports.empty() ? container.port_bindings : container.ports) {
         if (key.proto != proto) continue;
         for (const HostBinding& b : bindings)
             if (b.host_port == path.packet.dport) return key;
     }
-    // Sent to the container directly, or rewritten to it: the final port is the container port.
+    // Rewritten to it: the final port is the container port.
     for (const NetworkAttachment& n : container.networks)
         if (!n.ip_address.empty() && n.ip_address == path.final_packet.daddr)
             return PortKey{path.final_packet.dport, proto};

@@ -39,6 +39,13 @@ std::string client_of(const Query& q) {
 std::string question_of(const Facts& f, std::string_view name) {
     if (f.peer) return fmt::format("can container {} reach {}?", name, f.peer->query.spec);
     const std::string who = client_of(f.query);
+    if (f.query.direct) {
+        // The client routes to the container itself: its address, the container port.
+        if (f.query.port)
+            return fmt::format("can {} reach container {} at its own address, port {}?", who, name,
+                               f.query.port->str());
+        return fmt::format("can {} reach container {} at its own address, on its ports?", who, name);
+    }
     if (f.query.port) return fmt::format("can {} reach port {} of container {}?", who, f.query.port->str(), name);
     return fmt::format("can {} reach the published ports of container {}?", who, name);
 }
@@ -155,6 +162,9 @@ std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_s
     if (f.paths->empty() && has_client_host_port(f)) {
         std::string why = "the host has no external interface with an address (up, not loopback, not a bridge or bridge port)";
         if (f.query.from && f.query.from_is_local) why = "no published address of its address family";
+        else if (f.query.direct && f.query.from)
+            why = fmt::format("no route from this host back to {}, or no container address of its address family",
+                              *f.query.from);
         else if (f.query.from)
             why = fmt::format("no route from this host back to {}, or no published address of its address family", *f.query.from);
         blind_spots.push_back({"path", fmt::format("no packet path evaluated for {}: {}", client_of(f.query), why)});

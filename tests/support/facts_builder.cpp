@@ -282,6 +282,11 @@ FactsBuilder& FactsBuilder::from(std::string address) {
     return *this;
 }
 
+FactsBuilder& FactsBuilder::direct() {
+    query_.direct = true;
+    return *this;
+}
+
 // ---- the host and the engine --------------------------------------------------------
 
 FactsBuilder& FactsBuilder::sysctl(std::string key, std::string value) {
@@ -317,6 +322,11 @@ FactsBuilder& FactsBuilder::rootless() {
 
 FactsBuilder& FactsBuilder::engine_security_options(std::vector<std::string> options) {
     security_options_ = std::move(options);
+    return *this;
+}
+
+FactsBuilder& FactsBuilder::engine_version(std::string version) {
+    engine_version_ = std::move(version);
     return *this;
 }
 
@@ -776,7 +786,7 @@ Facts FactsBuilder::build() const {
     if (peer_) f.query.to = peer_->spec;
 
     EngineInfo engine;
-    engine.server_version = "20.10.24+dfsg1";
+    engine.server_version = engine_version_;
     engine.api_version = "1.41";
     engine.endpoint = "unix:///var/run/docker.sock";
     engine.security_options = security_options_;

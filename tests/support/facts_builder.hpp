@@ -83,6 +83,7 @@ public:
     // ---- the question ----------------------------------------------------------------
     FactsBuilder& port(std::uint16_t port, Proto proto = Proto::tcp);  // --port
     FactsBuilder& from(std::string address);  // --from; local when loopback or a host address
+    FactsBuilder& direct();                   // --direct: to the container's own address
 
     // ---- the host and the engine -----------------------------------------------------
     FactsBuilder& sysctl(std::string key, std::string value);
@@ -95,6 +96,7 @@ public:
     FactsBuilder& default_bind_ip(std::string address);
     FactsBuilder& rootless();
     FactsBuilder& engine_security_options(std::vector<std::string> options);  // /info was asked
+    FactsBuilder& engine_version(std::string version);  // /version Version (default 20.10.24+dfsg1)
     FactsBuilder& no_docker_rules();  // Docker's nat chains are gone (a flush)
     // Docker's DNAT rule for this host port is gone (deleted by hand); its chains remain.
     FactsBuilder& no_dnat(std::uint16_t host_port);
@@ -172,6 +174,7 @@ private:
     DaemonConfig daemon_;
     bool rootless_ = false;
     std::optional<std::vector<std::string>> security_options_;
+    std::string engine_version_ = "20.10.24+dfsg1";
     bool docker_rules_ = true;
     std::set<std::uint16_t> without_dnat_;
     std::optional<RulesetServices> ruleset_services_;

@@ -30,6 +30,26 @@ std::vector<Expr> tcp_dport(std::uint16_t port) {
     return exprs;
 }
 
+std::vector<Expr> ip_saddr(std::string_view address) {
+    return {Payload{PayloadBase::network, 12, 4, kReg1, {}}, Cmp{CmpOp::eq, kReg1, ipv4_bytes(address)}};
+}
+
+std::vector<Expr> ip_daddr(std::string_view address) {
+    return {Payload{PayloadBase::network, 16, 4, kReg1, {}}, Cmp{CmpOp::eq, kReg1, ipv4_bytes(address)}};
+}
+
+std::vector<Expr> iifname_not(std::string_view name) {
+    Bytes bytes(name.begin(), name.end());
+    bytes.push_back(0);
+    return {Meta{MetaKey::iifname, kReg1, {}}, Cmp{CmpOp::neq, kReg1, std::move(bytes)}};
+}
+
+std::vector<Expr> all_of(std::initializer_list<std::vector<Expr>> matches) {
+    std::vector<Expr> out;
+    for (const auto& m : matches) out.insert(out.end(), m.begin(), m.end());
+    return out;
+}
+
 std::vector<Expr> dnat_to(std::string_view address, std::uint16_t port) {
     return {Immediate{kReg1, ipv4_bytes(address), {}}, Immediate{kReg2, port_bytes(port), {}},
             Nat{NatType::dnat, 2 /* NFPROTO_IPV4 */, kReg1, {}, kReg2, {}, 0}};

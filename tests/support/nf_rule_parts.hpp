@@ -2,6 +2,7 @@
 // Hand-built netfilter rules for tests: the expressions nft itself emits for the common
 // matches, so a test states a chain or a rule in a few lines instead of a recorded dump.
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,13 @@ nf::Bytes ipv4_bytes(std::string_view dotted);  // "172.17.0.2" -> ac 11 00 02
 std::vector<nf::Expr> tcp_dport_load();
 // "tcp dport PORT"
 std::vector<nf::Expr> tcp_dport(std::uint16_t port);
+// "ip saddr ADDRESS" and "ip daddr ADDRESS" (IPv4, a single address)
+std::vector<nf::Expr> ip_saddr(std::string_view address);
+std::vector<nf::Expr> ip_daddr(std::string_view address);
+// "iifname != NAME", as iptables-nft writes `! -i NAME` (the name and its NUL)
+std::vector<nf::Expr> iifname_not(std::string_view name);
+// The matches, one after the other: all_of({ip_saddr(...), tcp_dport(8080)}).
+std::vector<nf::Expr> all_of(std::initializer_list<std::vector<nf::Expr>> matches);
 // "dnat to ADDRESS:PORT" (IPv4)
 std::vector<nf::Expr> dnat_to(std::string_view address, std::uint16_t port);
 // "accept", "drop", "jump CHAIN" ...

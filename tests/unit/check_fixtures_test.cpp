@@ -106,7 +106,10 @@ const std::vector<CheckCases>& check_cases() {
          {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_firewalld_bypass"}},
         {"netfilter.input-drop", {"nf_iptables_false_ufw", "host_mode_input_drop", "nf_nftables_flush_input_drop"},
          {"nf_docker_iptables_nft", "nf_ufw_bypass", "host_mode", "host_mode_loopback_only"}},
-        {"netfilter.prerouting-drop", {"nf_prerouting_blocklist"}, {"nf_docker28_direct_routing", "nf_docker29_nftables"}},
+        {"netfilter.prerouting-drop", {"nf_prerouting_blocklist"},
+         {"nf_docker28_direct_routing", "nf_docker28_direct_access", "nf_docker29_nftables"}},
+        {"netfilter.direct-routing-blocked", {"nf_docker28_direct_access"},
+         {"nf_docker28_direct_routing", "nf_docker_iptables_nft", "nf_prerouting_blocklist"}},
         {"netfilter.backend-mismatch", {"nf_legacy_forward_drop"}, {"nf_docker_iptables_nft"}},
         {"exposure.firewall-bypass", {"nf_firewalld_bypass", "nf_ufw_bypass"},
          {"nf_docker_iptables_nft", "nf_ufw_docker_forward_drop", "nf_iptables_false_ufw", "nf_firewalld_strict_forward"}},
@@ -208,6 +211,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",
                                                 "netfilter.input-drop", "netfilter.prerouting-drop",
+                                                "netfilter.direct-routing-blocked",
                                                 "netfilter.backend-mismatch", "exposure.firewall-bypass"}));
 }
 

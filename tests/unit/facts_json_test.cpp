@@ -15,6 +15,7 @@ TEST(FactsJson, RoundTripKeepsValuesAndErrors) {
     f.tool_version = "0.1.0";
     f.query.container = "web";
     f.query.port = PortKey{80, Proto::tcp};
+    f.query.direct = true;
     Container c;
     c.id = "abc";
     c.name = "web";
@@ -36,6 +37,7 @@ TEST(FactsJson, RoundTripKeepsValuesAndErrors) {
     ASSERT_FALSE(back->host_listeners.has_value());
     EXPECT_EQ(back->host_listeners.error().message, "permission denied");
     EXPECT_EQ(back->query.port->str(), "80/tcp");
+    EXPECT_TRUE(back->query.direct);
     EXPECT_EQ(facts_to_json(*back), facts_to_json(f));
 }
 

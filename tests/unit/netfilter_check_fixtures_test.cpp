@@ -227,6 +227,10 @@ const std::map<std::string, std::vector<ExpectedPath>>& expected_nf_paths() {
         {"nf_br_netfilter_absent", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
         // The raw PREROUTING drop is for packets addressed to the container itself.
         {"nf_docker28_direct_routing", {{kOutsideTo8080, "forwarded", "forward", kDockerAccept}}},
+        // --direct: the same host, the client routes to 172.17.0.2 itself.
+        {"nf_docker28_direct_access",
+         {{"tcp 203.0.113.77 -> 172.17.0.2:80 in eth0", "dropped", "prerouting",
+           R"(ip raw PREROUTING: iifname != "docker0" ip daddr 172.17.0.2 counter drop)"}}},
         {"nf_docker29_nftables",
          {{kOutsideTo8080, "forwarded", "forward",
            "ip docker-bridges filter-forward-in__docker0: ip daddr 172.17.0.2 tcp dport 80 counter accept"}}},

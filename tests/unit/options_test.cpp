@@ -18,6 +18,13 @@ TEST(Options, ContainerPortFormatAndTimeout) {
     EXPECT_EQ(*o->from, "::1");
 }
 
+TEST(Options, DirectAsksAboutTheContainersOwnAddress) {
+    auto o = parse({"web", "--direct", "--from", "192.0.2.50"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_TRUE(o->direct);
+    EXPECT_FALSE(parse({"web"})->direct);
+}
+
 TEST(Options, PortWithoutProtocolMeansTcp) {
     auto o = parse({"--port", "80", "web"});
     ASSERT_TRUE(o);
@@ -37,6 +44,7 @@ TEST(Options, InvalidValuesAreOneLineUsageErrors) {
              {{"web", "--from", "example.com"}, "invalid --from 'example.com': expected an IPv4 or IPv6 address"},
              {{}, "no container given"},
              {{"web", "--bogus"}, "--bogus"},
+             {{"web", "--to", "db:5432", "--direct"}, "--to names the port and the client itself: drop --port/--from/--direct"},
          }) {
         auto o = parse(c.args);
         ASSERT_FALSE(o) << c.expected;

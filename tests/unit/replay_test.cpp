@@ -57,14 +57,14 @@ TEST(Replay, TheSavedFixtureAnswersItsOwnQuestion) {
 TEST(Replay, WithoutAnOverrideTheSavedPathsStay) {
     Facts f = load(kBlocklistFacts);
     f.paths = std::vector<PathResult>{};  // what a recomputation could never give for this host
-    reask_saved_facts(f, std::nullopt, std::nullopt);
+    reask_saved_facts(f, std::nullopt, std::nullopt, false);
     ASSERT_TRUE(f.paths);
     EXPECT_TRUE(f.paths->empty());
 }
 
 TEST(Replay, AnotherClientIsEvaluatedAgain) {
     Facts f = load(kBlocklistFacts);
-    reask_saved_facts(f, std::nullopt, "203.0.113.5");
+    reask_saved_facts(f, std::nullopt, "203.0.113.5", false);
     EXPECT_EQ(f.query.from, "203.0.113.5");
     EXPECT_FALSE(f.query.from_is_local);
     ASSERT_TRUE(f.paths) << f.paths.error().message;
@@ -79,7 +79,7 @@ TEST(Replay, AnotherClientIsEvaluatedAgain) {
 
 TEST(Replay, ASavedHostAddressIsAClientOnThatHost) {
     Facts f = load(kBlocklistFacts);
-    reask_saved_facts(f, PortKey{80, Proto::tcp}, "192.0.2.10");  // eth0 of the saved host, not of this machine
+    reask_saved_facts(f, PortKey{80, Proto::tcp}, "192.0.2.10", false);  // eth0 of the saved host, not of this machine
     EXPECT_TRUE(f.query.from_is_local);
     ASSERT_TRUE(f.paths) << f.paths.error().message;
     ASSERT_FALSE(f.paths->empty());
@@ -107,14 +107,14 @@ TEST(Replay, OnlyRecordedSetLookupsAnswer) {
     f.host->set_lookups = {SetLookupRecord{nf::Family::inet, "blocklist", "blocked4", nf::Bytes{198, 51, 100, 23}, true}};
 
     Facts recorded = f;
-    reask_saved_facts(recorded, std::nullopt, "198.51.100.23");
+    reask_saved_facts(recorded, std::nullopt, "198.51.100.23", false);
     ASSERT_TRUE(recorded.paths);
     ASSERT_FALSE(recorded.paths->empty());
     EXPECT_EQ(recorded.paths->front().verdict, PathVerdict::dropped) << recorded.paths->front().decided_by;
     EXPECT_TRUE(blocklist_decided(recorded.paths->front())) << recorded.paths->front().decided_by;
 
     Facts never_asked = f;
-    reask_saved_facts(never_asked, std::nullopt, "203.0.113.5");
+    reask_saved_facts(never_asked, std::nullopt, "203.0.113.5", false);
     ASSERT_TRUE(never_asked.paths);
     ASSERT_FALSE(never_asked.paths->empty());
     EXPECT_EQ(never_asked.paths->front().verdict, PathVerdict::unknown) << never_asked.paths->front().decided_by;
@@ -128,7 +128,7 @@ TEST(Replay, AClientWithoutARouteIsReportedNotGuessed) {
     Facts f = load(kBlocklistFacts);
     ASSERT_TRUE(f.host->routes);
     std::erase_if(*f.host->routes, [](const Route& r) { return r.destination == "default"; });
-    reask_saved_facts(f, std::nullopt, "198.51.100.99");
+    reask_saved_facts(f, std::nullopt, "198.51.100.99", false);
     EXPECT_FALSE(f.query.from_is_local);
     ASSERT_TRUE(f.paths) << f.paths.error().message;
     ASSERT_FALSE(f.paths->empty()) << "the unroutable client's packet is shown, as unknown at routing";
@@ -163,6 +163,26 @@ TEST(Replay, TheBinaryAnswersTheNewQuestionInJson) {
     ASSERT_FALSE(js["paths"].empty());
     EXPECT_EQ(js["paths"][0]["packet"]["saddr"], "198.51.100.23");
     EXPECT_EQ(js["paths"][0]["verdict"], "dropped");
+}
+
+// A Docker 28 host saved for its published port, asked offline about a client that routes
+// to the container itself: Docker's raw-table rule drops that one.
+TEST(Replay, TheBinaryAnswersDirectRoutingOfASavedDocker28Host) {
+    const auto facts = std::filesystem::path(DND_SOURCE_DIR) / "fixtures" / "checks" / "nf_docker28_direct_routing" /
+                       "facts.json";
+    const auto saved = test::run_docknetdoctor({"--facts", facts.string(), "--format", "json"});
+    EXPECT_EQ(saved.exit_code, 0) << saved.describe();
+    const auto run = test::run_docknetdoctor({"--facts", facts.string(), "--direct", "--format", "json"});
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    const auto j = nlohmann::json::parse(run.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << run.describe();
+    EXPECT_TRUE(test::validate_against_schema(j, test::report_schema_path()));
+    EXPECT_EQ(j["question"], "can a client on another host reach container web at its own address, on its ports?");
+    ASSERT_FALSE(j["causes"].empty()) << j.dump(2);
+    EXPECT_EQ(j["causes"][0]["id"], "netfilter.direct-routing-blocked") << j["causes"].dump(2);
+    ASSERT_FALSE(j["paths"].empty());
+    EXPECT_EQ(j["paths"][0]["packet"]["daddr"], "172.17.0.2");
+    EXPECT_EQ(j["paths"][0]["packet"]["dport"], 80);
 }
 
 TEST(Replay, TheBinaryWithAnUnroutableClientDoesNotCrash) {

@@ -21,6 +21,7 @@ struct Options {
     std::optional<PortKey> port;
     std::optional<std::string> from;
     std::optional<std::string> to;   // --to TARGET:PORT: can the container reach that?
+    bool direct = false;             // --direct: to the container's own address, not a published port
     Format format = Format::text;
     std::optional<std::string> output;  // --output FILE: written atomically instead of stdout
     std::optional<std::string> save_facts;

@@ -35,6 +35,7 @@
     X(netfilter_forward_drop) \
     X(netfilter_input_drop) \
     X(netfilter_prerouting_drop) \
+    X(netfilter_direct_routing_blocked) \
     X(netfilter_backend_mismatch) \
     X(firewall_firewalld_zone) \
     X(firewall_ufw_blocks) \

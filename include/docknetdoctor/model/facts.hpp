@@ -26,6 +26,9 @@ struct Query {
     std::optional<std::string> from;       // --from ADDR; none: a client on another host
     bool from_is_local = false;            // --from is an address of this host (or loopback)
     std::optional<std::string> to;         // --to TARGET:PORT as typed: container to container
+    // --direct: the client routes to the container's own address and connects to the
+    // container port, instead of to a published host port.
+    bool direct = false;
 };
 
 // The engine's own process, found from its API socket. dockerd itself decides "rootless"

@@ -33,8 +33,12 @@ std::vector<Listener> app_listeners_on(const Container& c, const std::vector<Lis
 // in host network mode the app's own reachable sockets on p (a wildcard socket as 0.0.0.0,
 // a :: one as 0.0.0.0 and :: because it accepts IPv4 too unless IPV6_V6ONLY, a specific
 // address as itself; 0.0.0.0 when the listeners are unknown); none in none mode or without a
-// live process in host mode.
+// live process in host mode. Under --direct (own network stack): the container's own
+// addresses with port p (container_addresses).
 std::vector<HostBinding> client_bindings(const Facts& f, PortKey p);
+// The container's addresses on its networks (IPv4, and global IPv6 where it has one), each
+// with container port p: where a client that routes to the container connects.
+std::vector<HostBinding> container_addresses(const Container& c, PortKey p);
 // Whether some port in question has a client binding with a host port.
 bool has_client_host_port(const Facts& f);
 
@@ -130,7 +134,8 @@ bool only_on_internal_networks(const Container& c, const std::vector<NetworkInfo
 // The container, or nullptr with the reason appended to `undecided` when it is unavailable.
 const Container* container_to_judge(const Facts& f, std::vector<std::string>& undecided);
 // The same, for checks about published ports: nullptr also when the container's network
-// mode publishes nothing (host, none: their own checks explain that).
+// mode publishes nothing (host, none: their own checks explain that), and under --direct,
+// whose client does not use a published port.
 const Container* publishing_container_to_judge(const Facts& f, std::vector<std::string>& undecided);
 
 // The app's listeners (app_listeners), when checks can judge them. nullopt when the

@@ -51,6 +51,20 @@ bool is_denied(const PathResult& path);
 // nullptr when the steps do not say.
 const PathStep* deciding_step(const PathResult& path);
 
+// Who made the prerouting drop that decided a denied path, told by what the rule matches.
+enum class PreroutingDropOrigin {
+    // Docker 28+ protecting a container address from routed access: raw PREROUTING
+    // `ip daddr CONTAINER iifname != "BRIDGE" drop` (Docker 29 nftables: "DROP DIRECT ACCESS").
+    docker_direct_access,
+    // Docker 28+ protecting a port published on 127.0.0.1: raw PREROUTING `ip daddr
+    // 127.0.0.1 iifname != "lo" tcp dport PORT drop`.
+    docker_loopback_published,
+    // Anything else: the host's own rule, a blocklist, fail2ban, CrowdSec.
+    host_rule,
+};
+// nullopt: not denied in the prerouting hook.
+std::optional<PreroutingDropOrigin> prerouting_drop_origin(const Facts& facts, const PathResult& path);
+
 // Where a step was decided, found in the host's rulesets: the table and chain its
 // PathStep::where names, and the rule its handle names (nullptr when the chain's policy
 // decided). nullopt when the step is not a netfilter step (routing) or the ruleset it names

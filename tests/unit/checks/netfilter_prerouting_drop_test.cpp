@@ -1,6 +1,5 @@
 // netfilter.prerouting-drop: the packet dies before routing (raw/mangle/filter prerouting:
 // blocklists, fail2ban, Docker's own direct-routing block).
-#include <initializer_list>
 #include <string_view>
 
 #include "check_case.hpp"
@@ -15,21 +14,6 @@ using nf::ChainType;
 using nf::Family;
 using nf::Hook;
 using Kind = nf::Verdict::Kind;
-
-// The matches, one after the other: all_of({ip_saddr(...), tcp_dport(8080)}).
-std::vector<nf::Expr> all_of(std::initializer_list<std::vector<nf::Expr>> matches) {
-    std::vector<nf::Expr> out;
-    for (const auto& m : matches) out.insert(out.end(), m.begin(), m.end());
-    return out;
-}
-
-// "ip saddr ADDRESS" and "ip daddr ADDRESS" in an ip-family table.
-std::vector<nf::Expr> ip_saddr(std::string_view address) {
-    return {nf::Payload{nf::PayloadBase::network, 12, 4, kReg1, {}}, nf::Cmp{nf::CmpOp::eq, kReg1, ipv4_bytes(address)}};
-}
-std::vector<nf::Expr> ip_daddr(std::string_view address) {
-    return {nf::Payload{nf::PayloadBase::network, 16, 4, kReg1, {}}, nf::Cmp{nf::CmpOp::eq, kReg1, ipv4_bytes(address)}};
-}
 
 // table ip blocklist { chain prerouting { type filter hook prerouting priority raw; RULE } }
 nf::Table blocklist(nf::Rule banned) {
@@ -85,12 +69,9 @@ TEST(NetfilterPreroutingDrop, QuietWhenTheRuleIsForAnotherPort) {
     EXPECT_TRUE(quiet(checks::netfilter_prerouting_drop().run(f)));
 }
 
-// "My own iptables -t raw rule drops tcp dport 8080 to the host's address 192.0.2.10." The fix
-// should be the allowance for that rule, yet the check takes any raw PREROUTING rule naming an
-// `ip daddr` for Docker's own direct-routing block and answers "connect to the published host
-// port instead", which is what the client already does. Disabled until the check tells Docker's
-// block (daddr a container's address) from a rule of the user's.
-TEST(NetfilterPreroutingDrop, DISABLED_OffersTheAllowanceForAUsersRawRuleOnTheHostAddress) {
+// "My own iptables -t raw rule drops tcp dport 8080 to the host's address 192.0.2.10": a rule
+// with a destination address in raw PREROUTING, yet not Docker's; the fix is the allowance.
+TEST(NetfilterPreroutingDrop, OffersTheAllowanceForAUsersRawRuleOnTheHostAddress) {
     auto raw = table(Family::ip, "raw",
                      {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
                                  {rule(all_of({ip_daddr("192.0.2.10"), tcp_dport(8080)}), verdict(Kind::drop))})});
@@ -100,6 +81,34 @@ TEST(NetfilterPreroutingDrop, DISABLED_OffersTheAllowanceForAUsersRawRuleOnTheHo
     ASSERT_FALSE(f.fix.empty());
     EXPECT_EQ(f.fix.front(), "allow it in ip raw PREROUTING, before the rule that drops it; run: iptables-nft -t raw -I "
                              "PREROUTING 1 -p tcp --dport 8080 -j ACCEPT");
+}
+
+// "Docker 28 published my port on 127.0.0.1 only; a client elsewhere sends to 127.0.0.1:8080":
+// Docker's own rule, with Docker's reason and fix, not an allowance to insert before it.
+TEST(NetfilterPreroutingDrop, NamesDockersDropForAPortPublishedOnLoopback) {
+    auto raw = table(Family::ip, "raw",
+                     {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
+                                 {rule(all_of({ip_daddr("127.0.0.1"), iifname_not("lo"), tcp_dport(8080)}),
+                                       verdict(Kind::drop))})});
+    auto r = checks::netfilter_prerouting_drop().run(
+        FactsBuilder().publish(80, 8080, "127.0.0.1").nftables_table(raw).build());
+    Finding f = the_finding(r);
+    EXPECT_THAT(f.evidence, Contains("Docker's rule: the port is published on 127.0.0.1 only, and Docker drops "
+                                     "packets for 127.0.0.1:8080 that arrive on any interface but lo"));
+    EXPECT_THAT(f.fix, ElementsAre("clients on this host: connect to 127.0.0.1:8080 from the host itself",
+                                   "clients elsewhere: publish on an address they reach (-p 0.0.0.0:8080:80 or the "
+                                   "host's address); Docker then makes no such rule"));
+}
+
+// "Docker 28 drops my routed client's packets to 172.17.0.2": netfilter.direct-routing-blocked
+// names that, with its own fix.
+TEST(NetfilterPreroutingDrop, QuietForDockersDirectRoutingBlock) {
+    auto raw = table(Family::ip, "raw",
+                     {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
+                                 {rule(all_of({ip_daddr("172.17.0.2"), iifname_not("docker0")}), verdict(Kind::drop))})});
+    auto f = FactsBuilder().direct().nftables_table(raw).build();
+    EXPECT_TRUE(quiet(checks::netfilter_prerouting_drop().run(f)));
+    EXPECT_EQ(the_finding(checks::netfilter_direct_routing_blocked().run(f)).id, "netfilter.direct-routing-blocked");
 }
 
 // "nft list ruleset is denied to me (no root)."
