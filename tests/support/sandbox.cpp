@@ -1,6 +1,7 @@
 #include "sandbox.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -264,10 +265,21 @@ bool Sandbox::wait_for_host_listener(int port, std::chrono::milliseconds timeout
 }
 
 ConnectOutcome Sandbox::client_connect(int port, std::chrono::milliseconds timeout) const {
+    return client_connect_to(host_addr_, port, timeout);
+}
+
+ConnectOutcome Sandbox::client_connect_to(const std::string& address, int port,
+                                          std::chrono::milliseconds timeout) const {
     // Stays `error` when the client netns cannot be entered.
     ConnectOutcome outcome = ConnectOutcome::error;
-    (void)run_in_netns(client_netns_, [&] { outcome = connect_once(host_addr_, port, timeout); });
+    (void)run_in_netns(client_netns_, [&] { outcome = connect_once(address, port, timeout); });
     return outcome;
+}
+
+int Sandbox::engine_major() const {
+    int major = 0;
+    std::from_chars(engine_version_.data(), engine_version_.data() + engine_version_.size(), major);
+    return major;
 }
 
 Diagnosis Sandbox::diagnose(const std::vector<std::string>& args, std::chrono::milliseconds timeout,

@@ -94,6 +94,10 @@ public:
     const std::string& host_addr() const { return host_addr_; }
     const std::string& client_addr() const { return client_addr_; }
     const std::string& image() const { return image_; }
+    // The engine's version as it reported it at start ("28.5.2+dfsg4"); its major number, 0
+    // when unknown.
+    const std::string& engine_version() const { return engine_version_; }
+    int engine_major() const;
 
     // The docker CLI against the sandbox engine.
     ProcessResult docker(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 60s) const;
@@ -121,6 +125,9 @@ public:
 
     // A real TCP connect from the client netns to HOST_ADDR:PORT (a thread that setns()es).
     ConnectOutcome client_connect(int port, std::chrono::milliseconds timeout = 3s) const;
+    // The same to ADDRESS:PORT (a container's address the client has a route to).
+    ConnectOutcome client_connect_to(const std::string& address, int port,
+                                     std::chrono::milliseconds timeout = 3s) const;
 
     // docknetdoctor ARGS... in the host netns with DOCKER_HOST set; JSON parsed when it is.
     // env: further environment variables for it (DOCKNETDOCTOR_SELINUX_ROOT ...).
