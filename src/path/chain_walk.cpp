@@ -149,6 +149,7 @@ ChainOutcome walk_base_chain(const EvalContext& ctx, const nf::Table& table, con
                 packet.dnat_done = true;
                 add_step(chain, &rule, text, StepResult::dnat, "daddr rewritten to " + endpoint(packet.daddr, packet.dport));
             } else {
+                packet.snat_done = true;
                 add_step(chain, &rule, text, StepResult::snat,
                          nat.kind == NatAction::Kind::masquerade ? "source masqueraded (noted, not decisive)"
                                                                  : "source NAT (noted, not decisive)");

@@ -96,8 +96,10 @@ private:
             d = route("rerouting");
             if (d.kind == RouteDecision::Kind::drop) return end(PathVerdict::dropped, d.note, "rerouting");
             st_.oif = d.kind == RouteDecision::Kind::local ? "lo" : d.oif;
+            if (auto martian = martian_source()) return end(PathVerdict::dropped, *martian, "rerouting");
         }
         if (!hook(nf::Hook::postrouting, "postrouting", false)) return result_;
+        if (auto unanswerable = loopback_source_kept()) return end(PathVerdict::dropped, *unanswerable, "postrouting");
         if (d.kind == RouteDecision::Kind::local) {
             // Back in through lo; conntrack already has its NAT binding: nat chains are skipped.
             st_.iif = "lo";
@@ -146,23 +148,57 @@ private:
     }
 
     // A packet from another interface to 127.0.0.0/8 is a martian unless route_localnet.
-    std::optional<std::string> martian_loopback() {
-        if (st_.family != 4 || st_.daddr.empty() || st_.daddr[0] != 127 || st_.iif == "lo") return std::nullopt;
+    // IN_DEV_ROUTE_LOCALNET: conf/all or conf/IFACE. nullopt (and the path tainted) when
+    // either was not read while the other is off.
+    std::optional<bool> route_localnet(const std::string& ifname) {
         if (!host_.sysctls) return std::nullopt;
         auto value = [&](const std::string& k) -> std::string {
             auto it = host_.sysctls->find(k);
             return it == host_.sysctls->end() ? "" : it->second;
         };
         const std::string all = value("net.ipv4.conf.all.route_localnet");
-        const std::string dev = value("net.ipv4.conf." + st_.iif + ".route_localnet");
-        if (all == "1" || dev == "1") return std::nullopt;
+        const std::string dev = value("net.ipv4.conf." + ifname + ".route_localnet");
+        if (all == "1" || dev == "1") return true;
         if (dev.empty() || all.empty()) {
-            taint("route_localnet of " + st_.iif + " was not read");
+            taint("route_localnet of " + ifname + " was not read");
             return std::nullopt;
         }
+        return false;
+    }
+
+    std::optional<std::string> martian_loopback() {
+        if (st_.family != 4 || st_.daddr.empty() || st_.daddr[0] != 127 || st_.iif == "lo") return std::nullopt;
+        if (route_localnet(st_.iif).value_or(true)) return std::nullopt;
         std::string why = fmt::format("{} to {} arriving on {}: martian (net.ipv4.conf.{}.route_localnet = 0)",
                                       "packet", nf::format_address(st_.daddr), st_.iif, st_.iif);
         add_route_step("routing", "martian destination", why);
+        return why;
+    }
+
+    bool loopback_source() const { return st_.family == 4 && !st_.saddr.empty() && st_.saddr[0] == 127; }
+
+    // A local packet from 127/8 that output's DNAT sends off the host (Docker without its
+    // userland proxy: 127.0.0.1:PORT to a container): the kernel's route lookup refuses a
+    // loopback source on any other interface unless route_localnet is on there.
+    std::optional<std::string> martian_source() {
+        if (!loopback_source() || st_.oif == "lo" || st_.oif.empty()) return std::nullopt;
+        if (route_localnet(st_.oif).value_or(true)) return std::nullopt;
+        std::string why = fmt::format("packet from {} leaving through {}: martian source (net.ipv4.conf.{}.route_localnet = 0)",
+                                      nf::format_address(st_.saddr), st_.oif, st_.oif);
+        add_route_step("rerouting", "martian source", why);
+        result_.out_interface = st_.oif;
+        return why;
+    }
+
+    // The same packet, routed out with its 127/8 source unchanged (no masquerade in
+    // postrouting, Docker's hairpin rule): the receiver drops a loopback source arriving on
+    // its interface, so no reply ever comes.
+    std::optional<std::string> loopback_source_kept() {
+        if (!loopback_source() || st_.oif == "lo" || st_.oif.empty() || st_.snat_done) return std::nullopt;
+        std::string why = fmt::format("packet from {} leaves through {} without source NAT: the receiver drops a "
+                                      "loopback source (no masquerade for it in postrouting)",
+                                      nf::format_address(st_.saddr), st_.oif);
+        add_route_step("postrouting", "loopback source not masqueraded", why);
         return why;
     }
 

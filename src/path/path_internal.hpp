@@ -41,6 +41,7 @@ struct PacketState {
     std::uint8_t l4proto = 6;
     std::uint16_t sport = 0, dport = 0;
     bool dnat_done = false;    // conntrack status dnat
+    bool snat_done = false;    // source NAT or masquerade in postrouting
     bool mark_unknown = false; // a rule set the mark to something we do not follow
     nf::Hook hook = nf::Hook::prerouting;
 };

@@ -576,13 +576,33 @@ HostNetwork FactsBuilder::host_network(const Container& c) const {
                     for (nf::Expr& e : dnat_to(c.networks.front().ip_address, port.port)) exprs.push_back(std::move(e));
                     dnats.push_back(rule(std::move(exprs)));
                 }
-        nft.tables.push_back(table(
-            nf::Family::ip, "nat",
-            {base_chain("PREROUTING", nf::ChainType::nat, nf::Hook::prerouting, -100, nf::Verdict::Kind::accept,
-                        {rule({verdict(nf::Verdict::Kind::jump, "DOCKER")})}),
-             base_chain("OUTPUT", nf::ChainType::nat, nf::Hook::output, -100, nf::Verdict::Kind::accept,
-                        {rule({verdict(nf::Verdict::Kind::jump, "DOCKER")})}),
-             regular_chain("DOCKER", std::move(dnats))}));
+        // With the userland proxy, OUTPUT leaves 127.0.0.0/8 to docker-proxy; without it, the
+        // loopback is DNAT'd too and POSTROUTING masquerades the 127/8 source into the bridge.
+        const bool proxy_on = daemon_.userland_proxy.value_or(true);
+        const nf::Bytes net127{127, 0, 0, 0}, mask8{255, 0, 0, 0};
+        std::vector<nf::Expr> output_jump;
+        if (proxy_on)
+            output_jump = {nf::Payload{nf::PayloadBase::network, 16, 4, kReg1, {}},
+                           nf::Bitwise{nf::BitwiseOp::mask_xor, kReg1, kReg1, 4, mask8, {0, 0, 0, 0}, 0},
+                           nf::Cmp{nf::CmpOp::neq, kReg1, net127}};
+        output_jump.push_back(verdict(nf::Verdict::Kind::jump, "DOCKER"));
+        std::vector<nf::Chain> nat_chains{
+            base_chain("PREROUTING", nf::ChainType::nat, nf::Hook::prerouting, -100, nf::Verdict::Kind::accept,
+                       {rule({verdict(nf::Verdict::Kind::jump, "DOCKER")})}),
+            base_chain("OUTPUT", nf::ChainType::nat, nf::Hook::output, -100, nf::Verdict::Kind::accept,
+                       {rule(std::move(output_jump))}),
+            regular_chain("DOCKER", std::move(dnats))};
+        if (!proxy_on) {
+            std::string bridge = "docker0";
+            bridge.push_back('\0');
+            nat_chains.push_back(base_chain(
+                "POSTROUTING", nf::ChainType::nat, nf::Hook::postrouting, 100, nf::Verdict::Kind::accept,
+                {rule({nf::Meta{nf::MetaKey::oifname, kReg1, {}}, nf::Cmp{nf::CmpOp::eq, kReg1, nf::Bytes(bridge.begin(), bridge.end())},
+                       nf::Payload{nf::PayloadBase::network, 12, 4, kReg1, {}},
+                       nf::Bitwise{nf::BitwiseOp::mask_xor, kReg1, kReg1, 4, mask8, {0, 0, 0, 0}, 0},
+                       nf::Cmp{nf::CmpOp::eq, kReg1, net127}, nf::Masq{}})}));
+        }
+        nft.tables.push_back(table(nf::Family::ip, "nat", std::move(nat_chains)));
         // Docker's filter chains exist (their absence is a cause of its own); empty here, with
         // FORWARD accepting, since no case needs their rules.
         nft.tables.push_back(table(

@@ -248,9 +248,12 @@ const std::map<std::string, std::vector<ExpectedPath>>& expected_nf_paths() {
         {"nf_prerouting_blocklist",
          {{"tcp 198.51.100.23 -> 192.0.2.10:8080 in eth0", "dropped", "prerouting",
            R"(inet blocklist prerouting: ip saddr @blocked4 counter drop comment "blocklist")"}}},
-        // A client on this host: output hook only; route_localnet is the kernel check's to judge.
+        // A client on this host: nat OUTPUT DNATs 127.0.0.1:8080 to 172.17.0.2:80 (no userland
+        // proxy), and the route lookup after it refuses the 127/8 source on docker0, whose
+        // route_localnet is 0.
         {"nf_route_localnet_off",
-         {{"tcp 127.0.0.1 -> 127.0.0.1:8080 in local", "sent", "output", "ip filter OUTPUT policy accept"}}},
+         {{"tcp 127.0.0.1 -> 127.0.0.1:8080 in local", "dropped", "rerouting",
+           "packet from 127.0.0.1 leaving through docker0: martian source (net.ipv4.conf.docker0.route_localnet = 0)"}}},
         // A user's DOCKER-USER drop by port: Docker's FORWARD sends the packet there first.
         {"nf_docker_user_drop",
          {{kOutsideTo8080, "dropped", "forward", "ip filter DOCKER-USER: tcp dport 80 counter drop"}}},

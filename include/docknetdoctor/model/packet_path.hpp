@@ -49,7 +49,7 @@ struct PathResult {
     PathVerdict verdict = PathVerdict::unknown;
     std::string decided_by;       // the rule/policy that decided (nft syntax), or why unknown
     std::string decided_hook;     // hook of the deciding step
-    std::string out_interface;    // forwarded: the output interface
+    std::string out_interface;    // forwarded/sent: the output interface (also where a rerouted packet was refused)
 };
 
 std::string_view to_string(PathVerdict v);

@@ -8,7 +8,9 @@ namespace {
 
 using namespace check_cases;
 
-// "userland-proxy=false, curl 127.0.0.1:8080 hangs; route_localnet on docker0 is 0."
+// "userland-proxy=false, curl 127.0.0.1:8080 hangs; route_localnet on docker0 is 0." The nat
+// OUTPUT rule DNATs the loopback connection to the container, and the route lookup after it
+// refuses the 127/8 source on docker0.
 TEST(KernelRouteLocalnetOff, FiresForALoopbackClientWithoutTheProxy) {
     auto r = checks::kernel_route_localnet_off().run(FactsBuilder()
                                                    .daemon_option("userland-proxy", false)
@@ -17,10 +19,17 @@ TEST(KernelRouteLocalnetOff, FiresForALoopbackClientWithoutTheProxy) {
                                                    .build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "kernel.route-localnet-off", tcp(80), Severity::critical,
-                            "web is published without the userland proxy and route_localnet is off: 127.0.0.1 cannot reach it"));
-    EXPECT_THAT(f.evidence, ElementsAre("dockerd command line: --userland-proxy=false", "net.ipv4.conf.docker0.route_localnet = 0",
-                                        "net.ipv4.conf.all.route_localnet = 0", "client: --from 127.0.0.1 (loopback)"));
-    EXPECT_THAT(f.fix, Contains("or sysctl -w net.ipv4.conf.docker0.route_localnet=1 (Docker sets it when it can)"));
+                            "web is reached from 127.0.0.1 by DNAT without the userland proxy, and route_localnet is "
+                            "off on docker0: the kernel drops it"));
+    EXPECT_THAT(f.evidence, ElementsAre("decided by: packet from 127.0.0.1 leaving through docker0: martian source "
+                                        "(net.ipv4.conf.docker0.route_localnet = 0)",
+                                        "packet: tcp 127.0.0.1:40000 -> 127.0.0.1:8080 (locally generated), after DNAT "
+                                        "-> 172.17.0.2:80",
+                                        "dockerd command line: --userland-proxy=false",
+                                        "net.ipv4.conf.all.route_localnet = 0"));
+    ASSERT_FALSE(f.fix.empty());
+    EXPECT_EQ(f.fix.front(), "let 127/8 sources out through docker0 again (Docker sets it when it starts without the "
+                             "proxy); run: sysctl -w net.ipv4.conf.docker0.route_localnet=1");
 }
 
 // "The same on a compose network: its bridge is br-<id>."
@@ -32,7 +41,19 @@ TEST(KernelRouteLocalnetOff, FiresNamingTheBridgeOfAUserNetwork) {
                                                    .from("127.0.0.1")
                                                    .build());
     Finding f = the_finding(r);
-    EXPECT_THAT(f.evidence, Contains("net.ipv4.conf.br-6170706e6574.route_localnet = 0"));
+    ASSERT_FALSE(f.fix.empty());
+    EXPECT_THAT(f.fix.front(), HasSubstr("run: sysctl -w net.ipv4.conf.br-6170706e6574.route_localnet=1"));
+}
+
+// "route_localnet is on for all interfaces": the kernel ORs conf/all with the bridge's own.
+TEST(KernelRouteLocalnetOff, QuietWhenItIsOnForAll) {
+    auto f = FactsBuilder()
+                 .daemon_option("userland-proxy", false)
+                 .sysctl("net.ipv4.conf.docker0.route_localnet", "0")
+                 .sysctl("net.ipv4.conf.all.route_localnet", "1")
+                 .from("127.0.0.1")
+                 .build();
+    EXPECT_TRUE(quiet(checks::kernel_route_localnet_off().run(f)));
 }
 
 // "userland-proxy=false and curl 127.0.0.1:8080: dockerd turned route_localnet on for docker0."
@@ -52,10 +73,13 @@ TEST(KernelRouteLocalnetOff, QuietForAClientElsewhere) {
     EXPECT_TRUE(quiet(checks::kernel_route_localnet_off().run(f)));
 }
 
-// "curl 127.0.0.1:8080, and dockerd's command line could not be read."
-TEST(KernelRouteLocalnetOff, UndecidedWithoutTheDaemonConfig) {
-    auto r = checks::kernel_route_localnet_off().run(FactsBuilder().unavailable(Fact::daemon).from("127.0.0.1").build());
-    EXPECT_TRUE(undecided_only(r, {"needs host.daemon (daemon-config: permission denied)"}));
+// "curl 127.0.0.1:8080, and the rules could not be read": whether it is DNAT'd is unknown.
+TEST(KernelRouteLocalnetOff, UndecidedWithoutTheRuleset) {
+    auto r = checks::kernel_route_localnet_off().run(
+        FactsBuilder().daemon_option("userland-proxy", false).unavailable(Fact::nftables).from("127.0.0.1").build());
+    ASSERT_EQ(r.undecided.size(), 1u);
+    EXPECT_THAT(r.undecided.front(), ::testing::StartsWith("needs a decided path for tcp 127.0.0.1:40000 -> 127.0.0.1:8080"));
+    EXPECT_TRUE(r.findings.empty());
 }
 
 // "No proxy, curl 127.0.0.1:8080, and the bridge's route_localnet was not among the sysctls read."
@@ -65,7 +89,9 @@ TEST(KernelRouteLocalnetOff, UndecidedWithoutTheBridgesSysctl) {
                                                    .no_sysctl("net.ipv4.conf.docker0.route_localnet")
                                                    .from("127.0.0.1")
                                                    .build());
-    EXPECT_TRUE(undecided_only(r, {"needs net.ipv4.conf.docker0.route_localnet (not among the sysctls read)"}));
+    EXPECT_TRUE(undecided_only(r, {"needs a decided path for tcp 127.0.0.1:40000 -> 127.0.0.1:8080 (locally "
+                                   "generated): unknown: route_localnet of docker0 was not read (otherwise sent by no "
+                                   "rule or policy refused it)"}));
 }
 
 }  // namespace
