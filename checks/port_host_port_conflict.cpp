@@ -25,6 +25,7 @@ constexpr CauseInfo kCause{
 };
 
 constexpr std::string_view kDockerProxy = "docker-proxy";
+constexpr std::string_view kDockerd = "dockerd";
 // Processes that hold published ports on the engine's behalf (rootlesskit: rootless engines).
 constexpr std::string_view kEngineProxies[] = {kDockerProxy, "rootlesskit"};
 
@@ -48,35 +49,44 @@ bool overlaps(const HostBinding& b, const Listener& l, Proto proto) {
     return is_wildcard_address(b.host_ip) || is_wildcard_address(l.address) || b.host_ip == l.address;
 }
 
-bool owned_by_docker_proxy(const Listener& l) {
-    return !l.owners.empty() && std::all_of(l.owners.begin(), l.owners.end(),
-                                            [](const SocketOwner& o) { return o.process == kDockerProxy; });
+// The engine's own process. Docker 28 binds published ports itself: with userland-proxy off
+// it keeps the socket; with the proxy it hands it over (-use-listen-fd). When the engine's
+// process could not be read, a process named dockerd is taken for it.
+bool is_engine_process(const Facts& f, const SocketOwner& o) {
+    if (f.engine && f.engine->process) return o.pid == f.engine->process->pid;
+    return o.process == kDockerd;
 }
 
-bool owned_by_engine(const Listener& l) {
-    return !l.owners.empty() && std::all_of(l.owners.begin(), l.owners.end(), [](const SocketOwner& o) {
-        return std::find(std::begin(kEngineProxies), std::end(kEngineProxies), o.process) != std::end(kEngineProxies);
-    });
+bool is_engine_owner(const Facts& f, const SocketOwner& o) {
+    return std::find(std::begin(kEngineProxies), std::end(kEngineProxies), o.process) != std::end(kEngineProxies) ||
+           is_engine_process(f, o);
+}
+
+bool owned_by_engine(const Facts& f, const Listener& l) {
+    return !l.owners.empty() &&
+           std::all_of(l.owners.begin(), l.owners.end(), [&](const SocketOwner& o) { return is_engine_owner(f, o); });
 }
 
 // Host listeners that take the host port of b away from this container. While it runs, its
 // own docker-proxy (or rootlesskit) holds the port legitimately; a socket whose owner is
 // unknown is no proof.
-std::vector<Listener> holders_of(const Container& c, const HostBinding& b, Proto proto,
+std::vector<Listener> holders_of(const Facts& f, const HostBinding& b, Proto proto,
                                  const std::vector<Listener>& host) {
+    const Container& c = *f.container;
     std::vector<Listener> out;
     for (const Listener& l : host) {
         if (!overlaps(b, l, proto)) continue;
-        if (c.state.running && (l.owners.empty() || owned_by_engine(l))) continue;
+        if (c.state.running && (l.owners.empty() || owned_by_engine(f, l))) continue;
         if (std::none_of(out.begin(), out.end(), [&](const Listener& o) { return o.inode == l.inode; })) out.push_back(l);
     }
     return out;
 }
 
-std::string holder_name(const Listener& l) {
+std::string holder_name(const Facts& f, const Listener& l) {
     if (l.owners.empty()) return "a process docknetdoctor could not identify";
     const SocketOwner& o = l.owners.front();
     if (o.process == kDockerProxy) return fmt::format("another container's docker-proxy (pid {})", o.pid);
+    if (is_engine_process(f, o)) return fmt::format("the engine for another container ({}, pid {})", o.process, o.pid);
     return fmt::format("{} (pid {})", o.process, o.pid);
 }
 
@@ -90,13 +100,13 @@ Finding conflict_finding(const Facts& f, PortKey p, const HostBinding& b, const 
     finding.port = p;
     finding.title = holders.empty()
                         ? fmt::format("host port {} is already taken, so {} of {} could not be published", b.host_port, p.str(), name)
-                        : fmt::format("host port {} is held by {}", b.host_port, holder_name(holders.front()));
+                        : fmt::format("host port {} is held by {}", b.host_port, holder_name(f, holders.front()));
     if (error_mentions) finding.evidence.push_back(fmt::format("State.Error = \"{}\"", c.state.error));
     finding.evidence.push_back(bindings_evidence(c, p));
     for (const Listener& l : holders) finding.evidence.push_back("host: " + describe(l));
 
     finding.fix.push_back(fmt::format("see who holds it: ss -l{}np 'sport = :{}'", p.proto == Proto::udp ? "u" : "t", b.host_port));
-    if (std::any_of(holders.begin(), holders.end(), owned_by_docker_proxy))
+    if (std::any_of(holders.begin(), holders.end(), [&](const Listener& l) { return owned_by_engine(f, l); }))
         finding.fix.push_back(fmt::format("docker ps --filter publish={} shows the container that has it", b.host_port));
     if (!c.state.running) finding.fix.push_back(fmt::format("stop the holder, then docker start {}", name));
     std::string ip = is_wildcard_address(b.host_ip) ? std::string() : b.host_ip;
@@ -120,7 +130,7 @@ CheckResult run(const Facts& f) {
         for (const HostBinding& b : bindings_of(c, p)) {
             if (b.host_port == 0) continue;
             has_bindings = true;
-            auto holders = holders_of(c, b, p.proto, host);
+            auto holders = holders_of(f, b, p.proto, host);
             bool mentioned = error_says && error_mentions_port(c.state.error, b.host_port);
             if (holders.empty() && !mentioned) continue;
             result.findings.push_back(conflict_finding(f, p, b, holders, mentioned));
@@ -152,7 +162,7 @@ const Check& port_host_port_conflict() {
         .evidence = {
             .explains = {kPublished},
             .confirmed_when = {host_side_fails},
-            .open_note = "the container is not running, so nothing was probed",
+            .open_note = "a probe that connects cannot tell the container from another process holding the port",
         },
         .run = run,
     };

@@ -51,6 +51,21 @@ TEST(PortHostPortConflict, FiresForARunningContainerShadowedWithoutTheProxy) {
     EXPECT_THAT(f.explains, IsEmpty());
 }
 
+// Docker 28 with userland-proxy=false: the engine binds published ports itself and keeps them.
+// "port is already allocated": another container of the same engine has 8080.
+TEST(PortHostPortConflict, FiresPointingAtTheEngineThatHoldsItForAnotherContainer) {
+    auto r = checks::port_host_port_conflict().run(
+        FactsBuilder()
+            .daemon_option("userland-proxy", false)
+            .state("created")
+            .state_error("Bind for 0.0.0.0:8080 failed: port is already allocated")
+            .host_listener("0.0.0.0", 8080, "dockerd", 812)
+            .build());
+    Finding f = the_finding(r);
+    EXPECT_EQ(f.title, "host port 8080 is held by the engine for another container (dockerd, pid 812)");
+    EXPECT_THAT(f.fix, Contains("docker ps --filter publish=8080 shows the container that has it"));
+}
+
 // "address already in use, but on a port I did not expect."
 TEST(PortHostPortConflict, FiresWithoutAPortWhenTheErrorNamesNoneOfTheBindings) {
     auto r = checks::port_host_port_conflict().run(
@@ -64,6 +79,19 @@ TEST(PortHostPortConflict, FiresWithoutAPortWhenTheErrorNamesNoneOfTheBindings) 
 // "web runs and its own docker-proxy holds 8080": the healthy default.
 TEST(PortHostPortConflict, QuietWhenTheEnginesProxyHoldsThePort) {
     EXPECT_TRUE(quiet(checks::port_host_port_conflict().run(FactsBuilder().build())));
+}
+
+// Docker 28, userland-proxy=false: "web runs, and dockerd itself holds 8080 for it". Seen in the
+// sandbox's 28.5: `ss -ltnp` names dockerd (no docker-proxy runs).
+TEST(PortHostPortConflict, QuietWhenTheEngineItselfHoldsThePort) {
+    auto f = FactsBuilder().daemon_option("userland-proxy", false).host_listener("0.0.0.0", 8080, "dockerd", 812).build();
+    EXPECT_TRUE(quiet(checks::port_host_port_conflict().run(f)));
+}
+
+// "A second engine on this host (another dockerd) holds 8080": not this engine's.
+TEST(PortHostPortConflict, FiresForAnotherEnginesProcess) {
+    auto f = FactsBuilder().daemon_option("userland-proxy", false).host_listener("0.0.0.0", 8080, "dockerd", 4321).build();
+    EXPECT_EQ(the_finding(checks::port_host_port_conflict().run(f)).title, "host port 8080 is held by dockerd (pid 4321)");
 }
 
 // "Created but not started, and 8080 is free."
