@@ -17,6 +17,8 @@
 # docker.socket hands it over (-H fd://): another process creates and holds the listener.
 # DND_ENGINE=26.1|28.5 at start: that release of Debian's docker.io (scripts/engine.sh fetches
 # and unpacks it into a cache) instead of the host's dockerd; restart keeps the same engine.
+# A DIR/daemon.json present at start is the engine's configuration (a test writes
+# {"userland-proxy": false} there); otherwise it gets an empty one.
 # Nothing outside DIR, the two namespaces and the processes started here is touched.
 set -u
 

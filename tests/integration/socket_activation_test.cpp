@@ -7,44 +7,17 @@
 #include <thread>
 
 #include "fixture_files.hpp"
+#include "owned_sandbox.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
 namespace {
 
-constexpr int kCannotRunHere = 77;
-
-// `sandbox.sh start DIR` with socket activation; `stop` on destruction, whatever happened.
-class SocketActivatedSandbox {
-public:
-    explicit SocketActivatedSandbox(std::string dir) : dir_(std::move(dir)) {
-        RunOptions options;
-        options.timeout = std::chrono::seconds(180);
-        options.env["DND_SANDBOX_ACTIVATION"] = "socket";
-        start_ = run_process({script(), "start", dir_}, options);
-    }
-    ~SocketActivatedSandbox() {
-        RunOptions options;
-        options.timeout = std::chrono::seconds(120);
-        run_process({script(), "stop", dir_}, options);
-    }
-    SocketActivatedSandbox(const SocketActivatedSandbox&) = delete;
-    SocketActivatedSandbox& operator=(const SocketActivatedSandbox&) = delete;
-
-    const ProcessResult& start_result() const { return start_; }
-    const std::string& dir() const { return dir_; }
-
-private:
-    static std::string script() { return std::string(DND_SOURCE_DIR) + "/scripts/sandbox.sh"; }
-    std::string dir_;
-    ProcessResult start_;
-};
-
 TEST(SocketActivation, TheEngineIsTheDockerdTheListenerHandedTheSocketTo) {
     const char* shared = std::getenv("DND_SANDBOX_DIR");
     if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
-    SocketActivatedSandbox owned(std::string(shared) + "-sa");
-    if (owned.start_result().exit_code == kCannotRunHere) GTEST_SKIP() << owned.start_result().describe();
+    OwnedSandbox owned(std::string(shared) + "-sa", {{"DND_SANDBOX_ACTIVATION", "socket"}});
+    if (owned.start_result().exit_code == OwnedSandbox::kCannotRunHere) GTEST_SKIP() << owned.start_result().describe();
     ASSERT_TRUE(owned.start_result().ok()) << owned.start_result().describe();
     auto sandbox = Sandbox::from_dir(owned.dir());
     ASSERT_TRUE(sandbox) << sandbox.error().message;
