@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/local_service_path.hpp"
@@ -48,9 +49,10 @@ CheckResult run(const Facts& f) {
                                     "reach {}",
                                     to_string(path.packet.proto), path.packet.dport, container_ref(f));
         finding.evidence.push_back(fmt::format("input would deny it: {}", local.decided_by));
-        finding.evidence.push_back(fmt::format("yet: {} is DNAT'd to {}:{} and forwarded out {}",
-                                               describe_packet(path.packet), path.final_packet.daddr,
-                                               path.final_packet.dport, path.out_interface));
+        finding.evidence.push_back(fmt::format("yet: {} is DNAT'd to {} and forwarded out {}",
+                                               describe_packet(path.packet),
+                                               format_endpoint(path.final_packet.daddr, path.final_packet.dport),
+                                               path.out_interface));
         finding.evidence.push_back(fmt::format("forward path ends at: {}", path.decided_by));
         if (port) finding.evidence.push_back(bindings_evidence(*c, *port));
         // Keeping outside clients out, as the input rules intend: a drop wins in any base

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "evidence_rules.hpp"
@@ -62,8 +63,8 @@ CheckResult run(const Facts& f) {
                                     "off on {}: the kernel drops it",
                                     container_ref(f), *f.query.from, bridge);
         finding.evidence.push_back("decided by: " + path.decided_by);
-        finding.evidence.push_back(fmt::format("packet: {}, after DNAT -> {}:{}", describe_packet(path.packet),
-                                               path.final_packet.daddr, path.final_packet.dport));
+        finding.evidence.push_back(fmt::format("packet: {}, after DNAT -> {}", describe_packet(path.packet),
+                                               format_endpoint(path.final_packet.daddr, path.final_packet.dport)));
         if (f.host->daemon && !f.host->daemon->userland_proxy.value_or(true))
             finding.evidence.push_back(userland_proxy_evidence(*f.host->daemon));
         if (f.host->sysctls)

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "evidence_rules.hpp"
@@ -36,17 +37,17 @@ bool takes(const Facts& f, const PathResult& denied) {
 
 std::vector<std::string> rule_evidence(const Facts& f, const PathResult& denied) {
     if (prerouting_drop_origin(f, denied) != PreroutingDropOrigin::docker_loopback_published) return {};
-    return {fmt::format("Docker's rule: the port is published on {} only, and Docker drops packets for {}:{} that "
+    return {fmt::format("Docker's rule: the port is published on {} only, and Docker drops packets for {} that "
                         "arrive on any interface but lo",
-                        denied.packet.daddr, denied.packet.daddr, denied.packet.dport)};
+                        denied.packet.daddr, format_endpoint(denied.packet.daddr, denied.packet.dport))};
 }
 
 std::vector<std::string> prerouting_fix(const Facts& f, const PathResult& denied) {
     if (prerouting_drop_origin(f, denied) == PreroutingDropOrigin::docker_loopback_published) {
         const auto port = f.container ? container_port_of(*f.container, denied) : std::nullopt;
         return {
-            fmt::format("clients on this host: connect to {}:{} from the host itself", denied.packet.daddr,
-                        denied.packet.dport),
+            fmt::format("clients on this host: connect to {} from the host itself",
+                        format_endpoint(denied.packet.daddr, denied.packet.dport)),
             fmt::format("clients elsewhere: publish on an address they reach ({} or the host's address); Docker "
                         "then makes no such rule",
                         port ? publish_flag(*port, denied.packet.dport, "0.0.0.0")

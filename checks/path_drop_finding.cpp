@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "unknown_paths.hpp"
@@ -43,7 +44,7 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
         for (const PathResult* p : paths) {
             std::string line = "packet: " + describe_packet(p->packet);
             if (p->final_packet.daddr != p->packet.daddr || p->final_packet.dport != p->packet.dport)
-                line += fmt::format(", after DNAT -> {}:{}", p->final_packet.daddr, p->final_packet.dport);
+                line += ", after DNAT -> " + format_endpoint(p->final_packet.daddr, p->final_packet.dport);
             finding.evidence.push_back(line + fmt::format(" ({})", to_string(p->verdict)));
         }
         if (port && is_host_network(*c)) {

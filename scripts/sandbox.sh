@@ -10,8 +10,8 @@
 #   sandbox.sh client DIR -- CMD... run CMD in the client netns
 #
 # Layout: netns dnd-h-ID holds dockerd (and is where docknetdoctor runs); netns dnd-c-ID is
-# an outside client joined to it by a veth pair (host side "ext0" 10.231.N.1/24, client
-# 10.231.N.2/24). ID and N derive from DIR, so two build trees never share a sandbox.
+# an outside client joined to it by a veth pair (host side "ext0" 10.231.N.1/24 and
+# fd00:dd:N::1/64, client 10.231.N.2/24 and fd00:dd:N::2/64). ID and N derive from DIR, so two build trees never share a sandbox.
 # Exit 77 from start means "cannot run here" (ctest reports the fixture as skipped).
 # DND_SANDBOX_ACTIVATION=socket at start: dockerd gets its API socket as systemd's
 # docker.socket hands it over (-H fd://): another process creates and holds the listener.
@@ -49,6 +49,9 @@ readonly CLIENT_NS="dnd-c-$ID"
 readonly SUBNET_N=$(( 16#${HASH:0:4} % 250 + 1 ))
 readonly HOST_ADDR="10.231.$SUBNET_N.1"
 readonly CLIENT_ADDR="10.231.$SUBNET_N.2"
+# The same link over IPv6 (a unique local prefix; never routed anywhere).
+readonly HOST_ADDR6="fd00:dd:$SUBNET_N::1"
+readonly CLIENT_ADDR6="fd00:dd:$SUBNET_N::2"
 readonly CTR_NS="dnd-$ID"
 readonly SOCK="$DIR/docker.sock"
 export DOCKER_HOST="unix://$SOCK"
@@ -86,6 +89,10 @@ create_namespaces() {
   ip -n "$HOST_NS" link set ext0 up
   ip -n "$CLIENT_NS" link set eth0 up
   ip -n "$CLIENT_NS" route add default via "$HOST_ADDR" || die "cannot add the client's default route"
+  # nodad: usable at once, not after duplicate address detection.
+  ip -n "$HOST_NS" -6 addr add "$HOST_ADDR6/64" dev ext0 nodad || die "cannot add $HOST_ADDR6"
+  ip -n "$CLIENT_NS" -6 addr add "$CLIENT_ADDR6/64" dev eth0 nodad || die "cannot add $CLIENT_ADDR6"
+  ip -n "$CLIENT_NS" -6 route add default via "$HOST_ADDR6" || die "cannot add the client's IPv6 default route"
 }
 
 # Socket activation as systemd does it: bind and listen, then start dockerd as a child with
@@ -187,6 +194,8 @@ HOST_NETNS=/run/netns/$HOST_NS
 CLIENT_NETNS=/run/netns/$CLIENT_NS
 HOST_ADDR=$HOST_ADDR
 CLIENT_ADDR=$CLIENT_ADDR
+HOST_ADDR6=$HOST_ADDR6
+CLIENT_ADDR6=$CLIENT_ADDR6
 IMAGE=$IMAGE_TAG
 SANDBOX_ID=$ID
 ACTIVATION=${DND_SANDBOX_ACTIVATION:-listen}

@@ -55,13 +55,24 @@ ConnectOutcome classify_connect_error(int error) {
 
 // Runs in a thread that has already joined the target netns.
 ConnectOutcome connect_once(const std::string& address, int port, std::chrono::milliseconds timeout) {
-    sockaddr_in target{};
-    target.sin_family = AF_INET;
-    target.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::inet_pton(AF_INET, address.c_str(), &target.sin_addr) != 1) return ConnectOutcome::error;
-    const UniqueFd sock(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    sockaddr_storage target{};
+    socklen_t target_len = 0;
+    const auto net_port = htons(static_cast<std::uint16_t>(port));
+    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&target); ::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = net_port;
+        target_len = sizeof(sockaddr_in);
+    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&target);
+               ::inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = net_port;
+        target_len = sizeof(sockaddr_in6);
+    } else {
+        return ConnectOutcome::error;
+    }
+    const UniqueFd sock(::socket(target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (sock.get() < 0) return ConnectOutcome::error;
-    if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&target), sizeof target) == 0) {
+    if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&target), target_len) == 0) {
         return ConnectOutcome::open;
     }
     if (errno != EINPROGRESS) return classify_connect_error(errno);
@@ -182,6 +193,8 @@ Result<Sandbox> Sandbox::from_dir(const std::string& dir) {
         if (it == values.end() || it->second.empty()) return fail("sandbox", env_path + " lacks " + key);
         *target = it->second;
     }
+    if (auto it = values.find("HOST_ADDR6"); it != values.end()) sandbox.host_addr6_ = it->second;
+    if (auto it = values.find("CLIENT_ADDR6"); it != values.end()) sandbox.client_addr6_ = it->second;
     if (auto it = values.find("SERVICE_BIN"); it != values.end()) sandbox.service_bin_ = it->second;
     if (auto it = values.find("ENGINE_VERSION"); it != values.end()) sandbox.engine_version_ = it->second;
     return sandbox;

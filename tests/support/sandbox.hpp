@@ -93,6 +93,9 @@ public:
     const std::string& client_netns() const { return client_netns_; }
     const std::string& host_addr() const { return host_addr_; }
     const std::string& client_addr() const { return client_addr_; }
+    // The same link's IPv6 addresses (fd00:dd:N::1 and ::2); "" from a sandbox without them.
+    const std::string& host_addr6() const { return host_addr6_; }
+    const std::string& client_addr6() const { return client_addr6_; }
     const std::string& image() const { return image_; }
     // The engine's version as it reported it at start ("28.5.2+dfsg4"); its major number, 0
     // when unknown.
@@ -125,7 +128,7 @@ public:
 
     // A real TCP connect from the client netns to HOST_ADDR:PORT (a thread that setns()es).
     ConnectOutcome client_connect(int port, std::chrono::milliseconds timeout = 3s) const;
-    // The same to ADDRESS:PORT (a container's address the client has a route to).
+    // The same to ADDRESS:PORT, IPv4 or IPv6 (a container's address the client has a route to).
     ConnectOutcome client_connect_to(const std::string& address, int port,
                                      std::chrono::milliseconds timeout = 3s) const;
 
@@ -142,6 +145,8 @@ private:
     std::string client_netns_;
     std::string host_addr_;
     std::string client_addr_;
+    std::string host_addr6_;
+    std::string client_addr6_;
     std::string image_;
     std::string service_bin_;
     std::string engine_version_;  // the server's version, as the sandbox read it at start
