@@ -51,6 +51,17 @@ TEST_F(Ipv6Test, PublishedPortOverIpv6AndAnIpv6OnlyBreak) {
     EXPECT_EQ(outcome_at(healthy, "host-published", sandbox().host_addr6(), 8180), "open") << healthy.describe();
     EXPECT_EQ(outcome_of(healthy, "host-to-container", address6), "open") << healthy.describe();
 
+    // A client routing to the container's own IPv6 address: Docker 28's ip6 raw rule drops it.
+    const auto direct = diagnose_json(web.name(), {"--from", sandbox().client_addr6(), "--direct"});
+    const auto direct_path = path_from(direct, sandbox().client_addr6());
+    ASSERT_FALSE(direct_path.is_null()) << direct.describe();
+    EXPECT_EQ(direct_path["packet"].value("daddr", std::string()), address6) << direct_path.dump(2);
+    EXPECT_EQ(direct_path.value("verdict", std::string()), ip6tables_on ? "dropped" : "forwarded") << direct_path.dump(2);
+    EXPECT_EQ(sandbox().client_connect_to(address6, 80, 2s), ip6tables_on ? ConnectOutcome::timeout : ConnectOutcome::open);
+    if (ip6tables_on) {
+        EXPECT_TRUE(reports_top_cause(direct, "netfilter.direct-routing-blocked", 2));
+    }
+
     // The break: in Docker 28's ip6tables DOCKER-USER; before, in the input hook docker-proxy's
     // IPv6 listener is reached through (on the external interface: the host's own probes stay).
     const std::string rule =
