@@ -43,7 +43,7 @@ CheckResult run(const Facts& f) {
     CheckResult result;
     const Container* c = container_to_judge(f, result.undecided);
     // rootlesskit forwards the ports itself, inside its own namespace (engine.rootless).
-    if (!c || !has_published_host_port(f) || engine_is_rootless(f)) return result;
+    if (!c || !asks_forwarded_path(f) || engine_is_rootless(f)) return result;
     const auto& sysctls = f.host->sysctls;
     if (!sysctls) {
         result.undecided.push_back(unavailable_reason("host.sysctls", sysctls.error()));

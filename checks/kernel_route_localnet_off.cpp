@@ -20,13 +20,14 @@ constexpr CauseInfo kCause{
     .id = "kernel.route-localnet-off",
     .severity = Severity::critical,
     .summary = "userland-proxy=false and access via 127.0.0.1 without route_localnet",
-    .evidence = "daemon config, no docker-proxy, route_localnet on the bridge",
+    .evidence = "the evaluated loopback path: DNAT in output, route_localnet on the bridge, the hairpin masquerade",
     .fix = "enable userland-proxy or route_localnet",
     .rationale = "With userland-proxy=false, a connection to 127.0.0.1:HOSTPORT must be DNATed in the OUTPUT "
         "chain to the container address. The kernel refuses to route packets with a 127.0.0.0/8 "
-        "source out of a non-loopback interface unless route_localnet is 1 on it, so such "
-        "connections fail. Enabling the userland proxy, or route_localnet on the bridge, gives "
-        "them a path.",
+        "source out of a non-loopback interface unless route_localnet is 1 on it, and the container "
+        "drops a 127/8 source unless Docker's masquerade rewrote it, so such connections fail. "
+        "Enabling the userland proxy, or route_localnet on the bridge (and Docker's masquerade, "
+        "which a restart of the engine writes again), gives them a path.",
 };
 
 std::string userland_proxy_evidence(const DaemonConfig& d) {
@@ -36,12 +37,18 @@ std::string userland_proxy_evidence(const DaemonConfig& d) {
     return "dockerd: userland-proxy = false";
 }
 
-// The evaluator's route lookup after output's DNAT refused the 127/8 source (path_eval.cpp).
-const PathStep* martian_source_step(const PathResult& path) {
-    if (!is_denied(path) || path.decided_hook != "rerouting") return nullptr;
-    for (const PathStep& step : path.steps)
-        if (step.hook == "rerouting" && step.rule == "martian source") return &step;
-    return nullptr;
+// Where the evaluator stopped the DNAT'd loopback connection (path_eval.cpp): the route
+// lookup after DNAT refused the 127/8 source, or the source left unmasqueraded.
+enum class LoopbackStop { martian_source, not_masqueraded };
+
+std::optional<LoopbackStop> loopback_stop(const PathResult& path) {
+    if (!is_denied(path)) return std::nullopt;
+    for (const PathStep& step : path.steps) {
+        if (step.hook != path.decided_hook || step.where != "routing") continue;
+        if (step.rule == "martian source") return LoopbackStop::martian_source;
+        if (step.rule == "loopback source not masqueraded") return LoopbackStop::not_masqueraded;
+    }
+    return std::nullopt;
 }
 
 CheckResult run(const Facts& f) {
@@ -52,16 +59,20 @@ CheckResult run(const Facts& f) {
     if (!judged) return result;
     std::set<std::optional<PortKey>> reported;
     for (const PathResult& path : *judged.paths) {
-        const PathStep* step = martian_source_step(path);
-        if (step == nullptr) continue;
+        const auto stop = loopback_stop(path);
+        if (!stop) continue;
         const auto port = container_port_of(*judged.container, path);
         if (!reported.insert(port).second) continue;
         const std::string& bridge = path.out_interface;
         Finding finding = new_finding(kCause);
         finding.port = port;
-        finding.title = fmt::format("{} is reached from {} by DNAT without the userland proxy, and route_localnet is "
-                                    "off on {}: the kernel drops it",
-                                    container_ref(f), *f.query.from, bridge);
+        finding.title = *stop == LoopbackStop::martian_source
+                            ? fmt::format("{} cannot reach {}: without the userland proxy the connection is DNAT'd "
+                                          "to it, and route_localnet is off on {}",
+                                          *f.query.from, container_ref(f), bridge)
+                            : fmt::format("{} cannot reach {}: without the userland proxy the connection is DNAT'd "
+                                          "to it, and its 127/8 source is not masqueraded into {}",
+                                          *f.query.from, container_ref(f), bridge);
         finding.evidence.push_back("decided by: " + path.decided_by);
         finding.evidence.push_back(fmt::format("packet: {}, after DNAT -> {}", describe_packet(path.packet),
                                                format_endpoint(path.final_packet.daddr, path.final_packet.dport)));
@@ -70,9 +81,14 @@ CheckResult run(const Facts& f) {
         if (f.host->sysctls)
             if (auto all = f.host->sysctls->find("net.ipv4.conf.all.route_localnet"); all != f.host->sysctls->end())
                 finding.evidence.push_back("net.ipv4.conf.all.route_localnet = " + all->second);
-        finding.fix.push_back(fmt::format("let 127/8 sources out through {} again (Docker sets it when it starts "
-                                          "without the proxy); run: sysctl -w net.ipv4.conf.{}.route_localnet=1",
-                                          bridge, bridge));
+        if (*stop == LoopbackStop::martian_source)
+            finding.fix.push_back(fmt::format("let 127/8 sources out through {} again (Docker sets it when it starts "
+                                              "without the proxy); run: sysctl -w net.ipv4.conf.{}.route_localnet=1",
+                                              bridge, bridge));
+        else
+            finding.fix.push_back(fmt::format("restart the engine: it writes its masquerade for local sources into {} "
+                                              "again (-o {} -m addrtype --src-type LOCAL -j MASQUERADE)",
+                                              bridge, bridge));
         finding.fix.push_back("or connect to the host's own non-loopback address, or to the container's address");
         finding.fix.push_back("or enable the userland proxy again: \"userland-proxy\": true in /etc/docker/daemon.json, "
                               "then restart the engine");

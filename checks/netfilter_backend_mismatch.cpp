@@ -65,7 +65,7 @@ CheckResult run(const Facts& f) {
     // Legacy deciding a denied path is what turns "confusing" into "the cause".
     const PathResult* decided_by_legacy = nullptr;
     // The paths are packets to the published ports in question: none under --to.
-    if (f.paths && has_published_host_port(f))
+    if (f.paths && asks_forwarded_path(f))
         for (const PathResult& p : *f.paths)
             if (is_denied(p) && p.decided_by.starts_with("iptables-legacy")) {
                 decided_by_legacy = &p;

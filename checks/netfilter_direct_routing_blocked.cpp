@@ -64,8 +64,11 @@ std::vector<std::string> rule_evidence(const Facts& f, const PathResult& denied)
 std::vector<std::string> direct_routing_fix(const Facts& f, const PathResult& denied) {
     std::vector<std::string> fix;
     const auto port = f.container ? container_port_of(*f.container, denied) : std::nullopt;
-    const auto published = port && f.container ? bindings_of(*f.container, *port) : std::vector<HostBinding>{};
-    if (!published.empty() && published.front().host_port != 0)
+    std::vector<HostBinding> published;
+    if (port && f.container)
+        for (const HostBinding& b : bindings_of(*f.container, *port))
+            if (b.host_port != 0 && !is_loopback_address(b.host_ip)) published.push_back(b);
+    if (!published.empty())
         fix.push_back(fmt::format("connect to the published port instead ({}): Docker leaves that path open to "
                                   "other hosts",
                                   describe(published)));
@@ -74,16 +77,26 @@ std::vector<std::string> direct_routing_fix(const Facts& f, const PathResult& de
                                   publish_flag(*port, port->port)));
     const std::string option(denied.packet.family == 6 ? kGatewayModeOption6 : kGatewayModeOption4);
     fix.push_back(fmt::format("or attach {} to a network that accepts routed clients (the gateway mode is set when "
-                              "a network is created); run: docker network create -o {}=nat-unprotected NET && "
+                              "a network is created); run: docker network create {}-o {}=nat-unprotected NET && "
                               "docker network connect NET {} (routed instead of nat-unprotected: no NAT, published "
                               "ports only)",
-                              container_ref(f), option, container_ref(f)));
+                              container_ref(f), denied.packet.family == 6 ? "--ipv6 " : "", option, container_ref(f)));
     fix.push_back("or let every bridge network accept routed clients: \"allow-direct-routing\": true in "
                   "daemon.json (dockerd --allow-direct-routing), then restart the engine");
     return fix;
 }
 
 CheckResult run(const Facts& f) {
+    // Docker's rule is for packets to container addresses: only --direct sends one.
+    if (!f.query.direct) return {};
+    // Sharing another container's network stack, it has no address of its own to ask about.
+    if (f.container && f.container->network_mode.starts_with("container:")) {
+        CheckResult result;
+        result.undecided.push_back(fmt::format("--direct needs the container's own address: network mode {} shares "
+                                               "that container's (ask about it instead)",
+                                               f.container->network_mode));
+        return result;
+    }
     return path_drop_findings(f, {kCause, "prerouting", direct_routing_fix, takes, rule_evidence});
 }
 

@@ -20,7 +20,7 @@ namespace {
 constexpr CauseInfo kCause{
     .id = "netfilter.prerouting-drop",
     .severity = Severity::critical,
-    .summary = "dropped before routing (raw/mangle prerouting, e.g. direct-routing blocks, fail2ban)",
+    .summary = "dropped before routing (raw/mangle prerouting, e.g. fail2ban, blocklists)",
     .evidence = "packet-path evaluation",
     .fix = "adjust that rule",
     .rationale = "Chains on the prerouting hook (raw, mangle, some nat and filter chains) see a packet "

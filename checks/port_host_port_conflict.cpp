@@ -49,17 +49,18 @@ bool overlaps(const HostBinding& b, const Listener& l, Proto proto) {
     return is_wildcard_address(b.host_ip) || is_wildcard_address(l.address) || b.host_ip == l.address;
 }
 
-// The engine's own process. Docker 28 binds published ports itself: with userland-proxy off
-// it keeps the socket; with the proxy it hands it over (-use-listen-fd). When the engine's
-// process could not be read, a process named dockerd is taken for it.
+// The engine's own process (its pid read). Docker 28 binds published ports itself: with
+// userland-proxy off it keeps the socket; with the proxy it hands it over (-use-listen-fd).
 bool is_engine_process(const Facts& f, const SocketOwner& o) {
-    if (f.engine && f.engine->process) return o.pid == f.engine->process->pid;
-    return o.process == kDockerd;
+    return f.engine && f.engine->process && o.pid == f.engine->process->pid;
 }
 
+// A proxy of the engine's, its process, or, when its process could not be read, a process
+// named dockerd: no proof of another holder.
 bool is_engine_owner(const Facts& f, const SocketOwner& o) {
+    const bool engine_unread = !(f.engine && f.engine->process);
     return std::find(std::begin(kEngineProxies), std::end(kEngineProxies), o.process) != std::end(kEngineProxies) ||
-           is_engine_process(f, o);
+           is_engine_process(f, o) || (engine_unread && o.process == kDockerd);
 }
 
 bool owned_by_engine(const Facts& f, const Listener& l) {

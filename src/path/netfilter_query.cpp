@@ -280,10 +280,20 @@ std::string negated_input_interface(std::string_view rule) {
 // /128: no prefix written).
 bool matches_destination(std::string_view rule, int family, const std::string& address) {
     const std::string match = fmt::format("{} daddr {}", family == 6 ? "ip6" : "ip", address);
-    const std::size_t at = rule.find(match);
-    if (at == std::string_view::npos) return false;
-    const std::size_t after = at + match.size();
-    return after == rule.size() || rule[after] == ' ';
+    for (std::size_t at = rule.find(match); at != std::string_view::npos; at = rule.find(match, at + 1)) {
+        const std::size_t after = at + match.size();
+        const bool whole_word = (at == 0 || rule[at - 1] == ' ') && (after == rule.size() || rule[after] == ' ');
+        // "ct original ip daddr": conntrack's view, not the packet's header.
+        const bool conntrack = rule.substr(0, at).ends_with("original ") || rule.substr(0, at).ends_with("reply ");
+        if (whole_word && !conntrack) return true;
+    }
+    return false;
+}
+
+bool is_container_address(const Facts& facts, const std::string& address) {
+    if (!facts.container) return false;
+    return std::any_of(facts.container->networks.begin(), facts.container->networks.end(),
+                       [&](const NetworkAttachment& n) { return n.ip_address == address || n.global_ipv6 == address; });
 }
 
 // A bridge of a Docker network, or any bridge the host has (the networks may be unread).
@@ -297,10 +307,12 @@ bool is_bridge_interface(const Facts& facts, const std::string& name) {
     return name == "docker0";
 }
 
+// iptables' raw PREROUTING, or Docker 29's own raw-PREROUTING chain in its nftables table.
 bool is_raw_prerouting(std::string_view where) {
     constexpr std::string_view legacy_prefix = "iptables-legacy ";
     if (where.starts_with(legacy_prefix)) where.remove_prefix(legacy_prefix.size());
-    return where == "ip raw PREROUTING" || where == "ip6 raw PREROUTING";
+    return where == "ip raw PREROUTING" || where == "ip6 raw PREROUTING" ||
+           where == "ip docker-bridges raw-PREROUTING" || where == "ip6 docker-bridges raw-PREROUTING";
 }
 
 }  // namespace
@@ -310,14 +322,18 @@ std::optional<PreroutingDropOrigin> prerouting_drop_origin(const Facts& facts, c
     const PathStep* step = deciding_step(path);
     if (step == nullptr) return PreroutingDropOrigin::host_rule;
     const std::string& rule = path.decided_by;
-    if (step->where.find("docker-bridges") != std::string::npos &&
-        rule.find("DROP DIRECT ACCESS") != std::string::npos)
-        return PreroutingDropOrigin::docker_direct_access;
+    // Docker 29's nftables rules say what they are.
+    if (step->where.find("docker-bridges") != std::string::npos) {
+        if (rule.find("DROP DIRECT ACCESS") != std::string::npos) return PreroutingDropOrigin::docker_direct_access;
+        if (rule.find("DROP REMOTE LOOPBACK") != std::string::npos)
+            return PreroutingDropOrigin::docker_loopback_published;
+    }
     if (!is_raw_prerouting(step->where) || !matches_destination(rule, path.packet.family, path.packet.daddr))
         return PreroutingDropOrigin::host_rule;
     const std::string iif = negated_input_interface(rule);
     if (iif == "lo" && is_loopback_address(path.packet.daddr)) return PreroutingDropOrigin::docker_loopback_published;
-    if (!iif.empty() && is_bridge_interface(facts, iif)) return PreroutingDropOrigin::docker_direct_access;
+    if (!iif.empty() && is_bridge_interface(facts, iif) && is_container_address(facts, path.packet.daddr))
+        return PreroutingDropOrigin::docker_direct_access;
     return PreroutingDropOrigin::host_rule;
 }
 
@@ -373,11 +389,17 @@ std::optional<PortKey> container_port_of(const Container& container, const PathR
 }
 
 bool has_published_host_port(const Facts& facts) {
-    if (!facts.container || !publishes_ports(*facts.container)) return false;
+    if (facts.query.direct || !facts.container || !publishes_ports(*facts.container)) return false;
     for (PortKey p : ports_in_question(facts))
         for (const HostBinding& b : bindings_of(*facts.container, p))
             if (b.host_port != 0) return true;
     return false;
+}
+
+bool asks_forwarded_path(const Facts& facts) {
+    if (facts.query.direct)
+        return facts.container && has_own_network_stack(*facts.container) && has_client_host_port(facts);
+    return has_published_host_port(facts);
 }
 
 }  // namespace dnd

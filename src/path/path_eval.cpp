@@ -92,14 +92,17 @@ private:
         st_.oif = d.kind == RouteDecision::Kind::local ? "lo" : d.oif;
         const nf::Bytes before = st_.daddr;
         if (!hook(nf::Hook::output, "output", false)) return result_;
-        if (st_.daddr != before) {  // DNAT in output: the kernel routes again
+        const bool rerouted = st_.daddr != before;
+        if (rerouted) {  // DNAT in output: the kernel routes again
             d = route("rerouting");
             if (d.kind == RouteDecision::Kind::drop) return end(PathVerdict::dropped, d.note, "rerouting");
             st_.oif = d.kind == RouteDecision::Kind::local ? "lo" : d.oif;
             if (auto martian = martian_source()) return end(PathVerdict::dropped, *martian, "rerouting");
         }
         if (!hook(nf::Hook::postrouting, "postrouting", false)) return result_;
-        if (auto unanswerable = loopback_source_kept()) return end(PathVerdict::dropped, *unanswerable, "postrouting");
+        if (rerouted)
+            if (auto unanswerable = loopback_source_kept())
+                return end(PathVerdict::dropped, *unanswerable, "postrouting");
         if (d.kind == RouteDecision::Kind::local) {
             // Back in through lo; conntrack already has its NAT binding: nat chains are skipped.
             st_.iif = "lo";
@@ -151,7 +154,10 @@ private:
     // IN_DEV_ROUTE_LOCALNET: conf/all or conf/IFACE. nullopt (and the path tainted) when
     // either was not read while the other is off.
     std::optional<bool> route_localnet(const std::string& ifname) {
-        if (!host_.sysctls) return std::nullopt;
+        if (!host_.sysctls) {
+            taint("route_localnet of " + ifname + " was not read (" + host_.sysctls.error().message + ")");
+            return std::nullopt;
+        }
         auto value = [&](const std::string& k) -> std::string {
             auto it = host_.sysctls->find(k);
             return it == host_.sysctls->end() ? "" : it->second;
@@ -190,8 +196,8 @@ private:
         return why;
     }
 
-    // The same packet, routed out with its 127/8 source unchanged (no masquerade in
-    // postrouting, Docker's hairpin rule): the receiver drops a loopback source arriving on
+    // That packet (DNAT'd, rerouted), gone out with its 127/8 source unchanged (no masquerade
+    // in postrouting, Docker's hairpin rule): the receiver drops a loopback source arriving on
     // its interface, so no reply ever comes.
     std::optional<std::string> loopback_source_kept() {
         if (!loopback_source() || st_.oif == "lo" || st_.oif.empty() || st_.snat_done) return std::nullopt;
@@ -199,6 +205,7 @@ private:
                                       "loopback source (no masquerade for it in postrouting)",
                                       nf::format_address(st_.saddr), st_.oif);
         add_route_step("postrouting", "loopback source not masqueraded", why);
+        result_.out_interface = st_.oif;
         return why;
     }
 

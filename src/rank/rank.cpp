@@ -161,7 +161,9 @@ std::vector<PathResult> paths_of(const Facts& f, std::vector<BlindSpot>& blind_s
     // packet must not look like "nothing to evaluate".
     if (f.paths->empty() && has_client_host_port(f)) {
         std::string why = "the host has no external interface with an address (up, not loopback, not a bridge or bridge port)";
-        if (f.query.from && f.query.from_is_local) why = "no published address of its address family";
+        if (f.query.direct && f.query.from && f.query.from_is_local)
+            why = "no container address of its address family";
+        else if (f.query.from && f.query.from_is_local) why = "no published address of its address family";
         else if (f.query.direct && f.query.from)
             why = fmt::format("no route from this host back to {}, or no container address of its address family",
                               *f.query.from);

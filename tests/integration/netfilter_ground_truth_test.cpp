@@ -31,12 +31,7 @@ protected:
 
     // The evaluated path of the client's packet to HOST_ADDR.
     nlohmann::json client_path(const Diagnosis& d) const {
-        if (!d.json) return nullptr;
-        for (const auto& p : d.json->value("paths", nlohmann::json::array()))
-            if (p["packet"].value("saddr", std::string()) == sandbox().client_addr() &&
-                p["packet"].value("daddr", std::string()) == sandbox().host_addr())
-                return p;
-        return nullptr;
+        return path_of(d, sandbox().client_addr(), sandbox().host_addr());
     }
 
     // What a real connection must do, given the evaluator's verdict.

@@ -31,19 +31,10 @@ protected:
         return sandbox().inspect(c.name(), "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
     }
 
-    // The report's path of the client's packet to ADDRESS.
-    static nlohmann::json path_to(const Diagnosis& d, const std::string& saddr, const std::string& daddr) {
-        if (!d.json) return nullptr;
-        for (const auto& p : d.json->value("paths", nlohmann::json::array()))
-            if (p["packet"].value("saddr", std::string()) == saddr && p["packet"].value("daddr", std::string()) == daddr)
-                return p;
-        return nullptr;
-    }
-
     // The client's packet to ADDRESS:80 comes to EXPECTED_VERDICT, and a real connection from
     // the client namespace does what that verdict means.
     void expect_direct_path(const Diagnosis& d, const std::string& address, const std::string& expected_verdict) {
-        const auto path = path_to(d, sandbox().client_addr(), address);
+        const auto path = path_of(d, sandbox().client_addr(), address);
         ASSERT_FALSE(path.is_null()) << "no path for the client's packet to " << address << "\n" << d.describe();
         EXPECT_EQ(path.value("verdict", std::string()), expected_verdict) << path.dump(2);
         const ConnectOutcome expected = expected_verdict == "forwarded" ? ConnectOutcome::open : ConnectOutcome::timeout;
@@ -101,7 +92,7 @@ TEST_F(RawPreroutingTest, HostRuleIsNamedAsTheHostsWithItsAllowance) {
     ASSERT_TRUE(rule.result().ok()) << rule.result().describe();
 
     const auto d = diagnose_json(web.name(), {"--from", sandbox().client_addr()});
-    const auto path = path_to(d, sandbox().client_addr(), sandbox().host_addr());
+    const auto path = path_of(d, sandbox().client_addr(), sandbox().host_addr());
     ASSERT_FALSE(path.is_null()) << d.describe();
     EXPECT_EQ(path.value("verdict", std::string()), "dropped") << path.dump(2);
     EXPECT_EQ(sandbox().client_connect(8152, 2s), ConnectOutcome::timeout);

@@ -60,6 +60,16 @@ inline std::string outcome_at(const Diagnosis& d, std::string_view rung, std::st
     return "";
 }
 
+// paths[] entry of the packet from SADDR (and to DADDR, when given); null when there is none.
+inline nlohmann::json path_of(const Diagnosis& d, std::string_view saddr, std::string_view daddr = "") {
+    if (!d.json) return nullptr;
+    for (const auto& p : d.json->value("paths", nlohmann::json::array()))
+        if (p["packet"].value("saddr", std::string()) == saddr &&
+            (daddr.empty() || p["packet"].value("daddr", std::string()) == daddr))
+            return p;
+    return nullptr;
+}
+
 // causes[] entry with that id; an empty object when there is none.
 inline nlohmann::json cause_with_id(const Diagnosis& d, std::string_view id) {
     if (!d.json) return nlohmann::json::object();

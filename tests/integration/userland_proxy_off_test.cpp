@@ -18,14 +18,6 @@ bool host_loopback_connects(const Sandbox& sandbox, int port) {
     return sandbox.in_host({"busybox", "nc", "-w", "2", "127.0.0.1", std::to_string(port)}, 10s).ok();
 }
 
-// The path of the packet from 127.0.0.1; null when the report has none.
-nlohmann::json loopback_path(const Diagnosis& d) {
-    if (!d.json) return nullptr;
-    for (const auto& p : d.json->value("paths", nlohmann::json::array()))
-        if (p["packet"].value("saddr", std::string()) == "127.0.0.1") return p;
-    return nullptr;
-}
-
 TEST(UserlandProxyOff, TheLoopbackPathNeedsRouteLocalnetAndTheToolSaysSo) {
     const char* shared = std::getenv("DND_SANDBOX_DIR");
     if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
@@ -42,7 +34,7 @@ TEST(UserlandProxyOff, TheLoopbackPathNeedsRouteLocalnetAndTheToolSaysSo) {
 
     const std::vector<std::string> from_loopback{"--format", "json", "--from", "127.0.0.1", web.name()};
     const auto healthy = sandbox->diagnose(from_loopback);
-    const auto sent = loopback_path(healthy);
+    const auto sent = path_of(healthy, "127.0.0.1");
     ASSERT_FALSE(sent.is_null()) << healthy.describe();
     EXPECT_EQ(sent.value("verdict", std::string()), "sent") << sent.dump(2);
     EXPECT_EQ(sent.value("out_interface", std::string()), "docker0") << sent.dump(2);
@@ -55,7 +47,7 @@ TEST(UserlandProxyOff, TheLoopbackPathNeedsRouteLocalnetAndTheToolSaysSo) {
     ASSERT_TRUE(off.result().ok()) << off.result().describe();
     EXPECT_FALSE(host_loopback_connects(*sandbox, 8160)) << "route_localnet 0 on docker0";
     const auto broken = sandbox->diagnose(from_loopback);
-    const auto dropped = loopback_path(broken);
+    const auto dropped = path_of(broken, "127.0.0.1");
     ASSERT_FALSE(dropped.is_null()) << broken.describe();
     EXPECT_EQ(dropped.value("verdict", std::string()), "dropped") << dropped.dump(2);
     EXPECT_EQ(dropped.value("decided_hook", std::string()), "rerouting") << dropped.dump(2);

@@ -100,4 +100,10 @@ Table table(Family family, std::string name, std::vector<Chain> chains, RulesetS
     return t;
 }
 
+Table raw_prerouting(std::vector<Rule> rules) {
+    return table(Family::ip, "raw",
+                 {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Verdict::Kind::accept,
+                             std::move(rules))});
+}
+
 }  // namespace dnd::testing::nf_parts

@@ -38,6 +38,9 @@ nf::Rule rule(std::vector<nf::Expr> matches, nf::Expr action);
 nf::Chain base_chain(std::string name, nf::ChainType type, nf::Hook hook, std::int32_t priority,
                      nf::Verdict::Kind policy = nf::Verdict::Kind::accept, std::vector<nf::Rule> rules = {});
 nf::Chain regular_chain(std::string name, std::vector<nf::Rule> rules = {});
+// table ip raw { chain PREROUTING { type filter hook prerouting priority raw; RULES } },
+// as iptables-nft makes it (Docker 28's direct-routing and loopback drops live there).
+nf::Table raw_prerouting(std::vector<nf::Rule> rules);
 // A table whose chains and rules get handles and positions in order, as the kernel gives them.
 nf::Table table(nf::Family family, std::string name, std::vector<nf::Chain> chains,
                 nf::RulesetSource source = nf::RulesetSource::nftables);

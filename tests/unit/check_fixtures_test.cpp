@@ -211,7 +211,6 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",
                                                 "netfilter.input-drop", "netfilter.prerouting-drop",
-                                                "netfilter.direct-routing-blocked",
                                                 "netfilter.backend-mismatch", "exposure.firewall-bypass"}));
 }
 

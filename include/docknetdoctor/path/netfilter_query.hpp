@@ -76,12 +76,18 @@ struct StepSite {
 };
 std::optional<StepSite> site_of(const HostNetwork& host, const PathStep& step);
 
-// The container port a path is about: the host port it was sent to, matched against the
-// container's bindings (or, after DNAT to the container, the port it was rewritten to); in
-// host network mode the host port itself.
+// The container port a path is about: sent to the container's own address (--direct) or in
+// host network mode, its destination port; otherwise the host port it was sent to, matched
+// against the container's bindings (or, after DNAT to the container, the port it was
+// rewritten to).
 std::optional<PortKey> container_port_of(const Container& container, const PathResult& path);
 
-// Whether the container has at least one binding with a host port among the ports in question.
+// Whether the container has at least one binding with a host port among the ports in question
+// (never under --direct, whose client does not use one).
 bool has_published_host_port(const Facts& facts);
+
+// Whether the question's packets are forwarded to the container: to a published host port,
+// or under --direct to the container's own address.
+bool asks_forwarded_path(const Facts& facts);
 
 }  // namespace dnd

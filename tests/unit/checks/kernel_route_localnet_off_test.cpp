@@ -1,7 +1,10 @@
 // kernel.route-localnet-off: without the userland proxy, a connection to 127.0.0.1:PORT is
 // DNAT'd to the container, and the kernel refuses to route a 127/8 source off the loopback
 // unless route_localnet is on for the bridge.
+#include <algorithm>
+
 #include "check_case.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
 
 namespace dnd {
 namespace {
@@ -19,8 +22,8 @@ TEST(KernelRouteLocalnetOff, FiresForALoopbackClientWithoutTheProxy) {
                                                    .build());
     Finding f = the_finding(r);
     EXPECT_TRUE(headline_is(f, "kernel.route-localnet-off", tcp(80), Severity::critical,
-                            "web is reached from 127.0.0.1 by DNAT without the userland proxy, and route_localnet is "
-                            "off on docker0: the kernel drops it"));
+                            "127.0.0.1 cannot reach web: without the userland proxy the connection is DNAT'd to it, "
+                            "and route_localnet is off on docker0"));
     EXPECT_THAT(f.evidence, ElementsAre("decided by: packet from 127.0.0.1 leaving through docker0: martian source "
                                         "(net.ipv4.conf.docker0.route_localnet = 0)",
                                         "packet: tcp 127.0.0.1:40000 -> 127.0.0.1:8080 (locally generated), after DNAT "
@@ -43,6 +46,22 @@ TEST(KernelRouteLocalnetOff, FiresNamingTheBridgeOfAUserNetwork) {
     Finding f = the_finding(r);
     ASSERT_FALSE(f.fix.empty());
     EXPECT_THAT(f.fix.front(), HasSubstr("run: sysctl -w net.ipv4.conf.br-6170706e6574.route_localnet=1"));
+}
+
+// "Someone deleted Docker's POSTROUTING rules": the DNAT is there, the hairpin masquerade not.
+TEST(KernelRouteLocalnetOff, FiresWhenTheLoopbackSourceIsNotMasqueraded) {
+    Facts f = FactsBuilder().daemon_option("userland-proxy", false).from("127.0.0.1").build();
+    HostNetwork host = *f.host;
+    for (nf::Table& t : host.nftables->tables)
+        std::erase_if(t.chains, [](const nf::Chain& c) { return c.name == "POSTROUTING"; });
+    f.host = host;
+    f.paths = paths_for(f, recorded_lookups(*f.host));
+    Finding finding = the_finding(checks::kernel_route_localnet_off().run(f));
+    EXPECT_EQ(finding.title, "127.0.0.1 cannot reach web: without the userland proxy the connection is DNAT'd to it, "
+                             "and its 127/8 source is not masqueraded into docker0");
+    ASSERT_FALSE(finding.fix.empty());
+    EXPECT_EQ(finding.fix.front(), "restart the engine: it writes its masquerade for local sources into docker0 again "
+                                   "(-o docker0 -m addrtype --src-type LOCAL -j MASQUERADE)");
 }
 
 // "route_localnet is on for all interfaces": the kernel ORs conf/all with the bridge's own.

@@ -21,11 +21,7 @@ constexpr std::string_view kDocker28 = "28.5.2+dfsg4";
 
 // Table ip raw with one PREROUTING rule that drops what MATCHES: Docker 28's for web
 // (172.17.0.2 on docker0) by default.
-nf::Table docker28_raw(std::vector<nf::Expr> matches) {
-    return table(Family::ip, "raw",
-                 {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
-                             {rule(std::move(matches), verdict(Kind::drop))})});
-}
+nf::Table docker28_raw(std::vector<nf::Expr> matches) { return raw_prerouting({rule(std::move(matches), verdict(Kind::drop))}); }
 nf::Table docker28_raw() { return docker28_raw(all_of({ip_daddr("172.17.0.2"), iifname_not("docker0")})); }
 
 // "A host on my LAN routes 172.17.0.0/16 to this Docker 28 host and connects to 172.17.0.2:80."
@@ -91,11 +87,27 @@ TEST(NetfilterDirectRoutingBlocked, NamesTheGatewayModeTheNetworkWasGiven) {
 TEST(NetfilterDirectRoutingBlocked, QuietForThePublishedPort) {
     auto f = FactsBuilder().engine_version(std::string(kDocker28)).nftables_table(docker28_raw()).build();
     EXPECT_TRUE(quiet(checks::netfilter_direct_routing_blocked().run(f)));
+    ASSERT_TRUE(f.paths && !f.paths->empty());
+    EXPECT_EQ(f.paths->front().verdict, PathVerdict::forwarded) << f.paths->front().decided_by;
 }
 
 // "Docker 20.10 to 27 make no raw rule: routed clients get through."
 TEST(NetfilterDirectRoutingBlocked, QuietOnAnEngineWithoutTheRule) {
-    EXPECT_TRUE(quiet(checks::netfilter_direct_routing_blocked().run(FactsBuilder().direct().build())));
+    auto f = FactsBuilder().direct().build();
+    EXPECT_TRUE(quiet(checks::netfilter_direct_routing_blocked().run(f)));
+    ASSERT_TRUE(f.paths && !f.paths->empty());
+    EXPECT_EQ(f.paths->front().verdict, PathVerdict::forwarded) << f.paths->front().decided_by;
+}
+
+// "My rule drops packets to 172.17.0.2 unless they come in on eth1": the exception is not a
+// bridge, so the rule is the host's; netfilter.prerouting-drop names it.
+TEST(NetfilterDirectRoutingBlocked, QuietForAHostRuleExemptingAnotherInterface) {
+    auto f = FactsBuilder()
+                 .direct()
+                 .nftables_table(docker28_raw(all_of({ip_daddr("172.17.0.2"), iifname_not("eth1")})))
+                 .build();
+    EXPECT_TRUE(quiet(checks::netfilter_direct_routing_blocked().run(f)));
+    EXPECT_EQ(the_finding(checks::netfilter_prerouting_drop().run(f)).id, "netfilter.prerouting-drop");
 }
 
 // "My own raw rule drops everything to 172.17.0.2, from any interface": not Docker's block,

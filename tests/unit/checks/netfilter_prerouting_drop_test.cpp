@@ -1,5 +1,6 @@
 // netfilter.prerouting-drop: the packet dies before routing (raw/mangle/filter prerouting:
-// blocklists, fail2ban, Docker's own direct-routing block).
+// blocklists, fail2ban, Docker's drop for a port published on 127.0.0.1 only). Docker's
+// direct-routing block is netfilter.direct-routing-blocked's.
 #include <string_view>
 
 #include "check_case.hpp"
@@ -40,9 +41,7 @@ TEST(NetfilterPreroutingDrop, FiresForABannedClient) {
 
 // "iptables-legacy -t raw -A PREROUTING -p tcp --dport 8080 -j DROP, from an old script."
 TEST(NetfilterPreroutingDrop, FiresForALegacyRawRuleWithTheLegacyTool) {
-    auto raw = table(Family::ip, "raw",
-                     {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
-                                 {rule(tcp_dport(8080), verdict(Kind::drop))})});
+    auto raw = raw_prerouting({rule(tcp_dport(8080), verdict(Kind::drop))});
     auto r = checks::netfilter_prerouting_drop().run(FactsBuilder().legacy_table(raw).build());
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "tcp to web port 80/tcp is dropped in the prerouting hook");
@@ -72,9 +71,7 @@ TEST(NetfilterPreroutingDrop, QuietWhenTheRuleIsForAnotherPort) {
 // "My own iptables -t raw rule drops tcp dport 8080 to the host's address 192.0.2.10": a rule
 // with a destination address in raw PREROUTING, yet not Docker's; the fix is the allowance.
 TEST(NetfilterPreroutingDrop, OffersTheAllowanceForAUsersRawRuleOnTheHostAddress) {
-    auto raw = table(Family::ip, "raw",
-                     {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
-                                 {rule(all_of({ip_daddr("192.0.2.10"), tcp_dport(8080)}), verdict(Kind::drop))})});
+    auto raw = raw_prerouting({rule(all_of({ip_daddr("192.0.2.10"), tcp_dport(8080)}), verdict(Kind::drop))});
     auto r = checks::netfilter_prerouting_drop().run(FactsBuilder().nftables_table(raw).build());
     Finding f = the_finding(r);
     EXPECT_THAT(f.evidence, Contains("decided by: ip raw PREROUTING handle 2: ip daddr 192.0.2.10 tcp dport 8080 drop"));
@@ -86,10 +83,7 @@ TEST(NetfilterPreroutingDrop, OffersTheAllowanceForAUsersRawRuleOnTheHostAddress
 // "Docker 28 published my port on 127.0.0.1 only; a client elsewhere sends to 127.0.0.1:8080":
 // Docker's own rule, with Docker's reason and fix, not an allowance to insert before it.
 TEST(NetfilterPreroutingDrop, NamesDockersDropForAPortPublishedOnLoopback) {
-    auto raw = table(Family::ip, "raw",
-                     {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
-                                 {rule(all_of({ip_daddr("127.0.0.1"), iifname_not("lo"), tcp_dport(8080)}),
-                                       verdict(Kind::drop))})});
+    auto raw = raw_prerouting({rule(all_of({ip_daddr("127.0.0.1"), iifname_not("lo"), tcp_dport(8080)}), verdict(Kind::drop))});
     auto r = checks::netfilter_prerouting_drop().run(
         FactsBuilder().publish(80, 8080, "127.0.0.1").nftables_table(raw).build());
     Finding f = the_finding(r);
@@ -100,12 +94,25 @@ TEST(NetfilterPreroutingDrop, NamesDockersDropForAPortPublishedOnLoopback) {
                                    "host's address); Docker then makes no such rule"));
 }
 
+// Docker 29's nftables backend: the same drop in its own table, with its own comment (moby's
+// nftablesdoc: raw-PREROUTING "DROP REMOTE LOOPBACK").
+TEST(NetfilterPreroutingDrop, NamesDocker29sDropForAPortPublishedOnLoopback) {
+    nf::Rule drop = rule(all_of({iifname_not("lo"), ip_daddr("127.0.0.1"), tcp_dport(8080)}), verdict(Kind::drop));
+    drop.comment = "DROP REMOTE LOOPBACK";
+    auto bridges = table(Family::ip, "docker-bridges",
+                         {base_chain("raw-PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
+                                     {std::move(drop)})});
+    auto r = checks::netfilter_prerouting_drop().run(
+        FactsBuilder().publish(80, 8080, "127.0.0.1").nftables_table(bridges).build());
+    Finding f = the_finding(r);
+    EXPECT_THAT(f.evidence, Contains(HasSubstr("Docker's rule: the port is published on 127.0.0.1 only")));
+    EXPECT_THAT(f.fix, Not(Contains(HasSubstr("unban"))));
+}
+
 // "Docker 28 drops my routed client's packets to 172.17.0.2": netfilter.direct-routing-blocked
 // names that, with its own fix.
 TEST(NetfilterPreroutingDrop, QuietForDockersDirectRoutingBlock) {
-    auto raw = table(Family::ip, "raw",
-                     {base_chain("PREROUTING", ChainType::filter, Hook::prerouting, -300, Kind::accept,
-                                 {rule(all_of({ip_daddr("172.17.0.2"), iifname_not("docker0")}), verdict(Kind::drop))})});
+    auto raw = raw_prerouting({rule(all_of({ip_daddr("172.17.0.2"), iifname_not("docker0")}), verdict(Kind::drop))});
     auto f = FactsBuilder().direct().nftables_table(raw).build();
     EXPECT_TRUE(quiet(checks::netfilter_prerouting_drop().run(f)));
     EXPECT_EQ(the_finding(checks::netfilter_direct_routing_blocked().run(f)).id, "netfilter.direct-routing-blocked");
