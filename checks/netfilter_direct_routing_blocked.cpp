@@ -37,11 +37,10 @@ bool takes(const Facts& f, const PathResult& denied) {
 // The network the packet's destination address is on, when the engine named it.
 const NetworkInfo* network_of_address(const Facts& f, const PathResult& denied) {
     if (!f.container || !f.networks) return nullptr;
-    for (const NetworkAttachment& a : f.container->networks) {
-        if (a.ip_address != denied.packet.daddr && a.global_ipv6 != denied.packet.daddr) continue;
-        for (const NetworkInfo& n : *f.networks)
-            if (n.id == a.network_id || n.name == a.network) return &n;
-    }
+    const NetworkAttachment* a = attachment_with_address(*f.container, denied.packet.daddr);
+    if (a == nullptr) return nullptr;
+    for (const NetworkInfo& n : *f.networks)
+        if (n.id == a->network_id || n.name == a->network) return &n;
     return nullptr;
 }
 

@@ -94,6 +94,13 @@ std::vector<HostBinding> container_addresses(const Container& c, PortKey p) {
     return out;
 }
 
+const NetworkAttachment* attachment_with_address(const Container& c, std::string_view address) {
+    if (address.empty()) return nullptr;
+    for (const NetworkAttachment& n : c.networks)
+        if (n.ip_address == address || n.global_ipv6 == address) return &n;
+    return nullptr;
+}
+
 bool has_client_host_port(const Facts& f) {
     for (PortKey p : ports_in_question(f))
         for (const HostBinding& b : client_bindings(f, p))

@@ -291,9 +291,7 @@ bool matches_destination(std::string_view rule, int family, const std::string& a
 }
 
 bool is_container_address(const Facts& facts, const std::string& address) {
-    if (!facts.container) return false;
-    return std::any_of(facts.container->networks.begin(), facts.container->networks.end(),
-                       [&](const NetworkAttachment& n) { return n.ip_address == address || n.global_ipv6 == address; });
+    return facts.container && attachment_with_address(*facts.container, address) != nullptr;
 }
 
 // A bridge of a Docker network, or any bridge the host has (the networks may be unread).
@@ -373,9 +371,7 @@ std::optional<PortKey> container_port_of(const Container& container, const PathR
     // Host network: no mapping, the host port is the app's own port.
     if (is_host_network(container)) return PortKey{path.packet.dport, proto};
     // Sent to the container's own address (--direct): no mapping either.
-    for (const NetworkAttachment& n : container.networks)
-        if (!path.packet.daddr.empty() && (n.ip_address == path.packet.daddr || n.global_ipv6 == path.packet.daddr))
-            return PortKey{path.packet.dport, proto};
+    if (attachment_with_address(container, path.packet.daddr) != nullptr) return PortKey{path.packet.dport, proto};
     for (const auto& [key, bindings] : container.ports.empty() ? container.port_bindings : container.ports) {
         if (key.proto != proto) continue;
         for (const HostBinding& b : bindings)

@@ -18,42 +18,20 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/probe/socket_address.hpp"
 
 namespace dnd {
 namespace {
 
 
-struct ServerAddress {
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-};
-
-std::optional<ServerAddress> server_address(const std::string& server) {
-    constexpr std::uint16_t kDnsPort = 53;
-    ServerAddress a;
-    auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
-    if (::inet_pton(AF_INET, server.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons(kDnsPort);
-        a.length = sizeof(sockaddr_in);
-        return a;
-    }
-    auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
-    if (::inet_pton(AF_INET6, server.c_str(), &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons(kDnsPort);
-        a.length = sizeof(sockaddr_in6);
-        return a;
-    }
-    return std::nullopt;
-}
+constexpr std::uint16_t kDnsPort = 53;
 
 // Runs inside the namespace: send, then wait for the reply that carries our id.
-Result<DnsReply> ask(const ServerAddress& to, const std::string& server, const std::vector<std::uint8_t>& query,
+Result<DnsReply> ask(const SocketAddress& to, const std::string& server, const std::vector<std::uint8_t>& query,
                      std::uint16_t id, std::chrono::milliseconds timeout) {
-    const UniqueFd fd(::socket(to.storage.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    const UniqueFd fd(::socket(to.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) return fail("dns", fmt::format("socket: {}", std::strerror(errno)));
-    if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to.storage), to.length) != 0)
+    if (::connect(fd.get(), to.get(), to.length) != 0)
         return fail("dns", fmt::format("cannot reach nameserver {}: {}", server, std::strerror(errno)));
     if (::send(fd.get(), query.data(), query.size(), 0) < 0)
         return fail("dns", fmt::format("cannot send to nameserver {}: {}", server, std::strerror(errno)));
@@ -83,7 +61,7 @@ Result<DnsReply> ask(const ServerAddress& to, const std::string& server, const s
 
 Result<DnsReply> query_dns_in_netns(const std::string& netns_path, const std::string& server, std::string_view name,
                                     std::uint16_t qtype, std::chrono::milliseconds timeout) {
-    auto to = server_address(server);
+    auto to = numeric_address(server, kDnsPort);
     if (!to) return fail("dns", fmt::format("nameserver '{}' is not an IP address", server));
     std::random_device random;
     const auto id = static_cast<std::uint16_t>(random());

@@ -31,6 +31,7 @@
 
 #include "docknetdoctor/probe/unique_fd.hpp"
 #include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/probe/socket_address.hpp"
 #include "netns_sockets.hpp"
 
 namespace dnd {
@@ -41,31 +42,6 @@ using Clock = std::chrono::steady_clock;
 // A datagram with a recognizable text, should it show up in a service's log.
 constexpr std::string_view kUdpPayload = "docknetdoctor probe\n";
 
-
-struct SocketAddress {
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    int family() const { return storage.ss_family; }
-    const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
-};
-
-// Numeric addresses only: a probe must not depend on (or wait for) name resolution.
-std::optional<SocketAddress> numeric_address(std::string_view text, std::uint16_t port) {
-    if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    const std::string host(text);
-    const std::string service = std::to_string(port);
-    if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr) return std::nullopt;
-    SocketAddress address;
-    std::memcpy(&address.storage, found->ai_addr, found->ai_addrlen);
-    address.length = found->ai_addrlen;
-    ::freeaddrinfo(found);
-    return address;
-}
 
 std::string address_text(const sockaddr* address) {
     std::array<char, INET6_ADDRSTRLEN> text{};

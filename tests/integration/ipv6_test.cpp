@@ -98,12 +98,9 @@ TEST_F(Ipv6Test, PublishedPortOverIpv6AndAnIpv6OnlyBreak) {
 // "ip6tables": false (a daemon.json of the test's own sandbox): IPv6 clients reach
 // docker-proxy's [::] listener through the input hook, on Docker 28 too.
 TEST(Ipv6WithoutIp6tables, PublishedPortOverIpv6ThroughTheProxy) {
-    const char* shared = std::getenv("DND_SANDBOX_DIR");
-    if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
-    OwnedSandbox owned(std::string(shared) + "-v6", {}, R"({"ip6tables": false})");
-    if (owned.start_result().exit_code == OwnedSandbox::kCannotRunHere) GTEST_SKIP() << owned.start_result().describe();
-    ASSERT_TRUE(owned.start_result().ok()) << owned.start_result().describe();
-    auto sandbox = Sandbox::from_dir(owned.dir());
+    OwnedSandbox owned("-v6", {}, R"({"ip6tables": false})");
+    if (auto why = owned.skip_reason()) GTEST_SKIP() << *why;
+    auto sandbox = owned.sandbox();
     ASSERT_TRUE(sandbox) << sandbox.error().message;
     if (sandbox->client_addr6().empty()) GTEST_SKIP() << "this sandbox gives the client no IPv6 address";
     Ipv6Test::published_port_over_ipv6(*sandbox, false);

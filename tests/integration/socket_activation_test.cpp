@@ -14,12 +14,9 @@ namespace dnd::test {
 namespace {
 
 TEST(SocketActivation, TheEngineIsTheDockerdTheListenerHandedTheSocketTo) {
-    const char* shared = std::getenv("DND_SANDBOX_DIR");
-    if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
-    OwnedSandbox owned(std::string(shared) + "-sa", {{"DND_SANDBOX_ACTIVATION", "socket"}});
-    if (owned.start_result().exit_code == OwnedSandbox::kCannotRunHere) GTEST_SKIP() << owned.start_result().describe();
-    ASSERT_TRUE(owned.start_result().ok()) << owned.start_result().describe();
-    auto sandbox = Sandbox::from_dir(owned.dir());
+    OwnedSandbox owned("-sa", {{"DND_SANDBOX_ACTIVATION", "socket"}});
+    if (auto why = owned.skip_reason()) GTEST_SKIP() << *why;
+    auto sandbox = owned.sandbox();
     ASSERT_TRUE(sandbox) << sandbox.error().message;
 
     const auto web = sandbox->run_container("it-sa-web", {"-p", "8080:80", sandbox->image(), "httpd", "-f", "-p", "80"});
@@ -31,7 +28,7 @@ TEST(SocketActivation, TheEngineIsTheDockerdTheListenerHandedTheSocketTo) {
     }
     ASSERT_EQ(reached, ConnectOutcome::open);
 
-    const std::string facts_path = owned.dir() + "/facts.json";
+    const std::string facts_path = sandbox->dir() + "/facts.json";
     const auto diagnosis = sandbox->diagnose({web.name(), "--format", "json", "--save-facts", facts_path});
 
     ASSERT_TRUE(diagnosis.json) << diagnosis.describe();
@@ -41,7 +38,7 @@ TEST(SocketActivation, TheEngineIsTheDockerdTheListenerHandedTheSocketTo) {
     ASSERT_FALSE(facts.is_discarded()) << facts_path;
     const auto& engine = facts.at("engine");
     ASSERT_TRUE(engine.contains("process")) << engine.dump(2);
-    const std::string dockerd_pid = testing::read_text(owned.dir() + "/docker.pid");
+    const std::string dockerd_pid = testing::read_text(sandbox->dir() + "/docker.pid");
     EXPECT_EQ(std::to_string(engine["process"].value("pid", 0)), dockerd_pid.substr(0, dockerd_pid.find('\n')))
         << engine.dump(2);
     EXPECT_NE(engine["process"].value("found_as", std::string()).find("socket activation"), std::string::npos)

@@ -19,12 +19,9 @@ bool host_loopback_connects(const Sandbox& sandbox, int port) {
 }
 
 TEST(UserlandProxyOff, TheLoopbackPathNeedsRouteLocalnetAndTheToolSaysSo) {
-    const char* shared = std::getenv("DND_SANDBOX_DIR");
-    if (shared == nullptr || *shared == '\0') GTEST_SKIP() << "DND_SANDBOX_DIR is not set (run the tests through ctest)";
-    OwnedSandbox owned(std::string(shared) + "-nup", {}, R"({"userland-proxy": false})");
-    if (owned.start_result().exit_code == OwnedSandbox::kCannotRunHere) GTEST_SKIP() << owned.start_result().describe();
-    ASSERT_TRUE(owned.start_result().ok()) << owned.start_result().describe();
-    auto sandbox = Sandbox::from_dir(owned.dir());
+    OwnedSandbox owned("-nup", {}, R"({"userland-proxy": false})");
+    if (auto why = owned.skip_reason()) GTEST_SKIP() << *why;
+    auto sandbox = owned.sandbox();
     ASSERT_TRUE(sandbox) << sandbox.error().message;
 
     const auto web = sandbox->run_container("it-nup-web", {"-p", "8160:80", sandbox->image(), "httpd", "-f", "-p", "80"});

@@ -17,6 +17,7 @@
 
 #include "diagnosis_log.hpp"
 #include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/probe/socket_address.hpp"
 #include "docknetdoctor/probe/unique_fd.hpp"
 
 namespace dnd::test {
@@ -55,24 +56,11 @@ ConnectOutcome classify_connect_error(int error) {
 
 // Runs in a thread that has already joined the target netns.
 ConnectOutcome connect_once(const std::string& address, int port, std::chrono::milliseconds timeout) {
-    sockaddr_storage target{};
-    socklen_t target_len = 0;
-    const auto net_port = htons(static_cast<std::uint16_t>(port));
-    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&target); ::inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = net_port;
-        target_len = sizeof(sockaddr_in);
-    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&target);
-               ::inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = net_port;
-        target_len = sizeof(sockaddr_in6);
-    } else {
-        return ConnectOutcome::error;
-    }
-    const UniqueFd sock(::socket(target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    const auto target = numeric_address(address, static_cast<std::uint16_t>(port));
+    if (!target) return ConnectOutcome::error;
+    const UniqueFd sock(::socket(target->family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (sock.get() < 0) return ConnectOutcome::error;
-    if (::connect(sock.get(), reinterpret_cast<const sockaddr*>(&target), target_len) == 0) {
+    if (::connect(sock.get(), target->get(), target->length) == 0) {
         return ConnectOutcome::open;
     }
     if (errno != EINPROGRESS) return classify_connect_error(errno);

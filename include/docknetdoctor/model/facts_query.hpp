@@ -39,6 +39,8 @@ std::vector<HostBinding> client_bindings(const Facts& f, PortKey p);
 // The container's addresses on its networks (IPv4, and global IPv6 where it has one), each
 // with container port p: where a client that routes to the container connects.
 std::vector<HostBinding> container_addresses(const Container& c, PortKey p);
+// The network attachment holding ADDRESS (IPv4 or global IPv6), or nullptr.
+const NetworkAttachment* attachment_with_address(const Container& c, std::string_view address);
 // Whether some port in question has a client binding with a host port.
 bool has_client_host_port(const Facts& f);
 
