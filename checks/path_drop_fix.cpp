@@ -79,7 +79,7 @@ enum class Manager { none, firewalld, ufw };
 // A firewall manager that writes this table or rule: a change made with nft or iptables lasts
 // only until it rewrites them, so its own tool is named too.
 Manager manager_of(const StepSite& site) {
-    if (site.table->source == nf::RulesetSource::nftables && site.table->name == "firewalld") return Manager::firewalld;
+    if (nf::is_firewalld_table(*site.table)) return Manager::firewalld;
     if (!is_iptables_table(*site.table)) return Manager::none;
     if (site.chain->name.starts_with("ufw")) return Manager::ufw;
     // ufw sets the policies of the built-in chains of the tables it holds chains in.

@@ -1,6 +1,7 @@
 #include "collect_parts.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cstdlib>
 #include <iterator>
@@ -76,25 +77,18 @@ Facts new_facts(const Query& query) {
 
 namespace {
 
-// Of the engine's children, the proxies of the wanted listeners' ports: each docker-proxy
-// names its port on its command line (-host-port N), which is one small read where its fd
-// table is a dozen. All children when none names one (another proxy, another engine):
-// the owner scan reads the likely processes whole, and with hundreds of containers they
-// are hundreds of proxies.
-std::vector<int> proxies_of_ports(const std::vector<int>& children, const std::vector<Listener>& listeners,
+// Of the engine's children, the proxies of the wanted listeners' ports (EngineChildren's
+// map); all children when none names one (another proxy, another engine): the owner scan
+// reads the likely processes whole, and with hundreds of containers they are hundreds of
+// proxies.
+std::vector<int> proxies_of_ports(const EngineChildren& engine, const std::vector<Listener>& listeners,
                                   const std::function<bool(const Listener&)>& wanted) {
-    std::set<std::string> ports;
+    std::set<int> proxies;
     for (const Listener& l : listeners)
-        if (!wanted || wanted(l)) ports.insert(std::to_string(l.port));
-    std::vector<int> proxies;
-    for (int pid : children) {
-        const auto argv = read_argv(fmt::format("{}/{}", kProcRoot, pid));
-        if (!argv) continue;
-        const auto flag = std::ranges::find(*argv, "-host-port");
-        if (flag != argv->end() && std::next(flag) != argv->end() && ports.contains(*std::next(flag)))
-            proxies.push_back(pid);
-    }
-    return proxies.empty() ? children : proxies;
+        if (!wanted || wanted(l))
+            if (auto named = engine.proxies_by_port.find(l.port); named != engine.proxies_by_port.end())
+                proxies.insert(named->second.begin(), named->second.end());
+    return proxies.empty() ? engine.children : std::vector<int>(proxies.begin(), proxies.end());
 }
 
 }  // namespace
@@ -108,10 +102,10 @@ void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTim
     PhaseTimer owners_timer;
     if (host.listeners) {
         // The engine's proxies are its children: the likely owners of a published port.
-        const std::vector<int> likely =
-            facts.engine && facts.engine->process
-                ? proxies_of_ports(host.owner_scan.children_of(facts.engine->process->pid), *host.listeners, owners_wanted)
-                : std::vector<int>{};
+        const std::vector<int> likely = host.engine_pid > 0 && facts.engine && facts.engine->process &&
+                                                facts.engine->process->pid == host.engine_pid
+                                            ? proxies_of_ports(host.engine_children, *host.listeners, owners_wanted)
+                                            : std::vector<int>{};
         const unsigned long host_netns = netns_inode_of(std::string(kProcRoot) + "/self").value_or(0);
         name_owners(*host.listeners, host.owner_scan, host_netns, likely, owners_wanted);
     }
@@ -165,20 +159,46 @@ void BackgroundTask::run() {
 
 void HostSide::collect() {
     PhaseTimer netfilter_timer;
-    network = collect_host_network(kProcRoot);
+    network = collect_host_network(kProcRoot, engine_pid);
     netfilter_ms = netfilter_timer.ms();
     PhaseTimer listeners_timer;
     listeners = list_listeners(kProcRoot, 0, TcpListenerSource::sock_diag);
+    if (engine_pid > 0) engine_children = read_engine_children(kProcRoot, engine_pid, owner_scan);
     listeners_ms = listeners_timer.ms();
 }
 
-EngineIdentity::EngineIdentity(const DockerClient& client, const DockerEndpoint& endpoint, EngineInfo engine)
-    : task_([this, client, endpoint, engine = std::move(engine)]() mutable {
-          PhaseTimer process_timer;
-          Result<EngineProcess> process = fail("engine-process", "not a local unix socket");
-          if (endpoint.kind == DockerEndpoint::Kind::unix_socket)
-              process = find_engine_process(kProcRoot, endpoint.socket_path);
-          process_ms_ = process_timer.ms();
+EngineChildren read_engine_children(const std::string& proc_root, int engine_pid, const SocketOwnerScan& scan) {
+    EngineChildren engine;
+    engine.children = scan.children_of(engine_pid);
+    for (int pid : engine.children) {
+        const auto argv = read_argv(fmt::format("{}/{}", proc_root, pid));
+        if (!argv) continue;
+        const auto flag = std::ranges::find(*argv, "-host-port");
+        int port = 0;
+        if (flag == argv->end() || std::next(flag) == argv->end()) continue;
+        const std::string& text = *std::next(flag);
+        if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+            ec == std::errc{} && end == text.data() + text.size())
+            engine.proxies_by_port[port].push_back(pid);
+    }
+    return engine;
+}
+
+LocatedEngine locate_engine_process(const DockerEndpoint& endpoint) {
+    LocatedEngine located;
+    if (endpoint.kind != DockerEndpoint::Kind::unix_socket) {
+        located.process = fail("engine-process", "not a local unix socket");
+        return located;
+    }
+    PhaseTimer process_timer;
+    located.process = find_engine_process(kProcRoot, endpoint.socket_path);
+    located.ms = process_timer.ms();
+    return located;
+}
+
+EngineIdentity::EngineIdentity(const DockerClient& client, LocatedEngine located, EngineInfo engine)
+    : process_ms_(located.ms),
+      task_([this, client, process = std::move(located.process), engine = std::move(engine)]() mutable {
           if (process) {
               engine.process = std::move(*process);
               identified_ = std::move(engine);

@@ -82,9 +82,19 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& c) {
 }
 
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
-    const auto pids = pids_by_comm(proc_root, {"dockerd"});
+    return read_daemon_config(proc_root, 0, [&proc_root]() -> std::optional<std::vector<int>> {
+        auto pids = pids_by_comm(proc_root, {"dockerd"});
+        if (!pids) return std::nullopt;
+        return std::move(pids->at("dockerd"));
+    });
+}
+
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root, int engine_pid, const DockerdPids& dockerd_pids) {
+    if (engine_pid > 0)
+        if (auto config = read_daemon_config(proc_root, std::vector<int>{engine_pid})) return config;
+    const auto pids = dockerd_pids();
     if (!pids) return fail(kSource, "cannot list " + proc_root);
-    return read_daemon_config(proc_root, pids->at("dockerd"));
+    return read_daemon_config(proc_root, *pids);
 }
 
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std::vector<int>& dockerd_pids) {

@@ -1,6 +1,8 @@
 // HostNetwork from the live host, and the live set lookups behind the paths of a diagnosis.
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -10,12 +12,12 @@
 
 namespace dnd {
 
-HostNetwork collect_host_network(const std::string& proc_root) {
+HostNetwork collect_host_network(const std::string& proc_root, int engine_pid) {
     HostNetwork h;
-    // Three independent reads, each growing with the host in its own way, run side by side:
-    // the rulesets (rules per container), the process table (processes per container) and,
-    // on this thread, links, routes and sysctls (a veth per container). A thread starts in
-    // the netns of the thread that starts it, so all three read the same host.
+    // Two independent reads, each growing with the host in its own way, run side by side:
+    // the rulesets (rules per container) and, on this thread, links, routes and sysctls (a
+    // veth per container). A thread starts in the netns of the thread that starts it, so
+    // both read the same host.
     auto rulesets = std::async(std::launch::async, [&proc_root] {
         nf::NftReadOptions options;
         // The evaluator asks for single keys of plain named sets instead; named maps are
@@ -28,13 +30,13 @@ HostNetwork collect_host_network(const std::string& proc_root) {
         return std::pair{nf::read_nftables(options),
                          nf::read_iptables_legacy(per_thread ? proc_root + "/thread-self" : proc_root)};
     });
-    // dockerd's config and the ruleset services share one pass over the host's processes.
-    auto processes = std::async(std::launch::async, [&proc_root] {
-        auto pids = pids_by_comm(proc_root, {"dockerd", "firewalld"});
-        // Without a listing, the one-argument readers say why.
-        return std::pair{pids ? read_daemon_config(proc_root, pids->at("dockerd")) : read_daemon_config(proc_root),
-                         pids ? read_ruleset_services("", proc_root, pids->at("firewalld")) : read_ruleset_services("", proc_root)};
-    });
+    // A pass over every process grows with the host: made at most once, and only when the
+    // engine's own process and firewalld's pid file or unit do not answer.
+    std::optional<std::optional<PidsByComm>> processes;
+    auto pass = [&]() -> const std::optional<PidsByComm>& {
+        if (!processes) processes = pids_by_comm(proc_root, {"dockerd", "firewalld"});
+        return *processes;
+    };
     if (auto raw = dump_rtnetlink(); !raw) {
         h.links = std::unexpected(raw.error());
         h.addresses = std::unexpected(raw.error());
@@ -47,8 +49,23 @@ HostNetwork collect_host_network(const std::string& proc_root) {
         h.routes = parse_rtnl_routes(raw->routes, links);
     }
     h.sysctls = read_sysctls(proc_root, h.links ? *h.links : std::vector<Link>{});
+    h.daemon = read_daemon_config(proc_root, engine_pid, [&]() -> std::optional<std::vector<int>> {
+        const auto& pids = pass();
+        if (!pids) return std::nullopt;
+        return pids->at("dockerd");
+    });
     std::tie(h.nftables, h.iptables_legacy) = rulesets.get();
-    std::tie(h.daemon, h.ruleset_services) = processes.get();
+    // A firewalld without pid file or unit is looked for only where its rules are: one that
+    // runs always has them, so where neither ruleset holds any there is none to find.
+    auto firewalld_rules = [&h] {
+        return (h.nftables && nf::holds_firewalld_rules(*h.nftables)) ||
+               (h.iptables_legacy && nf::holds_firewalld_rules(*h.iptables_legacy));
+    };
+    h.ruleset_services = read_ruleset_services("", proc_root, [&] {
+        if (!firewalld_rules()) return std::vector<int>{};
+        const auto& pids = pass();
+        return pids ? pids->at("firewalld") : std::vector<int>{};
+    });
     return h;
 }
 

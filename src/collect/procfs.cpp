@@ -115,11 +115,13 @@ std::map<unsigned long, std::vector<SocketOwner>> SocketOwnerScan::owners_of(con
     };
     for (int pid : likely) read_process(pid);
     // Processes come and go while we scan; whatever cannot be read is simply not an owner.
-    for (int pid : all_pids()) {
-        if (unowned.empty()) break;
-        if (!read_process(pid)) continue;
-        for (int child : children_of(pid)) read_process(child);
-    }
+    // When the likely processes held every socket, the host's process list is never read.
+    if (!unowned.empty())
+        for (int pid : all_pids()) {
+            if (unowned.empty()) break;
+            if (!read_process(pid)) continue;
+            for (int child : children_of(pid)) read_process(child);
+        }
     for (auto& [inode, holders] : owners)
         std::sort(holders.begin(), holders.end(), [](const SocketOwner& a, const SocketOwner& b) { return a.pid < b.pid; });
     return owners;

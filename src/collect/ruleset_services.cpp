@@ -2,6 +2,7 @@
 // runs: the nftables service (its ruleset file and whether it is enabled) and firewalld
 // (running or not). Read from files under a root prefix and from /proc; nothing is changed.
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -22,18 +23,36 @@ std::string_view trimmed(std::string_view line) {
     return line.substr(0, line.find_last_not_of(" \t\r\n;") + 1);
 }
 
-// "/var/run/firewalld.pid (pid 812)" when a pid file names a live firewalld, else the first
-// of firewalld_pids (processes named firewalld); "" when neither.
-std::string firewalld_seen(const std::string& root, const std::string& proc_root, const std::vector<int>& firewalld_pids) {
-    for (std::string_view file : kFirewalldPidFiles) {
-        auto text = read_text_file(root + std::string(file));
-        if (!text) continue;
-        const std::string pid(trimmed(*text));
-        if (is_pid_name(pid) && read_comm(proc_root + "/" + pid) == "firewalld")
-            return std::string(file) + " (pid " + pid + ")";
+// firewalld.service's cgroup (v2, then v1): under systemd firewalld runs with --nopid.
+constexpr std::string_view kFirewalldUnitProcs[] = {"/sys/fs/cgroup/system.slice/firewalld.service/cgroup.procs",
+                                                    "/sys/fs/cgroup/systemd/system.slice/firewalld.service/cgroup.procs"};
+
+// The first pid listed in text (one per line) whose process is named firewalld.
+std::string firewalld_among(std::string_view text, const std::string& proc_root) {
+    while (!text.empty()) {
+        const auto eol = text.find('\n');
+        const std::string pid(trimmed(text.substr(0, eol)));
+        if (is_pid_name(pid) && read_comm(proc_root + "/" + pid) == "firewalld") return pid;
+        if (eol == std::string_view::npos) break;
+        text.remove_prefix(eol + 1);
     }
-    if (firewalld_pids.empty()) return "";
-    return "process firewalld (pid " + std::to_string(firewalld_pids.front()) + ")";
+    return "";
+}
+
+// "/var/run/firewalld.pid (pid 812)" when a pid file names a live firewalld, else the unit's
+// cgroup, else the first of firewalld_pids() (processes named firewalld; asked only then);
+// "" when none.
+std::string firewalld_seen(const std::string& root, const std::string& proc_root, const FirewalldPids& firewalld_pids) {
+    for (const auto& files : {std::span<const std::string_view>(kFirewalldPidFiles), std::span<const std::string_view>(kFirewalldUnitProcs)})
+        for (std::string_view file : files) {
+            auto text = read_text_file(root + std::string(file));
+            if (!text) continue;
+            if (const std::string pid = firewalld_among(*text, proc_root); !pid.empty())
+                return std::string(file) + " (pid " + pid + ")";
+        }
+    const std::vector<int> pids = firewalld_pids ? firewalld_pids() : std::vector<int>{};
+    if (pids.empty()) return "";
+    return "process firewalld (pid " + std::to_string(pids.front()) + ")";
 }
 
 // The *.wants link that makes systemd start nftables.service at boot, if any.
@@ -63,12 +82,14 @@ bool ruleset_file_flushes_all(std::string_view text) {
 }
 
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root) {
-    const auto pids = pids_by_comm(proc_root, {"firewalld"});
-    return read_ruleset_services(root, proc_root, pids ? pids->at("firewalld") : std::vector<int>{});
+    return read_ruleset_services(root, proc_root, [&proc_root] {
+        const auto pids = pids_by_comm(proc_root, {"firewalld"});
+        return pids ? pids->at("firewalld") : std::vector<int>{};
+    });
 }
 
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root,
-                                              const std::vector<int>& firewalld_pids) {
+                                              const FirewalldPids& firewalld_pids) {
     RulesetServices s;
     for (std::string_view file : kNftablesConfs) {
         auto text = read_text_file(root + std::string(file));

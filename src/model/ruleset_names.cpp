@@ -145,4 +145,17 @@ const Table* Ruleset::find_table(Family family, std::string_view table_name, Rul
     return nullptr;
 }
 
+bool is_firewalld_table(const Table& t) { return t.source == RulesetSource::nftables && t.name == "firewalld"; }
+
+bool holds_firewalld_rules(const Ruleset& ruleset) {
+    constexpr std::string_view kDirectChains[] = {"INPUT_direct", "FORWARD_direct", "OUTPUT_direct", "PREROUTING_direct",
+                                                  "POSTROUTING_direct"};
+    for (const Table& t : ruleset.tables) {
+        if (is_firewalld_table(t)) return true;
+        for (std::string_view chain : kDirectChains)
+            if (t.find_chain(chain) != nullptr) return true;
+    }
+    return false;
+}
+
 }  // namespace dnd::nf

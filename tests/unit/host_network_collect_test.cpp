@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "docknetdoctor/collect/host_network_collect.hpp"
+#include "fake_proc.hpp"
 #include "path_testing.hpp"
 
 namespace dnd {
@@ -107,6 +108,36 @@ TEST(DaemonConfig, ADockerdWhoseNamespaceCannotBeReadIsSaidSo) {
     std::filesystem::remove_all(root);
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().message, "dockerd (pid 4242): cannot read " + root + "/4242/ns/net: No such file or directory");
+}
+
+// The engine's own dockerd (found by its API socket) is read directly when it runs in this
+// network namespace: the pass over every process, which grows with the host, is not made.
+// Only an engine in another namespace (or none known) sends the reader to that pass.
+TEST(DaemonConfig, TheEnginesOwnDockerdIsReadWithoutListingEveryProcess) {
+    testing::FakeProc proc;
+    proc.link("self/ns/net", "net:[4026531840]");
+    proc.link("4242/ns/net", "net:[4026531840]");
+    proc.write("4242/cmdline", std::string("dockerd\0--config-file=/etc/engine.json\0", 39));
+    proc.write("4242/root/etc/engine.json", R"({"userland-proxy": false})");
+    proc.link("5151/ns/net", "net:[4026532999]");  // a dockerd of another namespace
+    proc.write("5151/cmdline", std::string("dockerd\0", 8));
+    int listed = 0;
+    auto listing = [&]() -> std::optional<std::vector<int>> {
+        ++listed;
+        return std::vector<int>{5151, 4242};
+    };
+    auto own = read_daemon_config(proc.root(), 4242, listing);
+    ASSERT_TRUE(own) << own.error().message;
+    EXPECT_EQ(own->pid, 4242);
+    EXPECT_EQ(own->userland_proxy, false);
+    EXPECT_EQ(listed, 0);
+    auto other = read_daemon_config(proc.root(), 5151, listing);  // the engine is not this namespace's
+    ASSERT_TRUE(other) << other.error().message;
+    EXPECT_EQ(other->pid, 4242);
+    EXPECT_EQ(listed, 1);
+    auto unknown = read_daemon_config(proc.root(), 0, [] { return std::optional<std::vector<int>>{}; });
+    ASSERT_FALSE(unknown);
+    EXPECT_EQ(unknown.error().message, "cannot list " + proc.root());
 }
 
 TEST(Sysctls, ReadsFromAProcRoot) {

@@ -14,6 +14,7 @@
 #include "docknetdoctor/collect/procfs.hpp"
 #include "docknetdoctor/collect/procfs_scan.hpp"
 #include "docknetdoctor/probe/unique_fd.hpp"
+#include "collect_parts.hpp"
 #include "fake_proc.hpp"
 #include "fixture_files.hpp"
 #include "proc_files.hpp"
@@ -183,6 +184,24 @@ TEST(ProcOwners, TheLikelyProcessesAnswerFirstAndTheRestOnlyWhenNeeded) {
     EXPECT_TRUE(scan.owners_of({}, 5000).empty());
 }
 
+// When the likely processes hold every socket asked about, the host's process list (one
+// entry per process on the host) is not even listed: a process that starts afterwards is
+// still found by a later, wider question of the same scan.
+TEST(ProcOwners, WhatTheLikelyProcessesAnswerDoesNotListTheHostsProcesses) {
+    FakeProc proc;
+    ASSERT_FALSE(proc.root().empty());
+    proc.process(100, "docker-proxy", 5000, {{3, "socket:[111]"}});
+    SocketOwnerScan scan(proc.root());
+    auto proxy = scan.owners_of({111}, 5000, {100});
+    ASSERT_EQ(proxy[111].size(), 1u);
+    EXPECT_EQ(proxy[111][0].pid, 100);
+
+    proc.process(700, "late", 5000, {{3, "socket:[777]"}});  // not in a listing made above
+    auto late = scan.owners_of({777}, 5000);
+    ASSERT_EQ(late[777].size(), 1u) << "the first question listed /proc although the likely process answered";
+    EXPECT_EQ(late[777][0].process, "late");
+}
+
 TEST(ProcOwners, AProcessTreeIsThePidThenWhatItStartedBreadthFirst) {
     FakeProc proc;
     ASSERT_FALSE(proc.root().empty());
@@ -328,6 +347,33 @@ TEST(ProcFiles, ProcessesAreFoundByNameInOnePass) {
     EXPECT_EQ(dockerd, (std::vector<int>{10, 12}));
     EXPECT_EQ(found->at("firewalld"), std::vector<int>{});
     EXPECT_EQ(pids_by_comm(proc.root() + "/absent", {"dockerd"}), std::nullopt);
+}
+
+
+// The engine's children read once, beside the engine's answers: which are docker-proxies of
+// which host port (IPv4 and IPv6 proxies of one port alike); children without such a flag
+// (containerd, a proxy of another make) are children all the same.
+TEST(EngineChildren, ProxiesAreKnownByTheHostPortTheirCommandLineNames) {
+    testing::FakeProc proc;
+    auto proxy = [&](int pid, const std::string& ip, const std::string& port) {
+        const std::string argv[] = {"/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", ip, "-host-port", port,
+                                    "-container-ip", "172.17.0.2", "-container-port", "80"};
+        std::string text;
+        for (const auto& a : argv) text += a + '\0';
+        proc.write(std::to_string(pid) + "/cmdline", text);
+    };
+    proc.write("50/task/50/children", "61 62 ");
+    proc.write("50/task/51/children", "63 64 65 ");  // another of dockerd's threads started these
+    proxy(61, "0.0.0.0", "30000");
+    proxy(62, "::", "30000");
+    proxy(63, "0.0.0.0", "30001");
+    proc.write("64/cmdline", std::string("containerd\0--config\0/var/run/docker/containerd/containerd.toml\0", 63));
+    proxy(65, "0.0.0.0", "3000x");  // not a port
+    const EngineChildren engine = read_engine_children(proc.root(), 50, SocketOwnerScan(proc.root()));
+    EXPECT_EQ(engine.children, (std::vector<int>{61, 62, 63, 64, 65}));
+    ASSERT_EQ(engine.proxies_by_port.size(), 2u);
+    EXPECT_EQ(engine.proxies_by_port.at(30000), (std::vector<int>{61, 62}));
+    EXPECT_EQ(engine.proxies_by_port.at(30001), (std::vector<int>{63}));
 }
 
 }  // namespace

@@ -56,17 +56,88 @@ TEST(RulesetServices, FirewalldFoundAsAProcessWithoutPidFile) {
 }
 
 // Given the processes named firewalld from a pass shared with dockerd's, the reader uses
-// them and does not scan /proc again.
+// them and does not scan /proc again; the pass is asked for only when no pid file names one.
 TEST(RulesetServices, FirewalldFromASharedProcessPassIsNotScannedForAgain) {
     testing::FakeProc root;
     testing::FakeProc proc;
     proc.write("1207/comm", "firewalld\n");
-    auto given = read_ruleset_services(root.root(), proc.root(), {1300});
+    int asked = 0;
+    auto given = read_ruleset_services(root.root(), proc.root(), [&] {
+        ++asked;
+        return std::vector<int>{1300};
+    });
     ASSERT_TRUE(given) << given.error().message;
     EXPECT_EQ(given->firewalld_running, "process firewalld (pid 1300)");
-    auto none = read_ruleset_services(root.root(), proc.root(), {});
+    EXPECT_EQ(asked, 1);
+    auto none = read_ruleset_services(root.root(), proc.root(), [] { return std::vector<int>{}; });
     ASSERT_TRUE(none) << none.error().message;
     EXPECT_EQ(none->firewalld_running, "");
+    root.write("run/firewalld.pid", "1207\n");
+    auto by_file = read_ruleset_services(root.root(), proc.root(), [&] {
+        ++asked;
+        return std::vector<int>{1300};
+    });
+    ASSERT_TRUE(by_file) << by_file.error().message;
+    EXPECT_EQ(by_file->firewalld_running, "/run/firewalld.pid (pid 1207)");
+    EXPECT_EQ(asked, 1) << "a pid file naming firewalld makes the pass over /proc needless";
+}
+
+// Under systemd firewalld runs with --nopid: its unit's cgroup names it, on cgroup v2 and v1,
+// and no pass over /proc is needed; a pid there that is not firewalld is not taken for it.
+TEST(RulesetServices, FirewalldServicesCgroupNamesItWithoutAPidFile) {
+    testing::FakeProc proc;
+    proc.write("640/comm", "python3\n");
+    proc.write("641/comm", "firewalld\n");
+    auto never = [] () -> std::vector<int> {
+        ADD_FAILURE() << "the processes were listed although the unit's cgroup named firewalld";
+        return {};
+    };
+    for (const std::string unit : {"sys/fs/cgroup/system.slice/firewalld.service/cgroup.procs",
+                                   "sys/fs/cgroup/systemd/system.slice/firewalld.service/cgroup.procs"}) {
+        testing::FakeProc root;
+        root.write(unit, "640\n641\n");
+        auto s = read_ruleset_services(root.root(), proc.root(), never);
+        ASSERT_TRUE(s) << s.error().message;
+        EXPECT_EQ(s->firewalld_running, "/" + unit + " (pid 641)");
+    }
+    testing::FakeProc stopped;  // the unit's cgroup is there and empty: not running
+    stopped.write("sys/fs/cgroup/system.slice/firewalld.service/cgroup.procs", "");
+    auto s = read_ruleset_services(stopped.root(), proc.root(), [] { return std::vector<int>{}; });
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->firewalld_running, "");
+}
+
+// A firewalld without pid file or unit is looked for among the processes only where its
+// rules are: its nftables backend's table, or its iptables backend's <CHAIN>_direct chains
+// (legacy tables, or iptables-nft's in nftables). Docker's rules alone are not its mark.
+TEST(RulesetServices, FirewalldsMarkOnTheRuleset) {
+    auto table = [](nf::Family family, std::string name, nf::RulesetSource source, std::vector<std::string> chains) {
+        nf::Table t;
+        t.family = family;
+        t.name = std::move(name);
+        t.source = source;
+        for (auto& c : chains) t.chains.emplace_back().name = std::move(c);
+        return t;
+    };
+    nf::Ruleset docker;
+    docker.tables.push_back(table(nf::Family::ip, "filter", nf::RulesetSource::nftables, {"FORWARD", "DOCKER", "DOCKER-USER"}));
+    docker.tables.push_back(table(nf::Family::ip, "nat", nf::RulesetSource::nftables, {"PREROUTING", "DOCKER"}));
+    EXPECT_FALSE(nf::holds_firewalld_rules(docker));
+    EXPECT_FALSE(nf::holds_firewalld_rules(nf::Ruleset{}));
+
+    nf::Ruleset nft_backend = docker;
+    nft_backend.tables.push_back(table(nf::Family::inet, "firewalld", nf::RulesetSource::nftables, {"filter_INPUT"}));
+    EXPECT_TRUE(nf::holds_firewalld_rules(nft_backend));
+
+    nf::Ruleset iptables_backend;
+    iptables_backend.tables.push_back(
+        table(nf::Family::ip, "filter", nf::RulesetSource::iptables_legacy, {"INPUT", "INPUT_direct", "INPUT_ZONES"}));
+    EXPECT_TRUE(nf::holds_firewalld_rules(iptables_backend));
+
+    nf::Ruleset user_table_named_firewalld_in_legacy;  // only nftables holds firewalld's own table
+    user_table_named_firewalld_in_legacy.tables.push_back(
+        table(nf::Family::ip, "firewalld", nf::RulesetSource::iptables_legacy, {"INPUT"}));
+    EXPECT_FALSE(nf::holds_firewalld_rules(user_table_named_firewalld_in_legacy));
 }
 
 TEST(RulesetServices, FlushRulesetLineIsFoundWhereverItStands) {

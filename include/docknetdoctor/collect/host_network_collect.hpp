@@ -3,7 +3,9 @@
 // from /proc/sys, dockerd's command line and daemon.json, the netfilter rulesets. Parse
 // functions take recorded bytes/text (fixtures/rtnetlink/) and are what unit tests use.
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,22 +49,31 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& config);
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root);
 // The same, from the pids of the processes named dockerd (a pass over /proc shared with others).
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std::vector<int>& dockerd_pids);
+// The same, from the engine's own dockerd (engine_pid; 0 when unknown) when it runs in this
+// network namespace; only otherwise from the processes named dockerd, which dockerd_pids()
+// lists (nullopt: PROC_ROOT cannot be listed), since that pass grows with the host.
+using DockerdPids = std::function<std::optional<std::vector<int>>()>;
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root, int engine_pid, const DockerdPids& dockerd_pids);
 
 // ---- services that load a whole ruleset ----
 // Whether nftables ruleset text holds a `flush ruleset` line (every table goes, Docker's too).
 bool ruleset_file_flushes_all(std::string_view text);
 // The nftables service's ruleset file (ROOT/etc/nftables.conf or ROOT/etc/sysconfig/nftables.conf),
 // whether a ROOT/etc/systemd/system/*.wants link enables nftables.service, and whether
-// firewalld runs (its pid file naming a live firewalld in PROC_ROOT, or a firewalld process).
-// ROOT is "" for this host.
+// firewalld runs (its pid file or firewalld.service's cgroup naming a live firewalld in
+// PROC_ROOT, or a firewalld process). ROOT is "" for this host.
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root);
-// The same, with the processes named firewalld already found (a pass over /proc shared with others).
+// The same, with the processes named firewalld given by the caller, who is asked only when
+// neither a pid file nor the unit's cgroup names one (a pass over /proc is the dear part).
+using FirewalldPids = std::function<std::vector<int>()>;
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root,
-                                              const std::vector<int>& firewalld_pids);
+                                              const FirewalldPids& firewalld_pids);
 
 // Everything above plus nftables (elements of named maps dumped, of other named sets not:
 // see NftReadOptions) and iptables-legacy; each failure stays in its slot.
-HostNetwork collect_host_network(const std::string& proc_root);
+// engine_pid: the engine's dockerd when it is known (0 otherwise); its config is read without
+// looking for every dockerd when it runs in this network namespace.
+HostNetwork collect_host_network(const std::string& proc_root, int engine_pid = 0);
 
 // Asks the kernel (nf::set_contains) and appends every answer to records.
 SetLookup live_set_lookup(std::vector<SetLookupRecord>& records);

@@ -414,6 +414,13 @@ struct Ruleset {
 
 // ---- names ------------------------------------------------------------------------------
 
+// firewalld's own table (its nftables backend): "firewalld", in any family.
+bool is_firewalld_table(const Table& t);
+// Whether firewalld has left its mark on the ruleset: its own table, or the <CHAIN>_direct
+// chains its iptables backend adds beside every built-in chain. A running firewalld always
+// has one or the other, whatever removed Docker's rules.
+bool holds_firewalld_rules(const Ruleset& ruleset);
+
 std::string_view to_string(Family f);
 std::string_view to_string(Hook h);
 std::string_view to_string(ChainType t);
