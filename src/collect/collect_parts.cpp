@@ -158,13 +158,19 @@ void BackgroundTask::run() {
 }
 
 void HostSide::collect() {
+    // The listeners and the engine's children grow with the containers as the rulesets and
+    // links do (a proxy, its sockets): read beside them, in the same netns (a thread starts
+    // in its creator's).
+    BackgroundTask listening([this] {
+        PhaseTimer listeners_timer;
+        listeners = list_listeners(kProcRoot, 0, TcpListenerSource::sock_diag);
+        if (engine_pid > 0) engine_children = read_engine_children(kProcRoot, engine_pid, owner_scan);
+        listeners_ms = listeners_timer.ms();
+    });
     PhaseTimer netfilter_timer;
     network = collect_host_network(kProcRoot, engine_pid);
     netfilter_ms = netfilter_timer.ms();
-    PhaseTimer listeners_timer;
-    listeners = list_listeners(kProcRoot, 0, TcpListenerSource::sock_diag);
-    if (engine_pid > 0) engine_children = read_engine_children(kProcRoot, engine_pid, owner_scan);
-    listeners_ms = listeners_timer.ms();
+    listening.join();
 }
 
 EngineChildren read_engine_children(const std::string& proc_root, int engine_pid, const SocketOwnerScan& scan) {
