@@ -4,7 +4,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <cstring>
 #include <ctime>
 
@@ -21,7 +29,80 @@ int hand_to_sink(const nlmsghdr* message, void* data) {
 // nft's size: a set-element message can exceed 64 KiB (MNL_SOCKET_BUFFER_SIZE is too small).
 std::size_t receive_buffer_size() { return 65536 + static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)); }
 
+// Received datagrams on their way from the receiving thread to the feeding one, in a few
+// buffers that go round: the receiver waits for a free one, the feeder for a full one.
+class DatagramPipe {
+public:
+    struct Datagram {
+        std::vector<std::uint8_t>* buffer = nullptr;
+        std::size_t size = 0;
+    };
+
+    explicit DatagramPipe(std::size_t buffer_size) {
+        for (auto& b : buffers_) {
+            b.resize(buffer_size);
+            free_.push_back(&b);
+        }
+    }
+
+    // A buffer to receive into; nullptr once the feeder gave up.
+    std::vector<std::uint8_t>* take_free() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return abandoned_ || !free_.empty(); });
+        if (abandoned_) return nullptr;
+        auto* b = free_.back();
+        free_.pop_back();
+        return b;
+    }
+    void give_back(std::vector<std::uint8_t>* buffer) {
+        std::lock_guard lock(mutex_);
+        free_.push_back(buffer);
+        changed_.notify_all();
+    }
+    void push(Datagram d) {
+        std::lock_guard lock(mutex_);
+        full_.push_back(d);
+        changed_.notify_all();
+    }
+    // The next datagram; nullopt once the receiver finished and all were taken.
+    std::optional<Datagram> pop() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return finished_ || !full_.empty(); });
+        if (full_.empty()) return std::nullopt;
+        const Datagram d = full_.front();
+        full_.pop_front();
+        return d;
+    }
+    void finish() {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        changed_.notify_all();
+    }
+    void abandon() {
+        std::lock_guard lock(mutex_);
+        abandoned_ = true;
+        changed_.notify_all();
+    }
+
+private:
+    std::array<std::vector<std::uint8_t>, 8> buffers_;
+    std::vector<std::vector<std::uint8_t>*> free_;
+    std::deque<Datagram> full_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool finished_ = false;
+    bool abandoned_ = false;
+};
+
 }  // namespace
+
+bool ends_reply(std::span<const std::uint8_t> datagram) {
+    int left = static_cast<int>(datagram.size());
+    for (const auto* m = reinterpret_cast<const nlmsghdr*>(datagram.data()); whole_message(m, left);
+         m = mnl_nlmsg_next(m, &left))
+        if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) return true;
+    return false;
+}
 
 MessageSink appending_to(std::vector<std::uint8_t>& out) {
     return [&out](const nlmsghdr& message) {
@@ -72,6 +153,10 @@ std::expected<ReplyEnd, Errno> Socket::transact(const nlmsghdr* request, std::ve
 std::expected<ReplyEnd, Errno> Socket::transact(const nlmsghdr* request, const MessageSink& sink) {
     if (mnl_socket_sendto(sock_.get(), request, request->nlmsg_len) < 0) return std::unexpected(errno);
     ReplyReader reader(request->nlmsg_seq, portid(), sink);
+    return receive_reply(reader);
+}
+
+std::expected<ReplyEnd, Errno> Socket::receive_reply(ReplyReader& reader) {
     for (;;) {
         const ssize_t n = mnl_socket_recvfrom(sock_.get(), receive_buffer_.data(), receive_buffer_.size());
         if (n < 0) {
@@ -83,6 +168,60 @@ std::expected<ReplyEnd, Errno> Socket::transact(const nlmsghdr* request, const M
         if (!complete) return std::unexpected(complete.error());
         if (*complete) return ReplyEnd{reader.interrupted()};
     }
+}
+
+std::expected<ReplyEnd, Errno> Socket::transact_overlapped(const nlmsghdr* request, const MessageSink& sink) {
+    if (mnl_socket_sendto(sock_.get(), request, request->nlmsg_len) < 0) return std::unexpected(errno);
+    ReplyReader reader(request->nlmsg_seq, portid(), sink);
+    DatagramPipe pipe(receive_buffer_.size());
+    std::expected<bool, Errno> fed = false;  // the reader's answer so far; written by the feeder only
+    std::exception_ptr thrown;                // what the sink threw, rethrown here as transact() would
+    auto feed_all = [&] {
+        while (auto d = pipe.pop()) {
+            // After the reply's end, an error or a throw, what is left is only given back.
+            if (fed && !*fed && !thrown) {
+                try {
+                    fed = reader.feed(std::span(d->buffer->data(), d->size));
+                } catch (...) {
+                    thrown = std::current_exception();
+                }
+                if (!fed || thrown) pipe.abandon();  // the receiver stops at its next datagram
+            }
+            pipe.give_back(d->buffer);
+        }
+    };
+    std::thread feeder;
+    try {
+        feeder = std::thread(feed_all);
+    } catch (const std::system_error&) {
+        return receive_reply(reader);  // no thread: received and fed one after the other
+    }
+    Errno receive_error = 0;
+    for (;;) {
+        auto* buffer = pipe.take_free();
+        if (buffer == nullptr) break;  // the feeder failed: its error is the answer
+        const ssize_t n = mnl_socket_recvfrom(sock_.get(), buffer->data(), buffer->size());
+        if (n < 0 && errno == EINTR) {
+            pipe.give_back(buffer);
+            continue;
+        }
+        if (n <= 0) {
+            receive_error = n < 0 ? errno : ENODATA;  // ENODATA: the reply ended without NLMSG_DONE
+            pipe.give_back(buffer);
+            break;
+        }
+        const auto size = static_cast<std::size_t>(n);
+        const bool last = ends_reply(std::span(buffer->data(), size));
+        pipe.push({buffer, size});
+        if (last) break;
+    }
+    pipe.finish();
+    feeder.join();
+    if (thrown) std::rethrow_exception(thrown);
+    if (!fed) return std::unexpected(fed.error());
+    if (receive_error != 0) return std::unexpected(receive_error);
+    if (!*fed) return std::unexpected(ENODATA);  // the receiver saw an end the reader did not take as one
+    return ReplyEnd{reader.interrupted()};
 }
 
 Error netlink_error(const ErrorWording& wording, Errno err, std::string_view what) {

@@ -53,6 +53,10 @@ MessageSink appending_to(std::vector<std::uint8_t>& out);
 // `sink`; the bytes left over that do not hold a whole message.
 std::size_t for_each_message(std::span<const std::uint8_t> messages, const MessageSink& sink);
 
+// Whether a datagram holds a message that ends a reply: NLMSG_DONE, or NLMSG_ERROR (an ACK or
+// the kernel's error). What follows it is another reply's.
+bool ends_reply(std::span<const std::uint8_t> datagram);
+
 // The reply to one request, fed datagram by datagram (what a socket receives): messages of
 // another request (sequence number) or socket (port id) are errors, not skipped.
 class ReplyReader {
@@ -88,12 +92,18 @@ public:
     std::expected<ReplyEnd, Errno> transact(const nlmsghdr* request, const MessageSink& sink);
     // The same, appending the messages to `out` (appending_to).
     std::expected<ReplyEnd, Errno> transact(const nlmsghdr* request, std::vector<std::uint8_t>& out);
+    // The same, with the sink run on a thread of its own while the next datagrams are
+    // received: in a large dump the kernel's work (done inside each receive) and the sink's
+    // parse then run side by side. Without a thread to spare, transact() as above.
+    std::expected<ReplyEnd, Errno> transact_overlapped(const nlmsghdr* request, const MessageSink& sink);
 
     std::uint32_t next_seq() { return ++seq_; }
     std::uint32_t portid() const;
 
 private:
     explicit Socket(MnlSocketPtr sock);
+    // The rest of a requested reply, received and fed on this thread.
+    std::expected<ReplyEnd, Errno> receive_reply(ReplyReader& reader);
 
     MnlSocketPtr sock_;
     std::vector<std::uint8_t> receive_buffer_;

@@ -50,19 +50,26 @@ public:
     // Hands the reply's messages to sink; 0 or an errno value (the kernel's or the
     // socket's). interrupted is set if the kernel flagged the dump inconsistent.
     int transact(nlmsghdr* request, const netlink::MessageSink& sink, bool& interrupted) {
-        auto end = sock_.transact(request, sink);
-        if (!end) return end.error();
-        if (end->interrupted) interrupted = true;
-        return 0;
+        return outcome(sock_.transact(request, sink), interrupted);
     }
     int transact(nlmsghdr* request, std::vector<std::uint8_t>& out, bool& interrupted) {
         return transact(request, netlink::appending_to(out), interrupted);
+    }
+    // transact(), the sink run beside the receives (Socket::transact_overlapped).
+    int transact_overlapped(nlmsghdr* request, const netlink::MessageSink& sink, bool& interrupted) {
+        return outcome(sock_.transact_overlapped(request, sink), interrupted);
     }
 
     std::uint32_t next_seq() { return sock_.next_seq(); }
     char* request_buffer() { return request_.data(); }
 
 private:
+    static int outcome(const std::expected<netlink::ReplyEnd, netlink::Errno>& end, bool& interrupted) {
+        if (!end) return end.error();
+        if (end->interrupted) interrupted = true;
+        return 0;
+    }
+
     explicit NftSocket(netlink::Socket sock) : sock_(std::move(sock)), request_(MNL_SOCKET_BUFFER_SIZE) {}
 
     netlink::Socket sock_;
@@ -124,7 +131,10 @@ Result<Attempt> dump_once(NftSocket& sock, const NftReadOptions& options, const 
     };
     for (std::uint16_t type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETSET, NFT_MSG_GETRULE}) {
         auto* nlh = nftnl_nlmsg_build_hdr(sock.request_buffer(), type, NFPROTO_UNSPEC, NLM_F_DUMP, sock.next_seq());
-        if (int err = sock.transact(nlh, type == NFT_MSG_GETSET ? noting_sets : sink, interrupted); err != 0) {
+        // The rules are most of a large ruleset: parsed beside the kernel's dump of them.
+        const int err = type == NFT_MSG_GETRULE ? sock.transact_overlapped(nlh, sink, interrupted)
+                                                : sock.transact(nlh, type == NFT_MSG_GETSET ? noting_sets : sink, interrupted);
+        if (err != 0) {
             if (err == EINTR || err == ENOBUFS) return Attempt::retry;
             return netlink_error(err, "cannot dump the nftables ruleset");
         }
