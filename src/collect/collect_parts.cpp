@@ -305,7 +305,7 @@ Result<std::optional<ContainerSide>> read_named_container_side(const DockerClien
 }
 
 void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,
-                     PhaseTimings& timings) {
+                     PhaseTimings& timings, std::mutex* lookups_mutex) {
     PhaseTimer procfs_timer;
     facts.container_listeners = read_container_listeners(side.container, owner_scan);
     timings["collect.procfs.container"] = procfs_timer.ms();
@@ -324,7 +324,14 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
                                     seconds_since_epoch(utc_now()));
     timings["collect.selinux"] = selinux_timer.ms();
     PhaseTimer paths_timer;
-    facts.paths = paths_for(facts, live_set_lookup(facts.host->set_lookups));
+    SetLookup lookup = live_set_lookup(facts.host->set_lookups);
+    if (lookups_mutex != nullptr)
+        lookup = [unlocked = std::move(lookup), lookups_mutex](nf::Family family, const std::string& table,
+                                                               const std::string& set, const nf::Bytes& key) {
+            std::lock_guard lock(*lookups_mutex);
+            return unlocked(family, table, set, key);
+        };
+    facts.paths = paths_for(facts, lookup);
     timings["collect.paths"] = paths_timer.ms();
 }
 

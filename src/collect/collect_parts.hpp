@@ -156,7 +156,9 @@ Result<std::optional<ContainerSide>> read_named_container_side(const DockerClien
 // The rest of one container's facts, read on this host: its listeners (through the shared
 // owner scan), a recheck when its process vanished meanwhile, SELinux, the packet paths.
 // facts.host must be filled already.
+// lookups_mutex: held around each set lookup when several containers' facts, sharing one
+// host and its record of lookups, are completed at once.
 void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,
-                     PhaseTimings& timings);
+                     PhaseTimings& timings, std::mutex* lookups_mutex = nullptr);
 
 }  // namespace dnd

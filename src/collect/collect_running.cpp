@@ -3,6 +3,8 @@
 #include "docknetdoctor/collect/collect_running.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <future>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -16,25 +18,30 @@ namespace dnd {
 namespace {
 
 // What every worker shares: the host's facts to copy into each container's, one client
-// configuration, the network cache, and the /proc scan behind its lock.
+// configuration, the network cache, and the host's record of set lookups behind its lock
+// (each worker has a /proc scan of its own). The host's facts are finished (its listeners'
+// owners named) while the workers ask the engine: each waits for them only before its
+// container's local part.
 struct SharedCollection {
     const Facts& base;
+    std::shared_future<bool> base_ready;  // false: the host side failed, nothing local is read
     const DockerClient& client;
     NetworkCache networks;
-    std::mutex local_mutex;  // the owner scan and the set lookups are one thread at a time
-    SocketOwnerScan& owner_scan;
+    std::mutex lookups_mutex;  // the set lookups, recorded in the one host all containers share
     const std::function<bool(const Container&)>& wanted;
-    PhaseTimings host_timings;  // the shared part's, in every container's timings
+    const PhaseTimings& host_timings;  // the shared part's, in every container's timings
 };
 
-// One container's facts, or nullopt when wanted() turns it down.
-std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, const ContainerSummary& summary) {
+// One container's facts, or nullopt when wanted() turns it down or the host side failed.
+std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, SocketOwnerScan& owner_scan,
+                                                 const ContainerSummary& summary) {
     RunningContainerFacts out{summary.names.empty() ? summary.id.substr(0, 12) : summary.names.front(),
                               fail("docker-api", "not collected"), {}};
-    out.timings = shared.host_timings;
     PhaseTimer timer;
     const DockerClient client = shared.client;  // a worker's own copy: requests never share state
     auto side = read_container_side(client, summary.id, out.timings, &shared.networks);
+    if (const auto ready = shared.base_ready; !ready.get()) return std::nullopt;  // each thread its own copy
+    for (const auto& [phase, ms] : shared.host_timings) out.timings.try_emplace(phase, ms);
     if (!side) {
         out.facts = std::unexpected(side.error());
         return out;
@@ -42,10 +49,7 @@ std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, const
     if (!shared.wanted(side->container)) return std::nullopt;
     Facts facts = shared.base;
     facts.query.container = out.ref;
-    {
-        std::lock_guard lock(shared.local_mutex);
-        add_local_facts(facts, std::move(*side), client, shared.owner_scan, out.timings);
-    }
+    add_local_facts(facts, std::move(*side), client, owner_scan, out.timings, &shared.lookups_mutex);
     out.timings["collect"] = timer.ms();
     out.facts = std::move(facts);
     return out;
@@ -74,19 +78,15 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
 
     Facts base = new_facts(options.query);
     base.engine = identity.join(host_timings);
-    std::set<PortKey> published;  // every container's: a saved run's one host part serves them all
-    for (const ContainerSummary& c : *list) published.insert(c.published.begin(), c.published.end());
-    take_host_side(host_task, host, base, host_timings, [&published](const Listener& l) {
-        return published.contains(PortKey{l.port, l.proto});
-    });
-
-    SharedCollection shared{base, client, {}, {}, host.owner_scan, wanted, std::move(host_timings)};
+    std::promise<bool> host_done;
+    SharedCollection shared{base, host_done.get_future().share(), client, {}, {}, wanted, host_timings};
     std::vector<std::optional<RunningContainerFacts>> slots(list->size());
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     auto work = [&] {
+        SocketOwnerScan owner_scan(kProcRoot);  // its cache is this worker's containers'
         for (std::size_t i = next++; i < list->size(); i = next++) {
-            slots[i] = collect_one(shared, (*list)[i]);
+            slots[i] = collect_one(shared, owner_scan, (*list)[i]);
             const std::size_t finished = ++done;
             if (progress) progress(finished, list->size());
         }
@@ -99,8 +99,22 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
             break;  // fewer workers: slower, still correct
         }
     }
-    work();
+    // Meanwhile the host side is taken here (its owners named: every proxy's fd table);
+    // whatever it throws is rethrown once the workers have stopped.
+    std::exception_ptr host_failure;
+    try {
+        std::set<PortKey> published;  // every container's: a saved run's one host part serves them all
+        for (const ContainerSummary& c : *list) published.insert(c.published.begin(), c.published.end());
+        take_host_side(host_task, host, base, host_timings, [&published](const Listener& l) {
+            return published.contains(PortKey{l.port, l.proto});
+        });
+    } catch (...) {
+        host_failure = std::current_exception();
+    }
+    host_done.set_value(!host_failure);
+    if (!host_failure) work();
     for (auto& t : pool) t.join();
+    if (host_failure) std::rethrow_exception(host_failure);
 
     std::vector<RunningContainerFacts> out;
     for (auto& slot : slots)
