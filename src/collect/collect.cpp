@@ -22,9 +22,7 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
 
     // The host side needs only /proc and netlink: it runs while the engine answers. Its
     // results stay in `host` until joined; on an early return the task is joined unused.
-    LocatedEngine located = locate_engine_process(*endpoint);
-    HostSide host;
-    if (located.process) host.engine_pid = located.process->pid;
+    HostSide host(*endpoint);
     BackgroundTask host_task([&host] { host.collect(); });
 
     PhaseTimer engine_timer;
@@ -32,7 +30,7 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     if (!connection) return std::unexpected(connection.error());
     const DockerClient& client = connection->client;
     timings["collect.engine.ping_version"] = engine_timer.ms();
-    EngineIdentity identity(client, std::move(located), std::move(connection->engine));
+    EngineIdentity identity(client, host.located(), std::move(connection->engine));
 
     // Every container is listed only when needed: when the engine does not know the name
     // as given (the list then decides, with suggestions), and for --to's target.

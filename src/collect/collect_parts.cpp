@@ -1,7 +1,6 @@
 #include "collect_parts.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
 #include <cstdlib>
 #include <iterator>
@@ -158,36 +157,28 @@ void BackgroundTask::run() {
 }
 
 void HostSide::collect() {
+    // First the engine's process: the identity waits for it, and its config is read below.
+    try {
+        LocatedEngine found = locate_engine_process(endpoint_);
+        if (found.process) engine_pid = found.process->pid;
+        promise_.set_value(std::move(found));
+    } catch (...) {
+        promise_.set_exception(std::current_exception());
+        throw;
+    }
     // The listeners and the engine's children grow with the containers as the rulesets and
     // links do (a proxy, its sockets): read beside them, in the same netns (a thread starts
     // in its creator's).
     BackgroundTask listening([this] {
         PhaseTimer listeners_timer;
         listeners = list_listeners(kProcRoot, 0, TcpListenerSource::sock_diag);
-        if (engine_pid > 0) engine_children = read_engine_children(kProcRoot, engine_pid, owner_scan);
+        if (engine_pid > 0) engine_children = read_engine_children(kProcRoot, engine_pid);
         listeners_ms = listeners_timer.ms();
     });
     PhaseTimer netfilter_timer;
     network = collect_host_network(kProcRoot, engine_pid);
     netfilter_ms = netfilter_timer.ms();
     listening.join();
-}
-
-EngineChildren read_engine_children(const std::string& proc_root, int engine_pid, const SocketOwnerScan& scan) {
-    EngineChildren engine;
-    engine.children = scan.children_of(engine_pid);
-    for (int pid : engine.children) {
-        const auto argv = read_argv(fmt::format("{}/{}", proc_root, pid));
-        if (!argv) continue;
-        const auto flag = std::ranges::find(*argv, "-host-port");
-        int port = 0;
-        if (flag == argv->end() || std::next(flag) == argv->end()) continue;
-        const std::string& text = *std::next(flag);
-        if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
-            ec == std::errc{} && end == text.data() + text.size())
-            engine.proxies_by_port[port].push_back(pid);
-    }
-    return engine;
 }
 
 LocatedEngine locate_engine_process(const DockerEndpoint& endpoint) {
@@ -202,10 +193,11 @@ LocatedEngine locate_engine_process(const DockerEndpoint& endpoint) {
     return located;
 }
 
-EngineIdentity::EngineIdentity(const DockerClient& client, LocatedEngine located, EngineInfo engine)
-    : process_ms_(located.ms),
-      task_([this, client, process = std::move(located.process), engine = std::move(engine)]() mutable {
-          if (process) {
+EngineIdentity::EngineIdentity(const DockerClient& client, std::shared_future<LocatedEngine> located, EngineInfo engine)
+    : task_([this, client, located = std::move(located), engine = std::move(engine)]() mutable {
+          const LocatedEngine& found = located.get();  // rethrows what the host side threw finding it
+          process_ms_ = found.ms;
+          if (auto process = found.process) {
               engine.process = std::move(*process);
               identified_ = std::move(engine);
               return;

@@ -6,6 +6,7 @@
 // listeners, SELinux, the packet paths).
 #include <exception>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include "docknetdoctor/collect/collect_timings.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/engine_process.hpp"
 #include "docknetdoctor/collect/procfs_scan.hpp"
 #include "docknetdoctor/collect/vanished_process.hpp"
 
@@ -50,20 +52,24 @@ private:
     std::thread thread_;
 };
 
-// The engine's children, and which of them are docker-proxies of which host port: each
-// names its port on its command line (-host-port N), one small read where its fd table is a
-// dozen. Read with the host side, beside the engine's answers.
-struct EngineChildren {
-    std::vector<int> children;
-    std::map<int, std::vector<int>> proxies_by_port;
-};
-EngineChildren read_engine_children(const std::string& proc_root, int engine_pid, const SocketOwnerScan& scan);
-
 // What collection reads from this host alone: rtnetlink, sysctls, rulesets, dockerd's
 // config, and the host's listeners (their owners named later, from the /proc scan the
 // containers' listeners reuse).
+// The engine's own dockerd, when the endpoint is a local unix socket that leads to one
+// (its listener, or the dockerd socket activation handed it to). Found first by the host
+// side, which reads its config; the engine's identity reads its environment.
+struct LocatedEngine {
+    Result<EngineProcess> process = fail("engine-process", "not looked for");
+    double ms = 0;
+};
+LocatedEngine locate_engine_process(const DockerEndpoint& endpoint);
+
 struct HostSide {
-    int engine_pid = 0;  // the engine's dockerd, when known before collect() (see LocatedEngine)
+    explicit HostSide(DockerEndpoint endpoint) : endpoint_(std::move(endpoint)), located_(promise_.get_future().share()) {}
+    // The engine's dockerd as collect() found it first, for the engine's identity to wait on.
+    std::shared_future<LocatedEngine> located() const { return located_; }
+
+    int engine_pid = 0;  // the engine's dockerd (0: unknown), set by collect() before the rest
     HostNetwork network;
     Result<std::vector<Listener>> listeners = fail("procfs", "not collected");
     EngineChildren engine_children;  // of engine_pid
@@ -72,6 +78,11 @@ struct HostSide {
     double listeners_ms = 0;
 
     void collect();
+
+private:
+    DockerEndpoint endpoint_;
+    std::promise<LocatedEngine> promise_;
+    std::shared_future<LocatedEngine> located_;
 };
 
 // Facts before anything is read: the tool, the time, the question (whether --from is this
@@ -98,21 +109,12 @@ struct EngineConnection {
 };
 Result<EngineConnection> connect_engine(const DockerEndpoint& endpoint, std::chrono::milliseconds timeout);
 
-// The engine's own dockerd, when the endpoint is a local unix socket that leads to one
-// (its listener, or the dockerd socket activation handed it to). Found before anything else:
-// the host side reads its config, the engine's identity its environment.
-struct LocatedEngine {
-    Result<EngineProcess> process = fail("engine-process", "not looked for");
-    double ms = 0;
-};
-LocatedEngine locate_engine_process(const DockerEndpoint& endpoint);
-
 // The rest of the engine's identity: whether it is rootless, from its own process when it
 // is a local dockerd we can read, else from /info (the engine's slowest answer). Runs beside
 // the container requests on a copy of the negotiated client.
 class EngineIdentity {
 public:
-    EngineIdentity(const DockerClient& client, LocatedEngine located, EngineInfo engine);
+    EngineIdentity(const DockerClient& client, std::shared_future<LocatedEngine> located, EngineInfo engine);
     // An error when /info failed (the engine slot records it).
     Result<EngineInfo> join(PhaseTimings& timings);
 

@@ -3,9 +3,9 @@
 #include "docknetdoctor/collect/collect_running.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <future>
-#include <atomic>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -63,15 +63,13 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
     auto endpoint = choose_docker_endpoint(options.docker_host, docker_host_from_environment());
     if (!endpoint) return std::unexpected(endpoint.error());
 
-    LocatedEngine located = locate_engine_process(*endpoint);
-    HostSide host;
-    if (located.process) host.engine_pid = located.process->pid;
+    HostSide host(*endpoint);
     BackgroundTask host_task([&host] { host.collect(); });
     auto connection = connect_engine(*endpoint, options.timeout);
     if (!connection) return std::unexpected(connection.error());
     const DockerClient& client = connection->client;
     PhaseTimings host_timings;
-    EngineIdentity identity(client, std::move(located), std::move(connection->engine));
+    EngineIdentity identity(client, host.located(), std::move(connection->engine));
     // Without ?all=1 the engine lists only the running containers.
     auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
     if (!list) return std::unexpected(list.error());

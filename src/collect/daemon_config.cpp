@@ -81,26 +81,41 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& c) {
     return {};
 }
 
-Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
-    return read_daemon_config(proc_root, 0, [&proc_root]() -> std::optional<std::vector<int>> {
-        auto pids = pids_by_comm(proc_root, {"dockerd"});
-        if (!pids) return std::nullopt;
-        return std::move(pids->at("dockerd"));
-    });
+namespace {
+
+// "net:[4026531840]" of this thread (thread-self: also when it joined another netns with
+// setns); "" when unreadable.
+std::string this_threads_netns(const std::string& proc_root) {
+    std::string netns = read_link(proc_root + "/thread-self/ns/net").value_or("");
+    if (netns.empty()) netns = read_link(proc_root + "/self/ns/net").value_or("");
+    return netns;
 }
 
-Result<DaemonConfig> read_daemon_config(const std::string& proc_root, int engine_pid, const DockerdPids& dockerd_pids) {
-    if (engine_pid > 0)
-        if (auto config = read_daemon_config(proc_root, std::vector<int>{engine_pid})) return config;
+std::unexpected<Error> in_another_netns(int pid) {
+    return fail(kSource, "dockerd (pid " + std::to_string(pid) + ") runs in another network namespace");
+}
+
+}  // namespace
+
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root) {
+    ProcessesByName processes(proc_root, {"dockerd"});
+    return read_daemon_config(proc_root, 0, [&processes] { return processes.of("dockerd"); });
+}
+
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root, int engine_pid, const PidsOfName& dockerd_pids) {
+    if (engine_pid > 0) {
+        if (const auto netns = read_link(proc_root + "/" + std::to_string(engine_pid) + "/ns/net")) {
+            if (*netns != this_threads_netns(proc_root)) return in_another_netns(engine_pid);
+            if (auto config = read_daemon_config(proc_root, std::vector<int>{engine_pid})) return config;
+        }
+    }
     const auto pids = dockerd_pids();
     if (!pids) return fail(kSource, "cannot list " + proc_root);
     return read_daemon_config(proc_root, *pids);
 }
 
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std::vector<int>& dockerd_pids) {
-    // thread-self: this thread's netns, also when it joined another one with setns.
-    std::string our_netns = read_link(proc_root + "/thread-self/ns/net").value_or("");
-    if (our_netns.empty()) our_netns = read_link(proc_root + "/self/ns/net").value_or("");
+    const std::string our_netns = this_threads_netns(proc_root);
     int other_netns_pid = 0;
     std::string unreadable_netns;  // why a dockerd's netns could not be read (not root: EACCES)
     for (const int pid : dockerd_pids) {
@@ -138,8 +153,7 @@ Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std:
     }
     // A dockerd whose netns could not be read may be this one's: say so, not "another".
     if (!unreadable_netns.empty()) return fail(kSource, unreadable_netns);
-    if (other_netns_pid != 0)
-        return fail(kSource, "dockerd (pid " + std::to_string(other_netns_pid) + ") runs in another network namespace");
+    if (other_netns_pid != 0) return in_another_netns(other_netns_pid);
     return fail(kSource, "no dockerd process found");
 }
 

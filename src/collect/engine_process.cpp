@@ -175,4 +175,21 @@ Result<EngineProcess> find_engine_process(const std::string& proc_root, const st
         fmt::format("the listener {} ({}) is not dockerd, and no dockerd it started holds {}", *listener, *listener_exe, socket_path));
 }
 
+EngineChildren read_engine_children(const std::string& proc_root, int engine_pid) {
+    EngineChildren engine;
+    engine.children = child_pids(proc_root, engine_pid);
+    for (int pid : engine.children) {
+        const auto argv = read_argv(fmt::format("{}/{}", proc_root, pid));
+        if (!argv) continue;
+        const auto flag = std::ranges::find(*argv, "-host-port");
+        int port = 0;
+        if (flag == argv->end() || std::next(flag) == argv->end()) continue;
+        const std::string& text = *std::next(flag);
+        if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+            ec == std::errc{} && end == text.data() + text.size())
+            engine.proxies_by_port[port].push_back(pid);
+    }
+    return engine;
+}
+
 }  // namespace dnd

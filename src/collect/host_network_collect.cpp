@@ -1,8 +1,6 @@
 // HostNetwork from the live host, and the live set lookups behind the paths of a diagnosis.
 #include <filesystem>
-#include <functional>
 #include <future>
-#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -32,11 +30,7 @@ HostNetwork collect_host_network(const std::string& proc_root, int engine_pid) {
     });
     // A pass over every process grows with the host: made at most once, and only when the
     // engine's own process and firewalld's pid file or unit do not answer.
-    std::optional<std::optional<PidsByComm>> processes;
-    auto pass = [&]() -> const std::optional<PidsByComm>& {
-        if (!processes) processes = pids_by_comm(proc_root, {"dockerd", "firewalld"});
-        return *processes;
-    };
+    ProcessesByName processes(proc_root, {"dockerd", "firewalld"});
     if (auto raw = dump_rtnetlink(); !raw) {
         h.links = std::unexpected(raw.error());
         h.addresses = std::unexpected(raw.error());
@@ -49,22 +43,11 @@ HostNetwork collect_host_network(const std::string& proc_root, int engine_pid) {
         h.routes = parse_rtnl_routes(raw->routes, links);
     }
     h.sysctls = read_sysctls(proc_root, h.links ? *h.links : std::vector<Link>{});
-    h.daemon = read_daemon_config(proc_root, engine_pid, [&]() -> std::optional<std::vector<int>> {
-        const auto& pids = pass();
-        if (!pids) return std::nullopt;
-        return pids->at("dockerd");
-    });
+    h.daemon = read_daemon_config(proc_root, engine_pid, [&processes] { return processes.of("dockerd"); });
     std::tie(h.nftables, h.iptables_legacy) = rulesets.get();
-    // A firewalld without pid file or unit is looked for only where its rules are: one that
-    // runs always has them, so where neither ruleset holds any there is none to find.
-    auto firewalld_rules = [&h] {
-        return (h.nftables && nf::holds_firewalld_rules(*h.nftables)) ||
-               (h.iptables_legacy && nf::holds_firewalld_rules(*h.iptables_legacy));
-    };
-    h.ruleset_services = read_ruleset_services("", proc_root, [&] {
-        if (!firewalld_rules()) return std::vector<int>{};
-        const auto& pids = pass();
-        return pids ? pids->at("firewalld") : std::vector<int>{};
+    h.ruleset_services = read_ruleset_services("", proc_root, [&]() -> std::optional<std::vector<int>> {
+        if (!may_hold_firewalld_rules(h)) return std::vector<int>{};
+        return processes.of("firewalld");
     });
     return h;
 }

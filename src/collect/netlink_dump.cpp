@@ -7,14 +7,14 @@
 #include <array>
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
+#include <ctime>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
-#include <cstring>
-#include <ctime>
 
 #include <fmt/format.h>
 
@@ -38,18 +38,18 @@ public:
         std::size_t size = 0;
     };
 
-    explicit DatagramPipe(std::size_t buffer_size) {
-        for (auto& b : buffers_) {
-            b.resize(buffer_size);
-            free_.push_back(&b);
-        }
-    }
+    explicit DatagramPipe(std::size_t buffer_size) : buffer_size_(buffer_size) {}
 
-    // A buffer to receive into; nullptr once the feeder gave up.
+    // A buffer to receive into (made when none is free, up to the few there are); nullptr
+    // once the feeder gave up.
     std::vector<std::uint8_t>* take_free() {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return abandoned_ || !free_.empty(); });
+        changed_.wait(lock, [&] { return abandoned_ || !free_.empty() || made_ < buffers_.size(); });
         if (abandoned_) return nullptr;
+        if (free_.empty()) {
+            buffers_[made_].resize(buffer_size_);
+            return &buffers_[made_++];
+        }
         auto* b = free_.back();
         free_.pop_back();
         return b;
@@ -85,7 +85,9 @@ public:
     }
 
 private:
+    std::size_t buffer_size_;
     std::array<std::vector<std::uint8_t>, 8> buffers_;
+    std::size_t made_ = 0;  // buffers_ given out at least once
     std::vector<std::vector<std::uint8_t>*> free_;
     std::deque<Datagram> full_;
     std::mutex mutex_;
@@ -196,6 +198,17 @@ std::expected<ReplyEnd, Errno> Socket::transact_overlapped(const nlmsghdr* reque
     } catch (const std::system_error&) {
         return receive_reply(reader);  // no thread: received and fed one after the other
     }
+    // However the receiving ends (a throw included), the feeder is told and waited for
+    // before the pipe it reads goes.
+    struct FeederStop {
+        DatagramPipe& pipe;
+        std::thread& feeder;
+        ~FeederStop() {
+            pipe.finish();
+            if (feeder.joinable()) feeder.join();
+        }
+    };
+    std::optional<FeederStop> stop{std::in_place, pipe, feeder};
     Errno receive_error = 0;
     for (;;) {
         auto* buffer = pipe.take_free();
@@ -215,8 +228,7 @@ std::expected<ReplyEnd, Errno> Socket::transact_overlapped(const nlmsghdr* reque
         pipe.push({buffer, size});
         if (last) break;
     }
-    pipe.finish();
-    feeder.join();
+    stop.reset();
     if (thrown) std::rethrow_exception(thrown);
     if (!fed) return std::unexpected(fed.error());
     if (receive_error != 0) return std::unexpected(receive_error);

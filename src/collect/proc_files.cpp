@@ -60,6 +60,17 @@ std::string read_comm(const std::string& process_dir) {
 }
 
 std::optional<PidsByComm> pids_by_comm(const std::string& proc_root, std::initializer_list<std::string_view> names) {
+    return pids_by_comm(proc_root, std::span(names.begin(), names.size()));
+}
+
+std::optional<std::vector<int>> ProcessesByName::of(std::string_view name) {
+    if (!pass_) pass_ = pids_by_comm(proc_root_, names_);
+    if (!*pass_) return std::nullopt;
+    const auto found = (*pass_)->find(name);
+    return found == (*pass_)->end() ? std::vector<int>{} : found->second;
+}
+
+std::optional<PidsByComm> pids_by_comm(const std::string& proc_root, std::span<const std::string_view> names) {
     DirHandle dir(::opendir(proc_root.c_str()));
     if (!dir) return std::nullopt;
     PidsByComm found;

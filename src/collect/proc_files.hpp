@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <memory>
 #include <string_view>
@@ -46,6 +47,22 @@ std::string read_comm(const std::string& process_dir);
 // Every name has an entry; nullopt when proc_root cannot be listed.
 using PidsByComm = std::map<std::string, std::vector<int>, std::less<>>;
 std::optional<PidsByComm> pids_by_comm(const std::string& proc_root, std::initializer_list<std::string_view> names);
+std::optional<PidsByComm> pids_by_comm(const std::string& proc_root, std::span<const std::string_view> names);
+
+// pids_by_comm made on the first question, if any, and shared by the later ones: the pass
+// grows with the host, and is often not needed at all. names: string literals.
+class ProcessesByName {
+public:
+    ProcessesByName(std::string proc_root, std::initializer_list<std::string_view> names)
+        : proc_root_(std::move(proc_root)), names_(names) {}
+    // The processes named name (one of names); nullopt when proc_root cannot be listed.
+    std::optional<std::vector<int>> of(std::string_view name);
+
+private:
+    std::string proc_root_;
+    std::vector<std::string_view> names_;
+    std::optional<std::optional<PidsByComm>> pass_;  // outer: made yet; inner: listed
+};
 
 // /proc/PID/cmdline split at its NULs: the process's arguments; nullopt when unreadable.
 std::optional<std::vector<std::string>> read_argv(const std::string& process_dir);

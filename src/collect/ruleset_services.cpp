@@ -42,7 +42,7 @@ std::string firewalld_among(std::string_view text, const std::string& proc_root)
 // "/var/run/firewalld.pid (pid 812)" when a pid file names a live firewalld, else the unit's
 // cgroup, else the first of firewalld_pids() (processes named firewalld; asked only then);
 // "" when none.
-std::string firewalld_seen(const std::string& root, const std::string& proc_root, const FirewalldPids& firewalld_pids) {
+std::string firewalld_seen(const std::string& root, const std::string& proc_root, const PidsOfName& firewalld_pids) {
     for (const auto& files : {std::span<const std::string_view>(kFirewalldPidFiles), std::span<const std::string_view>(kFirewalldUnitProcs)})
         for (std::string_view file : files) {
             auto text = read_text_file(root + std::string(file));
@@ -50,9 +50,9 @@ std::string firewalld_seen(const std::string& root, const std::string& proc_root
             if (const std::string pid = firewalld_among(*text, proc_root); !pid.empty())
                 return std::string(file) + " (pid " + pid + ")";
         }
-    const std::vector<int> pids = firewalld_pids ? firewalld_pids() : std::vector<int>{};
-    if (pids.empty()) return "";
-    return "process firewalld (pid " + std::to_string(pids.front()) + ")";
+    const auto pids = firewalld_pids ? firewalld_pids() : std::nullopt;
+    if (!pids || pids->empty()) return "";
+    return "process firewalld (pid " + std::to_string(pids->front()) + ")";
 }
 
 // The *.wants link that makes systemd start nftables.service at boot, if any.
@@ -82,14 +82,12 @@ bool ruleset_file_flushes_all(std::string_view text) {
 }
 
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root) {
-    return read_ruleset_services(root, proc_root, [&proc_root] {
-        const auto pids = pids_by_comm(proc_root, {"firewalld"});
-        return pids ? pids->at("firewalld") : std::vector<int>{};
-    });
+    ProcessesByName processes(proc_root, {"firewalld"});
+    return read_ruleset_services(root, proc_root, [&processes] { return processes.of("firewalld"); });
 }
 
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root,
-                                              const FirewalldPids& firewalld_pids) {
+                                              const PidsOfName& firewalld_pids) {
     RulesetServices s;
     for (std::string_view file : kNftablesConfs) {
         auto text = read_text_file(root + std::string(file));
@@ -101,6 +99,11 @@ Result<RulesetServices> read_ruleset_services(const std::string& root, const std
     s.nftables_enabled_by = nftables_enabled_by(root);
     s.firewalld_running = firewalld_seen(root, proc_root, firewalld_pids);
     return s;
+}
+
+bool may_hold_firewalld_rules(const HostNetwork& host) {
+    const auto marked = [](const Result<nf::Ruleset>& ruleset) { return !ruleset || nf::holds_firewalld_rules(*ruleset); };
+    return marked(host.nftables) || marked(host.iptables_legacy);
 }
 
 }  // namespace dnd

@@ -112,7 +112,8 @@ TEST(DaemonConfig, ADockerdWhoseNamespaceCannotBeReadIsSaidSo) {
 
 // The engine's own dockerd (found by its API socket) is read directly when it runs in this
 // network namespace: the pass over every process, which grows with the host, is not made.
-// Only an engine in another namespace (or none known) sends the reader to that pass.
+// An engine in another namespace is said to be there (the dockerd of this one is another
+// engine); only an engine that is unknown or gone sends the reader to that pass.
 TEST(DaemonConfig, TheEnginesOwnDockerdIsReadWithoutListingEveryProcess) {
     testing::FakeProc proc;
     proc.link("self/ns/net", "net:[4026531840]");
@@ -131,9 +132,15 @@ TEST(DaemonConfig, TheEnginesOwnDockerdIsReadWithoutListingEveryProcess) {
     EXPECT_EQ(own->pid, 4242);
     EXPECT_EQ(own->userland_proxy, false);
     EXPECT_EQ(listed, 0);
-    auto other = read_daemon_config(proc.root(), 5151, listing);  // the engine is not this namespace's
-    ASSERT_TRUE(other) << other.error().message;
-    EXPECT_EQ(other->pid, 4242);
+
+    auto elsewhere = read_daemon_config(proc.root(), 5151, listing);
+    ASSERT_FALSE(elsewhere);
+    EXPECT_EQ(elsewhere.error().message, "dockerd (pid 5151) runs in another network namespace");
+    EXPECT_EQ(listed, 0);
+
+    auto gone = read_daemon_config(proc.root(), 7070, listing);  // exited since it was found
+    ASSERT_TRUE(gone) << gone.error().message;
+    EXPECT_EQ(gone->pid, 4242);
     EXPECT_EQ(listed, 1);
     auto unknown = read_daemon_config(proc.root(), 0, [] { return std::optional<std::vector<int>>{}; });
     ASSERT_FALSE(unknown);

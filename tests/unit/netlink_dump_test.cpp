@@ -5,17 +5,18 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
-#include <unistd.h>
 #include <net/if.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <string_view>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -209,28 +210,28 @@ TEST(NetlinkSocket, DumpsAndAsksTheKernel) {
 
     // The same requests with the sink beside the receives: the same messages, the same ends,
     // and the socket still answers the next request.
-    // (Links are compared by name and index: their counters move between two dumps.)
-    auto names = [](const std::vector<std::uint8_t>& out) {
-        std::vector<std::pair<int, std::string>> seen;
+    // (The host's links may come and go meanwhile: lo stands for them. A dump of many
+    // datagrams is compared byte for byte below, in a namespace of its own.)
+    auto has_lo = [lo](const std::vector<std::uint8_t>& out) {
         auto parsed = parse_rtnl_links(out);
-        if (parsed)
-            for (const Link& l : *parsed) seen.emplace_back(l.index, l.name);
-        return seen;
+        return parsed && std::any_of(parsed->begin(), parsed->end(),
+                                     [lo](const Link& l) { return l.index == lo && l.name == "lo"; });
     };
-    auto [plain_end, plain] = request(NLM_F_DUMP, 0);
     auto [overlapped_end, overlapped] = request(NLM_F_DUMP, 0, true);
-    ASSERT_TRUE(plain_end.has_value() && overlapped_end.has_value());
-    EXPECT_FALSE(names(plain).empty());
-    EXPECT_EQ(names(overlapped), names(plain));
+    ASSERT_TRUE(overlapped_end.has_value()) << std::strerror(overlapped_end.error());
+    EXPECT_TRUE(has_lo(overlapped));
     auto [one_overlapped_end, one_overlapped] = request(NLM_F_ACK, lo, true);
     ASSERT_TRUE(one_overlapped_end.has_value()) << std::strerror(one_overlapped_end.error());
-    EXPECT_EQ(names(one_overlapped), names(one));
+    auto only = parse_rtnl_links(one_overlapped);
+    ASSERT_TRUE(only.has_value()) << only.error().message;
+    ASSERT_EQ(only->size(), 1u);
+    EXPECT_EQ(only->front().name, "lo");
     auto [missing_overlapped_end, missing_overlapped] = request(NLM_F_ACK, 0x7ffffff0, true);
     ASSERT_FALSE(missing_overlapped_end.has_value());
     EXPECT_EQ(missing_overlapped_end.error(), ENODEV);
     auto [after_end, after] = request(NLM_F_DUMP, 0);
     ASSERT_TRUE(after_end.has_value()) << std::strerror(after_end.error());
-    EXPECT_EQ(names(after), names(plain));
+    EXPECT_TRUE(has_lo(after));
 }
 
 // Each message's sequence number set to 0: two replies to two requests compared as replies.

@@ -11,10 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include "docknetdoctor/collect/engine_process.hpp"
 #include "docknetdoctor/collect/procfs.hpp"
 #include "docknetdoctor/collect/procfs_scan.hpp"
 #include "docknetdoctor/probe/unique_fd.hpp"
-#include "collect_parts.hpp"
 #include "fake_proc.hpp"
 #include "fixture_files.hpp"
 #include "proc_files.hpp"
@@ -349,7 +349,6 @@ TEST(ProcFiles, ProcessesAreFoundByNameInOnePass) {
     EXPECT_EQ(pids_by_comm(proc.root() + "/absent", {"dockerd"}), std::nullopt);
 }
 
-
 // The engine's children read once, beside the engine's answers: which are docker-proxies of
 // which host port (IPv4 and IPv6 proxies of one port alike); children without such a flag
 // (containerd, a proxy of another make) are children all the same.
@@ -369,7 +368,7 @@ TEST(EngineChildren, ProxiesAreKnownByTheHostPortTheirCommandLineNames) {
     proxy(63, "0.0.0.0", "30001");
     proc.write("64/cmdline", std::string("containerd\0--config\0/var/run/docker/containerd/containerd.toml\0", 63));
     proxy(65, "0.0.0.0", "3000x");  // not a port
-    const EngineChildren engine = read_engine_children(proc.root(), 50, SocketOwnerScan(proc.root()));
+    const EngineChildren engine = read_engine_children(proc.root(), 50);
     EXPECT_EQ(engine.children, (std::vector<int>{61, 62, 63, 64, 65}));
     ASSERT_EQ(engine.proxies_by_port.size(), 2u);
     EXPECT_EQ(engine.proxies_by_port.at(30000), (std::vector<int>{61, 62}));

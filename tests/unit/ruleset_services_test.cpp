@@ -64,18 +64,18 @@ TEST(RulesetServices, FirewalldFromASharedProcessPassIsNotScannedForAgain) {
     int asked = 0;
     auto given = read_ruleset_services(root.root(), proc.root(), [&] {
         ++asked;
-        return std::vector<int>{1300};
+        return std::optional<std::vector<int>>{{1300}};
     });
     ASSERT_TRUE(given) << given.error().message;
     EXPECT_EQ(given->firewalld_running, "process firewalld (pid 1300)");
     EXPECT_EQ(asked, 1);
-    auto none = read_ruleset_services(root.root(), proc.root(), [] { return std::vector<int>{}; });
+    auto none = read_ruleset_services(root.root(), proc.root(), [] { return std::optional<std::vector<int>>{}; });
     ASSERT_TRUE(none) << none.error().message;
     EXPECT_EQ(none->firewalld_running, "");
     root.write("run/firewalld.pid", "1207\n");
     auto by_file = read_ruleset_services(root.root(), proc.root(), [&] {
         ++asked;
-        return std::vector<int>{1300};
+        return std::optional<std::vector<int>>{{1300}};
     });
     ASSERT_TRUE(by_file) << by_file.error().message;
     EXPECT_EQ(by_file->firewalld_running, "/run/firewalld.pid (pid 1207)");
@@ -88,9 +88,9 @@ TEST(RulesetServices, FirewalldServicesCgroupNamesItWithoutAPidFile) {
     testing::FakeProc proc;
     proc.write("640/comm", "python3\n");
     proc.write("641/comm", "firewalld\n");
-    auto never = [] () -> std::vector<int> {
+    auto never = []() -> std::optional<std::vector<int>> {
         ADD_FAILURE() << "the processes were listed although the unit's cgroup named firewalld";
-        return {};
+        return std::nullopt;
     };
     for (const std::string unit : {"sys/fs/cgroup/system.slice/firewalld.service/cgroup.procs",
                                    "sys/fs/cgroup/systemd/system.slice/firewalld.service/cgroup.procs"}) {
@@ -100,11 +100,16 @@ TEST(RulesetServices, FirewalldServicesCgroupNamesItWithoutAPidFile) {
         ASSERT_TRUE(s) << s.error().message;
         EXPECT_EQ(s->firewalld_running, "/" + unit + " (pid 641)");
     }
-    testing::FakeProc stopped;  // the unit's cgroup is there and empty: not running
+    // The unit's cgroup there and empty (stopped, or started by hand outside it): the
+    // processes still answer.
+    testing::FakeProc stopped;
     stopped.write("sys/fs/cgroup/system.slice/firewalld.service/cgroup.procs", "");
-    auto s = read_ruleset_services(stopped.root(), proc.root(), [] { return std::vector<int>{}; });
-    ASSERT_TRUE(s) << s.error().message;
-    EXPECT_EQ(s->firewalld_running, "");
+    auto by_hand = read_ruleset_services(stopped.root(), proc.root(), [] { return std::optional<std::vector<int>>{{641}}; });
+    ASSERT_TRUE(by_hand) << by_hand.error().message;
+    EXPECT_EQ(by_hand->firewalld_running, "process firewalld (pid 641)");
+    auto none = read_ruleset_services(stopped.root(), proc.root(), [] { return std::optional<std::vector<int>>(std::vector<int>{}); });
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_EQ(none->firewalld_running, "");
 }
 
 // A firewalld without pid file or unit is looked for among the processes only where its
@@ -138,6 +143,28 @@ TEST(RulesetServices, FirewalldsMarkOnTheRuleset) {
     user_table_named_firewalld_in_legacy.tables.push_back(
         table(nf::Family::ip, "firewalld", nf::RulesetSource::iptables_legacy, {"INPUT"}));
     EXPECT_FALSE(nf::holds_firewalld_rules(user_table_named_firewalld_in_legacy));
+}
+
+// The collector looks among the processes for a firewalld without pid file or unit only
+// where its rules are, or where a ruleset could not be read (its rules may be there).
+TEST(RulesetServices, AFirewalldIsLookedForWhereItsRulesAreOrCannotBeSeen) {
+    nf::Table docker_filter;
+    docker_filter.name = "filter";
+    docker_filter.chains.emplace_back().name = "DOCKER-USER";
+    nf::Table firewalld = docker_filter;
+    firewalld.family = nf::Family::inet;
+    firewalld.name = "firewalld";
+    HostNetwork host;
+    host.nftables = nf::Ruleset{0, {docker_filter}};
+    host.iptables_legacy = nf::Ruleset{};
+    EXPECT_FALSE(may_hold_firewalld_rules(host));
+    host.nftables = nf::Ruleset{0, {docker_filter, firewalld}};
+    EXPECT_TRUE(may_hold_firewalld_rules(host));
+    host.nftables = fail("nftables", "the nftables ruleset kept changing while it was read; gave up");
+    EXPECT_TRUE(may_hold_firewalld_rules(host));
+    host.nftables = nf::Ruleset{0, {docker_filter}};
+    host.iptables_legacy = fail("iptables-legacy", "permission denied");
+    EXPECT_TRUE(may_hold_firewalld_rules(host));
 }
 
 TEST(RulesetServices, FlushRulesetLineIsFoundWhereverItStands) {

@@ -11,6 +11,7 @@
 //     listener started dockerd as its child and handed it the listening socket, which both
 //     now hold (its inode from /proc/thread-self/net/unix by path, then their fd tables).
 // Errors (source "engine-process") mean "ask /info instead", never "not rootless".
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,5 +35,14 @@ Result<EngineProcess> read_dockerd_process(const std::string& proc_root, int pid
 // The inodes of the listening unix sockets bound at socket_path, from the text of
 // /proc/net/unix. Paths are compared after resolving symlinks (/var/run -> /run).
 std::vector<unsigned long> unix_listener_inodes(std::string_view proc_net_unix, const std::string& socket_path);
+
+// The engine's children, and which of them are docker-proxies of which host port: each
+// names its port on its command line (-host-port N), one small read where its fd table is a
+// dozen.
+struct EngineChildren {
+    std::vector<int> children;
+    std::map<int, std::vector<int>> proxies_by_port;
+};
+EngineChildren read_engine_children(const std::string& proc_root, int engine_pid);
 
 }  // namespace dnd

@@ -49,11 +49,14 @@ Result<void> apply_daemon_json(std::string_view text, DaemonConfig& config);
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root);
 // The same, from the pids of the processes named dockerd (a pass over /proc shared with others).
 Result<DaemonConfig> read_daemon_config(const std::string& proc_root, const std::vector<int>& dockerd_pids);
-// The same, from the engine's own dockerd (engine_pid; 0 when unknown) when it runs in this
-// network namespace; only otherwise from the processes named dockerd, which dockerd_pids()
-// lists (nullopt: PROC_ROOT cannot be listed), since that pass grows with the host.
-using DockerdPids = std::function<std::optional<std::vector<int>>()>;
-Result<DaemonConfig> read_daemon_config(const std::string& proc_root, int engine_pid, const DockerdPids& dockerd_pids);
+// The pids of the processes of one name, asked for only when needed: the pass over /proc
+// grows with the host. nullopt: PROC_ROOT cannot be listed.
+using PidsOfName = std::function<std::optional<std::vector<int>>()>;
+// The same, from the engine's own dockerd (engine_pid; 0 when unknown): its config when it
+// runs in this network namespace, an error when it runs in another (another dockerd here is
+// not the engine asked about). Only when it is unknown or gone, from the processes named
+// dockerd that dockerd_pids() lists.
+Result<DaemonConfig> read_daemon_config(const std::string& proc_root, int engine_pid, const PidsOfName& dockerd_pids);
 
 // ---- services that load a whole ruleset ----
 // Whether nftables ruleset text holds a `flush ruleset` line (every table goes, Docker's too).
@@ -64,10 +67,13 @@ bool ruleset_file_flushes_all(std::string_view text);
 // PROC_ROOT, or a firewalld process). ROOT is "" for this host.
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root);
 // The same, with the processes named firewalld given by the caller, who is asked only when
-// neither a pid file nor the unit's cgroup names one (a pass over /proc is the dear part).
-using FirewalldPids = std::function<std::vector<int>()>;
+// neither a pid file nor the unit's cgroup names one.
 Result<RulesetServices> read_ruleset_services(const std::string& root, const std::string& proc_root,
-                                              const FirewalldPids& firewalld_pids);
+                                              const PidsOfName& firewalld_pids);
+// Whether a firewalld without pid file or unit is worth looking for among the processes:
+// a ruleset holds its mark (nf::holds_firewalld_rules), or a ruleset could not be read.
+// A firewalld that runs has its rules, unless something flushed the whole ruleset since.
+bool may_hold_firewalld_rules(const HostNetwork& host);
 
 // Everything above plus nftables (elements of named maps dumped, of other named sets not:
 // see NftReadOptions) and iptables-legacy; each failure stays in its slot.
