@@ -100,11 +100,9 @@ void take_host_side(BackgroundTask& task, HostSide& host, Facts& facts, PhaseTim
     timings["collect.netfilter"] = host.netfilter_ms;
     PhaseTimer owners_timer;
     if (host.listeners) {
-        // The engine's proxies are its children: the likely owners of a published port.
-        const std::vector<int> likely = host.engine_pid > 0 && facts.engine && facts.engine->process &&
-                                                facts.engine->process->pid == host.engine_pid
-                                            ? proxies_of_ports(host.engine_children, *host.listeners, owners_wanted)
-                                            : std::vector<int>{};
+        // The engine's proxies are its children: the likely owners of a published port (none
+        // when the engine's process is unknown: it has no children read).
+        const std::vector<int> likely = proxies_of_ports(host.engine_children, *host.listeners, owners_wanted);
         const unsigned long host_netns = netns_inode_of(std::string(kProcRoot) + "/self").value_or(0);
         name_owners(*host.listeners, host.owner_scan, host_netns, likely, owners_wanted);
     }

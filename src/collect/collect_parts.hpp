@@ -52,9 +52,6 @@ private:
     std::thread thread_;
 };
 
-// What collection reads from this host alone: rtnetlink, sysctls, rulesets, dockerd's
-// config, and the host's listeners (their owners named later, from the /proc scan the
-// containers' listeners reuse).
 // The engine's own dockerd, when the endpoint is a local unix socket that leads to one
 // (its listener, or the dockerd socket activation handed it to). Found first by the host
 // side, which reads its config; the engine's identity reads its environment.
@@ -64,6 +61,9 @@ struct LocatedEngine {
 };
 LocatedEngine locate_engine_process(const DockerEndpoint& endpoint);
 
+// What collection reads from this host alone: rtnetlink, sysctls, rulesets, dockerd's
+// config, and the host's listeners (their owners named later, from the /proc scan the
+// containers' listeners reuse).
 struct HostSide {
     explicit HostSide(DockerEndpoint endpoint) : endpoint_(std::move(endpoint)), located_(promise_.get_future().share()) {}
     // The engine's dockerd as collect() found it first, for the engine's identity to wait on.

@@ -4,7 +4,6 @@
 #include "docknetdoctor/probe/unique_fd.hpp"
 #include "docknetdoctor/probe/dns_query.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -22,7 +21,6 @@
 
 namespace dnd {
 namespace {
-
 
 constexpr std::uint16_t kDnsPort = 53;
 

@@ -4,7 +4,6 @@
 // budget. Work per event is constant (epoll, a timer heap), so 10,000 ports cost linear time.
 #include <arpa/inet.h>
 #include <linux/errqueue.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
@@ -41,7 +40,6 @@ using Clock = std::chrono::steady_clock;
 
 // A datagram with a recognizable text, should it show up in a service's log.
 constexpr std::string_view kUdpPayload = "docknetdoctor probe\n";
-
 
 std::string address_text(const sockaddr* address) {
     std::array<char, INET6_ADDRSTRLEN> text{};

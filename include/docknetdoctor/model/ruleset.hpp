@@ -417,8 +417,8 @@ struct Ruleset {
 // firewalld's own table (its nftables backend): "firewalld", in any family.
 bool is_firewalld_table(const Table& t);
 // Whether firewalld has left its mark on the ruleset: its own table, or the <CHAIN>_direct
-// chains its iptables backend adds beside every built-in chain. A running firewalld always
-// has one or the other, whatever removed Docker's rules.
+// chains its iptables backend adds beside every built-in chain. A running firewalld has one
+// or the other (its reload writes them again), unless the whole ruleset was flushed since.
 bool holds_firewalld_rules(const Ruleset& ruleset);
 
 std::string_view to_string(Family f);
