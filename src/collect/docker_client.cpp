@@ -74,6 +74,17 @@ std::string errno_text(int err) {
     return ::strerror_r(err, buffer, sizeof buffer);
 }
 
+// The HTTP client for the endpoint, and the headers every request to it carries.
+void open_client(const DockerEndpoint& endpoint, std::optional<httplib::Client>& client, httplib::Headers& headers) {
+    if (endpoint.kind == DockerEndpoint::Kind::unix_socket) {
+        client.emplace(endpoint.socket_path, 80);
+        client->set_address_family(AF_UNIX);
+        headers.emplace("Host", "docker");  // else the engine answers 400 "malformed Host header"
+    } else {
+        client.emplace(endpoint.host, endpoint.port);
+    }
+}
+
 }  // namespace
 
 DockerClient::DockerClient(DockerEndpoint endpoint, std::chrono::milliseconds timeout)
@@ -110,13 +121,7 @@ Result<DockerClient::Reply> DockerClient::exchange(const std::string& full_path)
 
     std::optional<httplib::Client> client;
     httplib::Headers headers;
-    if (endpoint_.kind == DockerEndpoint::Kind::unix_socket) {
-        client.emplace(endpoint_.socket_path, 80);
-        client->set_address_family(AF_UNIX);
-        headers.emplace("Host", "docker");  // else the engine answers 400 "malformed Host header"
-    } else {
-        client.emplace(endpoint_.host, endpoint_.port);
-    }
+    open_client(endpoint_, client, headers);
     client->set_connection_timeout(timeout_);
     client->set_read_timeout(timeout_);
     client->set_write_timeout(timeout_);
@@ -201,6 +206,72 @@ Result<std::optional<std::string>> DockerClient::get_if_ok(std::string_view path
     if (!reply) return std::unexpected(reply.error());
     if (!reply->ok()) return std::nullopt;
     return std::move(reply->body);
+}
+
+void DockerClient::StreamStopper::stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    if (cancel_) cancel_();
+}
+
+bool DockerClient::StreamStopper::stopped() const {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+}
+
+Result<void> DockerClient::stream(std::string_view path, const StreamData& on_data, StreamStopper& stopper) const {
+    const std::string full_path = versioned_path(path);
+    std::optional<httplib::Client> client;
+    httplib::Headers headers;
+    open_client(endpoint_, client, headers);
+    client->set_connection_timeout(timeout_);
+    client->set_write_timeout(timeout_);
+    // An idle engine sends nothing: reads wait until data, the end, or a stop.
+    client->set_read_timeout(std::chrono::hours(24 * 365));
+    client->set_keep_alive(false);
+    {
+        std::lock_guard lock(stopper.mutex_);
+        if (stopper.stopped_) return {};
+        stopper.cancel_ = [&client] { client->stop(); };
+    }
+    std::optional<Error> refused;
+    int status = 0;
+    std::string error_body;
+    auto result = client->Get(
+        full_path, headers,
+        [&](const httplib::Response& response) {
+            status = response.status;
+            return true;
+        },
+        [&](const char* data, std::size_t size) {
+            if (status < 200 || status > 299) {  // an error's body: kept for its message, bounded
+                error_body.append(data, std::min(size, kMaxEngineBody - std::min(kMaxEngineBody, error_body.size())));
+                return true;
+            }
+            refused = on_data(std::string_view(data, size));
+            return !refused;
+        });
+    {
+        std::lock_guard lock(stopper.mutex_);
+        stopper.cancel_ = nullptr;
+        if (stopper.stopped_) return {};
+    }
+    if (refused) return std::unexpected(*refused);
+    const std::string source(kDockerApiSource);
+    if (!result) {
+        if (result.error() == httplib::Error::Connection) return std::unexpected(connect_error());
+        if (result.error() == httplib::Error::ConnectionTimeout)
+            return fail(source, fmt::format("the Docker engine at {} did not answer within {} ms", endpoint_.str(),
+                                            timeout_.count()));
+        return fail(source, fmt::format("the Docker engine at {} ended GET {}: {}", endpoint_.str(), full_path,
+                                        httplib::to_string(result.error())));
+    }
+    if (result->status < 200 || result->status > 299) {
+        auto message = parse_error_message(error_body);
+        return fail(source, fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}", endpoint_.str(),
+                                        full_path, result->status, message.empty() ? "no error message" : message));
+    }
+    return {};  // the engine ended it
 }
 
 Error DockerClient::malformed(std::string_view path, const Error& parse_error) const {

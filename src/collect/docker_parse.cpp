@@ -414,6 +414,28 @@ Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body
     });
 }
 
+Result<EngineEvent> parse_engine_event(std::string_view line) {
+    return guarded<EngineEvent>([&] {
+        const std::string path = "event";
+        const json root = parse_body(line);
+        expect_object(root, path);
+        EngineEvent e;
+        e.type = string_member(root, "Type", path);
+        e.action = string_member(root, "Action", path);
+        if (e.action.empty()) e.action = string_member(root, "status", path);  // engines before API 1.22
+        const json& nano = member(root, "timeNano");
+        const json& whole = member(root, "time");
+        if (nano.is_number_integer()) e.time_nano = nano.get<long long>();
+        else if (whole.is_number_integer()) e.time_nano = event_seconds(whole.get<long long>(), path).count();
+        const auto actor_path = join_path(path, "Actor");
+        const json& actor = object_member(root, "Actor", path);
+        e.actor = string_member(object_member(actor, "Attributes", actor_path), "name", join_path(actor_path, "Attributes"));
+        if (e.actor.empty()) e.actor = string_member(actor, "ID", actor_path);
+        if (e.actor.empty()) e.actor = string_member(root, "id", path);
+        return e;
+    });
+}
+
 namespace {
 
 // Cut to at most max bytes without splitting a UTF-8 sequence.

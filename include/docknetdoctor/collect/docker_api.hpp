@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,16 @@ Result<Container> parse_container_inspect(std::string_view body);
 Result<NetworkInfo> parse_network_inspect(std::string_view body);
 // /events with `until` (a finite stream): one JSON object a line, oldest first.
 Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body);
+// One line of the endless /events stream `watch` follows: what changed (Type: "container",
+// "network"; Action: "die", "connect"), on what (Actor.Attributes.name, else Actor.ID), and
+// when (timeNano; time before API 1.22).
+struct EngineEvent {
+    std::string type;
+    std::string action;
+    std::string actor;
+    long long time_nano = 0;
+};
+Result<EngineEvent> parse_engine_event(std::string_view line);
 // /containers/ID/logs: its last max_lines non-empty lines, oldest first, each cut to
 // kLogLineMaxChars. multiplexed: frames of an 8-byte header (stream, 0, 0, 0, big-endian
 // payload size) and the payload, as the engine sends the log of a container without a TTY;
@@ -146,6 +157,24 @@ public:
         if (!parsed) return std::unexpected(malformed(path, parsed.error()));
         return std::optional<T>(std::move(*parsed));
     }
+
+    // GET /v<api>/<path> whose answer does not end (/events): each piece of the body goes to
+    // on_data as it comes, until on_data returns false (its reason is the error), the engine
+    // closes it, or stopper.stop(). Only connecting is bounded by the timeout: an idle stream
+    // may stay silent for hours. The engine ending it, or a stop, is no error.
+    class StreamStopper {
+    public:
+        void stop();  // from any thread, once or many times; a stream not yet begun never begins
+        bool stopped() const;
+
+    private:
+        friend class DockerClient;
+        mutable std::mutex mutex_;
+        std::function<void()> cancel_;  // shuts the open connection down
+        bool stopped_ = false;
+    };
+    using StreamData = std::function<std::optional<Error>(std::string_view piece)>;
+    Result<void> stream(std::string_view path, const StreamData& on_data, StreamStopper& stopper) const;
 
     std::string versioned_path(std::string_view path) const;
 

@@ -1,0 +1,94 @@
+// watch's view of the engine's /events (engine_events.hpp).
+#include "docknetdoctor/collect/engine_events.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+namespace dnd {
+namespace {
+
+// One event line is a small JSON object; a line this long is no event.
+constexpr std::size_t kMaxEventLine = 1 << 20;
+
+}  // namespace
+
+bool event_can_change_diagnosis(std::string_view type, std::string_view action) {
+    if (type == "network") return true;
+    if (type != "container") return false;
+    // "exec_start: sh -c ..." and "health_status: healthy" carry their detail after a colon.
+    const std::string_view verb = action.substr(0, action.find(':'));
+    constexpr std::array kNoChange{"exec_create", "exec_start", "exec_die", "exec_detach", "attach",   "detach",
+                                   "resize",      "top",        "commit",   "copy",        "export", "archive-path",
+                                   "extract-to-dir"};
+    return std::find(kNoChange.begin(), kNoChange.end(), verb) == kNoChange.end();
+}
+
+std::string events_path(long long since_nano) {
+    // filters={"type":["container","network"]}, URL-encoded.
+    return fmt::format("/events?since={}.{:09}&filters=%7B%22type%22%3A%5B%22container%22%2C%22network%22%5D%7D",
+                       since_nano / 1000000000, since_nano % 1000000000);
+}
+
+EngineEventFollower::EngineEventFollower(DockerEndpoint endpoint, std::chrono::milliseconds timeout, long long since_nano,
+                                         std::function<void(std::string)> on_event,
+                                         std::function<void(std::string)> on_break, std::chrono::milliseconds retry_after)
+    : endpoint_(std::move(endpoint)), timeout_(timeout), since_nano_(since_nano), on_event_(std::move(on_event)),
+      on_break_(std::move(on_break)), retry_after_(retry_after), thread_([this] { run(); }) {}
+
+EngineEventFollower::~EngineEventFollower() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    stopper_.stop();
+    wake_.notify_all();
+    thread_.join();
+}
+
+void EngineEventFollower::run() {
+    std::string broken;  // the last break handed on
+    for (;;) {
+        auto ended = follow_once([&] {
+            if (!broken.empty()) on_break_("");  // answering again: what changed meanwhile is unknown
+            broken.clear();
+        });
+        if (stopper_.stopped()) return;
+        const std::string why = ended ? std::string("the engine ended its event stream") : ended.error().message;
+        if (why != broken) on_break_(why);
+        broken = why;
+        std::unique_lock lock(mutex_);
+        if (wake_.wait_for(lock, retry_after_, [this] { return stopping_; })) return;
+    }
+}
+
+Result<void> EngineEventFollower::follow_once(const std::function<void()>& on_answer) {
+    DockerClient client(endpoint_, timeout_);
+    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
+    on_answer();
+    partial_line_.clear();
+    return client.stream(events_path(since_nano_), [this](std::string_view piece) { return on_data(piece); }, stopper_);
+}
+
+std::optional<Error> EngineEventFollower::on_data(std::string_view piece) {
+    partial_line_.append(piece);
+    std::size_t start = 0;
+    for (std::size_t end; (end = partial_line_.find('\n', start)) != std::string::npos; start = end + 1) {
+        const std::string_view line(partial_line_.data() + start, end - start);
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        auto event = parse_engine_event(line);
+        if (!event)
+            return Error{std::string(kDockerApiSource), fmt::format("malformed engine event: {}", event.error().message)};
+        since_nano_ = std::max(since_nano_, event->time_nano + 1);  // a reconnection starts after it
+        if (event_can_change_diagnosis(event->type, event->action))
+            on_event_(fmt::format("{} {} {}", event->type, event->action, event->actor));
+    }
+    partial_line_.erase(0, start);
+    if (partial_line_.size() > kMaxEventLine)
+        return Error{std::string(kDockerApiSource),
+                     fmt::format("an engine event longer than {} KiB: refused", kMaxEventLine >> 10)};
+    return std::nullopt;
+}
+
+}  // namespace dnd
