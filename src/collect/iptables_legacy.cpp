@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -324,7 +325,27 @@ std::vector<std::string> table_names(const std::string& path) {
     return names;
 }
 
+template <class F>
+std::vector<std::uint8_t> without_counters(const LegacyTableBlob& blob) {
+    using Entry = typename F::Entry;
+    std::vector<std::uint8_t> out(blob.info);
+    const std::size_t entries_at = out.size();
+    out.insert(out.end(), blob.entries.begin(), blob.entries.end());
+    std::span<std::uint8_t> entries(out.data() + entries_at, blob.entries.size());
+    for (std::size_t off = 0; off < entries.size();) {
+        Entry e{};
+        if (!read_at(std::span<const std::uint8_t>(entries), off, e) || e.next_offset < sizeof(Entry)) break;
+        std::memset(entries.data() + off + offsetof(Entry, counters), 0, sizeof e.counters);
+        off += e.next_offset;
+    }
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> legacy_rules_without_counters(const LegacyTableBlob& blob) {
+    return blob.family == 6 ? without_counters<V6>(blob) : without_counters<V4>(blob);
+}
 
 Result<Table> parse_iptables_legacy_table(const LegacyTableBlob& blob) {
     return blob.family == 6 ? parse_table<V6>(blob) : parse_table<V4>(blob);

@@ -180,6 +180,28 @@ TEST(LegacyRecorded, DecodesFilterTable) {
     testing::expect_legacy_filter(*table);
 }
 
+// watch compares the tables' rules each second: traffic (counters) is no change, a verdict is.
+TEST(LegacyRecorded, RulesWithoutCountersChangeWithTheRulesNotWithTraffic) {
+    const auto blob = recorded_legacy();
+    const auto rules = legacy_rules_without_counters(blob);
+    ipt_entry first{};
+    std::memcpy(&first, blob.entries.data(), sizeof first);
+
+    auto trafficked = blob;
+    const std::uint64_t packets = 123456;
+    std::memcpy(trafficked.entries.data() + offsetof(ipt_entry, counters), &packets, sizeof packets);
+    ASSERT_NE(trafficked.entries, blob.entries);
+    EXPECT_EQ(legacy_rules_without_counters(trafficked), rules);
+
+    auto other_verdict = blob;  // the first rule's standard target: ACCEPT becomes DROP or back
+    const std::size_t verdict_at = first.target_offset + sizeof(xt_entry_target);
+    int verdict = 0;
+    std::memcpy(&verdict, other_verdict.entries.data() + verdict_at, sizeof verdict);
+    verdict = verdict == -NF_DROP - 1 ? -NF_ACCEPT - 1 : -NF_DROP - 1;
+    std::memcpy(other_verdict.entries.data() + verdict_at, &verdict, sizeof verdict);
+    EXPECT_NE(legacy_rules_without_counters(other_verdict), rules);
+}
+
 TEST(LegacyRecorded, DamagedBlobsAreErrors) {
     auto blob = recorded_legacy();
     auto truncated = blob;

@@ -65,6 +65,10 @@ struct LegacyTableBlob {
     std::vector<std::uint8_t> entries;
 };
 Result<Table> parse_iptables_legacy_table(const LegacyTableBlob& blob);
+// The table's info and entries with every rule's packet and byte counters zeroed: equal
+// for two reads exactly when the rules are (traffic alone changes nothing). A blob whose
+// entries do not walk is returned as it is.
+std::vector<std::uint8_t> legacy_rules_without_counters(const LegacyTableBlob& blob);
 
 // Tables listed in PROC_ROOT/net/ip_tables_names and ip6_tables_names (only those: asking
 // for another name would load a module and create it), read with getsockopt in this
