@@ -25,14 +25,18 @@ _docknetdoctor() {
             _filedir
             return
             ;;
-        -p | --port | --from | --to | -t | --timeout | -H | --host)
+        -p | --port | --from | --to | -t | --timeout | -H | --host | --recheck)
             return
             ;;
     esac
 
-    local i
+    local i subcommands="explain list-causes list-containers watch" watch_options=""
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
+            watch)
+                subcommands=""  # then a container, or --all
+                watch_options="--recheck"
+                ;;
             explain)
                 COMPREPLY=($(compgen -W "$(docknetdoctor list-causes 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
                 return
@@ -45,12 +49,12 @@ _docknetdoctor() {
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "--help --version --port --from --direct --to --format --output --save-facts --facts
-            --timeout --all --no-probe --no-color --host" -- "$cur"))
+            --timeout --all --no-probe --no-color --host $watch_options" -- "$cur"))
         return
     fi
     local -a engine
     mapfile -t engine < <(_docknetdoctor_engine_args)
-    COMPREPLY=($(compgen -W "explain list-causes list-containers
+    COMPREPLY=($(compgen -W "$subcommands
         $(docknetdoctor "${engine[@]}" --timeout 1s list-containers 2>/dev/null)" -- "$cur"))
 }
 complete -F _docknetdoctor docknetdoctor

@@ -2,7 +2,7 @@
 # (docknetdoctor list-containers, at most a second); none when it cannot be reached.
 
 function __docknetdoctor_no_command
-    not __fish_seen_subcommand_from explain list-causes list-containers
+    not __fish_seen_subcommand_from explain list-causes list-containers watch
 end
 
 function __docknetdoctor_containers
@@ -35,5 +35,8 @@ complete -c docknetdoctor -s H -l host -x -d 'Engine endpoint (unix:///path, tcp
 complete -c docknetdoctor -n __docknetdoctor_no_command -a 'explain' -d 'Explain a cause id'
 complete -c docknetdoctor -n __docknetdoctor_no_command -a 'list-causes' -d 'List every cause id'
 complete -c docknetdoctor -n __docknetdoctor_no_command -a 'list-containers' -d 'List the running containers'
+complete -c docknetdoctor -n __docknetdoctor_no_command -a 'watch' -d 'A line each time a verdict changes'
+complete -c docknetdoctor -n '__fish_seen_subcommand_from watch' -a '(__docknetdoctor_containers)' -d 'Container'
+complete -c docknetdoctor -n '__fish_seen_subcommand_from watch' -l recheck -x -d 'Look again this often (60s)'
 complete -c docknetdoctor -n __docknetdoctor_no_command -a '(__docknetdoctor_containers)' -d 'Container'
 complete -c docknetdoctor -n '__fish_seen_subcommand_from explain' -a '(docknetdoctor list-causes 2>/dev/null | string split -f1 " ")' -d 'Cause id'

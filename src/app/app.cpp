@@ -33,6 +33,7 @@
 #include "docknetdoctor/probe/probe_ladder.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/app/replay.hpp"
+#include "docknetdoctor/app/watch.hpp"
 #include "docknetdoctor/render/machine_formats.hpp"
 #include "docknetdoctor/render/render.hpp"
 #include "docknetdoctor/model/sanitize.hpp"
@@ -301,15 +302,20 @@ void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options
 }
 
 // One report per container (unknown, and why, for one that could not be collected).
-int emit_all(const Options& o, std::vector<RunningContainerFacts>& collected,
-             std::chrono::steady_clock::time_point run_started) {
+std::vector<Report> reports_of(std::vector<RunningContainerFacts>& collected,
+                               std::chrono::steady_clock::time_point run_started) {
     std::vector<Report> reports;
-    std::vector<Verdict> verdicts;
-    for (auto& c : collected) {
+    for (auto& c : collected)
         reports.push_back(c.facts ? report_from(*c.facts, std::move(c.timings), run_started)
                                   : unknown_report(c.ref, c.facts.error()));
-        verdicts.push_back(reports.back().verdict);
-    }
+    return reports;
+}
+
+int emit_all(const Options& o, std::vector<RunningContainerFacts>& collected,
+             std::chrono::steady_clock::time_point run_started) {
+    const auto reports = reports_of(collected, run_started);
+    std::vector<Verdict> verdicts;
+    for (const auto& r : reports) verdicts.push_back(r.verdict);
     return emit(o, reports, true, run_started, exit_code(worst_verdict(verdicts)));
 }
 
@@ -363,6 +369,26 @@ int diagnose_all(const Options& o) {
     return emit_all(o, *collected, run_started);
 }
 
+// watch's one look: the reports of the container (its diagnosis failing is its state:
+// unknown, and why) or of every running container with a published port (a failure there
+// is the look's: no container's state is known).
+Result<std::vector<Report>> look_once(const Options& o) {
+    const auto started = std::chrono::steady_clock::now();
+    if (!o.all) {
+        Report::Timings timings;
+        auto facts = obtain_facts(o, timings);
+        if (!facts) return std::vector<Report>{unknown_report(o.container, facts.error())};
+        add_probes(*facts, o, timings);
+        return std::vector<Report>{report_from(*facts, std::move(timings), started)};
+    }
+    ProgressLine silent(false, STDERR_FILENO);
+    auto wanted = [](const Container& c) { return c.state.running && publishes_a_port(c); };
+    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers, {});
+    if (!collected) return std::unexpected(collected.error());
+    add_all_probes(*collected, o, silent);
+    return reports_of(*collected, started);
+}
+
 // Running containers' names, one a line, for shell completion (and scripts).
 int list_containers(const Options& o) {
     auto list = running_containers(o);
@@ -391,6 +417,7 @@ int run_app(int argc, char** argv) try {
             return print(*text);
         }
         case Command::diagnose: return o.all ? diagnose_all(o) : diagnose(o);
+        case Command::watch: return run_watch(o, [&o] { return look_once(o); });
     }
     return kExitUnknown;
 } catch (const std::exception& e) {

@@ -78,6 +78,13 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     auto* list = app.add_subcommand("list-causes", "List every cause id");
     auto* containers = app.add_subcommand("list-containers", "List the engine's running containers, a name a line "
                                                              "(what shell completion offers)");
+    auto* watch = app.add_subcommand("watch", "Keep watching a container, or every one with --all, and print a line "
+                                              "each time a verdict changes (until SIGINT or SIGTERM)");
+    watch->add_option("container", o.container, "Container name, id or unique id prefix");
+    std::string recheck_text;
+    watch->add_option("--recheck", recheck_text, "Look again this often even when nothing announced a change "
+                                                 "(default 60s)");
+    watch->fallthrough();  // the diagnosis options (--all, --format, --port, ...) after "watch" too
     app.require_subcommand(0, 1);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -99,6 +106,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (explain->parsed()) { o.command = Command::explain; return o; }
     if (list->parsed()) { o.command = Command::list_causes; return o; }
     if (containers->parsed()) { o.command = Command::list_containers; return o; }
+    if (watch->parsed()) o.command = Command::watch;
 
     if (auto format = parse_format(format_text)) o.format = *format;
     else return fail("usage", "invalid --format '" + format_text + "': expected text, json, jsonl, nagios, prometheus or junit");
@@ -113,6 +121,18 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     }
     if (o.from && !is_ip_literal(*o.from))
         return fail("usage", "invalid --from '" + *o.from + "': expected an IPv4 or IPv6 address");
+    if (o.command == Command::watch) {
+        if (!recheck_text.empty()) {
+            auto every = parse_duration(recheck_text);
+            if (!every || *every < std::chrono::seconds(1))
+                return fail("usage", "invalid --recheck '" + recheck_text + "': expected a duration from 1s to 10m");
+            o.recheck_every = *every;
+        }
+        if (o.facts_file || o.save_facts || o.output)
+            return fail("usage", "watch follows the live host: --facts, --save-facts and --output do not apply");
+        if (o.format != Format::text && o.format != Format::json && o.format != Format::jsonl)
+            return fail("usage", "watch prints text or JSON lines: --format text, json or jsonl");
+    }
     if (o.to) {
         if (auto peer = parse_peer_spec(*o.to); !peer) return std::unexpected(peer.error());
         if (o.all) return fail("usage", "--to asks about one container: it cannot be combined with --all");
@@ -125,7 +145,9 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         return o;
     }
     if (o.container.empty() && !o.facts_file)
-        return fail("usage", "no container given: docknetdoctor [options] CONTAINER (see --help)");
+        return fail("usage", o.command == Command::watch
+                                 ? "no container given: docknetdoctor watch CONTAINER, or watch --all (see --help)"
+                                 : "no container given: docknetdoctor [options] CONTAINER (see --help)");
     return o;
 }
 

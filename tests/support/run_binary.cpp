@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <thread>
 #include <utility>
 
 #include "docknetdoctor/probe/unique_fd.hpp"
@@ -225,6 +226,23 @@ bool BackgroundProcess::running() const {
     siginfo_t info{};
     if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return false;
     return info.si_pid == 0;
+}
+
+int BackgroundProcess::signal_and_wait(int signal, std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (running() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (running()) {
+        stop();
+        return -1;
+    }
+    long unused_peak = 0;
+    const int code = wait_for_exit(pid_, unused_peak);
+    ::kill(-pid_, SIGKILL);  // whatever it left in its group
+    pid_ = -1;
+    return code;
 }
 
 void BackgroundProcess::stop() {

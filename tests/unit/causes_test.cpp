@@ -9,6 +9,7 @@
 #include <string>
 
 #include "docknetdoctor/app/catalog_commands.hpp"
+#include "docknetdoctor/app/options.hpp"
 #include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/check.hpp"
 
@@ -59,6 +60,25 @@ TEST(CauseCatalog, EveryEntryExplainsItself) {
         EXPECT_EQ(c.summary.find('`'), std::string_view::npos) << "markdown in " << c.id;
         EXPECT_EQ(c.fix.find('`'), std::string_view::npos) << "markdown in " << c.id;
     }
+}
+
+// A fix that tells the user to run "docknetdoctor SUBCOMMAND ..." names one that exists.
+TEST(CauseCatalog, EveryCommandAFixNamesExists) {
+    constexpr std::string_view kTool = "docknetdoctor ";
+    int named = 0;
+    for (const Check& entry : all_checks()) {
+        const std::string_view fix = entry.cause.fix;
+        for (auto at = fix.find(kTool); at != std::string_view::npos; at = fix.find(kTool, at + 1)) {
+            const auto word_at = at + kTool.size();
+            const auto word = std::string(fix.substr(word_at, fix.find_first_of(" ,;.)", word_at) - word_at));
+            if (word.empty() || word.front() == '-' || word.front() < 'a' || word.front() > 'z') continue;
+            ++named;
+            auto parsed = parse_options({word, "web"});
+            EXPECT_TRUE(parsed && parsed->command != Command::diagnose)
+                << entry.cause.id << " names 'docknetdoctor " << word << "', which is no subcommand";
+        }
+    }
+    EXPECT_GE(named, 1);  // path.unexplained names watch
 }
 
 TEST(CauseCatalog, LayersStayTogetherInCatalogOrder) {

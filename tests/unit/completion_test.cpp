@@ -96,15 +96,22 @@ TEST_P(Completion, OffersTheCauseIdsToExplain) {
 }
 
 TEST_P(Completion, OffersTheSubcommandsAndTheEnginesContainers) {
-    EXPECT_THAT(complete("docknetdoctor "), IsSupersetOf({"db", "explain", "list-causes", "list-containers", "web"}));
-    EXPECT_THAT(complete("docknetdoctor w"), ElementsAre("web"));
+    EXPECT_THAT(complete("docknetdoctor "),
+                IsSupersetOf({"db", "explain", "list-causes", "list-containers", "watch", "web"}));
+    EXPECT_THAT(complete("docknetdoctor w"), ElementsAre("watch", "web"));
+}
+
+TEST_P(Completion, WatchOffersTheContainersAndItsOwnOption) {
+    EXPECT_THAT(complete("docknetdoctor watch "), IsSupersetOf({"db", "web"}));
+    EXPECT_THAT(complete("docknetdoctor watch "), Not(Contains("explain")));
+    EXPECT_THAT(complete("docknetdoctor watch --rec"), ElementsAre("--recheck"));
 }
 
 TEST_P(Completion, OffersNoContainersAndNoErrorWhenTheEngineCannotBeReached) {
     const auto offered = dnd::complete(GetParam(), "docknetdoctor ", "unix:///nonexistent/docker.sock");
     EXPECT_THAT(offered, Contains("explain"));
     EXPECT_THAT(offered, Not(Contains("web")));
-    EXPECT_THAT(dnd::complete(GetParam(), "docknetdoctor w", "unix:///nonexistent/docker.sock"), IsEmpty());
+    EXPECT_THAT(dnd::complete(GetParam(), "docknetdoctor w", "unix:///nonexistent/docker.sock"), ElementsAre("watch"));
 }
 
 INSTANTIATE_TEST_SUITE_P(RealShells, Completion, ::testing::Values(Shell::bash, Shell::zsh, Shell::fish),

@@ -10,7 +10,7 @@
 
 namespace dnd {
 
-enum class Command { diagnose, explain, list_causes, list_containers, help, version };
+enum class Command { diagnose, watch, explain, list_causes, list_containers, help, version };
 // text for people; json (the report schema); nagios (a plugin's output); prometheus
 // (node_exporter's textfile collector); junit (CI).
 enum class Format { text, json, jsonl, nagios, prometheus, junit };
@@ -31,6 +31,9 @@ struct Options {
     bool no_probe = false;     // --no-probe: the static diagnosis only
     bool no_color = false;
     std::string docker_host;   // --host; "" = $DOCKER_HOST or the default socket
+    // watch: a full look this often even when nothing announced a change (the app inside
+    // may stop listening, a sysctl may change: neither is announced).
+    std::chrono::milliseconds recheck_every{std::chrono::seconds(60)};
     std::string explain_id;
     std::string help_text;     // filled for Command::help
 };
