@@ -42,8 +42,6 @@
 namespace dnd {
 namespace {
 
-constexpr int kExitUnknown = 3;
-
 int usage_error(const Error& e) {
     std::cerr << "docknetdoctor: " << sanitize(e.message) << "\n";
     return kExitUnknown;

@@ -15,18 +15,6 @@
 namespace dnd {
 namespace {
 
-// All of text to fd; an errno on failure.
-int write_all(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return errno;
-        done += static_cast<std::size_t>(n);
-    }
-    return 0;
-}
-
 Result<void> write_file_atomically(const std::string& path, const std::string& text) {
     // The temporary file sits beside the target: rename() is atomic only within a filesystem.
     std::string temporary = path + ".XXXXXX";
@@ -45,6 +33,17 @@ Result<void> write_file_atomically(const std::string& path, const std::string& t
 }
 
 }  // namespace
+
+int write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        if (n == 0) return EIO;
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return 0;
+}
 
 Result<void> write_output(const std::optional<std::string>& path, const std::string& text) {
     if (path) return write_file_atomically(*path, text);

@@ -1,4 +1,5 @@
 #include "docknetdoctor/app/progress_line.hpp"
+#include "docknetdoctor/app/output.hpp"
 
 #include <unistd.h>
 
@@ -11,14 +12,6 @@ namespace {
 
 // Carriage return and "erase to end of line": the line is redrawn in place.
 constexpr std::string_view kEraseLine = "\r\x1b[K";
-
-void write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n <= 0) return;  // a progress line is not worth failing for
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
 
 }  // namespace
 
@@ -51,7 +44,7 @@ void ProgressLine::finish() {
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
     std::lock_guard lock(mutex_);
-    if (drawn_) write_all(fd_, kEraseLine);
+    if (drawn_) write_all(fd_, kEraseLine);  // a progress line is not worth failing for
     drawn_ = false;
 }
 

@@ -1,29 +1,28 @@
-// The watch loop (watch.hpp). Changes come in bursts (Docker writes a container's rules in
-// several transactions and sends several events for one start), so a look waits for a
-// quiet moment: kQuiet after the last announcement, never more than kLongestWait after the
-// first. Each look after a change is followed by one more kSettle later: an app may still be
-// starting when the engine says "start".
+// The watch loop (watch.hpp): the sources of announcements, the looks LookSchedule asks
+// for, and the lines of what changed.
 #include "docknetdoctor/app/watch.hpp"
 
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <mutex>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/app/look_schedule.hpp"
+#include "docknetdoctor/app/output.hpp"
+#include "docknetdoctor/app/watch_mailbox.hpp"
 #include "docknetdoctor/collect/engine_events.hpp"
+#include "docknetdoctor/collect/restart_history_collect.hpp"
 #include "docknetdoctor/collect/ruleset_changes.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
 #include "docknetdoctor/model/sanitize.hpp"
@@ -35,223 +34,180 @@ namespace dnd {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
+constexpr auto kLegacyPoll = std::chrono::seconds(1);
 
-constexpr auto kQuiet = 300ms;
-constexpr auto kLongestWait = 1s;
-constexpr auto kSettle = 3s;
-constexpr auto kLegacyPoll = 1s;
-constexpr int kExitUnknown = 3;
-
-std::string now_text() {
-    return format_rfc3339(std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()), 3);
-}
-
-long long now_nano() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// The lines, as they happen: false once stdout is gone (nobody reads: stop).
-bool write_all(std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-// What the engine's thread hands to the loop: announcements, woken through an eventfd.
-class Mailbox {
-public:
-    Mailbox() : wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
-    bool valid() const { return wake_.valid(); }
-    int fd() const { return wake_.get(); }
-
-    void post_event(std::string what) { post(events_, std::move(what)); }
-    void post_note(std::string what) { post(notes_, std::move(what)); }
-
-    // What came since the last take: (events, notes).
-    std::pair<std::vector<std::string>, std::vector<std::string>> take() {
-        std::uint64_t count = 0;
-        [[maybe_unused]] auto ignored = ::read(wake_.get(), &count, sizeof count);
-        std::lock_guard lock(mutex_);
-        return {std::exchange(events_, {}), std::exchange(notes_, {})};
-    }
-
-private:
-    void post(std::vector<std::string>& into, std::string what) {
-        {
-            std::lock_guard lock(mutex_);
-            into.push_back(std::move(what));
-        }
-        const std::uint64_t one = 1;
-        [[maybe_unused]] auto ignored = ::write(wake_.get(), &one, sizeof one);
-    }
-
-    UniqueFd wake_;
-    std::mutex mutex_;
-    std::vector<std::string> events_;
-    std::vector<std::string> notes_;
+// How the watch ends: on SIGINT/SIGTERM, or when stdout's reader went away (nobody is
+// left to tell: 0 as well); anything else is a line on stderr and unknown.
+struct Ended {
+    int code = 0;
 };
+
+// One line to stdout; Ended when it cannot be written.
+std::optional<Ended> print(std::string_view line) {
+    const int error = write_all(STDOUT_FILENO, line);
+    if (error == 0) return std::nullopt;
+    if (error == EPIPE) return Ended{0};
+    std::cerr << "docknetdoctor: watch: cannot write to standard output: " << std::strerror(error) << "\n";
+    return Ended{kExitUnknown};
+}
 
 class Watch {
 public:
-    Watch(const Options& o, const LookOnce& look) : options_(o), look_(look) {}
+    Watch(const Options& o, const LookOnce& look) : json_(o.format != Format::text), look_(look) {}
 
-    // false when stdout is gone.
-    bool note(std::string_view text) {
-        const bool json = options_.format != Format::text;
-        return write_all(json ? watch_note_json(now_text(), text) : watch_note_text(now_text(), text));
+    std::optional<Ended> note(std::string_view text) {
+        const auto time = now_text();
+        return print(json_ ? watch_note_json(time, text) : watch_note_text(time, text));
     }
 
-    // One look and its lines; false when stdout is gone.
-    bool look(const std::string& trigger) {
+    // One look and the lines of what changed.
+    std::optional<Ended> look(const std::string& trigger) {
         auto reports = look_();
         if (!reports) {
-            // No container's state is known: say so once, keep the states until a look works.
-            if (reports.error().message == failed_look_) return true;
+            // No container's state is known: said once, the states kept until a look works.
+            if (reports.error().message == failed_look_) return std::nullopt;
             failed_look_ = reports.error().message;
             return note(fmt::format("cannot look ({}): {}", trigger, reports.error().message));
         }
         failed_look_.clear();
         WatchedStates now = watched_states(*reports);
-        const bool json = options_.format != Format::text;
         const std::string time = now_text();
         for (const auto& change : verdict_changes(states_, now))
-            if (!write_all(json ? watch_line_json(change, time, trigger) : watch_line_text(change, time, trigger)))
-                return false;
+            if (auto ended = print(json_ ? watch_line_json(change, time, trigger) : watch_line_text(change, time, trigger)))
+                return ended;
         states_ = std::move(now);
-        return true;
+        return std::nullopt;
     }
 
 private:
-    const Options& options_;
+    static std::string now_text() { return format_rfc3339(utc_now(), 3); }
+
+    bool json_;
     const LookOnce& look_;
     WatchedStates states_;
     std::string failed_look_;
 };
 
-// A look is due: what led to it, since when, and since the last announcement.
-struct Pending {
-    std::string trigger;
-    Clock::time_point first;
-    Clock::time_point last;
+// The last failure of the legacy tables' read, so each is said once.
+class LegacyFollower {
+public:
+    // Whether the tables changed; a failure is a note (once), no change.
+    std::optional<Ended> read(Watch& watch, bool& changed) {
+        auto result = rules_.changed();
+        changed = result && *result;
+        const std::string failure = result ? "" : result.error().message;
+        if (failure == last_failure_) return std::nullopt;
+        last_failure_ = failure;
+        return watch.note(failure.empty() ? "the iptables-legacy tables are read again"
+                                          : "the iptables-legacy tables cannot be read: " + failure);
+    }
+
+private:
+    LegacyRulesWatch rules_{"/proc"};
+    std::string last_failure_;
 };
 
-void announce(std::optional<Pending>& pending, std::string trigger, Clock::time_point now) {
-    if (pending) {
-        pending->last = now;
-        return;  // the first announcement names the look
+int loop(const Options& o, const LookOnce& look_once, int signals) {
+    Watch watch(o, look_once);
+    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
+    if (!endpoint) {
+        std::cerr << "docknetdoctor: " << sanitize(endpoint.error().message) << "\n";
+        return kExitUnknown;
     }
-    pending = Pending{std::move(trigger), now, now};
-}
+    WatchMailbox mailbox;
+    if (!mailbox.valid()) {
+        std::cerr << "docknetdoctor: cannot set watch up: eventfd: " << std::strerror(errno) << "\n";
+        return kExitUnknown;
+    }
+    // The stream starts from this moment: nothing that happens during the first look is missed.
+    EngineEventFollower engine(
+        *endpoint, o.timeout, std::chrono::duration_cast<std::chrono::nanoseconds>(utc_now().time_since_epoch()).count(),
+        [&mailbox](std::string e) { mailbox.post_event("engine: " + e); },
+        [&mailbox](std::string trouble) {
+            if (trouble.empty()) mailbox.post_event("engine: its events followed again");  // what changed meanwhile?
+            else mailbox.post_note("engine events: " + trouble);
+        });
+    auto nftables = NftablesChanges::subscribe();
+    LegacyFollower legacy;
 
-int ms_until(Clock::time_point at, Clock::time_point now) {
-    if (at <= now) return 0;
-    return static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(at - now).count());
+    std::string sources = "engine events";
+    if (nftables) sources += ", nftables changes";
+    sources += fmt::format(", the iptables-legacy tables each second, and a full look every {}s",
+                           std::chrono::duration_cast<std::chrono::seconds>(o.recheck_every).count());
+    if (auto ended = watch.note(fmt::format("watching {} on {}", o.all ? "every container with a published port" : o.container,
+                                            sources)))
+        return ended->code;
+    if (!nftables)
+        if (auto ended = watch.note("nftables changes are not followed: " + nftables.error().message)) return ended->code;
+    bool changed = false;
+    if (auto ended = legacy.read(watch, changed)) return ended->code;
+    if (auto ended = watch.look("start")) return ended->code;
+
+    LookSchedule schedule(o.recheck_every, Clock::now());
+    auto next_legacy = Clock::now() + kLegacyPoll;
+    for (;;) {
+        const auto now = Clock::now();
+        const auto wake_at = std::min(schedule.next_wake(), next_legacy);
+        // stdout with no events asked: poll reports its reader gone (POLLERR) all the same.
+        std::vector<pollfd> fds{{signals, POLLIN, 0}, {mailbox.fd(), POLLIN, 0}, {STDOUT_FILENO, 0, 0}};
+        if (nftables) fds.push_back({nftables->fd(), POLLIN, 0});
+        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(std::max(wake_at - now, Clock::duration::zero()));
+        if (::poll(fds.data(), fds.size(), static_cast<int>(wait.count())) < 0 && errno != EINTR) {
+            std::cerr << "docknetdoctor: watch: poll: " << std::strerror(errno) << "\n";
+            return kExitUnknown;
+        }
+        const auto woke = Clock::now();
+        if (fds[0].revents != 0) return 0;  // SIGINT or SIGTERM: the watch ends as asked
+        if ((fds[2].revents & (POLLERR | POLLHUP)) != 0) return 0;  // nobody reads the lines any more
+        if (fds[1].revents != 0) {
+            auto mail = mailbox.take();
+            for (const auto& n : mail.notes)
+                if (auto ended = watch.note(n)) return ended->code;
+            if (mail.first_event) schedule.announce(std::move(*mail.first_event), woke);
+        }
+        if (nftables && fds[3].revents != 0) {
+            if (auto announced = nftables->drain(); !announced) {
+                if (auto ended = watch.note("nftables changes are no longer followed: " + announced.error().message))
+                    return ended->code;
+                nftables = std::unexpected(announced.error());
+            } else if (*announced) {
+                schedule.announce("nftables", woke);
+            }
+        }
+        if (woke >= next_legacy) {
+            next_legacy = woke + kLegacyPoll;
+            if (auto ended = legacy.read(watch, changed)) return ended->code;
+            if (changed) schedule.announce("iptables-legacy", woke);
+        }
+        if (auto trigger = schedule.due(woke)) {
+            if (auto ended = watch.look(*trigger)) return ended->code;
+            schedule.looked(Clock::now());
+        }
+    }
 }
 
 }  // namespace
 
 int run_watch(const Options& o, const LookOnce& look_once) {
-    // SIGINT/SIGTERM become a readable descriptor: blocked in every thread (the engine's
-    // thread inherits the mask), so the loop ends the watch and the destructors run.
+    // SIGINT/SIGTERM become a readable descriptor, blocked before any thread starts (the
+    // threads inherit the mask): the loop ends the watch and every destructor runs. SIGPIPE
+    // is blocked too: a reader gone is a failed write, not death.
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
-    if (::pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr) != 0) {
-        std::fprintf(stderr, "docknetdoctor: cannot block SIGINT/SIGTERM for watch\n");
+    sigset_t blocked = stop_signals;
+    sigaddset(&blocked, SIGPIPE);
+    if (::pthread_sigmask(SIG_BLOCK, &blocked, nullptr) != 0) {
+        std::cerr << "docknetdoctor: watch: cannot block SIGINT and SIGTERM\n";
         return kExitUnknown;
     }
     UniqueFd signals(::signalfd(-1, &stop_signals, SFD_CLOEXEC | SFD_NONBLOCK));
-    Mailbox mailbox;
-    if (!signals.valid() || !mailbox.valid()) {
-        std::fprintf(stderr, "docknetdoctor: cannot set watch up: %s\n", std::strerror(errno));
+    if (!signals.valid()) {
+        std::cerr << "docknetdoctor: cannot set watch up: signalfd: " << std::strerror(errno) << "\n";
         return kExitUnknown;
     }
-    Watch watch(o, look_once);
-
-    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
-    if (!endpoint) {
-        std::fprintf(stderr, "docknetdoctor: %s\n", sanitize(endpoint.error().message).c_str());
-        return kExitUnknown;
-    }
-    // The stream starts from this moment: nothing that happens during the first look is missed.
-    EngineEventFollower engine(
-        *endpoint, o.timeout, now_nano(), [&mailbox](std::string e) { mailbox.post_event("engine: " + e); },
-        [&mailbox](std::string why) {
-            if (why.empty()) mailbox.post_event("engine: answering again");  // a look: what changed meanwhile?
-            else mailbox.post_note("engine events: " + why + "; following again each second");
-        });
-    auto nftables = NftablesChanges::subscribe();
-    LegacyRulesWatch legacy("/proc");
-    auto legacy_read = legacy.changed();
-
-    std::string sources = "engine events";
-    if (nftables) sources += ", nftables changes";
-    if (legacy_read) sources += ", the iptables-legacy tables each second";
-    sources += fmt::format(", and a full look every {}s", std::chrono::duration_cast<std::chrono::seconds>(o.recheck_every).count());
-    if (!watch.note(fmt::format("watching {} on {}", o.all ? "every container with a published port" : o.container, sources)))
-        return 0;
-    for (const auto* unseen : {nftables ? nullptr : &nftables.error(), legacy_read ? nullptr : &legacy_read.error()})
-        if (unseen && !watch.note("not followed: " + unseen->message)) return 0;
-    if (!watch.look("start")) return 0;
-
-    std::optional<Pending> pending;
-    auto next_recheck = Clock::now() + o.recheck_every;
-    auto next_legacy = Clock::now() + kLegacyPoll;
-    auto settle_at = Clock::time_point::max();  // max: no look to settle
-    for (;;) {
-        const auto now = Clock::now();
-        auto wake_at = std::min({next_recheck, legacy_read ? next_legacy : next_recheck, settle_at});
-        if (pending) wake_at = std::min({wake_at, pending->last + kQuiet, pending->first + kLongestWait});
-        std::vector<pollfd> fds{{signals.get(), POLLIN, 0}, {mailbox.fd(), POLLIN, 0}};
-        if (nftables) fds.push_back({nftables->fd(), POLLIN, 0});
-        const int ready = ::poll(fds.data(), fds.size(), ms_until(wake_at, now));
-        if (ready < 0 && errno != EINTR) {
-            std::fprintf(stderr, "docknetdoctor: watch: poll: %s\n", std::strerror(errno));
-            return kExitUnknown;
-        }
-        const auto woke = Clock::now();
-        if (fds[0].revents != 0) return 0;  // SIGINT or SIGTERM: the watch ends as asked
-        if (fds[1].revents != 0) {
-            auto [events, notes] = mailbox.take();
-            for (const auto& n : notes)
-                if (!watch.note(n)) return 0;
-            for (auto& e : events) announce(pending, std::move(e), woke);
-        }
-        if (nftables && fds[2].revents != 0) {
-            auto changed = nftables->drain();
-            if (!changed) {
-                if (!watch.note("nftables changes no longer followed: " + changed.error().message)) return 0;
-                nftables = std::unexpected(changed.error());
-            } else if (*changed) {
-                announce(pending, "nftables", woke);
-            }
-        }
-        if (legacy_read && woke >= next_legacy) {
-            next_legacy = woke + kLegacyPoll;
-            if (auto changed = legacy.changed(); changed && *changed) announce(pending, "iptables-legacy", woke);
-        }
-        std::string trigger;
-        if (pending && (woke >= pending->last + kQuiet || woke >= pending->first + kLongestWait)) {
-            trigger = pending->trigger;
-            pending.reset();
-            settle_at = woke + kSettle;
-        } else if (woke >= settle_at) {
-            trigger = "recheck, settling after a change";
-            settle_at = Clock::time_point::max();
-        } else if (woke >= next_recheck) {
-            trigger = "recheck";
-        }
-        if (trigger.empty()) continue;
-        if (!watch.look(trigger)) return 0;
-        next_recheck = Clock::now() + o.recheck_every;
-    }
+    return loop(o, look_once, signals.get());
 }
 
 }  // namespace dnd

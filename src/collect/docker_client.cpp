@@ -94,15 +94,25 @@ std::string DockerClient::versioned_path(std::string_view path) const {
     return fmt::format("/v{}{}", api_version_, path);
 }
 
+Error DockerClient::no_answer_error() const {
+    return Error{std::string(kDockerApiSource),
+                 fmt::format("the Docker engine at {} did not answer within {} ms", endpoint_.str(), timeout_.count())};
+}
+
+Error DockerClient::endless_head_error(const std::string& full_path) const {
+    return Error{std::string(kDockerApiSource),
+                 fmt::format("the answer of the Docker engine at {} to GET {} grew this process by more than {} MiB "
+                             "(endless headers?): refused",
+                             endpoint_.str(), full_path, kMaxRequestGrowth >> 20)};
+}
+
 Error DockerClient::connect_error() const {
     const std::string where = endpoint_.str();
     const int err = probe_connect(endpoint_, timeout_);
     if (err == 0)  // it works now: the engine was restarting, or it refused this one request
         return Error{std::string(kDockerApiSource),
                      fmt::format("cannot connect to the Docker engine at {}: the connection failed", where)};
-    if (err == ETIMEDOUT)
-        return Error{std::string(kDockerApiSource),
-                     fmt::format("the Docker engine at {} did not answer within {} ms", where, timeout_.count())};
+    if (err == ETIMEDOUT) return no_answer_error();
     if (err == EACCES || err == EPERM)
         return Error{std::string(kDockerApiSource),
                      fmt::format("cannot connect to the Docker engine at {}: {} (run as root or as a member of "
@@ -115,9 +125,6 @@ Error DockerClient::connect_error() const {
 Result<DockerClient::Reply> DockerClient::exchange(const std::string& full_path) const {
     const std::string source(kDockerApiSource);
     const std::string where = endpoint_.str();
-    auto did_not_answer = [&] {
-        return fail(source, fmt::format("the Docker engine at {} did not answer within {} ms", where, timeout_.count()));
-    };
 
     std::optional<httplib::Client> client;
     httplib::Headers headers;
@@ -144,11 +151,8 @@ Result<DockerClient::Reply> DockerClient::exchange(const std::string& full_path)
     const RequestWatchdog::Tripped tripped = watchdog.finish();
     if (!result) {
         const auto elapsed = Clock::now() - start;
-        if (tripped == RequestWatchdog::Tripped::deadline) return did_not_answer();
-        if (tripped == RequestWatchdog::Tripped::memory)
-            return fail(source, fmt::format("the answer of the Docker engine at {} to GET {} grew this process by more "
-                                            "than {} MiB (endless headers?): refused",
-                                            where, full_path, kMaxRequestGrowth >> 20));
+        if (tripped == RequestWatchdog::Tripped::deadline) return std::unexpected(no_answer_error());
+        if (tripped == RequestWatchdog::Tripped::memory) return std::unexpected(endless_head_error(full_path));
         if (body_bytes_refused > 0)
             return fail(source, fmt::format("the Docker engine at {} answered GET {} with more than {} MiB: refused",
                                             where, full_path, kMaxEngineBody >> 20));
@@ -156,10 +160,10 @@ Result<DockerClient::Reply> DockerClient::exchange(const std::string& full_path)
             case httplib::Error::Connection:
                 return std::unexpected(connect_error());
             case httplib::Error::ConnectionTimeout:
-                return did_not_answer();
+                return std::unexpected(no_answer_error());
             case httplib::Error::Read:
                 // Read timeouts and early closes look the same to httplib; the clock tells.
-                if (elapsed + timeout_ / 10 >= timeout_) return did_not_answer();
+                if (elapsed + timeout_ / 10 >= timeout_) return std::unexpected(no_answer_error());
                 return fail(source, fmt::format("the Docker engine at {} closed the connection before the response "
                                                 "to GET {} was complete",
                                                 where, full_path));
@@ -214,33 +218,50 @@ void DockerClient::StreamStopper::stop() {
     if (cancel_) cancel_();
 }
 
-bool DockerClient::StreamStopper::stopped() const {
-    std::lock_guard lock(mutex_);
-    return stopped_;
-}
-
-Result<void> DockerClient::stream(std::string_view path, const StreamData& on_data, StreamStopper& stopper) const {
+Result<void> DockerClient::stream(std::string_view path, const std::function<void()>& on_open, const StreamData& on_data,
+                                  StreamStopper& stopper) const {
     const std::string full_path = versioned_path(path);
+    const std::string source(kDockerApiSource);
     std::optional<httplib::Client> client;
     httplib::Headers headers;
     open_client(endpoint_, client, headers);
     client->set_connection_timeout(timeout_);
     client->set_write_timeout(timeout_);
-    // An idle engine sends nothing: reads wait until data, the end, or a stop.
+    // An idle engine sends nothing: once the head is in, reads wait for data, the end or a stop.
     client->set_read_timeout(std::chrono::hours(24 * 365));
     client->set_keep_alive(false);
+    // A stop that comes before httplib holds the socket would find nothing to shut down: the
+    // socket is shut down as it is made.
+    client->set_socket_options([&stopper](int socket) {
+        if (stopper.stopped()) ::shutdown(socket, SHUT_RDWR);
+    });
     {
         std::lock_guard lock(stopper.mutex_);
         if (stopper.stopped_) return {};
         stopper.cancel_ = [&client] { client->stop(); };
     }
+    struct Uninstall {  // however Get() ends, the stopper no longer reaches this client
+        DockerClient::StreamStopper& stopper;
+        ~Uninstall() {
+            std::lock_guard lock(stopper.mutex_);
+            stopper.cancel_ = nullptr;
+        }
+    } uninstall{stopper};
+
+    // Until the head is in, the watchdog bounds it as every request (an engine dripping its
+    // headers, or sending them without end).
+    RequestWatchdog watchdog(timeout_, kMaxRequestGrowth, [&client] { client->stop(); });
+    RequestWatchdog::Tripped tripped = RequestWatchdog::Tripped::no;
     std::optional<Error> refused;
     int status = 0;
     std::string error_body;
     auto result = client->Get(
         full_path, headers,
         [&](const httplib::Response& response) {
+            tripped = watchdog.finish();
             status = response.status;
+            if (tripped != RequestWatchdog::Tripped::no || stopper.stopped()) return false;
+            if (status >= 200 && status <= 299) on_open();
             return true;
         },
         [&](const char* data, std::size_t size) {
@@ -251,25 +272,21 @@ Result<void> DockerClient::stream(std::string_view path, const StreamData& on_da
             refused = on_data(std::string_view(data, size));
             return !refused;
         });
-    {
-        std::lock_guard lock(stopper.mutex_);
-        stopper.cancel_ = nullptr;
-        if (stopper.stopped_) return {};
-    }
+    if (tripped == RequestWatchdog::Tripped::no) tripped = watchdog.finish();
+    if (stopper.stopped()) return {};
     if (refused) return std::unexpected(*refused);
-    const std::string source(kDockerApiSource);
+    if (tripped == RequestWatchdog::Tripped::deadline) return std::unexpected(no_answer_error());
+    if (tripped == RequestWatchdog::Tripped::memory) return std::unexpected(endless_head_error(full_path));
     if (!result) {
         if (result.error() == httplib::Error::Connection) return std::unexpected(connect_error());
-        if (result.error() == httplib::Error::ConnectionTimeout)
-            return fail(source, fmt::format("the Docker engine at {} did not answer within {} ms", endpoint_.str(),
-                                            timeout_.count()));
+        if (result.error() == httplib::Error::ConnectionTimeout) return std::unexpected(no_answer_error());
         return fail(source, fmt::format("the Docker engine at {} ended GET {}: {}", endpoint_.str(), full_path,
                                         httplib::to_string(result.error())));
     }
-    if (result->status < 200 || result->status > 299) {
+    if (status < 200 || status > 299) {
         auto message = parse_error_message(error_body);
         return fail(source, fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}", endpoint_.str(),
-                                        full_path, result->status, message.empty() ? "no error message" : message));
+                                        full_path, status, message.empty() ? "no error message" : message));
     }
     return {};  // the engine ended it
 }

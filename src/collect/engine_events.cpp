@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <exception>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -11,12 +13,14 @@ namespace {
 
 // One event line is a small JSON object; a line this long is no event.
 constexpr std::size_t kMaxEventLine = 1 << 20;
+// What of an actor's name is kept in the words handed on.
+constexpr std::size_t kMaxActorChars = 200;
 
 }  // namespace
 
 bool event_can_change_diagnosis(std::string_view type, std::string_view action) {
     if (type == "network") return true;
-    if (type != "container") return false;
+    if (type != "container" && !type.empty()) return false;
     // "exec_start: sh -c ..." and "health_status: healthy" carry their detail after a colon.
     const std::string_view verb = action.substr(0, action.find(':'));
     constexpr std::array kNoChange{"exec_create", "exec_start", "exec_die", "exec_detach", "attach",   "detach",
@@ -33,9 +37,9 @@ std::string events_path(long long since_nano) {
 
 EngineEventFollower::EngineEventFollower(DockerEndpoint endpoint, std::chrono::milliseconds timeout, long long since_nano,
                                          std::function<void(std::string)> on_event,
-                                         std::function<void(std::string)> on_break, std::chrono::milliseconds retry_after)
+                                         std::function<void(std::string)> on_trouble, std::chrono::milliseconds retry_after)
     : endpoint_(std::move(endpoint)), timeout_(timeout), since_nano_(since_nano), on_event_(std::move(on_event)),
-      on_break_(std::move(on_break)), retry_after_(retry_after), thread_([this] { run(); }) {}
+      on_trouble_(std::move(on_trouble)), retry_after_(retry_after), thread_([this] { run(); }) {}
 
 EngineEventFollower::~EngineEventFollower() {
     {
@@ -50,25 +54,30 @@ EngineEventFollower::~EngineEventFollower() {
 void EngineEventFollower::run() {
     std::string broken;  // the last break handed on
     for (;;) {
-        auto ended = follow_once([&] {
-            if (!broken.empty()) on_break_("");  // answering again: what changed meanwhile is unknown
-            broken.clear();
-        });
+        Result<void> ended;
+        try {
+            ended = follow_once([&] {
+                if (!broken.empty()) on_trouble_("");  // open again: what changed meanwhile is unknown
+                broken.clear();
+            });
+        } catch (const std::exception& e) {  // never past the thread: that would end the process
+            ended = fail(std::string(kDockerApiSource), fmt::format("following the engine's events: {}", e.what()));
+        }
         if (stopper_.stopped()) return;
         const std::string why = ended ? std::string("the engine ended its event stream") : ended.error().message;
-        if (why != broken) on_break_(why);
+        if (why != broken) on_trouble_(why);
         broken = why;
         std::unique_lock lock(mutex_);
         if (wake_.wait_for(lock, retry_after_, [this] { return stopping_; })) return;
     }
 }
 
-Result<void> EngineEventFollower::follow_once(const std::function<void()>& on_answer) {
+Result<void> EngineEventFollower::follow_once(const std::function<void()>& on_open) {
     DockerClient client(endpoint_, timeout_);
     if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
-    on_answer();
     partial_line_.clear();
-    return client.stream(events_path(since_nano_), [this](std::string_view piece) { return on_data(piece); }, stopper_);
+    return client.stream(
+        events_path(since_nano_), on_open, [this](std::string_view piece) { return on_data(piece); }, stopper_);
 }
 
 std::optional<Error> EngineEventFollower::on_data(std::string_view piece) {
@@ -78,11 +87,16 @@ std::optional<Error> EngineEventFollower::on_data(std::string_view piece) {
         const std::string_view line(partial_line_.data() + start, end - start);
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         auto event = parse_engine_event(line);
-        if (!event)
-            return Error{std::string(kDockerApiSource), fmt::format("malformed engine event: {}", event.error().message)};
-        since_nano_ = std::max(since_nano_, event->time_nano + 1);  // a reconnection starts after it
+        if (!event) {  // skipped: ending the stream would only have it sent again
+            on_trouble_(fmt::format("skipped a malformed engine event: {}", event.error().message));
+            continue;
+        }
+        // A reconnection starts after it (a time at the end of the range is no event's).
+        if (event->time_nano < std::numeric_limits<long long>::max())
+            since_nano_ = std::max(since_nano_, event->time_nano + 1);
         if (event_can_change_diagnosis(event->type, event->action))
-            on_event_(fmt::format("{} {} {}", event->type, event->action, event->actor));
+            on_event_(fmt::format("{} {} {}", event->type.empty() ? "container" : event->type, event->action,
+                                  event->actor.substr(0, kMaxActorChars)));
     }
     partial_line_.erase(0, start);
     if (partial_line_.size() > kMaxEventLine)

@@ -13,7 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "docker_fake_engine.hpp"
+#include "docknetdoctor/app/look_schedule.hpp"
 #include "docknetdoctor/app/options.hpp"
+#include "docknetdoctor/app/watch_mailbox.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
 #include "docknetdoctor/collect/engine_events.hpp"
 #include "docknetdoctor/model/verdict_change.hpp"
@@ -148,10 +150,138 @@ TEST(EngineEvents, AStoppedStreamIsNoError) {
     ASSERT_TRUE(endpoint);
     DockerClient client(*endpoint, 1s);
     bool called = false;
-    auto ended = client.stream("/events", [&](std::string_view) -> std::optional<Error> { called = true; return std::nullopt; }, stopper);
+    auto ended = client.stream(
+        "/events", [&] { called = true; },
+        [&](std::string_view) -> std::optional<Error> {
+            called = true;
+            return std::nullopt;
+        },
+        stopper);
     EXPECT_TRUE(ended);
     EXPECT_FALSE(called);
     EXPECT_TRUE(engine.targets_seen().empty());
+}
+
+// What a follower saw, as its callbacks were called.
+struct Seen {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<std::string> events, troubles;
+
+    std::function<void(std::string)> into(std::vector<std::string>& list) {
+        return [this, &list](std::string s) {
+            std::lock_guard lock(mutex);
+            list.push_back(std::move(s));
+            changed.notify_all();
+        };
+    }
+};
+
+// A line that is no event is skipped with a note; the stream goes on.
+TEST(EngineEvents, AMalformedLineIsSkippedAndTheStreamGoesOn) {
+    const std::string lines = R"({"Type":"container","Action":"start","Actor":{"ID":"a","Attributes":{"name":"web"}},"timeNano":5})"
+                              "\n{not json\n"
+                              R"({"Type":"container","Action":"die","Actor":{"ID":"a","Attributes":{"name":"web"}},"timeNano":6})"
+                              "\n";
+    TempDir dir;
+    FakeEngine engine(dir.path() / "docker.sock", [&](const std::string& target) -> FakeReply {
+        if (target == "/_ping") return http_response(200, "OK");
+        return http_response(200, lines);
+    });
+    auto endpoint = parse_docker_host(engine.endpoint());
+    ASSERT_TRUE(endpoint);
+    Seen seen;
+    {
+        EngineEventFollower follower(*endpoint, 2s, 0, seen.into(seen.events), seen.into(seen.troubles), 1h);
+        std::unique_lock lock(seen.mutex);
+        seen.changed.wait_for(lock, 5s, [&] { return seen.troubles.size() >= 2; });
+    }
+    EXPECT_EQ(seen.events, (std::vector<std::string>{"container start web", "container die web"}));
+    ASSERT_GE(seen.troubles.size(), 2u);
+    EXPECT_EQ(seen.troubles[0].rfind("skipped a malformed engine event: ", 0), 0u) << seen.troubles[0];
+    EXPECT_EQ(seen.troubles[1], "the engine ended its event stream");
+}
+
+// An engine (or a socket proxy) that refuses /events: said once, however often it is asked
+// again, and never taken for the stream being open again.
+TEST(EngineEvents, ARefusedStreamIsSaidOnce) {
+    TempDir dir;
+    FakeEngine engine(dir.path() / "docker.sock", [&](const std::string& target) -> FakeReply {
+        if (target == "/_ping") return http_response(200, "OK");
+        return http_response(403, R"({"message":"events are not for you"})");
+    });
+    auto endpoint = parse_docker_host(engine.endpoint());
+    ASSERT_TRUE(endpoint);
+    Seen seen;
+    {
+        EngineEventFollower follower(*endpoint, 2s, 0, seen.into(seen.events), seen.into(seen.troubles), 5ms);
+        auto asked = [&] {
+            const auto targets = engine.targets_seen();
+            return std::count_if(targets.begin(), targets.end(),
+                                 [](const std::string& t) { return t.starts_with("/v1.41/events"); });
+        };
+        for (int i = 0; i < 500 && asked() < 5; ++i) std::this_thread::sleep_for(10ms);
+        EXPECT_GE(asked(), 5);
+    }
+    ASSERT_EQ(seen.troubles.size(), 1u);
+    EXPECT_EQ(seen.troubles[0].rfind("the Docker engine at ", 0), 0u);
+    EXPECT_NE(seen.troubles[0].find("with HTTP 403: events are not for you"), std::string::npos) << seen.troubles[0];
+    EXPECT_TRUE(seen.events.empty());
+}
+
+TEST(EngineEvents, EnginesBeforeTypesReportContainers) {
+    EXPECT_TRUE(event_can_change_diagnosis("", "die"));
+    EXPECT_FALSE(event_can_change_diagnosis("", "exec_start: sh"));
+}
+
+TEST(LookSchedule, ALookWaitsForTheBurstToGoQuietAtMostASecond) {
+    using Clock = LookSchedule::Clock;
+    const Clock::time_point t0{};
+    LookSchedule s(60s, t0);
+    EXPECT_EQ(s.next_wake(), t0 + 60s);
+    EXPECT_FALSE(s.due(t0 + 1s));
+    s.announce("nftables", t0 + 1s);
+    s.announce("engine: container start web", t0 + 1s + 200ms);
+    EXPECT_EQ(s.next_wake(), t0 + 1s + 500ms);  // 300 ms after the last
+    EXPECT_FALSE(s.due(t0 + 1s + 400ms));
+    EXPECT_EQ(s.due(t0 + 1s + 500ms), "nftables");  // the first names the look
+    s.looked(t0 + 1s + 550ms);
+    EXPECT_EQ(s.next_wake(), t0 + 4s + 500ms);  // settling, 3 s on
+    EXPECT_EQ(s.due(t0 + 4s + 500ms), "recheck, settling after a change");
+    EXPECT_EQ(s.next_wake(), t0 + 61s + 550ms);
+    EXPECT_EQ(s.due(t0 + 61s + 550ms), "recheck");
+    s.looked(t0 + 61s + 600ms);
+
+    // Announcements that never stop: a look after 1 s all the same.
+    for (auto t = t0 + 70s; t < t0 + 71s; t += 100ms) s.announce("nftables", t);
+    EXPECT_EQ(s.next_wake(), t0 + 71s);
+    EXPECT_EQ(s.due(t0 + 71s), "nftables");
+}
+
+TEST(LookSchedule, NothingAnnouncedMeansARecheckEveryPeriod) {
+    using Clock = LookSchedule::Clock;
+    const Clock::time_point t0{};
+    LookSchedule s(5s, t0);
+    EXPECT_FALSE(s.due(t0 + 4999ms));
+    EXPECT_EQ(s.due(t0 + 5s), "recheck");
+    s.looked(t0 + 5s + 100ms);
+    EXPECT_EQ(s.next_wake(), t0 + 10s + 100ms);
+}
+
+TEST(WatchMailbox, KeepsTheFirstEventAndCountsTheRest) {
+    WatchMailbox box;
+    ASSERT_TRUE(box.valid());
+    pollfd p{box.fd(), POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, 0), 0);
+    for (int i = 0; i < 10000; ++i) box.post_event("engine: container die web" + std::to_string(i));
+    box.post_note("engine events: gone");
+    EXPECT_EQ(::poll(&p, 1, 0), 1);
+    auto mail = box.take();
+    EXPECT_EQ(mail.first_event, "engine: container die web0");
+    EXPECT_EQ(mail.events, 10000u);
+    EXPECT_EQ(mail.notes, std::vector<std::string>{"engine events: gone"});
+    EXPECT_EQ(::poll(&p, 1, 0), 0);
+    EXPECT_FALSE(box.take().first_event);
 }
 
 Report report(const std::string& name, Verdict verdict, std::vector<std::string> causes = {}, std::string blind = "") {
@@ -190,7 +320,6 @@ TEST(VerdictChanges, UnknownCarriesItsReason) {
 }
 
 TEST(WatchLines, TextSaysWhatChangedFromWhatAndWhy) {
-    const WatchedState ok{};
     WatchedState broken;
     broken.verdict = Verdict::critical;
     broken.causes = {"netfilter.forward-drop"};
@@ -203,7 +332,6 @@ TEST(WatchLines, TextSaysWhatChangedFromWhatAndWhy) {
               "T web: no longer diagnosed: not running with a published port (was critical: netfilter.forward-drop) "
               "(after: engine: container die web)\n");
     EXPECT_EQ(watch_line_text({"we\x1b[2Jb", std::nullopt, fine}, "T", "start"), "T we\\x1b[2Jb: ok (after: start)\n");
-    (void)ok;
 }
 
 TEST(WatchLines, JsonIsOneObjectALine) {

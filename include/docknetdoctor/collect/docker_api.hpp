@@ -1,6 +1,7 @@
 #pragma once
 // Docker Engine API: where the engine is (endpoint), how to talk to it (client), and how
 // to read its answers (parsers, pure, tested on recorded bodies in fixtures/engine-api/).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -158,23 +159,27 @@ public:
         return std::optional<T>(std::move(*parsed));
     }
 
-    // GET /v<api>/<path> whose answer does not end (/events): each piece of the body goes to
-    // on_data as it comes, until on_data returns false (its reason is the error), the engine
-    // closes it, or stopper.stop(). Only connecting is bounded by the timeout: an idle stream
-    // may stay silent for hours. The engine ending it, or a stop, is no error.
+    // GET /v<api>/<path> whose answer does not end (/events): on_open once the engine
+    // answered 2xx, then each piece of the body to on_data as it comes, until on_data returns
+    // an error (the stream's), the engine closes it, or stopper.stop(). Until the answer's
+    // head is in, the request is bounded as every other (time, memory); after it an idle
+    // stream may stay silent for hours. The engine ending it, or a stop, is no error.
     class StreamStopper {
     public:
-        void stop();  // from any thread, once or many times; a stream not yet begun never begins
-        bool stopped() const;
+        // From any thread, once or many times: the open stream is shut down, and one not yet
+        // connected never connects.
+        void stop();
+        bool stopped() const { return stopped_; }
 
     private:
         friend class DockerClient;
-        mutable std::mutex mutex_;
-        std::function<void()> cancel_;  // shuts the open connection down
-        bool stopped_ = false;
+        std::mutex mutex_;
+        std::function<void()> cancel_;  // shuts the open connection down; set while a stream runs
+        std::atomic<bool> stopped_ = false;  // read where the connection is made, without the lock
     };
     using StreamData = std::function<std::optional<Error>(std::string_view piece)>;
-    Result<void> stream(std::string_view path, const StreamData& on_data, StreamStopper& stopper) const;
+    Result<void> stream(std::string_view path, const std::function<void()>& on_open, const StreamData& on_data,
+                        StreamStopper& stopper) const;
 
     std::string versioned_path(std::string_view path) const;
 
@@ -192,6 +197,8 @@ private:
     Result<Reply> request(const std::string& full_path) const;
     Error malformed(std::string_view path, const Error& parse_error) const;
     Error connect_error() const;
+    Error no_answer_error() const;  // "did not answer within N ms"
+    Error endless_head_error(const std::string& full_path) const;
 
     DockerEndpoint endpoint_;
     std::chrono::milliseconds timeout_;

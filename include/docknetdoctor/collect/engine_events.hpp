@@ -18,6 +18,7 @@ namespace dnd {
 
 // Whether an event of this type and action can change what a diagnosis finds: not the
 // execs a health check runs every few seconds, nor attach, resize, top, copy, export.
+// Engines before API 1.22 name no type: their events are containers'.
 bool event_can_change_diagnosis(std::string_view type, std::string_view action);
 
 // since/filters of GET /events: from `since_nano` (ns since 1970) on, containers and networks.
@@ -25,11 +26,12 @@ std::string events_path(long long since_nano);
 
 class EngineEventFollower {
 public:
-    // on_event: the event, in words. on_break: the stream broke, why (retried every
-    // retry_after until it works again; a reason is handed on once, not at every retry);
-    // "" once the engine answers again. Both are called on the follower's thread.
+    // on_event: the event, in words ("container die web"). on_trouble: why the stream broke
+    // (it is asked again every retry_after; a reason is handed on once, not at each retry),
+    // or an event line that could not be read (skipped); "" once the stream is open again
+    // after a break. Both are called on the follower's thread.
     EngineEventFollower(DockerEndpoint endpoint, std::chrono::milliseconds timeout, long long since_nano,
-                        std::function<void(std::string)> on_event, std::function<void(std::string)> on_break,
+                        std::function<void(std::string)> on_event, std::function<void(std::string)> on_trouble,
                         std::chrono::milliseconds retry_after = std::chrono::seconds(1));
     ~EngineEventFollower();  // stops the stream and joins the thread
     EngineEventFollower(const EngineEventFollower&) = delete;
@@ -37,16 +39,15 @@ public:
 
 private:
     void run();
-    // One connection's stream, from since_nano_ on; returns why it ended. on_answer: the
-    // engine answered (before the stream begins).
-    Result<void> follow_once(const std::function<void()>& on_answer);
+    // One connection's stream, from since_nano_ on; returns why it ended. on_open: it is open.
+    Result<void> follow_once(const std::function<void()>& on_open);
     std::optional<Error> on_data(std::string_view piece);
 
     DockerEndpoint endpoint_;
     std::chrono::milliseconds timeout_;
     long long since_nano_;
     std::function<void(std::string)> on_event_;
-    std::function<void(std::string)> on_break_;
+    std::function<void(std::string)> on_trouble_;
     std::chrono::milliseconds retry_after_;
     std::string partial_line_;
     DockerClient::StreamStopper stopper_;

@@ -20,6 +20,8 @@ inline constexpr int kReportSchemaVersion = 1;
 enum class Verdict { ok, warning, critical, unknown };
 std::string_view to_string(Verdict v);
 int exit_code(Verdict v);  // 0 ok, 1 warning, 2 critical, 3 unknown
+// Also the exit status of a run that could not diagnose at all (bad usage, no engine).
+inline constexpr int kExitUnknown = 3;
 // The worst of several verdicts (--all): critical > warning > unknown > ok, so one container
 // that could not be diagnosed does not hide another that is broken. ok when empty.
 Verdict worst_verdict(std::span<const Verdict> verdicts);
