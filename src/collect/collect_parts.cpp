@@ -14,6 +14,7 @@
 #include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/collect/host_network_collect.hpp"
 #include "docknetdoctor/collect/restart_history_collect.hpp"
+#include "docknetdoctor/collect/swarm_collect.hpp"
 #include "docknetdoctor/collect/selinux_collect.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
@@ -265,6 +266,7 @@ Result<ContainerSide> side_of(const DockerClient& client, Result<Container> cont
         side.networks = networks ? networks->attached_networks(client, *container)
                                  : inspect_attached_networks(client, *container);
     timings["collect.engine.container_networks"] = container_timer.ms();
+    side.swarm_service = read_swarm_service(client, *container);
     if (history_task) {
         history_task->join();
         side.restart_history = std::move(history);
@@ -301,6 +303,7 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
     timings["collect.procfs.container"] = procfs_timer.ms();
     facts.networks = std::move(side.networks);
     if (side.restart_history) facts.restart_history = std::move(side.restart_history);
+    facts.swarm_service = std::move(side.swarm_service);
     facts.container = std::move(side.container);
     if (side.watch.gone()) {
         PhaseTimer recheck_timer;

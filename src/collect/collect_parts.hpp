@@ -140,6 +140,7 @@ struct ContainerSide {
     Container container;
     Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
     std::optional<RestartHistory> restart_history;
+    std::optional<SwarmService> swarm_service;  // a Swarm task's
     ProcessWatch watch;
 };
 

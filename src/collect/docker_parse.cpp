@@ -378,6 +378,43 @@ std::chrono::nanoseconds event_seconds(long long seconds, const std::string& pat
 
 }  // namespace
 
+Result<SwarmService> parse_service_inspect(std::string_view body) {
+    return guarded<SwarmService>([&] {
+        const json root = parse_body(body);
+        expect_object(root, "");
+        SwarmService service;
+        service.id = required_string(root, "ID", "");
+        const json& spec = object_member(root, "Spec", "");
+        service.name = string_member(spec, "Name", "Spec");
+        const json* ports = &array_member(object_member(root, "Endpoint", ""), "Ports", "Endpoint");
+        std::string path = "Endpoint.Ports";
+        if (ports->empty()) {
+            ports = &array_member(object_member(spec, "EndpointSpec", "Spec"), "Ports", "Spec.EndpointSpec");
+            path = "Spec.EndpointSpec.Ports";
+        }
+        std::vector<ServicePort> out;
+        for (std::size_t i = 0; i < ports->size(); ++i) {
+            const auto at = fmt::format("{}[{}]", path, i);
+            const json& p = expect_object((*ports)[i], at);
+            ServicePort port;
+            const auto protocol = string_member(p, "Protocol", at);
+            auto target = port_key(fmt::format("{}/{}", int_member(p, "TargetPort", at), protocol.empty() ? "tcp" : protocol),
+                                   join_path(at, "TargetPort"));
+            if (!target) continue;  // sctp: not a question this tool asks
+            port.target = *target;
+            const int published = int_member(p, "PublishedPort", at);
+            if (published < 0 || published > 65535)
+                throw Malformed(fmt::format("{}.PublishedPort: {} is not a port", at, published));
+            port.published = static_cast<std::uint16_t>(published);
+            port.mode = string_member(p, "PublishMode", at);
+            if (port.mode.empty()) port.mode = "ingress";  // the engine's default
+            out.push_back(std::move(port));
+        }
+        service.ports = std::move(out);
+        return service;
+    });
+}
+
 Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body) {
     return guarded<std::vector<ContainerEvent>>([&] {
         std::vector<ContainerEvent> out;

@@ -181,6 +181,20 @@ void from_json(const nlohmann::json& j, RestartHistory& h) {
     json_get_result(j, "log_tail", h.log_tail);
 }
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServicePort, target, published, mode)
+
+void to_json(nlohmann::json& j, const SwarmService& s) {
+    j = nlohmann::json{{"id", s.id}, {"name", s.name}};
+    json_put_result(j, "ports", s.ports);
+    json_put_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
+}
+void from_json(const nlohmann::json& j, SwarmService& s) {
+    s.id = j.value("id", std::string{});
+    s.name = j.value("name", std::string{});
+    json_get_result(j, "ports", s.ports);
+    json_get_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
+}
+
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VanishedProcess, pid, during, status_before, started_at_before)
 
 void to_json(nlohmann::json& j, const LadderProbe& p) {
@@ -245,6 +259,7 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_result(j, "selinux", f.selinux);
     json_put_optional(j, "vanished_process", f.vanished_process);
     json_put_optional(j, "restart_history", f.restart_history);
+    json_put_optional(j, "swarm_service", f.swarm_service);
 }
 
 void from_json(const nlohmann::json& j, Facts& f) {
@@ -271,6 +286,7 @@ void from_json(const nlohmann::json& j, Facts& f) {
     json_get_result(j, "selinux", f.selinux);
     json_get_optional(j, "vanished_process", f.vanished_process);
     json_get_optional(j, "restart_history", f.restart_history);
+    json_get_optional(j, "swarm_service", f.swarm_service);
 }
 
 nlohmann::json facts_to_json(const Facts& f) { return nlohmann::json(f); }

@@ -317,5 +317,33 @@ TEST(DockerParse, WrongTypesNameTheField) {
     EXPECT_EQ(with(ptr("/HostConfig/PortBindings/80~1tcp/0/HostPort"), "8000-8010"), "parsed");
 }
 
+// A Swarm service as the engine reports it (fixtures/engine-api/service-*.json).
+TEST(DockerParse, ServicePortsAndTheirMode) {
+    auto ingress = parse_service_inspect(read_fixture("engine-api/service-ingress.json"));
+    ASSERT_TRUE(ingress) << ingress.error().message;
+    EXPECT_EQ(ingress->id, "2xu7ao1196kvvyvwuv89ov52l");
+    EXPECT_EQ(ingress->name, "svc1");
+    ASSERT_TRUE(ingress->ports);
+    ASSERT_EQ(ingress->ports->size(), 1u);
+    EXPECT_EQ(ingress->ports->front().target, k80tcp);
+    EXPECT_EQ(ingress->ports->front().published, 18600);
+    EXPECT_EQ(ingress->ports->front().mode, "ingress");
+    auto host = parse_service_inspect(read_fixture("engine-api/service-host-mode.json"));
+    ASSERT_TRUE(host) << host.error().message;
+    EXPECT_EQ(host->ports->front().mode, "host");
+    EXPECT_EQ(host->ports->front().published, 18601);
+
+    // Before the swarm assigns them, the ports are only in the spec.
+    auto spec_only = parse_service_inspect(
+        R"({"ID":"x1","Spec":{"Name":"s","EndpointSpec":{"Ports":[{"Protocol":"udp","TargetPort":53,"PublishedPort":5353}]}}})");
+    ASSERT_TRUE(spec_only) << spec_only.error().message;
+    EXPECT_EQ(spec_only->ports->front().target, (PortKey{53, Proto::udp}));
+    EXPECT_EQ(spec_only->ports->front().mode, "ingress");
+    auto bad = parse_service_inspect(R"({"ID":"x1","Endpoint":{"Ports":[{"TargetPort":80,"PublishedPort":70000}]}})");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "Endpoint.Ports[0].PublishedPort: 70000 is not a port");
+    EXPECT_FALSE(parse_service_inspect(R"({"Spec":{}})"));
+}
+
 }  // namespace
 }  // namespace dnd

@@ -22,6 +22,7 @@
     X(network_none) \
     X(network_internal) \
     X(network_mtu_mismatch) \
+    X(swarm_ingress_unavailable) \
     X(app_not_listening) \
     X(app_loopback_only) \
     X(engine_iptables_disabled) \

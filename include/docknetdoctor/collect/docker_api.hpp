@@ -77,6 +77,9 @@ Result<void> parse_version_into(std::string_view body, EngineInfo& engine);
 Result<void> parse_info_into(std::string_view body, EngineInfo& engine);
 Result<Container> parse_container_inspect(std::string_view body);
 Result<NetworkInfo> parse_network_inspect(std::string_view body);
+// /services/ID: its id, Spec.Name and published ports (Endpoint.Ports, what the swarm
+// assigned; Spec.EndpointSpec.Ports while it has not). kernel_has_ipvs is left as it is.
+Result<SwarmService> parse_service_inspect(std::string_view body);
 // /events with `until` (a finite stream): one JSON object a line, oldest first.
 Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body);
 // One line of the endless /events stream `watch` follows: what changed (Type: "container",

@@ -137,6 +137,25 @@ struct VanishedProcess {
     std::string started_at_before;  // State.StartedAt of that run
 };
 
+// A port a Swarm service publishes (its Endpoint.Ports): through the routing mesh
+// ("ingress": every node accepts it, IPVS in the ingress_sbox namespace balances it to the
+// tasks) or on the node of each task ("host").
+struct ServicePort {
+    PortKey target;               // the task's port
+    std::uint16_t published = 0;  // on the nodes
+    std::string mode;             // "ingress" or "host"
+};
+
+// The Swarm service a container runs as a task of (its com.docker.swarm.service.id label).
+struct SwarmService {
+    std::string id;
+    std::string name;
+    Result<std::vector<ServicePort>> ports = fail("docker-api", "not collected");
+    // Whether this kernel has IPVS, which the routing mesh needs (/sys/module/ip_vs: loaded or
+    // built in; dockerd loads it when it sets the mesh up).
+    Result<bool> kernel_has_ipvs = fail("procfs", "not collected");
+};
+
 struct NetworkInfo {
     std::string id;
     std::string name;
@@ -221,6 +240,8 @@ struct Facts {
     std::optional<VanishedProcess> vanished_process;
     // Recent runs, asked only on a sign of a restart loop. nullopt: no sign, not asked.
     std::optional<RestartHistory> restart_history;
+    // The container is a Swarm task: its service. nullopt: not a task.
+    std::optional<SwarmService> swarm_service;
 };
 
 // JSON both ways. from_json throws nlohmann::json::exception on malformed input;

@@ -1,0 +1,24 @@
+#pragma once
+// A Swarm task's service: what it publishes and whether this kernel can run the routing
+// mesh its ingress ports need.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/model/facts.hpp"
+
+namespace dnd {
+
+// The label the engine puts on every task container.
+inline constexpr std::string_view kSwarmServiceIdLabel = "com.docker.swarm.service.id";
+
+// nullopt when the container is no task. A service the engine cannot answer for is kept as
+// its id and name (from the labels) with the error in ports. sys_root is normally "/sys".
+std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
+                                               const std::string& sys_root = "/sys");
+
+// Whether SYS_ROOT/module/ip_vs exists: IPVS is loaded or built in.
+Result<bool> kernel_has_ipvs(const std::string& sys_root);
+
+}  // namespace dnd

@@ -1,0 +1,45 @@
+// A task's service (swarm_collect.hpp).
+#include "docknetdoctor/collect/swarm_collect.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+
+namespace dnd {
+
+Result<bool> kernel_has_ipvs(const std::string& sys_root) {
+    const std::string path = sys_root + "/module/ip_vs";
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0) return true;
+    if (errno == ENOENT) return false;
+    return fail("sysfs", fmt::format("cannot look at {}: {}", path, std::strerror(errno)));
+}
+
+std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
+                                               const std::string& sys_root) {
+    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
+    if (id == c.labels.end() || id->second.empty()) return std::nullopt;
+    SwarmService service;
+    service.id = id->second;
+    if (auto name = c.labels.find("com.docker.swarm.service.name"); name != c.labels.end()) service.name = name->second;
+    // The id is the engine's, but a label is anyone's to set: only a plain id is asked for.
+    const bool plain = std::all_of(service.id.begin(), service.id.end(),
+                                   [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; });
+    auto answer = plain ? client.get_parsed<SwarmService>("/services/" + service.id, parse_service_inspect)
+                        : Result<SwarmService>(fail("docker-api", fmt::format("service id label '{}' is not an id",
+                                                                              service.id)));
+    if (answer) {
+        if (!answer->name.empty()) service.name = answer->name;
+        service.ports = std::move(answer->ports);
+    } else {
+        service.ports = std::unexpected(answer.error());
+    }
+    service.kernel_has_ipvs = kernel_has_ipvs(sys_root);
+    return service;
+}
+
+}  // namespace dnd
