@@ -41,6 +41,31 @@ TEST(FactsJson, RoundTripKeepsValuesAndErrors) {
     EXPECT_EQ(facts_to_json(*back), facts_to_json(f));
 }
 
+// A Swarm task's service, and what could not be read of it, come back as saved.
+TEST(FactsJson, RoundTripKeepsASwarmTasksService) {
+    Facts f;
+    f.query.container = "svc1.1.qi1zfpqyq0ymnsoti7z16qlam";
+    SwarmService s;
+    s.id = "2xu7ao1196kvvyvwuv89ov52l";
+    s.name = "svc1";
+    s.ports = std::vector<ServicePort>{{PortKey{80, Proto::tcp}, 18600, "ingress"}, {PortKey{53, Proto::udp}, 5353, "host"}};
+    s.kernel_has_ipvs = fail("sysfs", "cannot look at /sys/module/ip_vs: Permission denied");
+    f.swarm_service = s;
+    auto back = facts_from_json_text(facts_to_json(f).dump());
+    ASSERT_TRUE(back.has_value()) << back.error().message;
+    ASSERT_TRUE(back->swarm_service);
+    EXPECT_EQ(back->swarm_service->name, "svc1");
+    ASSERT_TRUE(back->swarm_service->ports);
+    ASSERT_EQ(back->swarm_service->ports->size(), 2u);
+    EXPECT_EQ(back->swarm_service->ports->at(1).target, (PortKey{53, Proto::udp}));
+    EXPECT_EQ(back->swarm_service->ports->at(0).mode, "ingress");
+    EXPECT_EQ(back->swarm_service->ports->at(0).published, 18600);
+    ASSERT_FALSE(back->swarm_service->kernel_has_ipvs);
+    EXPECT_EQ(back->swarm_service->kernel_has_ipvs.error().source, "sysfs");
+    EXPECT_EQ(facts_to_json(*back), facts_to_json(f));
+    EXPECT_FALSE(facts_from_json_text(facts_to_json(Facts{}).dump())->swarm_service);  // not a task
+}
+
 TEST(FactsJson, MalformedInputIsAnErrorNotACrash) {
     for (const char* text : {"", "{", "[]", "{\"schema_version\": \"x\"}", "{\"schema_version\": 1}",
                              "{\"schema_version\": 99, \"query\": {}}",

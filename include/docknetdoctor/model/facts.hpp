@@ -153,7 +153,7 @@ struct SwarmService {
     Result<std::vector<ServicePort>> ports = fail("docker-api", "not collected");
     // Whether this kernel has IPVS, which the routing mesh needs (/sys/module/ip_vs: loaded or
     // built in; dockerd loads it when it sets the mesh up).
-    Result<bool> kernel_has_ipvs = fail("procfs", "not collected");
+    Result<bool> kernel_has_ipvs = fail("sysfs", "not collected");
 };
 
 struct NetworkInfo {
