@@ -12,6 +12,7 @@
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "evidence_rules.hpp"
 #include "path_drop_fix.hpp"
+#include "ufw_terms.hpp"
 #include "unknown_paths.hpp"
 
 namespace dnd::checks {
@@ -45,10 +46,13 @@ CheckResult run(const Facts& f) {
 
         Finding finding = new_finding(kCause);
         finding.port = port;
-        finding.title = fmt::format("the host firewall denies {} port {}, but Docker's DNAT lets outside clients "
-                                    "reach {}",
+        // The firewall named as its user knows it, when it is UFW.
+        const auto ufw = ufw_decision(f.host, local);
+        const std::string firewall = ufw ? ufw->what : "the host firewall";
+        finding.title = fmt::format("{} denies {} port {}, but Docker's DNAT lets outside clients reach {}", firewall,
                                     to_string(path.packet.proto), path.packet.dport, container_ref(f));
         finding.evidence.push_back(fmt::format("input would deny it: {}", local.decided_by));
+        if (ufw) finding.evidence.insert(finding.evidence.end(), ufw->evidence.begin(), ufw->evidence.end());
         finding.evidence.push_back(fmt::format("yet: {} is DNAT'd to {} and forwarded out {}",
                                                describe_packet(path.packet),
                                                format_endpoint(path.final_packet.daddr, path.final_packet.dport),
@@ -72,7 +76,14 @@ CheckResult run(const Facts& f) {
         if (port)
             finding.fix.push_back(fmt::format("or publish on loopback only: {}",
                                               publish_flag(*port, path.packet.dport, "127.0.0.1")));
-        finding.fix.push_back("with ufw: ufw-docker or `ufw route` rules; with firewalld: the docker zone/policy");
+        if (ufw)
+            finding.fix.push_back(fmt::format(
+                "with UFW: ufw-docker's DOCKER-USER block in /etc/ufw/after.rules (github.com/chaifeng/ufw-docker) puts "
+                "published ports under UFW's route rules; then let in whom you choose: ufw route allow proto {} from "
+                "SOURCE to {} port {}",
+                to_string(path.packet.proto), path.final_packet.daddr, path.final_packet.dport));
+        else
+            finding.fix.push_back("with ufw: ufw-docker or `ufw route` rules; with firewalld: the docker zone/policy");
         result.findings.push_back(std::move(finding));
     }
     return result;

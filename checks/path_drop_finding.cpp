@@ -10,6 +10,7 @@
 #include "docknetdoctor/model/endpoint.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "firewall_manager.hpp"
 #include "unknown_paths.hpp"
 
 namespace dnd::checks {
@@ -21,9 +22,12 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
     const Container* c = judged.container;
     // Several packets (IPv4/IPv6, each host address) stopped by one rule make one finding.
     std::map<std::pair<std::optional<PortKey>, std::string>, std::vector<const PathResult*>> groups;
-    for (const PathResult& path : *judged.paths)
-        if (is_denied(path) && path.decided_hook == spec.hook && (spec.takes == nullptr || spec.takes(f, path)))
+    for (const PathResult& path : *judged.paths) {
+        if (!is_denied(path) || (!spec.hook.empty() && path.decided_hook != spec.hook)) continue;
+        if ((manager_deciding(f.host, path) == FirewallManager::ufw) != spec.ufw_drops) continue;
+        if (spec.takes == nullptr || spec.takes(f, path))
             groups[{container_port_of(*c, path), path.decided_by}].push_back(&path);
+    }
 
     const std::string name = container_ref(f);
     for (const auto& [key, paths] : groups) {
@@ -35,7 +39,8 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
         // --direct: the address is part of the question, so the title names it.
         const std::string at = f.query.direct ? " at " + first.packet.daddr : std::string();
         finding.title = fmt::format("{} to {}{}{} is {} in the {} hook", to_string(first.packet.proto), name, at,
-                                    port ? " port " + port->str() : std::string(), how, spec.hook);
+                                    port ? " port " + port->str() : std::string(), how, first.decided_hook);
+        if (spec.title != nullptr) finding.title = spec.title(f, first, finding.title);
         finding.evidence.push_back("decided by: " + decided_by);
         if (const PathStep* step = deciding_step(first); step != nullptr && !step->where.empty())
             finding.evidence.push_back(fmt::format("chain: {} ({} hook)", step->where, step->hook));

@@ -1,33 +1,19 @@
 // Fix lines for a denied packet, by where it was denied (see path_drop_fix.hpp).
 #include "path_drop_fix.hpp"
 
-#include <algorithm>
-#include <array>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "docknetdoctor/model/fix_command.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
+#include "firewall_manager.hpp"
+#include "ufw_terms.hpp"
 
 namespace dnd::checks {
 namespace {
 
 constexpr std::string_view kDockerUser = "DOCKER-USER";
-
-// A table iptables writes (legacy, or iptables-nft's ip/ip6 tables with its built-in chain
-// names): its rules are changed with the iptables tool of that backend, so that iptables
-// keeps reading them.
-bool is_iptables_table(const nf::Table& t) {
-    if (t.source == nf::RulesetSource::iptables_legacy) return true;
-    if (t.family != nf::Family::ip && t.family != nf::Family::ip6) return false;
-    constexpr std::array<std::string_view, 5> tables{"filter", "nat", "mangle", "raw", "security"};
-    constexpr std::array<std::string_view, 5> builtins{"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"};
-    if (std::find(tables.begin(), tables.end(), t.name) == tables.end()) return false;
-    return std::all_of(t.chains.begin(), t.chains.end(), [&](const nf::Chain& c) {
-        return !c.base || std::find(builtins.begin(), builtins.end(), c.name) != builtins.end();
-    });
-}
 
 // "iptables-nft", "ip6tables-legacy -t raw": the tool and table option for rules in t.
 std::string iptables_tool(const nf::Table& t) {
@@ -74,33 +60,18 @@ bool walk_passed_docker_user(const HostNetwork& host, const PathResult& path, st
     return false;
 }
 
-enum class Manager { none, firewalld, ufw };
-
-// A firewall manager that writes this table or rule: a change made with nft or iptables lasts
-// only until it rewrites them, so its own tool is named too.
-Manager manager_of(const StepSite& site) {
-    if (nf::is_firewalld_table(*site.table)) return Manager::firewalld;
-    if (!is_iptables_table(*site.table)) return Manager::none;
-    if (site.chain->name.starts_with("ufw")) return Manager::ufw;
-    // ufw sets the policies of the built-in chains of the tables it holds chains in.
-    const bool holds_ufw = std::any_of(site.table->chains.begin(), site.table->chains.end(),
-                                       [](const nf::Chain& c) { return c.name.starts_with("ufw"); });
-    return site.rule == nullptr && holds_ufw ? Manager::ufw : Manager::none;
-}
-
-std::optional<std::string> manager_fix(Manager manager, const StepSite& site, const PathResult& denied,
+std::optional<std::string> manager_fix(FirewallManager manager, const StepSite& site, const PathResult& denied,
                                        const PacketMatch& at) {
     const std::string_view proto = to_string(at.proto);
     const std::string iif = denied.packet.iif.empty() ? "this host" : denied.packet.iif;
-    if (manager == Manager::ufw) {
-        const std::string what = fmt::format("ufw {} {}: make the allowance lasting there",
-                                             site.rule != nullptr ? "writes" : "sets the policy of", site.chain->name);
-        if (denied.decided_hook == "forward" && at.daddr)
-            return fix_running(what, fmt::format("ufw route allow proto {} from any to {} port {}", proto, *at.daddr, at.dport));
-        if (denied.decided_hook == "input") return fix_running(what, fmt::format("ufw allow {}/{}", at.dport, proto));
-        return std::nullopt;
+    if (manager == FirewallManager::ufw) {
+        const auto command = ufw_allow_command(denied.decided_hook, at);
+        if (!command) return std::nullopt;
+        return fix_running(fmt::format("ufw {} {}: make the allowance lasting there",
+                                       site.rule != nullptr ? "writes" : "sets the policy of", site.chain->name),
+                           *command);
     }
-    if (manager == Manager::firewalld) {
+    if (manager == FirewallManager::firewalld) {
         const std::string what = denied.decided_hook == "input"
                                      ? fmt::format("--add-port={}/{} in the zone of {}", at.dport, proto, iif)
                                      : fmt::format("the zone or policy for {} -> {}", iif,
@@ -171,6 +142,12 @@ std::string PacketMatch::nft() const {
     return text + fmt::format("{} dport {}", to_string(proto), dport);
 }
 
+PacketMatch packet_where_decided(const PathResult& path) {
+    const PathStep* step = deciding_step(path);
+    if (step == nullptr) return {path.packet.family, std::nullopt, std::nullopt, path.packet.proto, path.packet.dport};
+    return packet_at(path, static_cast<std::size_t>(step - path.steps.data()));
+}
+
 std::vector<std::string> fixes_where_denied(const Facts& f, const PathResult& denied) {
     const PathStep* step = deciding_step(denied);
     const auto site = step != nullptr ? site_of(f.host, *step) : std::nullopt;
@@ -179,10 +156,10 @@ std::vector<std::string> fixes_where_denied(const Facts& f, const PathResult& de
     const PacketMatch at = packet_at(denied, index);
 
     std::vector<std::string> fix{allow_fix(f.host, denied, index, *site, at)};
-    const Manager manager = manager_of(*site);
+    const FirewallManager manager = manager_of(*site);
     if (auto lasting = manager_fix(manager, *site, denied, at)) fix.push_back(std::move(*lasting));
     // A manager's rule comes back when it rewrites its rules; deleting it is not the fix.
-    if (site->rule != nullptr && manager == Manager::none) fix.push_back(delete_fix(*site));
+    if (site->rule != nullptr && manager == FirewallManager::none) fix.push_back(delete_fix(*site));
     return fix;
 }
 

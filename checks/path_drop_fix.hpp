@@ -27,6 +27,9 @@ struct PacketMatch {
     std::string nft() const;       // "iifname \"eth0\" ip daddr 172.17.0.2 tcp dport 80"
 };
 
+// The packet as the chain that decided path matches it.
+PacketMatch packet_where_decided(const PathResult& path);
+
 // Most direct first. The first line holds a command (fix_command.hpp) that lets the denied
 // packet through exactly where it died, whenever that place was found in the rulesets;
 // otherwise the lines say which rule to change.

@@ -60,30 +60,4 @@ const Check& firewall_firewalld_zone() {
     return check;
 }
 
-namespace {
-
-constexpr CauseInfo kFirewallUfwBlocks{
-    .id = "firewall.ufw-blocks",
-    .severity = Severity::critical,
-    .summary = "UFW (or ufw-docker) rules drop the forwarded traffic",
-    .evidence = "/etc/ufw files, ufw-* chains, DOCKER-USER jumps",
-    .fix = "ufw route allow / ufw-docker allow",
-    .rationale = "UFW's default forward policy is DROP, and setups like ufw-docker route Docker's traffic "
-        "through ufw chains from DOCKER-USER. Forwarded traffic to a container then needs a route "
-        "rule; ufw allow only opens the input chain, which published container ports never pass. "
-        "ufw route allow (or ufw-docker allow) adds the forward rule.",
-};
-
-}  // namespace
-
-const Check& firewall_ufw_blocks() {
-    static const Check check{
-        .cause = kFirewallUfwBlocks,
-        .evidence = {
-            .open_note = kForwardNote,
-        },
-    };
-    return check;
-}
-
 }  // namespace dnd::checks

@@ -6,6 +6,7 @@
 
 #include "docknetdoctor/collect/host_network_collect.hpp"
 #include "docknetdoctor/collect/netfilter_collect.hpp"
+#include "docknetdoctor/collect/ufw_collect.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {
@@ -49,6 +50,7 @@ HostNetwork collect_host_network(const std::string& proc_root, int engine_pid) {
         if (!may_hold_firewalld_rules(h)) return std::vector<int>{};
         return processes.of("firewalld");
     });
+    h.ufw = read_ufw_state(ufw_root_from_environment());
     return h;
 }
 

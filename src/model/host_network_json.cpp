@@ -107,6 +107,7 @@ void to_json(nlohmann::json& j, const HostNetwork& h) {
     json_put_result(j, "iptables_legacy", h.iptables_legacy);
     json_put_result(j, "daemon", h.daemon);
     json_put_result(j, "ruleset_services", h.ruleset_services);
+    json_put_result(j, "ufw", h.ufw);
     j["set_lookups"] = h.set_lookups;
 }
 void from_json(const nlohmann::json& j, HostNetwork& h) {
@@ -118,6 +119,7 @@ void from_json(const nlohmann::json& j, HostNetwork& h) {
     json_get_result(j, "iptables_legacy", h.iptables_legacy);
     json_get_result(j, "daemon", h.daemon);
     json_get_result(j, "ruleset_services", h.ruleset_services);
+    json_get_result(j, "ufw", h.ufw);
     h.set_lookups = j.value("set_lookups", std::vector<SetLookupRecord>{});
 }
 

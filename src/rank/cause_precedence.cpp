@@ -31,6 +31,8 @@ constexpr CausePrecedence kPrecedence[] = {
      "without Docker's DNAT the packet ends in the input hook: a drop there is what the loss exposes"},
     {"netfilter.docker-rules-missing", "netfilter.forward-drop",
      "without Docker's ACCEPT rules the forward policy decides: restoring the rules comes first"},
+    {"netfilter.docker-rules-missing", "firewall.ufw-blocks",
+     "without Docker's ACCEPT rules UFW's forward policy decides: restoring the rules comes first"},
     {"netfilter.docker-rules-missing", "netfilter.dnat-missing",
      "a missing DNAT rule is part of the lost ruleset, not a separate fault"},
     {"netfilter.docker-rules-missing", "path.unexplained",

@@ -100,12 +100,14 @@ const std::vector<CheckCases>& check_cases() {
         // Where the engine is known to run with iptables on, docker-rules-missing names the loss instead.
         {"netfilter.dnat-missing", {"nf_flush_engine_unseen"},
          {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_iptables_false_ufw", "nf_nftables_flush"}},
+        // A drop in UFW's chains or policies is firewall.ufw-blocks', named in UFW's terms.
         {"netfilter.forward-drop",
-         {"nf_ufw_docker_forward_drop", "nf_legacy_forward_drop", "nf_docker_user_drop", "nf_native_table_forward_drop",
-          "nf_firewalld_strict_forward"},
-         {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_firewalld_bypass"}},
-        {"netfilter.input-drop", {"nf_iptables_false_ufw", "host_mode_input_drop", "nf_nftables_flush_input_drop"},
-         {"nf_docker_iptables_nft", "nf_ufw_bypass", "host_mode", "host_mode_loopback_only"}},
+         {"nf_legacy_forward_drop", "nf_docker_user_drop", "nf_native_table_forward_drop", "nf_firewalld_strict_forward"},
+         {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_firewalld_bypass", "nf_ufw_docker_forward_drop"}},
+        {"netfilter.input-drop", {"host_mode_input_drop", "nf_nftables_flush_input_drop"},
+         {"nf_docker_iptables_nft", "nf_ufw_bypass", "host_mode", "host_mode_loopback_only", "nf_iptables_false_ufw"}},
+        {"firewall.ufw-blocks", {"nf_ufw_docker_forward_drop", "nf_iptables_false_ufw"},
+         {"nf_ufw_bypass", "nf_docker_iptables_nft", "nf_native_table_forward_drop", "host_mode_input_drop"}},
         {"netfilter.prerouting-drop", {"nf_prerouting_blocklist"},
          {"nf_docker28_direct_routing", "nf_docker28_direct_access", "nf_docker29_nftables"}},
         {"netfilter.direct-routing-blocked", {"nf_docker28_direct_access"},
@@ -206,7 +208,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
         EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
-                                                "firewall.firewalld-reload",
+                                                "firewall.firewalld-reload", "firewall.ufw-blocks",
                                                 "kernel.interface-forwarding-off",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",

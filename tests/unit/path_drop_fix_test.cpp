@@ -188,18 +188,18 @@ TEST(PathDropFix, FirewalldsTableIsNamedAndItsRuleNotDeleted) {
               "restart dockerd (a reload flushes Docker's iptables rules)");
 }
 
+// UFW's drops are firewall.ufw-blocks', fixed in UFW's terms: a rule put in its chains by hand
+// lasts until the next ufw reload.
 TEST(PathDropFix, UfwChainReachedFromDockerUserNamesUfwRouteAllow) {
     const auto path = denied(forwarded_packet(),
                              {step("forward", "ip filter FORWARD", 10, StepResult::jump, "jump to DOCKER-USER"),
                               step("forward", "ip filter DOCKER-USER", 20, StepResult::jump, "jump to ufw-docker-logging-deny"),
                               step("forward", "ip filter ufw-docker-logging-deny", 87, StepResult::matched_drop)});
-    EXPECT_EQ(fixes("netfilter.forward-drop", {docker_filter(Family::ip, {chain("ufw-docker-logging-deny", {86, 87})})},
+    EXPECT_EQ(fixes("firewall.ufw-blocks", {docker_filter(Family::ip, {chain("ufw-docker-logging-deny", {86, 87})})},
                     {}, path),
               (std::vector<std::string>{
-                  "allow it in DOCKER-USER, before the drop; run: iptables-nft -I DOCKER-USER -d 172.17.0.2 -p tcp "
-                  "--dport 80 -j ACCEPT",
-                  "ufw writes ufw-docker-logging-deny: make the allowance lasting there; run: ufw route allow proto tcp "
-                  "from any to 172.17.0.2 port 80",
+                  "allow it with a UFW route rule, which ufw-docker's block consults first; run: ufw route allow proto "
+                  "tcp from any to 172.17.0.2 port 80",
               }));
 }
 
@@ -269,12 +269,8 @@ TEST(PathDropFix, InputPolicyOfUfwsTableOpensTheHostPort) {
                    step("input", "ip filter INPUT", std::nullopt, StepResult::policy, "policy drop")});
     const nf::Table filter = table(Family::ip, "filter", {base_chain("INPUT", Hook::input, Kind::drop, {30}),
                                                           chain("ufw-before-input", {31})});
-    EXPECT_EQ(fixes("netfilter.input-drop", {filter}, {}, p),
-              (std::vector<std::string>{
-                  "allow it at the end of ip filter INPUT, before its policy drops it; run: iptables-nft -A INPUT -p "
-                  "tcp --dport 8080 -j ACCEPT",
-                  "ufw sets the policy of INPUT: make the allowance lasting there; run: ufw allow 8080/tcp",
-              }));
+    EXPECT_EQ(fixes("firewall.ufw-blocks", {filter}, {}, p),
+              (std::vector<std::string>{"allow it in UFW, before UFW's default incoming policy; run: ufw allow 8080/tcp"}));
 }
 
 TEST(PathDropFix, PreroutingRuleInRawIsAllowedBeforeIt) {

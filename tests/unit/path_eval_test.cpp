@@ -250,13 +250,16 @@ TEST(PathEval, PathResultJsonRoundTrip) {
 TEST(PathEval, HostNetworkJsonRoundTrip) {
     std::string text = read_text(fixture("host-native.json"));
     HostNetwork host = nlohmann::json::parse(text).get<HostNetwork>();
-    // Recorded before the ruleset-services slot existed: an older file reads as that slot
-    // unavailable, said so, and everything else comes back as it was.
+    // Recorded before the ruleset-services and ufw slots existed: an older file reads as
+    // those slots unavailable, said so, and everything else comes back as it was.
     nlohmann::json expected = nlohmann::json::parse(text);
-    ASSERT_FALSE(expected.contains("ruleset_services"));
+    for (const char* slot : {"ruleset_services", "ufw"}) {
+        ASSERT_FALSE(expected.contains(slot));
+        expected[slot] = nlohmann::json(host)[slot];
+        EXPECT_EQ(expected[slot]["unavailable"]["source"], "facts-file") << slot;
+    }
     ASSERT_FALSE(host.ruleset_services.has_value());
-    EXPECT_EQ(host.ruleset_services.error().source, "facts-file");
-    expected["ruleset_services"] = nlohmann::json(host)["ruleset_services"];
+    ASSERT_FALSE(host.ufw.has_value());
     EXPECT_EQ(nlohmann::json(host), expected);
     ASSERT_FALSE(host.daemon.has_value());
     EXPECT_EQ(host.daemon.error().source, "daemon-config");

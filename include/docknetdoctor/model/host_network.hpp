@@ -12,6 +12,7 @@
 
 #include "docknetdoctor/model/error.hpp"
 #include "docknetdoctor/model/ruleset.hpp"
+#include "docknetdoctor/model/ufw.hpp"
 
 namespace dnd {
 
@@ -87,6 +88,8 @@ struct HostNetwork {
     Result<nf::Ruleset> iptables_legacy = fail("iptables-legacy", "not collected");
     Result<DaemonConfig> daemon = fail("daemon-config", "not collected");
     Result<RulesetServices> ruleset_services = fail("ruleset-services", "not collected");
+    // UFW's state files: its rules name a drop in its chains as the user wrote them.
+    Result<UfwState> ufw = fail("ufw", "not collected");
     std::vector<SetLookupRecord> set_lookups;
 };
 

@@ -2,6 +2,7 @@
 // sends the packet through forward instead, where it is let in.
 #include "check_case.hpp"
 #include "host_firewall.hpp"
+#include "ufw_host.hpp"
 
 namespace dnd {
 namespace {
@@ -35,6 +36,23 @@ TEST(ExposureFirewallBypass, FiresWhenAnInputRuleDropsThePublishedPort) {
     Finding f = the_finding(r);
     EXPECT_EQ(f.title, "the host firewall denies tcp port 8080, but Docker's DNAT lets outside clients reach web");
     EXPECT_THAT(f.evidence, Contains("input would deny it: inet filter input handle 2: tcp dport 8080 drop"));
+}
+
+// "ufw default deny incoming, yet anyone reaches -p 8080:80": UFW named, with its way out.
+TEST(ExposureFirewallBypass, NamesUfwsDefaultIncomingPolicy) {
+    Facts f = FactsBuilder().build();
+    nf::Table& filter = ip_filter(f);
+    filter.chains.push_back(base_chain("INPUT", nf::ChainType::filter, nf::Hook::input, 0, Kind::drop,
+                                       {rule({verdict(Kind::jump, "ufw-user-input")})}));
+    chain_in(filter, "ufw-user-input");
+    f.host->ufw = ufw_state("");
+    Finding finding = the_finding(checks::exposure_firewall_bypass().run(evaluated(f)));
+    EXPECT_EQ(finding.title, "UFW's default incoming policy denies tcp port 8080, but Docker's DNAT lets outside "
+                             "clients reach web");
+    EXPECT_THAT(finding.evidence, Contains("/etc/default/ufw: DEFAULT_INPUT_POLICY=\"DROP\""));
+    EXPECT_EQ(finding.fix.back(), "with UFW: ufw-docker's DOCKER-USER block in /etc/ufw/after.rules "
+                                  "(github.com/chaifeng/ufw-docker) puts published ports under UFW's route rules; then "
+                                  "let in whom you choose: ufw route allow proto tcp from SOURCE to 172.17.0.2 port 80");
 }
 
 // "No firewall of my own": the healthy default.
