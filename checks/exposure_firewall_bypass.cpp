@@ -39,6 +39,8 @@ CheckResult run(const Facts& f) {
     for (const PathResult& path : *judged.paths) {
         // Only clients from elsewhere: the input firewall is about them.
         if (path.verdict != PathVerdict::forwarded || path.packet.iif.empty() || path.packet.iif == "lo") continue;
+        // Let in by UFW's own forward rule (a `ufw route allow`): nothing is bypassed.
+        if (accepted_by_ufw_route_rule(f.host, path)) continue;
         const PathResult local = evaluate_as_local_service(f.host, path.packet);
         if (!is_denied(local) || local.decided_hook != "input") continue;
         const auto port = container_port_of(*c, path);

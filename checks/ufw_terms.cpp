@@ -1,6 +1,8 @@
 // UFW's terms for a decision the packet-path evaluator found in UFW's chains (see ufw_terms.hpp).
 #include "ufw_terms.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "docknetdoctor/model/fix_command.hpp"
@@ -59,6 +61,18 @@ void name_user_rule(const HostNetwork& host, const StepSite& site, bool v6, UfwD
     d.evidence.push_back(fmt::format("{}: ### tuple ### {}", file, sanitize(rule->tuple)));
 }
 
+// Whether ufw would take the allowance for `at` in hook as rule r with another action: ufw then
+// updates r in place ("Rule updated"), and refuses to insert it ("Skipping inserting existing
+// rule").
+bool same_match(const UfwRule& r, std::string_view hook, const PacketMatch& at) {
+    const bool route = hook == "forward";
+    const bool anywhere_from = r.src == "0.0.0.0/0" || r.src == "::/0";
+    const bool destination = route ? at.daddr && r.dst == *at.daddr : r.dst == "0.0.0.0/0" || r.dst == "::/0";
+    return r.route == route && r.direction == "in" && r.protocol == to_string(at.proto) &&
+           r.dport == std::to_string(at.dport) && destination && anywhere_from && r.sport == "any" &&
+           r.interface_in.empty() && r.interface_out.empty() && r.dapp.empty() && r.sapp.empty();
+}
+
 }  // namespace
 
 std::optional<std::string> ufw_allow_command(std::string_view hook, const PacketMatch& at, int before_number) {
@@ -111,6 +125,14 @@ std::optional<UfwDecision> ufw_decision(const HostNetwork& host, const PathResul
     return d;
 }
 
+bool accepted_by_ufw_route_rule(const HostNetwork& host, const PathResult& path) {
+    return std::any_of(path.steps.begin(), path.steps.end(), [&](const PathStep& s) {
+        if (s.hook != "forward" || s.result != StepResult::matched_accept) return false;
+        const auto site = site_of(host, s);
+        return site && manager_of(*site) == FirewallManager::ufw && is_user_chain(site->chain->name);
+    });
+}
+
 std::vector<std::string> ufw_fixes(const HostNetwork& host, const PathResult& denied) {
     const auto d = ufw_decision(host, denied);
     if (!d) return {};
@@ -118,8 +140,15 @@ std::vector<std::string> ufw_fixes(const HostNetwork& host, const PathResult& de
     std::vector<std::string> fix;
     if (d->rule != nullptr && d->rule->action != "allow") {
         const int number = d->rule->number;
-        if (auto command = ufw_allow_command(denied.decided_hook, at, number))
+        if (same_match(*d->rule, denied.decided_hook, at)) {
+            if (auto command = ufw_allow_command(denied.decided_hook, at))
+                fix.push_back(fix_running(fmt::format("turn UFW rule {} into an allowance (ufw updates a rule of the "
+                                                      "same match in place)",
+                                                      number),
+                                          *command));
+        } else if (auto command = ufw_allow_command(denied.decided_hook, at, number)) {
             fix.push_back(fix_running(fmt::format("let it through above UFW rule {}", number), *command));
+        }
         fix.push_back(fmt::format("or, if UFW rule {} is no longer wanted: ufw delete {}", number, number));
         return fix;
     }

@@ -29,6 +29,10 @@ struct UfwDecision {
 // nullopt when UFW's chains or policies did not decide path.
 std::optional<UfwDecision> ufw_decision(const HostNetwork& host, const PathResult& path);
 
+// Whether one of the user's UFW route rules (`ufw route allow`) accepted the packet in the
+// forward hook: UFW itself lets it through there.
+bool accepted_by_ufw_route_rule(const HostNetwork& host, const PathResult& path);
+
 // Fix lines for a packet UFW denied, the first holding a ufw command whenever one lets it
 // through; empty when UFW did not decide it.
 std::vector<std::string> ufw_fixes(const HostNetwork& host, const PathResult& denied);

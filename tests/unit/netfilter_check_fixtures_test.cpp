@@ -200,8 +200,9 @@ TEST(NetfilterCheckFixtures, FirstFixesWorkWhenAppliedToTheirRules) {
             }
         }
     }
-    // forward-drop x5, backend-mismatch, input-drop, prerouting-drop, firewall-bypass x2.
-    EXPECT_GE(applied, 10u);
+    // forward-drop x4, backend-mismatch, input-drop, prerouting-drop, firewall-bypass x2 (UFW's
+    // drops are fixed with ufw, which the integration tests run).
+    EXPECT_GE(applied, 9u);
 }
 
 // What the packets of each nf_* case come to, written by hand from the case's rules (its

@@ -55,6 +55,20 @@ TEST(ExposureFirewallBypass, NamesUfwsDefaultIncomingPolicy) {
                                   "let in whom you choose: ufw route allow proto tcp from SOURCE to 172.17.0.2 port 80");
 }
 
+// "ufw default deny incoming, and ufw route allow for the container (ufw-docker)": the firewall
+// itself lets it in.
+TEST(ExposureFirewallBypass, QuietWhenUfwsRouteRuleAllowsIt) {
+    Facts f = FactsBuilder().build();
+    nf::Table& filter = ip_filter(f);
+    filter.chains.push_back(base_chain("INPUT", nf::ChainType::filter, nf::Hook::input, 0, Kind::drop,
+                                       {rule({verdict(Kind::jump, "ufw-user-input")})}));
+    chain_in(filter, "ufw-user-input");
+    chain_in(filter, "DOCKER-USER").rules = {rule({verdict(Kind::jump, "ufw-user-forward")})};
+    chain_in(filter, "ufw-user-forward").rules = {rule(all_of({ip_daddr("172.17.0.2"), tcp_dport(80)}), verdict(Kind::accept))};
+    f.host->ufw = ufw_state("");
+    EXPECT_TRUE(quiet(checks::exposure_firewall_bypass().run(evaluated(f))));
+}
+
 // "No firewall of my own": the healthy default.
 TEST(ExposureFirewallBypass, QuietWithoutAnInputFirewall) {
     EXPECT_TRUE(quiet(checks::exposure_firewall_bypass().run(FactsBuilder().build())));

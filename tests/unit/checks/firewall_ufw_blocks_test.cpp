@@ -50,9 +50,25 @@ TEST(FirewallUfwBlocks, FiresForAUserRouteRuleNamedAsUfwListsIt) {
     EXPECT_THAT(f.evidence, Contains(HasSubstr("decided by: ip filter ufw-user-forward")));
     EXPECT_THAT(f.evidence, Contains("ufw status numbered: [ 2] 172.17.0.2 80/tcp          DENY FWD    Anywhere"));
     EXPECT_THAT(f.evidence, Contains("/etc/ufw/user.rules: ### tuple ### route:deny tcp 80 172.17.0.2 any 0.0.0.0/0 in"));
-    EXPECT_THAT(f.fix, ElementsAre("let it through above UFW rule 2; run: ufw route insert 2 allow proto tcp from any to "
-                                   "172.17.0.2 port 80",
+    EXPECT_THAT(f.fix, ElementsAre("turn UFW rule 2 into an allowance (ufw updates a rule of the same match in place); "
+                                   "run: ufw route allow proto tcp from any to 172.17.0.2 port 80",
                                    "or, if UFW rule 2 is no longer wanted: ufw delete 2"));
+}
+
+// "ufw route deny from one lab client": an allowance for every client goes above it (ufw
+// takes a rule of another match as a new one).
+TEST(FirewallUfwBlocks, InsertsTheAllowanceAboveARuleOfAnotherMatch) {
+    constexpr std::string_view rules = "### tuple ### route:deny tcp 80 172.17.0.2 any 203.0.113.77 in\n"
+                                       "-A ufw-user-forward -p tcp -d 172.17.0.2 --dport 80 -s 203.0.113.77 -j DROP\n";
+    Facts f = ufw_docker_host({rule(all_of({ip_saddr("203.0.113.77"), ip_daddr("172.17.0.2"), tcp_dport(80)}),
+                                    verdict(Kind::drop))},
+                              rules);
+    Finding finding = the_finding(checks::firewall_ufw_blocks().run(f));
+    EXPECT_EQ(finding.title, "tcp to web port 80/tcp is dropped in the forward hook: UFW rule [ 1] 172.17.0.2 80/tcp "
+                             "         DENY FWD    203.0.113.77");
+    EXPECT_THAT(finding.fix, ElementsAre("let it through above UFW rule 1; run: ufw route insert 1 allow proto tcp from "
+                                         "any to 172.17.0.2 port 80",
+                                         "or, if UFW rule 1 is no longer wanted: ufw delete 1"));
 }
 
 // "ufw-docker is set up and I never ran ufw route allow for the new container."
