@@ -18,7 +18,15 @@ bool is_iptables_table(const nf::Table& t) {
     });
 }
 
-FirewallManager manager_of(const StepSite& site) {
+bool is_ufw_ipv6_off_policy(const HostNetwork& host, const StepSite& site) {
+    constexpr std::array<std::string_view, 3> chains{"INPUT", "FORWARD", "OUTPUT"};
+    return host.ufw && host.ufw->installed && host.ufw->enabled && !host.ufw->ipv6 && site.rule == nullptr &&
+           site.table->family == nf::Family::ip6 && site.table->name == "filter" && is_iptables_table(*site.table) &&
+           std::find(chains.begin(), chains.end(), site.chain->name) != chains.end();
+}
+
+FirewallManager manager_of(const HostNetwork& host, const StepSite& site) {
+    if (is_ufw_ipv6_off_policy(host, site)) return FirewallManager::ufw;
     if (nf::is_firewalld_table(*site.table)) return FirewallManager::firewalld;
     if (!is_iptables_table(*site.table)) return FirewallManager::none;
     // ufw names its chains ufw-* (ufw6-* in ip6tables); ufw-docker's deny chain too.
@@ -32,7 +40,7 @@ FirewallManager manager_of(const StepSite& site) {
 FirewallManager manager_deciding(const HostNetwork& host, const PathResult& path) {
     const PathStep* step = deciding_step(path);
     const auto site = step != nullptr ? site_of(host, *step) : std::nullopt;
-    return site ? manager_of(*site) : FirewallManager::none;
+    return site ? manager_of(host, *site) : FirewallManager::none;
 }
 
 }  // namespace dnd::checks

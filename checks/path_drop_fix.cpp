@@ -156,7 +156,7 @@ std::vector<std::string> fixes_where_denied(const Facts& f, const PathResult& de
     const PacketMatch at = packet_at(denied, index);
 
     std::vector<std::string> fix{allow_fix(f.host, denied, index, *site, at)};
-    const FirewallManager manager = manager_of(*site);
+    const FirewallManager manager = manager_of(f.host, *site);
     if (auto lasting = manager_fix(manager, *site, denied, at)) fix.push_back(std::move(*lasting));
     // A manager's rule comes back when it rewrites its rules; deleting it is not the fix.
     if (site->rule != nullptr && manager == FirewallManager::none) fix.push_back(delete_fix(*site));

@@ -87,7 +87,7 @@ std::optional<std::string> ufw_allow_command(std::string_view hook, const Packet
 std::optional<UfwDecision> ufw_decision(const HostNetwork& host, const PathResult& path) {
     const PathStep* step = deciding_step(path);
     const auto site = step != nullptr ? site_of(host, *step) : std::nullopt;
-    if (!site || manager_of(*site) != FirewallManager::ufw) return std::nullopt;
+    if (!site || manager_of(host, *site) != FirewallManager::ufw) return std::nullopt;
     UfwDecision d;
     const std::string& chain = site->chain->name;
     const bool v6 = site->table->family == nf::Family::ip6;
@@ -95,6 +95,12 @@ std::optional<UfwDecision> ufw_decision(const HostNetwork& host, const PathResul
     else if (host.ufw->installed && !host.ufw->enabled)
         d.evidence.push_back("/etc/ufw/ufw.conf says ENABLED=no, yet UFW's rules are loaded");
 
+    if (is_ufw_ipv6_off_policy(host, *site)) {
+        d.ipv6_off = true;
+        d.what = "UFW with IPV6=no, which drops all IPv6 traffic but loopback";
+        d.evidence.push_back("/etc/default/ufw: IPV6=no");
+        return d;
+    }
     if (site->rule == nullptr) {
         for (const DefaultPolicy& p : kDefaultPolicies) {
             if (chain != p.chain) continue;
@@ -129,7 +135,7 @@ bool accepted_by_ufw_route_rule(const HostNetwork& host, const PathResult& path)
     return std::any_of(path.steps.begin(), path.steps.end(), [&](const PathStep& s) {
         if (s.hook != "forward" || s.result != StepResult::matched_accept) return false;
         const auto site = site_of(host, s);
-        return site && manager_of(*site) == FirewallManager::ufw && is_user_chain(site->chain->name);
+        return site && manager_of(host, *site) == FirewallManager::ufw && is_user_chain(site->chain->name);
     });
 }
 
@@ -150,6 +156,15 @@ std::vector<std::string> ufw_fixes(const HostNetwork& host, const PathResult& de
             fix.push_back(fix_running(fmt::format("let it through above UFW rule {}", number), *command));
         }
         fix.push_back(fmt::format("or, if UFW rule {} is no longer wanted: ufw delete {}", number, number));
+        return fix;
+    }
+    if (d->ipv6_off) {
+        if (auto command = ufw_allow_command(denied.decided_hook, at))
+            fix.push_back(fix_running("let UFW manage IPv6 (it then keeps the IPv6 rules in step with the IPv4 ones), "
+                                      "and allow it",
+                                      fmt::format("sed -i 's/^IPV6=.*/IPV6=yes/' /etc/default/ufw && ufw disable && "
+                                                  "ufw --force enable && {}",
+                                                  *command)));
         return fix;
     }
     if (auto command = ufw_allow_command(denied.decided_hook, at)) {

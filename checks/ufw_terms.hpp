@@ -23,6 +23,7 @@ struct UfwDecision {
     std::string what;
     const UfwRule* rule = nullptr;      // the user's rule, when one of theirs decided
     bool ufw_docker = false;            // ufw-docker's DOCKER-USER block decided
+    bool ipv6_off = false;              // the ip6 filter policies UFW sets with IPV6=no decided
     std::vector<std::string> evidence;  // what named it, and what could not be read
 };
 

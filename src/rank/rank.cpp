@@ -192,6 +192,23 @@ void add_selinux_notes(Report& r, const Result<SelinuxState>& selinux) {
                                       log.skipped_lines, log.source));
 }
 
+// UFW's files that could not be read are blind spots: a drop in its chains is then named by
+// its place only. Facts that never held UFW's state (a facts file from before it was read)
+// say nothing of it, and no UFW (no ufw.conf) needs no word.
+void add_ufw_notes(Report& r, const Result<UfwState>& ufw) {
+    if (!ufw) {
+        if (ufw.error().source == "ufw" && ufw.error().message != kNotCollected) add_blind_spot(r.blind_spots, ufw);
+        return;
+    }
+    if (!ufw->installed) return;
+    add_blind_spot(r.blind_spots, ufw->rules);
+    add_blind_spot(r.blind_spots, ufw->docker_user_hooked);
+    if (ufw->rules && ufw->rules->malformed > 0)
+        r.notes.push_back(fmt::format("UFW: {} malformed rule tuple(s) in user.rules/user6.rules skipped, as ufw skips "
+                                      "them",
+                                      ufw->rules->malformed));
+}
+
 // A probe that could not run (the netns could not be entered ...) is a blind spot.
 void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
     for (const auto& p : probes) {
@@ -270,6 +287,7 @@ Report build_report(const Facts& facts, std::span<const Check> catalog) {
         add_blind_spot(r.blind_spots, facts.restart_history->log_tail);
     }
     add_selinux_notes(r, facts.selinux);
+    add_ufw_notes(r, facts.host->ufw);
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
     r.paths = paths_of(facts, r.blind_spots);

@@ -189,5 +189,34 @@ TEST_F(UfwTest, DefaultDenyDropsTheProxiedIpv6Clients) {
     EXPECT_EQ(sandbox().client_connect_to(sandbox().host_addr6(), 8095), ConnectOutcome::open);
 }
 
+// "I set IPV6=no in /etc/default/ufw": UFW then drops every IPv6 packet but loopback's, named
+// as such; its fix (run with /etc under this test's root) lets the IPv6 client in.
+TEST_F(UfwTest, Ipv6OffDropsEveryIpv6Client) {
+    if (sandbox().host_addr6().empty()) GTEST_SKIP() << "the sandbox has no IPv6 link";
+    const auto web = sandbox().run_container("it-ufw-v6off", {"-p", "8096:80", image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
+    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    ASSERT_TRUE(sandbox().wait_for_host_listener(8096));
+    const auto enabled = with_ufw("sed -i 's/^IPV6=.*/IPV6=no/' " + root_ +
+                                  "/etc/default/ufw; ufw default deny incoming; ufw allow 8096/tcp; ufw --force enable");
+    ASSERT_TRUE(enabled.result().ok()) << enabled.result().describe();
+    ASSERT_EQ(sandbox().client_connect(8096), ConnectOutcome::open);
+    ASSERT_EQ(sandbox().client_connect_to(sandbox().host_addr6(), 8096), ConnectOutcome::timeout);
+
+    const auto diagnosis = diagnose_with_ufw(web.name(), false);
+    ASSERT_TRUE(reports_top_cause(diagnosis, "firewall.ufw-blocks", 2));
+    const auto& cause = diagnosis.json->at("causes")[0];
+    EXPECT_EQ(cause.value("title", ""), "tcp to " + web.name() + " port 80/tcp is dropped in the input hook: UFW with "
+                                        "IPV6=no, which drops all IPv6 traffic but loopback");
+    const auto fix = top_fix_command(diagnosis);
+    ASSERT_EQ(fix, "sed -i 's/^IPV6=.*/IPV6=yes/' /etc/default/ufw && ufw disable && ufw --force enable && ufw allow "
+                   "8096/tcp") << diagnosis.describe();
+    std::string in_root = *fix;
+    in_root.replace(in_root.find("/etc/default/ufw"), 16, root_ + "/etc/default/ufw");
+    const auto applied = sandbox().in_host({"sh", "-ec", ufw_function() + in_root});
+    ASSERT_TRUE(applied.ok()) << applied.describe();
+    EXPECT_EQ(sandbox().client_connect_to(sandbox().host_addr6(), 8096), ConnectOutcome::open);
+}
+
 }  // namespace
 }  // namespace dnd::test

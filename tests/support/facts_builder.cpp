@@ -624,6 +624,11 @@ HostNetwork FactsBuilder::host_network(const Container& c) const {
     h.iptables_legacy = std::move(legacy);
     h.daemon = daemon_;
     if (ruleset_services_) h.ruleset_services = *ruleset_services_;
+    // No UFW (no /etc/ufw/ufw.conf), as most hosts; the UFW cases set its state.
+    UfwState no_ufw;
+    no_ufw.rules = fail("ufw", "ufw is not installed (no /etc/ufw/ufw.conf)");
+    no_ufw.docker_user_hooked = false;
+    h.ufw = no_ufw;
     return h;
 }
 

@@ -10,6 +10,9 @@ struct Error {
     std::string message;  // one line, for a person
 };
 
+// The message of a slot no collector has filled yet (a default-made Facts).
+inline constexpr const char* kNotCollected = "not collected";
+
 template <class T>
 using Result = std::expected<T, Error>;
 

@@ -89,7 +89,7 @@ struct HostNetwork {
     Result<DaemonConfig> daemon = fail("daemon-config", "not collected");
     Result<RulesetServices> ruleset_services = fail("ruleset-services", "not collected");
     // UFW's state files: its rules name a drop in its chains as the user wrote them.
-    Result<UfwState> ufw = fail("ufw", "not collected");
+    Result<UfwState> ufw = fail("ufw", kNotCollected);
     std::vector<SetLookupRecord> set_lookups;
 };
 
