@@ -3,6 +3,7 @@
 // scenario is confirmed by a real connection from the client namespace, and names the rule
 // as the real `ufw status numbered` lists it.
 #include <sstream>
+#include <utility>
 
 #include "host_change.hpp"
 #include "sandbox_test.hpp"
@@ -63,16 +64,22 @@ protected:
     }
 
     // Runs SCRIPT (which may call ufw) in the sandbox host. On destruction: Docker's and UFW's
-    // tables as saved before, and /etc/ufw as shipped.
+    // tables as saved before (a filter table that did not exist then, often ip6's, is
+    // deleted: restoring an empty dump would leave UFW's chains), and /etc/ufw as shipped.
     HostChange with_ufw(const std::string& script) const {
         const std::string saved = sandbox().dir() + "/before-ufw";
+        std::string undo;
+        for (const auto& [family, tool] : {std::pair{"ip", "iptables"}, std::pair{"ip6", "ip6tables"}}) {
+            const std::string dump = saved + "." + family;
+            undo += "if grep -q '^[*]filter' " + dump + "; then " + tool + "-restore < " + dump +
+                    "; else nft delete table " + family + " filter 2>/dev/null; fi; rm -f " + dump + "; ";
+        }
+        undo += "rm -rf " + root_ + "/etc/ufw; cp -a " + root_ + "/etc/ufw.pristine " + root_ + "/etc/ufw; cp " + root_ +
+                "/etc/default/ufw.pristine " + root_ + "/etc/default/ufw";
         return HostChange(sandbox(),
-                          "iptables-save > " + saved + ".v4; ip6tables-save > " + saved + ".v6; " + ufw_function() +
+                          "iptables-save > " + saved + ".ip; ip6tables-save > " + saved + ".ip6; " + ufw_function() +
                               script,
-                          "iptables-restore < " + saved + ".v4; ip6tables-restore < " + saved + ".v6; rm -f " + saved +
-                              ".v4 " + saved + ".v6; rm -rf " + root_ + "/etc/ufw; cp -a " + root_ +
-                              "/etc/ufw.pristine " + root_ + "/etc/ufw; cp " + root_ + "/etc/default/ufw.pristine " +
-                              root_ + "/etc/default/ufw");
+                          undo);
     }
 
     ProcessResult ufw(const std::string& args) const { return sandbox().in_host({"sh", "-ec", ufw_function() + "ufw " + args}); }
@@ -102,8 +109,10 @@ protected:
     // No ufw chain is left after a scenario's undo: the next test sees Docker's rules only.
     void TearDown() override {
         if (root_.empty()) return;
-        const auto rules = sandbox().in_host({"iptables-save"});
-        EXPECT_EQ(rules.out.find(":ufw-"), std::string::npos) << "a ufw chain outlived its scenario";
+        for (const char* save : {"iptables-save", "ip6tables-save"}) {
+            const auto rules = sandbox().in_host({save});
+            EXPECT_EQ(rules.out.find(":ufw"), std::string::npos) << "a ufw chain outlived its scenario: " << save;
+        }
     }
 
     std::string root_;
