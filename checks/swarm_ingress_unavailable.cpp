@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/docker_name.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 
@@ -26,13 +27,6 @@ constexpr CauseInfo kCause{
         "kernel\"), so the port is refused on every node while the tasks run and the task containers look "
         "healthy. Host-mode publishing binds the port on each task's node instead and needs no IPVS.",
 };
-
-// Service names are [a-zA-Z0-9][a-zA-Z0-9_.-]*; anything else is not put into a command.
-bool plain_name(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-';
-    });
-}
 
 std::string port_text(const ServicePort& p) { return fmt::format("{}->{}", p.published, p.target.str()); }
 
@@ -78,7 +72,7 @@ CheckResult run(const Facts& f) {
                                            "(Endpoint.Ports)",
                                            container_ref(f), service.name, service.id, fmt::join(texts, ", ")));
     finding.evidence.push_back("/sys/module/ip_vs: absent: IPVS is neither loaded nor built into this kernel");
-    if (plain_name(service.name)) {
+    if (is_docker_name(service.name)) {  // anything else is not put into a command
         std::string command = "docker service update";
         for (const auto& p : ports)
             // The full form on --publish-rm: "--publish-rm 18600" with the add of the same port is

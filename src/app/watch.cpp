@@ -88,18 +88,25 @@ private:
     std::string failed_look_;
 };
 
+// What one read of the legacy tables came to.
+struct LegacyRead {
+    bool changed = false;
+    std::optional<Ended> ended;  // the note it made could not be written
+};
+
 // The last failure of the legacy tables' read, so each is said once.
 class LegacyFollower {
 public:
     // Whether the tables changed; a failure is a note (once), no change.
-    std::optional<Ended> read(Watch& watch, bool& changed) {
+    LegacyRead read(Watch& watch) {
         auto result = rules_.changed();
-        changed = result && *result;
+        LegacyRead read{result && *result, std::nullopt};
         const std::string failure = result ? "" : result.error().message;
-        if (failure == last_failure_) return std::nullopt;
+        if (failure == last_failure_) return read;
         last_failure_ = failure;
-        return watch.note(failure.empty() ? "the iptables-legacy tables are read again"
-                                          : "the iptables-legacy tables cannot be read: " + failure);
+        read.ended = watch.note(failure.empty() ? "the iptables-legacy tables are read again"
+                                                : "the iptables-legacy tables cannot be read: " + failure);
+        return read;
     }
 
 private:
@@ -139,8 +146,7 @@ int loop(const Options& o, const LookOnce& look_once, int signals) {
         return ended->code;
     if (!nftables)
         if (auto ended = watch.note("nftables changes are not followed: " + nftables.error().message)) return ended->code;
-    bool changed = false;
-    if (auto ended = legacy.read(watch, changed)) return ended->code;
+    if (const auto first = legacy.read(watch); first.ended) return first.ended->code;
     if (auto ended = watch.look("start")) return ended->code;
 
     LookSchedule schedule(o.recheck_every, Clock::now());
@@ -176,8 +182,9 @@ int loop(const Options& o, const LookOnce& look_once, int signals) {
         }
         if (woke >= next_legacy) {
             next_legacy = woke + kLegacyPoll;
-            if (auto ended = legacy.read(watch, changed)) return ended->code;
-            if (changed) schedule.announce("iptables-legacy", woke);
+            const LegacyRead read = legacy.read(watch);
+            if (read.ended) return read.ended->code;
+            if (read.changed) schedule.announce("iptables-legacy", woke);
         }
         if (auto trigger = schedule.due(woke)) {
             if (auto ended = watch.look(*trigger)) return ended->code;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/collect/engine_process.hpp"
+#include "docknetdoctor/model/docker_name.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"
 #include "docknetdoctor/collect/host_network_collect.hpp"
 #include "docknetdoctor/collect/restart_history_collect.hpp"
@@ -235,13 +236,6 @@ Result<std::vector<NetworkInfo>> NetworkCache::attached_networks(const DockerCli
 
 namespace {
 
-// What a container's name or id can be ([a-zA-Z0-9][a-zA-Z0-9_.-]*): nothing a URL path
-// would need escaped.
-bool plain_container_ref(std::string_view ref) {
-    auto plain = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '-'; };
-    return !ref.empty() && std::isalnum(static_cast<unsigned char>(ref.front())) != 0 && std::ranges::all_of(ref, plain);
-}
-
 // The rest of read_container_side, once the container is inspected; container_timer started
 // before the inspect.
 Result<ContainerSide> side_of(const DockerClient& client, Result<Container> container, const PhaseTimer& container_timer,
@@ -287,7 +281,7 @@ Result<ContainerSide> read_container_side(const DockerClient& client, const std:
 
 Result<std::optional<ContainerSide>> read_named_container_side(const DockerClient& client, std::string_view name,
                                                                PhaseTimings& timings) {
-    if (!plain_container_ref(name)) return std::nullopt;
+    if (!is_docker_name(name)) return std::nullopt;  // nothing a URL path would need escaped
     PhaseTimer container_timer;
     auto container = client.get_parsed_if_ok<Container>("/containers/" + std::string(name) + "/json",
                                                          parse_container_inspect);

@@ -13,8 +13,9 @@ namespace {
 
 // One event line is a small JSON object; a line this long is no event.
 constexpr std::size_t kMaxEventLine = 1 << 20;
-// What of an actor's name is kept in the words handed on.
-constexpr std::size_t kMaxActorChars = 200;
+// What of each word handed on (type, action, actor's name) is kept: the engine's words are
+// short, and a stream's are anyone's who can reach the socket.
+constexpr std::size_t kMaxWordChars = 200;
 
 }  // namespace
 
@@ -95,8 +96,9 @@ std::optional<Error> EngineEventFollower::on_data(std::string_view piece) {
         if (event->time_nano < std::numeric_limits<long long>::max())
             since_nano_ = std::max(since_nano_, event->time_nano + 1);
         if (event_can_change_diagnosis(event->type, event->action))
-            on_event_(fmt::format("{} {} {}", event->type.empty() ? "container" : event->type, event->action,
-                                  event->actor.substr(0, kMaxActorChars)));
+            on_event_(fmt::format("{} {} {}",
+                                  event->type.empty() ? "container" : event->type.substr(0, kMaxWordChars),
+                                  event->action.substr(0, kMaxWordChars), event->actor.substr(0, kMaxWordChars)));
     }
     partial_line_.erase(0, start);
     if (partial_line_.size() > kMaxEventLine)

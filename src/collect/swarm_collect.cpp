@@ -1,13 +1,13 @@
 // A task's service (swarm_collect.hpp).
 #include "docknetdoctor/collect/swarm_collect.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
+
+#include "docknetdoctor/model/docker_name.hpp"
 
 namespace dnd {
 
@@ -26,10 +26,8 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
     SwarmService service;
     service.id = id->second;
     if (auto name = c.labels.find("com.docker.swarm.service.name"); name != c.labels.end()) service.name = name->second;
-    // The id is the engine's, but a label is anyone's to set: only a plain id is asked for.
-    const bool plain = std::all_of(service.id.begin(), service.id.end(),
-                                   [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) != 0; });
-    auto answer = plain ? client.get_parsed<SwarmService>("/services/" + service.id, parse_service_inspect)
+    // The id is the engine's, but a label is anyone's to set: only a name-shaped id is asked for.
+    auto answer = is_docker_name(service.id) ? client.get_parsed<SwarmService>("/services/" + service.id, parse_service_inspect)
                         : Result<SwarmService>(fail("docker-api", fmt::format("service id label '{}' is not an id",
                                                                               service.id)));
     if (answer) {
