@@ -27,9 +27,10 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
     service.id = id->second;
     if (auto name = c.labels.find("com.docker.swarm.service.name"); name != c.labels.end()) service.name = name->second;
     // The id is the engine's, but a label is anyone's to set: only a name-shaped id is asked for.
-    auto answer = is_docker_name(service.id) ? client.get_parsed<SwarmService>("/services/" + service.id, parse_service_inspect)
-                        : Result<SwarmService>(fail("docker-api", fmt::format("service id label '{}' is not an id",
-                                                                              service.id)));
+    auto answer = is_docker_name(service.id)
+                      ? client.get_parsed<SwarmService>("/services/" + service.id, parse_service_inspect)
+                      : Result<SwarmService>(fail("docker-api", fmt::format("service id label '{}' is not an id",
+                                                                            service.id)));
     if (answer) {
         if (!answer->name.empty()) service.name = answer->name;
         service.ports = std::move(answer->ports);
