@@ -11,6 +11,7 @@
 #include "docknetdoctor/path/local_service_path.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "evidence_rules.hpp"
+#include "firewalld_terms.hpp"
 #include "path_drop_fix.hpp"
 #include "ufw_terms.hpp"
 #include "unknown_paths.hpp"
@@ -48,13 +49,16 @@ CheckResult run(const Facts& f) {
 
         Finding finding = new_finding(kCause);
         finding.port = port;
-        // The firewall named as its user knows it, when it is UFW.
+        // The firewall named as its user knows it, when it is UFW or firewalld.
         const auto ufw = ufw_decision(f.host, local);
-        const std::string firewall = ufw ? ufw->what : "the host firewall";
+        const auto firewalld = ufw ? std::nullopt : firewalld_decision(f.host, local);
+        const std::string firewall = ufw ? ufw->what : firewalld ? firewalld->what : "the host firewall";
         finding.title = fmt::format("{} denies {} port {}, but Docker's DNAT lets outside clients reach {}", firewall,
                                     to_string(path.packet.proto), path.packet.dport, container_ref(f));
         finding.evidence.push_back(fmt::format("input would deny it: {}", local.decided_by));
         if (ufw) finding.evidence.insert(finding.evidence.end(), ufw->evidence.begin(), ufw->evidence.end());
+        if (firewalld)
+            finding.evidence.insert(finding.evidence.end(), firewalld->evidence.begin(), firewalld->evidence.end());
         finding.evidence.push_back(fmt::format("yet: {} is DNAT'd to {} and forwarded out {}",
                                                describe_packet(path.packet),
                                                format_endpoint(path.final_packet.daddr, path.final_packet.dport),
@@ -84,6 +88,12 @@ CheckResult run(const Facts& f) {
                 "published ports under UFW's route rules; then let in whom you choose: ufw route allow proto {} from "
                 "SOURCE to {} port {}",
                 to_string(path.packet.proto), path.final_packet.daddr, path.final_packet.dport));
+        else if (firewalld)
+            finding.fix.push_back(
+                "with firewalld: a zone's ports and services are for the host itself; published ports pass its "
+                "`ct status dnat accept` whatever the zone. firewalld 2.3 and later with StrictForwardPorts=yes in "
+                "/etc/firewalld/firewalld.conf lets through only the ports firewalld forwards (firewall-cmd "
+                "--add-forward-port)");
         else
             finding.fix.push_back("with ufw: ufw-docker or `ufw route` rules; with firewalld: the docker zone/policy");
         result.findings.push_back(std::move(finding));

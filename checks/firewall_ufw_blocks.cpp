@@ -23,22 +23,18 @@ constexpr CauseInfo kCause{
         "nft in UFW's chains lasts until the next ufw reload, so the fix is a ufw command.",
 };
 
-std::string title(const Facts& f, const PathResult& denied, const std::string& generic) {
-    const auto decision = ufw_decision(f.host, denied);
-    return decision ? fmt::format("{}: {}", generic, decision->what) : generic;
-}
-
-std::vector<std::string> evidence(const Facts& f, const PathResult& denied) {
-    const auto decision = ufw_decision(f.host, denied);
-    return decision ? decision->evidence : std::vector<std::string>{};
+std::optional<ManagerTerms> terms(const HostNetwork& host, const PathResult& denied) {
+    auto decision = ufw_decision(host, denied);
+    if (!decision) return std::nullopt;
+    return ManagerTerms{std::move(decision->what), std::move(decision->evidence)};
 }
 
 std::vector<std::string> fix(const Facts& f, const PathResult& denied) { return ufw_fixes(f.host, denied); }
 
 CheckResult run(const Facts& f) {
-    PathDropSpec spec{kCause, "", fix, nullptr, evidence};
-    spec.title = title;
-    spec.ufw_drops = true;
+    PathDropSpec spec{kCause, "", fix};
+    spec.terms = terms;
+    spec.manager = FirewallManager::ufw;
     return path_drop_findings(f, spec);
 }
 

@@ -24,7 +24,7 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
     std::map<std::pair<std::optional<PortKey>, std::string>, std::vector<const PathResult*>> groups;
     for (const PathResult& path : *judged.paths) {
         if (!is_denied(path) || (!spec.hook.empty() && path.decided_hook != spec.hook)) continue;
-        if ((manager_deciding(f.host, path) == FirewallManager::ufw) != spec.ufw_drops) continue;
+        if (manager_deciding(f.host, path) != spec.manager) continue;
         if (spec.takes == nullptr || spec.takes(f, path))
             groups[{container_port_of(*c, path), path.decided_by}].push_back(&path);
     }
@@ -41,9 +41,12 @@ CheckResult path_drop_findings(const Facts& f, const PathDropSpec& spec) {
         finding.title = fmt::format("{} to {}{}{} is {} in the {} hook", to_string(first.packet.proto), name, at,
                                     port ? " port " + port->str() : std::string(), how, first.decided_hook);
         if (spec.title != nullptr) finding.title = spec.title(f, first, finding.title);
+        const auto terms = spec.terms != nullptr ? spec.terms(f.host, first) : std::nullopt;
+        if (terms) finding.title = fmt::format("{}: {}", finding.title, terms->what);
         finding.evidence.push_back("decided by: " + decided_by);
         if (const PathStep* step = deciding_step(first); step != nullptr && !step->where.empty())
             finding.evidence.push_back(fmt::format("chain: {} ({} hook)", step->where, step->hook));
+        if (terms) finding.evidence.insert(finding.evidence.end(), terms->evidence.begin(), terms->evidence.end());
         if (spec.rule_evidence != nullptr)
             for (std::string& line : spec.rule_evidence(f, first)) finding.evidence.push_back(std::move(line));
         for (const PathResult* p : paths) {

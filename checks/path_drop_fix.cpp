@@ -62,24 +62,12 @@ bool walk_passed_docker_user(const HostNetwork& host, const PathResult& path, st
 
 std::optional<std::string> manager_fix(FirewallManager manager, const StepSite& site, const PathResult& denied,
                                        const PacketMatch& at) {
-    const std::string_view proto = to_string(at.proto);
-    const std::string iif = denied.packet.iif.empty() ? "this host" : denied.packet.iif;
     if (manager == FirewallManager::ufw) {
         const auto command = ufw_allow_command(denied.decided_hook, at);
         if (!command) return std::nullopt;
         return fix_running(fmt::format("ufw {} {}: make the allowance lasting there",
                                        site.rule != nullptr ? "writes" : "sets the policy of", site.chain->name),
                            *command);
-    }
-    if (manager == FirewallManager::firewalld) {
-        const std::string what = denied.decided_hook == "input"
-                                     ? fmt::format("--add-port={}/{} in the zone of {}", at.dport, proto, iif)
-                                     : fmt::format("the zone or policy for {} -> {}", iif,
-                                                   denied.out_interface.empty() ? "the container" : denied.out_interface);
-        return fmt::format("firewalld writes table {} {} and rewrites it on reload: make the allowance lasting with "
-                           "firewall-cmd --permanent ({}), then firewall-cmd --reload and restart dockerd (a reload "
-                           "flushes Docker's iptables rules)",
-                           nf::to_string(site.table->family), site.table->name, what);
     }
     return std::nullopt;
 }

@@ -32,32 +32,4 @@ const Check& network_mtu_mismatch() {
     return check;
 }
 
-namespace {
-
-constexpr CauseInfo kFirewallFirewalldZone{
-    .id = "firewall.firewalld-zone",
-    .severity = Severity::critical,
-    .summary = "bridge interface not in the docker/trusted zone, zone conflict, or firewalld reload removed Docker's rules",
-    .evidence = "firewalld zones (config XML + runtime), inet firewalld table, /info firewall ReloadedAt",
-    .fix = "put the bridge in the docker zone; restart dockerd",
-    .rationale = "firewalld filters per zone, and an interface without a zone falls into the default zone, "
-        "which usually rejects forwarded traffic. Docker adds its bridges to a docker zone at "
-        "runtime; a bridge bound to another zone (ZONE_CONFLICT) or a reload that drops Docker's "
-        "rules breaks forwarding. Putting the bridge in the docker zone and restarting dockerd "
-        "restores both.",
-};
-
-}  // namespace
-
-const Check& firewall_firewalld_zone() {
-    static const Check check{
-        .cause = kFirewallFirewalldZone,
-        .evidence = {
-            .explains = {kHostToContainer, kPublished},
-            .confirmed_when = {{{kHostToContainer, kFailed}}, host_side_fails},
-        },
-    };
-    return check;
-}
-
 }  // namespace dnd::checks

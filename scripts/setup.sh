@@ -9,6 +9,8 @@ set -euo pipefail
 build_packages=(
   g++ cmake make pkg-config
   libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
+  # firewalld's zone files (when its D-Bus does not answer)
+  libtinyxml2-dev
   # the .deb: cpack's dpkg-shlibdeps writes Depends from the linked libraries; it needs file
   dpkg-dev file
 )

@@ -23,6 +23,7 @@ Result<Facts> collect_facts(const CollectOptions& options, PhaseTimings& timings
     // The host side needs only /proc and netlink: it runs while the engine answers. Its
     // results stay in `host` until joined; on an early return the task is joined unused.
     HostSide host(*endpoint);
+    host.timeout = options.timeout;
     BackgroundTask host_task([&host] { host.collect(); });
 
     PhaseTimer engine_timer;

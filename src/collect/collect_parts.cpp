@@ -176,7 +176,7 @@ void HostSide::collect() {
         listeners_ms = listeners_timer.ms();
     });
     PhaseTimer netfilter_timer;
-    network = collect_host_network(kProcRoot, engine_pid);
+    network = collect_host_network(kProcRoot, engine_pid, timeout);
     netfilter_ms = netfilter_timer.ms();
     listening.join();
 }

@@ -70,6 +70,7 @@ struct HostSide {
     std::shared_future<LocatedEngine> located() const { return located_; }
 
     int engine_pid = 0;  // the engine's dockerd (0: unknown), set by collect() before the rest
+    std::chrono::milliseconds timeout{5000};  // for a daemon asked on the way (firewalld over D-Bus)
     HostNetwork network;
     Result<std::vector<Listener>> listeners = fail("procfs", "not collected");
     EngineChildren engine_children;  // of engine_pid

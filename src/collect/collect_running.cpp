@@ -64,6 +64,7 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
     if (!endpoint) return std::unexpected(endpoint.error());
 
     HostSide host(*endpoint);
+    host.timeout = options.timeout;
     BackgroundTask host_task([&host] { host.collect(); });
     auto connection = connect_engine(*endpoint, options.timeout);
     if (!connection) return std::unexpected(connection.error());

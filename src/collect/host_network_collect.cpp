@@ -4,14 +4,28 @@
 #include <tuple>
 #include <utility>
 
+#include "docknetdoctor/collect/firewalld_collect.hpp"
 #include "docknetdoctor/collect/host_network_collect.hpp"
 #include "docknetdoctor/collect/netfilter_collect.hpp"
 #include "docknetdoctor/collect/ufw_collect.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {
+namespace {
 
-HostNetwork collect_host_network(const std::string& proc_root, int engine_pid) {
+// The interfaces whose firewalld zone matters: Docker's bridges and the host's own links; a
+// bridge's port (a container's veth) is filtered as its bridge is.
+std::vector<std::string> zone_interfaces(const HostNetwork& h) {
+    std::vector<std::string> names;
+    if (!h.links) return names;
+    for (const Link& link : *h.links)
+        if (link.master.empty() && link.name != "lo") names.push_back(link.name);
+    return names;
+}
+
+}  // namespace
+
+HostNetwork collect_host_network(const std::string& proc_root, int engine_pid, std::chrono::milliseconds timeout) {
     HostNetwork h;
     // Two independent reads, each growing with the host in its own way, run side by side:
     // the rulesets (rules per container) and, on this thread, links, routes and sysctls (a
@@ -51,6 +65,7 @@ HostNetwork collect_host_network(const std::string& proc_root, int engine_pid) {
         return processes.of("firewalld");
     });
     h.ufw = read_ufw_state(ufw_root_from_environment());
+    h.firewalld = read_firewalld_state(firewalld_options_from_environment(timeout, zone_interfaces(h)));
     return h;
 }
 

@@ -39,13 +39,7 @@ Result<JournalApi> load_journal_api() {
     auto library = SharedLibrary::load("libsystemd.so.0", kSource);
     if (!library) return std::unexpected(library.error());
     JournalApi api;
-    std::optional<Error> missing;
-    const auto resolve = [&](auto& slot, const char* name) {
-        if (missing) return;
-        auto function = (*library)->function<std::remove_reference_t<decltype(slot)>>(name);
-        if (function) slot = *function;
-        else missing = function.error();
-    };
+    FunctionResolver resolve(**library);
     resolve(api.open, "sd_journal_open");
     resolve(api.open_directory, "sd_journal_open_directory");
     resolve(api.close, "sd_journal_close");
@@ -56,7 +50,7 @@ Result<JournalApi> load_journal_api() {
     resolve(api.previous, "sd_journal_previous");
     resolve(api.get_realtime_usec, "sd_journal_get_realtime_usec");
     resolve(api.get_data, "sd_journal_get_data");
-    if (missing) return std::unexpected(*missing);
+    if (resolve.missing()) return std::unexpected(*resolve.missing());
     return api;
 }
 

@@ -3,6 +3,7 @@
 // the binary links is mapped and relocated before main() on every run, and libsystemd with the
 // six libraries it pulls in cost about 4.5 ms of each run's start-up, for a reader (the
 // journal's AVC denials) that only SELinux hosts without auditd use.
+#include <optional>
 #include <string>
 
 #include "docknetdoctor/model/error.hpp"
@@ -31,6 +32,27 @@ private:
     void* handle_;
     std::string soname_;
     std::string source_;
+};
+
+// Fills a table of function pointers from one library, each slot typed by its declaration;
+// after the first missing name the rest are left null and that error is kept.
+class FunctionResolver {
+public:
+    explicit FunctionResolver(const SharedLibrary& library) : library_(library) {}
+
+    template <class Function>
+    void operator()(Function& slot, const char* name) {
+        if (missing_) return;
+        auto function = library_.function<Function>(name);
+        if (function) slot = *function;
+        else missing_ = function.error();
+    }
+
+    const std::optional<Error>& missing() const { return missing_; }
+
+private:
+    const SharedLibrary& library_;
+    std::optional<Error> missing_;
 };
 
 }  // namespace dnd

@@ -108,6 +108,7 @@ void to_json(nlohmann::json& j, const HostNetwork& h) {
     json_put_result(j, "daemon", h.daemon);
     json_put_result(j, "ruleset_services", h.ruleset_services);
     json_put_result(j, "ufw", h.ufw);
+    json_put_result(j, "firewalld", h.firewalld);
     j["set_lookups"] = h.set_lookups;
 }
 void from_json(const nlohmann::json& j, HostNetwork& h) {
@@ -120,6 +121,7 @@ void from_json(const nlohmann::json& j, HostNetwork& h) {
     json_get_result(j, "daemon", h.daemon);
     json_get_result(j, "ruleset_services", h.ruleset_services);
     json_get_result(j, "ufw", h.ufw);
+    json_get_result(j, "firewalld", h.firewalld);
     h.set_lookups = j.value("set_lookups", std::vector<SetLookupRecord>{});
 }
 

@@ -80,6 +80,9 @@ private:
         }
         if (auto off = forwarding_off()) return end(PathVerdict::dropped, *off, "routing");
         st_.oif = d.oif;
+        // Where it was headed, also when forward or postrouting refuses it: the bridge whose
+        // zone or rules are in question.
+        result_.out_interface = st_.oif;
         if (!hook(nf::Hook::forward, "forward", false)) return result_;
         if (!hook(nf::Hook::postrouting, "postrouting", false)) return result_;
         result_.out_interface = st_.oif;

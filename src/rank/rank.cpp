@@ -209,6 +209,25 @@ void add_ufw_notes(Report& r, const Result<UfwState>& ufw) {
                                       ufw->rules->malformed));
 }
 
+// firewalld's state, when something of it could not be read and firewalld runs: the zone of
+// a bridge is then unknown, or known only as the configuration files set it.
+void add_firewalld_notes(Report& r, const HostNetwork& host) {
+    const auto& firewalld = host.firewalld;
+    const bool runs = (host.ruleset_services && !host.ruleset_services->firewalld_running.empty()) ||
+                      (host.nftables && nf::holds_firewalld_rules(*host.nftables));
+    if (!firewalld) {
+        if (runs && firewalld.error().message != kNotCollected) add_blind_spot(r.blind_spots, firewalld);
+        return;
+    }
+    if (firewalld->source == FirewalldSource::files && runs)
+        add_unique(r.blind_spots, {"firewalld", fmt::format("firewalld runs, but its runtime state was not read ({}): "
+                                                            "zones and bindings as its configuration files set "
+                                                            "them, without Docker's runtime bridge bindings",
+                                                            firewalld->runtime_unread)});
+    for (const std::string& unreadable : firewalld->unreadable)
+        add_unique(r.blind_spots, {"firewalld", unreadable});
+}
+
 // A probe that could not run (the netns could not be entered ...) is a blind spot.
 void add_probe_blind_spots(std::vector<BlindSpot>& out, const std::vector<LadderProbe>& probes) {
     for (const auto& p : probes) {
@@ -288,6 +307,7 @@ Report build_report(const Facts& facts, std::span<const Check> catalog) {
     }
     add_selinux_notes(r, facts.selinux);
     add_ufw_notes(r, facts.host->ufw);
+    add_firewalld_notes(r, *facts.host);
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
     r.paths = paths_of(facts, r.blind_spots);

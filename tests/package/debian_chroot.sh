@@ -190,3 +190,37 @@ dc_remove() {
   fi
   rm -rf --one-file-system "$root"
 }
+
+# A root made once from the cached minbase with PACKAGES installed, kept at
+# $DC_CACHE_DIR/$DC_SUITE-NAME and reused while fresh; prints its path. FINISH (a function
+# taking the root) adds what the tests need after the install. The root is complete when
+# ROOT.complete exists: a half-made root is never used. One maker at a time (flock).
+#   dc_cached_root NAME FINISH PACKAGES...
+dc_cached_root() {
+  local name=$1 finish=$2
+  shift 2
+  local root="$DC_CACHE_DIR/$DC_SUITE-$name"
+  local complete="$root.complete" lock
+  mkdir -p "$DC_CACHE_DIR" || dc_skip_or_fail "cannot create $DC_CACHE_DIR"
+  exec {lock}>"$DC_CACHE_DIR/.$name-lock"
+  flock "$lock"
+  if [[ ! -f $complete || -n $(find "$complete" -mtime +"$DC_CACHE_MAX_DAYS" 2>/dev/null) ]]; then
+    rm -f "$complete"
+    dc_remove "$root" || exit 1
+    dc_ensure_cache
+    SECONDS=0
+    mkdir -p "$root"
+    dc_unpack "$root" || dc_fail "cannot unpack the cached root into $root"
+    dc_check_mirror "$(dc_mirror)"
+    dc_run "$root" sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"' sh "$@" \
+      >"$root.log" 2>&1 || { tail -n 20 "$root.log" >&2; dc_fail "installing $* into $root"; }
+    rm -f "$root.log" "$root/var/cache/apt/archives/"*.deb
+    "$finish" "$root"
+    touch "$complete"
+    # shellcheck disable=SC2016 # dpkg-query expands ${Version}, not the shell.
+    dc_log "made $root with $1 $(dc_run "$root" dpkg-query -W -f='${Version}' "$1") in ${SECONDS}s"
+  fi
+  flock -u "$lock"
+  exec {lock}>&-
+  echo "$root"
+}

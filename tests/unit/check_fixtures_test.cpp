@@ -100,10 +100,13 @@ const std::vector<CheckCases>& check_cases() {
         // Where the engine is known to run with iptables on, docker-rules-missing names the loss instead.
         {"netfilter.dnat-missing", {"nf_flush_engine_unseen"},
          {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_iptables_false_ufw", "nf_nftables_flush"}},
-        // A drop in UFW's chains or policies is firewall.ufw-blocks', named in UFW's terms.
-        {"netfilter.forward-drop",
-         {"nf_legacy_forward_drop", "nf_docker_user_drop", "nf_native_table_forward_drop", "nf_firewalld_strict_forward"},
-         {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_firewalld_bypass", "nf_ufw_docker_forward_drop"}},
+        // A drop in UFW's or firewalld's chains is firewall.ufw-blocks' or firewall.firewalld-zone's,
+        // named in that firewall's terms.
+        {"netfilter.forward-drop", {"nf_legacy_forward_drop", "nf_docker_user_drop", "nf_native_table_forward_drop"},
+         {"nf_docker_iptables_nft", "nf_docker29_nftables", "nf_firewalld_bypass", "nf_ufw_docker_forward_drop",
+          "nf_firewalld_strict_forward"}},
+        {"firewall.firewalld-zone", {"nf_firewalld_strict_forward"},
+         {"nf_firewalld_bypass", "nf_docker_iptables_nft", "nf_ufw_docker_forward_drop", "nf_legacy_forward_drop"}},
         {"netfilter.input-drop", {"host_mode_input_drop", "nf_nftables_flush_input_drop"},
          {"nf_docker_iptables_nft", "nf_ufw_bypass", "host_mode", "host_mode_loopback_only", "nf_iptables_false_ufw"}},
         {"firewall.ufw-blocks", {"nf_ufw_docker_forward_drop", "nf_iptables_false_ufw"},
@@ -208,7 +211,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
         EXPECT_NE(u["reason"].get<std::string>().find("needs "), std::string::npos) << u;
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
-                                                "firewall.firewalld-reload", "firewall.ufw-blocks",
+                                                "firewall.firewalld-reload", "firewall.firewalld-zone", "firewall.ufw-blocks",
                                                 "kernel.interface-forwarding-off",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",
@@ -223,7 +226,7 @@ const std::set<std::string_view>& published_port_checks() {
         "netfilter.dnat-missing",     "netfilter.forward-drop",    "netfilter.input-drop",
         "netfilter.prerouting-drop",  "exposure.firewall-bypass",  "exposure.public-sensitive-port",
         "port.host-bind-loopback",    "port.wrong-container-port", "app.not-listening",
-        "app.loopback-only"};
+        "app.loopback-only",          "firewall.firewalld-zone"};
     return ids;
 }
 

@@ -177,15 +177,17 @@ TEST(PathDropFix, FirewalldsTableIsNamedAndItsRuleNotDeleted) {
     const nf::Table firewalld =
         table(Family::inet, "firewalld",
               {base_chain("filter_FORWARD", Hook::forward, Kind::accept, {1, 2, 3, 4, 6}), chain("filter_FORWARD_ZONES", {9})});
-    const auto lines = fixes("netfilter.forward-drop", {docker_filter(Family::ip), firewalld}, {}, path);
+    // firewalld's drops are firewall.firewalld-zone's, fixed with firewall-cmd: a rule put in its
+    // table by hand lasts until its next reload, and its rule is never deleted.
+    const auto lines = fixes("firewall.firewalld-zone", {docker_filter(Family::ip), firewalld}, {}, path);
     ASSERT_EQ(lines.size(), 2u) << all_text(lines);
     EXPECT_EQ(lines[0],
-              "allow it in inet firewalld filter_FORWARD, before the rule that rejects it; run: nft insert rule inet "
-              "firewalld filter_FORWARD position 6 ip daddr 172.17.0.2 tcp dport 80 accept");
-    EXPECT_EQ(lines[1],
-              "firewalld writes table inet firewalld and rewrites it on reload: make the allowance lasting with "
-              "firewall-cmd --permanent (the zone or policy for eth0 -> docker0), then firewall-cmd --reload and "
-              "restart dockerd (a reload flushes Docker's iptables rules)");
+              "put docker0 in Docker's zone, as dockerd does when it reaches firewalld over D-Bus at start; run: "
+              "firewall-cmd --zone=docker --change-interface=docker0 && firewall-cmd --permanent --zone=docker "
+              "--change-interface=docker0");
+    EXPECT_EQ(lines[1], "or restart the engine with firewalld running: dockerd puts its bridges in the docker zone "
+                        "itself when it reaches firewalld over D-Bus");
+    EXPECT_EQ(all_text(lines).find("nft "), std::string::npos) << all_text(lines);
 }
 
 // UFW's drops are firewall.ufw-blocks', fixed in UFW's terms: a rule put in its chains by hand

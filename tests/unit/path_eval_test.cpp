@@ -250,16 +250,17 @@ TEST(PathEval, PathResultJsonRoundTrip) {
 TEST(PathEval, HostNetworkJsonRoundTrip) {
     std::string text = read_text(fixture("host-native.json"));
     HostNetwork host = nlohmann::json::parse(text).get<HostNetwork>();
-    // Recorded before the ruleset-services and ufw slots existed: an older file reads as
-    // those slots unavailable, said so, and everything else comes back as it was.
+    // Recorded before the ruleset-services, ufw and firewalld slots existed: an older file
+    // reads as those slots unavailable, said so, and everything else comes back as it was.
     nlohmann::json expected = nlohmann::json::parse(text);
-    for (const char* slot : {"ruleset_services", "ufw"}) {
+    for (const char* slot : {"ruleset_services", "ufw", "firewalld"}) {
         ASSERT_FALSE(expected.contains(slot));
         expected[slot] = nlohmann::json(host)[slot];
         EXPECT_EQ(expected[slot]["unavailable"]["source"], "facts-file") << slot;
     }
     ASSERT_FALSE(host.ruleset_services.has_value());
     ASSERT_FALSE(host.ufw.has_value());
+    ASSERT_FALSE(host.firewalld.has_value());
     EXPECT_EQ(nlohmann::json(host), expected);
     ASSERT_FALSE(host.daemon.has_value());
     EXPECT_EQ(host.daemon.error().source, "daemon-config");

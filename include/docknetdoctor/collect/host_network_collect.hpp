@@ -2,6 +2,7 @@
 // Reading HostNetwork from the live host: rtnetlink (links, addresses, routes), sysctls
 // from /proc/sys, dockerd's command line and daemon.json, the netfilter rulesets. Parse
 // functions take recorded bytes/text (fixtures/rtnetlink/) and are what unit tests use.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -79,7 +80,9 @@ bool may_hold_firewalld_rules(const HostNetwork& host);
 // see NftReadOptions) and iptables-legacy; each failure stays in its slot.
 // engine_pid: the engine's dockerd when it is known (0 otherwise); its config is read without
 // looking for every dockerd when it runs in this network namespace.
-HostNetwork collect_host_network(const std::string& proc_root, int engine_pid = 0);
+// timeout: how long firewalld may take to answer over D-Bus.
+HostNetwork collect_host_network(const std::string& proc_root, int engine_pid = 0,
+                                 std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
 // Asks the kernel (nf::set_contains) and appends every answer to records.
 SetLookup live_set_lookup(std::vector<SetLookupRecord>& records);

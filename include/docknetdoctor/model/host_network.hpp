@@ -11,6 +11,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/firewalld.hpp"
 #include "docknetdoctor/model/ruleset.hpp"
 #include "docknetdoctor/model/ufw.hpp"
 
@@ -90,6 +91,9 @@ struct HostNetwork {
     Result<RulesetServices> ruleset_services = fail("ruleset-services", "not collected");
     // UFW's state files: its rules name a drop in its chains as the user wrote them.
     Result<UfwState> ufw = fail("ufw", kNotCollected);
+    // firewalld's zones and policies: a drop in its table is named as the zone or policy that
+    // made it, and a bridge's zone is judged before any packet is.
+    Result<FirewalldState> firewalld = fail("firewalld", kNotCollected);
     std::vector<SetLookupRecord> set_lookups;
 };
 

@@ -49,7 +49,9 @@ struct PathResult {
     PathVerdict verdict = PathVerdict::unknown;
     std::string decided_by;       // the rule/policy that decided (nft syntax), or why unknown
     std::string decided_hook;     // hook of the deciding step
-    std::string out_interface;    // forwarded/sent: the output interface (also where a rerouted packet was refused)
+    // forwarded/sent: the output interface; also where a routed packet refused in forward or
+    // postrouting, or a rerouted one refused, was headed
+    std::string out_interface;
 };
 
 std::string_view to_string(PathVerdict v);
