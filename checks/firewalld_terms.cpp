@@ -47,10 +47,10 @@ void add_zone_evidence(const FirewalldState& s, const std::string& zone, std::ve
     if (!z->interfaces.empty()) evidence.push_back(fmt::format("firewalld zone {}: interfaces: {}", zone, fmt::join(z->interfaces, " ")));
 }
 
-// The reject/drop rich rule of zone that names the packet's source, else its only one.
-std::string rich_rule_for(const FirewalldZone& zone, const PathResult& path) {
+// The reject/drop rich rule of a zone or policy that names the packet's source, else its only one.
+std::string rich_rule_for(const FirewalldRules& rules, const PathResult& path) {
     std::vector<const std::string*> denying;
-    for (const std::string& rule : zone.rules.rich_rules)
+    for (const std::string& rule : rules.rich_rules)
         if (rule.find(" reject") != std::string::npos || rule.find(" drop") != std::string::npos) denying.push_back(&rule);
     for (const std::string* rule : denying)
         if (rule->find(fmt::format("\"{}\"", path.packet.saddr)) != std::string::npos) return *rule;
@@ -95,6 +95,11 @@ std::optional<FirewalldDecision> firewalld_decision(const HostNetwork& host, con
         d.what = fmt::format("firewalld policy {}", owner->policy);
         if (s != nullptr)
             if (const FirewalldPolicy* p = find_policy(*s, owner->policy)) {
+                if (owner->part == "deny") d.rich_rule = rich_rule_for(p->rules, path);
+                if (!d.rich_rule.empty()) {
+                    d.site = FirewalldVerdictSite::rich_rule;
+                    d.what = fmt::format("firewalld policy {}'s rich rule '{}'", p->name, d.rich_rule);
+                }
                 d.evidence.push_back(fmt::format("firewalld policy {}: ingress zones {}, egress zones {}", p->name,
                                                  fmt::join(p->ingress_zones, " "), fmt::join(p->egress_zones, " ")));
                 for (const std::string& line : describe_rules(p->rules))
@@ -104,7 +109,7 @@ std::optional<FirewalldDecision> firewalld_decision(const HostNetwork& host, con
     if (d.what.empty() && owner && !owner->zone.empty()) {
         d.zone = owner->zone;
         const FirewalldZone* z = s != nullptr ? find_zone(*s, owner->zone) : nullptr;
-        if (owner->part == "deny" && z != nullptr) d.rich_rule = rich_rule_for(*z, path);
+        if (owner->part == "deny" && z != nullptr) d.rich_rule = rich_rule_for(z->rules, path);
         d.site = d.rich_rule.empty() ? FirewalldVerdictSite::zone : FirewalldVerdictSite::rich_rule;
         d.what = d.rich_rule.empty() ? fmt::format("firewalld zone {}", owner->zone)
                                      : fmt::format("firewalld zone {}'s rich rule '{}'", owner->zone, d.rich_rule);
@@ -135,10 +140,15 @@ std::vector<std::string> firewalld_fixes(const HostNetwork& host, const PathResu
     const std::string proto(to_string(denied.packet.proto));
     std::vector<std::string> fixes;
     switch (d->site) {
-        case FirewalldVerdictSite::rich_rule:
-            fixes.push_back(fix_running(fmt::format("remove the rich rule of zone {} that refuses it", d->zone),
-                                        now_and_lasting(fmt::format("--zone={} --remove-rich-rule='{}'", d->zone, d->rich_rule))));
+        case FirewalldVerdictSite::rich_rule: {
+            const bool of_policy = !d->policy.empty();
+            fixes.push_back(fix_running(
+                fmt::format("remove the rich rule of {} {} that refuses it", of_policy ? "policy" : "zone",
+                            of_policy ? d->policy : d->zone),
+                now_and_lasting(fmt::format("--{}={} --remove-rich-rule='{}'", of_policy ? "policy" : "zone",
+                                            of_policy ? d->policy : d->zone, d->rich_rule))));
             return fixes;
+        }
         case FirewalldVerdictSite::strict_forward_ports: {
             const std::string zone = d->zone.empty() ? "public" : d->zone;
             fixes.push_back(fix_running(
@@ -184,8 +194,10 @@ std::vector<std::string> firewalld_fixes(const HostNetwork& host, const PathResu
             fmt::format("firewall-cmd --permanent --new-zone=docker && firewall-cmd --permanent --zone=docker "
                         "--set-target=ACCEPT && firewall-cmd --permanent --zone=docker --add-interface={} && "
                         "firewall-cmd --permanent --new-policy=docker-forwarding && firewall-cmd --permanent "
-                        "--policy=docker-forwarding --add-ingress-zone=ANY --add-egress-zone=docker "
-                        "--set-target=ACCEPT && firewall-cmd --reload && systemctl restart docker",
+                        "--policy=docker-forwarding --add-ingress-zone=ANY && firewall-cmd --permanent "
+                        "--policy=docker-forwarding --add-egress-zone=docker && firewall-cmd --permanent "
+                        "--policy=docker-forwarding --set-target=ACCEPT && firewall-cmd --reload && systemctl restart "
+                        "docker",
                         bridge)));
     fixes.push_back(fmt::format("or restart the engine with firewalld running: dockerd puts its bridges in the "
                                 "docker zone itself when it reaches firewalld over D-Bus"));

@@ -13,7 +13,7 @@ namespace dnd::checks {
 
 enum class FirewalldVerdictSite {
     zone,                  // a zone's chain: its target, or a rule of its own
-    rich_rule,             // a reject/drop rich rule of the zone
+    rich_rule,             // a reject/drop rich rule of the zone or of the policy
     policy,                // a policy's chain
     no_zone_accepts,       // the end of firewalld's forward chain: no zone or policy accepted it
     strict_forward_ports,  // StrictForwardPorts=yes: a published port firewalld does not forward

@@ -245,8 +245,11 @@ Result<std::map<std::string, std::string>> properties_from(const SdBusApi& api, 
     return properties;
 }
 
-// A zone named but gone by the time it was asked for (or Docker's, when there is none).
-bool is_invalid_zone(const Error& e) { return e.message.find("INVALID_ZONE") != std::string::npos; }
+// A zone or policy named but gone by the time it was asked for (or Docker's, when there is
+// none): firewalld answers INVALID_ZONE / INVALID_POLICY.
+bool is_invalid_name(const Error& e) {
+    return e.message.find("INVALID_ZONE") != std::string::npos || e.message.find("INVALID_POLICY") != std::string::npos;
+}
 
 }  // namespace
 
@@ -297,14 +300,18 @@ Result<FirewalldState> read_firewalld_runtime(const FirewalldReadOptions& option
         second.push_back(firewalld_call("org.fedoraproject.FirewallD1.zone", "getZoneSettings2", zone));
         names.push_back(zone);
     }
-    for (const auto& [policy, lists] : *active_policies)
+    // The active policies, and Docker's, which is inactive while zone docker holds no
+    // interface (what the diagnosis then needs to know).
+    std::set<std::string> policies{"docker-forwarding"};
+    for (const auto& [policy, lists] : *active_policies) policies.insert(policy);
+    for (const auto& policy : policies)
         second.push_back(firewalld_call("org.fedoraproject.FirewallD1.policy", "getPolicySettings", policy));
     auto settings = bus->call_all(second, deadline);
     if (!settings) return on_bus(settings.error());
     for (std::size_t i = 0; i < names.size(); ++i) {
         auto& reply = (*settings)[i];
         if (!reply) {
-            if (!is_invalid_zone(reply.error())) state.unreadable.push_back(fmt::format("zone {}: {}", names[i], reply.error().message));
+            if (!is_invalid_name(reply.error())) state.unreadable.push_back(fmt::format("zone {}: {}", names[i], reply.error().message));
             continue;
         }
         auto zone = zone_from(**api, reply->get(), names[i]);
@@ -312,8 +319,9 @@ Result<FirewalldState> read_firewalld_runtime(const FirewalldReadOptions& option
         else state.unreadable.push_back(fmt::format("zone {}: {}", names[i], zone.error().message));
     }
     std::size_t i = names.size();
-    for (const auto& [name, lists] : *active_policies) {
+    for (const auto& name : policies) {
         auto& reply = (*settings)[i++];
+        if (!reply && is_invalid_name(reply.error())) continue;
         auto policy = reply ? policy_from(**api, reply->get(), name) : std::unexpected(reply.error());
         if (policy) state.policies.push_back(std::move(*policy));
         else state.unreadable.push_back(fmt::format("policy {}: {}", name, policy.error().message));

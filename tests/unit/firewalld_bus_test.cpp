@@ -9,6 +9,8 @@
 #include <thread>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -99,6 +101,36 @@ TEST(FirewalldBus, AConnectionClosedAtOnceIsNamed) {
     EXPECT_THAT(s.runtime_unread, HasSubstr("the system bus at " + closing.address() + ": "));
     // sd-bus ends the pending calls, or sees the close first while writing.
     EXPECT_THAT(s.runtime_unread, AnyOf(HasSubstr("Connection terminated"), HasSubstr("the connection broke")));
+}
+
+// A user the bus socket does not let in (here: nobody, and a socket in root's 0700
+// directory): named with the reason, as an unprivileged run sees it.
+TEST(FirewalldBus, NoPermissionOnTheBusIsNamed) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to become another user";
+    UnixListener guarded;
+    ASSERT_TRUE(guarded.ok());
+    ASSERT_EQ(::chmod(guarded.dir().c_str(), 0700), 0);
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(out[0]);
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+        const FirewalldState s = read_firewalld_state(options_for(guarded.address(), 1s));
+        const std::string said = s.runtime_unread;
+        const bool written = ::write(out[1], said.data(), said.size()) == static_cast<ssize_t>(said.size());
+        ::_exit(written ? 0 : 3);
+    }
+    ::close(out[1]);
+    std::string said;
+    char buffer[512];
+    for (ssize_t n; (n = ::read(out[0], buffer, sizeof buffer)) > 0;) said.append(buffer, static_cast<std::size_t>(n));
+    ::close(out[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    EXPECT_EQ(said, "cannot connect to the system bus at " + guarded.address() + ": Permission denied");
 }
 
 TEST(FirewalldBus, ARealBusWithoutFirewalldSaysFirewalldIsNotRunning) {

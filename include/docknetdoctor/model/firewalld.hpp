@@ -70,7 +70,7 @@ struct FirewalldState {
     // container only when firewalld forwards them. Unset when the setting does not exist.
     std::optional<bool> strict_forward_ports;
     std::vector<FirewalldZone> zones;      // every zone read (runtime: the active ones and those asked for)
-    std::vector<FirewalldPolicy> policies; // runtime: the active ones; files: all
+    std::vector<FirewalldPolicy> policies; // runtime: the active ones and Docker's; files: all
     // The zone of each interface asked about (Docker's bridges, the host's links): "" for an
     // interface bound to no zone, which firewalld then treats as its default zone.
     std::map<std::string, std::string> interface_zones;

@@ -117,16 +117,30 @@ TEST(FirewallFirewalldZone, FiresForABridgeInNoZoneWhileThePublishedPortPasses) 
     EXPECT_THAT(finding.fix[0], HasSubstr("run: firewall-cmd --zone=docker --change-interface=docker0"));
 }
 
-TEST(FirewallFirewalldZone, FiresForAPolicyRichRuleNamingThePolicy) {
+TEST(FirewallFirewalldZone, FiresForAPolicyRichRuleNamingTheRule) {
     FirewalldSetup s;
     s.policy_deny = {rule(ip_daddr("172.17.0.2"), verdict(Kind::drop))};
     Facts f = firewalld_host(s, FactsBuilder().direct());
-    f.host->firewalld->policies[0].rules.rich_rules = {"rule family=\"ipv4\" source address=\"203.0.113.7\" reject"};
+    const std::string rich = "rule family=\"ipv4\" source address=\"203.0.113.77\" reject";
+    f.host->firewalld->policies[0].rules.rich_rules = {"rule family=\"ipv4\" source address=\"198.51.100.9\" drop", rich};
     Finding finding = the_finding(checks::firewall_firewalld_zone().run(f));
-    EXPECT_THAT(finding.title, HasSubstr(": firewalld policy docker-forwarding"));
+    EXPECT_THAT(finding.title, HasSubstr(": firewalld policy docker-forwarding's rich rule '" + rich + "'"));
     EXPECT_THAT(finding.evidence, Contains("firewalld policy docker-forwarding: ingress zones ANY, egress zones docker"));
-    EXPECT_THAT(finding.evidence,
-                Contains("firewalld policy docker-forwarding: rich rule: rule family=\"ipv4\" source address=\"203.0.113.7\" reject"));
+    EXPECT_THAT(finding.evidence, Contains("firewalld policy docker-forwarding: rich rule: " + rich));
+    EXPECT_EQ(finding.fix[0], "remove the rich rule of policy docker-forwarding that refuses it; run: firewall-cmd "
+                              "--policy=docker-forwarding --remove-rich-rule='" + rich + "' && firewall-cmd --permanent "
+                              "--policy=docker-forwarding --remove-rich-rule='" + rich + "'");
+}
+
+// Rich rules none of which names the client: the policy is named, not a guess among them.
+TEST(FirewallFirewalldZone, FiresForAPolicyNamingItWhenNoRichRuleNamesTheClient) {
+    FirewalldSetup s;
+    s.policy_deny = {rule(ip_daddr("172.17.0.2"), verdict(Kind::drop))};
+    Facts f = firewalld_host(s, FactsBuilder().direct());
+    f.host->firewalld->policies[0].rules.rich_rules = {"rule family=\"ipv4\" source address=\"198.51.100.9\" drop",
+                                                       "rule family=\"ipv4\" source address=\"198.51.100.10\" reject"};
+    Finding finding = the_finding(checks::firewall_firewalld_zone().run(f));
+    EXPECT_THAT(finding.title, ::testing::EndsWith(": firewalld policy docker-forwarding"));
     EXPECT_THAT(finding.fix[0], HasSubstr("firewall-cmd --info-policy=docker-forwarding"));
 }
 
