@@ -103,6 +103,7 @@ do_start() {
   exec {lock}>"$root/run/dnd-firewalld.lock"
   flock -w "$LOCK_WAIT" "$lock" || dc_fail "another firewalld still runs from $root (pid $(cat "$root/run/dnd-firewalld.pid" 2>/dev/null))"
   rm -f "$root/run/dnd-firewalld.pid" "$socket"
+  restore_pristine "$root"
   echo "$netns" >"$root/run/dnd-firewalld.netns"
   : >"$root/var/log/firewalld"
   local log="$root/var/log/dnd-firewalld-init.log"
@@ -135,10 +136,20 @@ do_start() {
   dc_fail "firewalld was not running within ${START_TIMEOUT}s (logs: $log, $root/var/log/firewalld)"
 }
 
+# /etc/firewalld as shipped (what each start begins from).
+restore_pristine() {
+  local root=$1
+  [[ -d $root/etc/firewalld.pristine ]] || return 0
+  rm -rf --one-file-system "$root/etc/firewalld" 2>/dev/null || true
+  cp -a "$root/etc/firewalld.pristine" "$root/etc/firewalld" 2>/dev/null || true
+}
+
 do_stop() {
-  local root pid netns
+  local root pid netns lock
   root=$(realpath -e -- "${1:-}" 2>/dev/null) || return 0
   [[ -d $root && $root != / ]] || return 0
+  # The namespace this firewalld ran in, read before it ends (a new start rewrites the file).
+  netns=$(cat "$root/run/dnd-firewalld.netns" 2>/dev/null) || netns=""
   if pid=$(recorded_pid "$root"); then
     # TERM: PID 1 stops firewalld, which removes its rules (CleanupOnExit=yes); then KILL,
     # which ends every process of the pid namespace.
@@ -150,17 +161,19 @@ do_stop() {
     while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
   fi
   # A firewalld killed before its cleanup leaves its table in the namespace.
-  netns=$(cat "$root/run/dnd-firewalld.netns" 2>/dev/null) || netns=""
   if [[ -n $netns && -e $netns ]] && command -v nft >/dev/null &&
      nsenter --net="$netns" nft list table inet firewalld >/dev/null 2>&1; then
     dc_log "firewalld left table inet firewalld in $netns: deleting it"
     nsenter --net="$netns" nft delete table inet firewalld 2>/dev/null || true
   fi
-  rm -f "$root$BUS_SOCKET" "$root/run/dnd-firewalld.pid" "$root/run/dnd-firewalld.netns"
-  if [[ -d $root/etc/firewalld.pristine ]]; then
-    rm -rf --one-file-system "$root/etc/firewalld" 2>/dev/null || true
-    cp -a "$root/etc/firewalld.pristine" "$root/etc/firewalld" 2>/dev/null || true
+  # The root's files are the next firewalld's once its start holds the lock (freed when PID 1
+  # ended): they are cleaned only while no start has taken it.
+  exec {lock}>"$root/run/dnd-firewalld.lock"
+  if flock -n "$lock"; then
+    rm -f "$root$BUS_SOCKET" "$root/run/dnd-firewalld.pid" "$root/run/dnd-firewalld.netns"
+    restore_pristine "$root"
   fi
+  exec {lock}>&-
   return 0
 }
 

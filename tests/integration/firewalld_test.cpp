@@ -21,6 +21,12 @@ constexpr const char* kDockerZoneAndPolicy =
     "--add-egress-zone=docker && firewall-cmd --permanent --policy=docker-forwarding --set-target=ACCEPT && "
     "firewall-cmd --reload";
 
+// The scenarios' network and its bridge. Docker 28 and later drop routed clients of a
+// container address in raw PREROUTING unless the network's gateway mode is nat-unprotected:
+// there it is, so that firewalld is what decides them on every engine.
+constexpr const char* kNetwork = "it-fwd-net";
+constexpr const char* kBridge = "dndfw0";
+
 class FirewalldTest : public SandboxTest {
 protected:
     // Stops firewalld when the scenario's body ends: declared after its containers, it goes first.
@@ -44,6 +50,27 @@ protected:
                               script("firewalld_daemon.sh") + " " + root_ + " > " + bin + "/firewall-cmd && chmod 755 " +
                               bin + "/firewall-cmd"});
         ASSERT_TRUE(wrapper.ok()) << wrapper.describe();
+        std::vector<std::string> network_options{"-o", std::string("com.docker.network.bridge.name=") + kBridge};
+        if (sandbox().engine_major() >= 28)
+            network_options.insert(network_options.end(),
+                                   {"-o", "com.docker.network.bridge.gateway_mode_ipv4=nat-unprotected"});
+        network_.emplace(sandbox().create_network(kNetwork, network_options));
+        ASSERT_TRUE(network_->create_result().ok()) << network_->create_result().describe();
+    }
+
+    // A container of the scenario's network publishing HOST_PORT (its httpd on 80), serving.
+    ScopedContainer start_web(const std::string& name, int host_port, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"--network", kNetwork, "-p", std::to_string(host_port) + ":80"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), {image(), "httpd", "-f", "-p", "80"});
+        auto web = sandbox().run_container(name, args);
+        EXPECT_TRUE(web.run_result().ok()) << web.run_result().describe();
+        EXPECT_TRUE(wait_for_container_listener(web.name(), 80));
+        return web;
+    }
+
+    std::string address_of(const ScopedContainer& web) const {
+        return sandbox().inspect(web.name(), "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}");
     }
 
     // firewalld started in the sandbox's host netns, once the scenario's containers run.
@@ -103,10 +130,10 @@ protected:
         return sandbox().in_host({"sh", "-ec", firewall_cmd_path() + commands});
     }
 
-    // Docker's zone and policy, with docker0 in the zone when bound (dockerd's runtime binding).
+    // Docker's zone and policy, with the bridge in the zone when bound (dockerd's runtime binding).
     void make_dockers_setup(bool bound) {
         const auto made = firewall_cmd(std::string(kDockerZoneAndPolicy) +
-                                       (bound ? " && firewall-cmd --zone=docker --add-interface=docker0" : ""));
+                                       (bound ? std::string(" && firewall-cmd --zone=docker --add-interface=") + kBridge : ""));
         ASSERT_TRUE(made.ok()) << made.describe();
         ASSERT_TRUE(restore_docker_rules().ok());  // the reload flushed them
     }
@@ -118,22 +145,22 @@ protected:
         return sandbox().diagnose(args, 120s, {{"DBUS_SYSTEM_BUS_ADDRESS", bus_}});
     }
 
+    std::optional<ScopedNetwork> network_;
     std::string root_;
     std::string bus_;
     std::string saved_;
     bool running_ = false;
 };
 
-// "docker0 ended up in no zone" (dockerd started before firewalld, or a reload dropped the
+// "My bridge ended up in no zone" (dockerd started before firewalld, or a reload dropped the
 // binding): routed clients are refused by the default zone. The finding names it, and its
 // fix, run with the real firewall-cmd, lets the client in.
 TEST_F(FirewalldTest, BridgeInNoZoneRefusesRoutedClientsAndTheFixLetsThemIn) {
-    const auto web = sandbox().run_container("it-fwd-zone", {"-p", "8160:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-zone", 8160);
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
-    const std::string address = sandbox().inspect(web.name(), "{{.NetworkSettings.IPAddress}}");
+    const std::string address = address_of(web);
     make_dockers_setup(false);
     ASSERT_EQ(sandbox().client_connect(8160), ConnectOutcome::open);  // DNAT'd: firewalld accepts it
     ASSERT_NE(sandbox().client_connect_to(address, 80), ConnectOutcome::open);
@@ -143,12 +170,12 @@ TEST_F(FirewalldTest, BridgeInNoZoneRefusesRoutedClientsAndTheFixLetsThemIn) {
     const auto cause = cause_with_id(diagnosis, "firewall.firewalld-zone");
     EXPECT_EQ(cause.value("title", ""), "tcp to " + web.name() + " at " + address +
                                             " port 80/tcp is rejected in the forward hook: firewalld zone public");
-    EXPECT_TRUE(any_line_contains(cause.at("evidence"), "firewalld: docker0 is in no zone, so in the default zone (public)"))
+    EXPECT_TRUE(any_line_contains(cause.at("evidence"), "firewalld: " + std::string(kBridge) + " is in no zone, so in the default zone (public)"))
         << diagnosis.describe();
     EXPECT_TRUE(any_line_contains(cause.at("evidence"), "decided by: inet firewalld filter_FWD_public")) << diagnosis.describe();
     const auto fix = top_fix_command(diagnosis);
-    ASSERT_EQ(fix, "firewall-cmd --zone=docker --change-interface=docker0 && firewall-cmd --permanent --zone=docker "
-                   "--change-interface=docker0")
+    ASSERT_EQ(fix, std::string("firewall-cmd --zone=docker --change-interface=") + kBridge +
+                       " && firewall-cmd --permanent --zone=docker --change-interface=" + kBridge)
         << diagnosis.describe();
 
     const auto applied = firewall_cmd(*fix);
@@ -163,13 +190,11 @@ TEST_F(FirewalldTest, BridgeInNoZoneRefusesRoutedClientsAndTheFixLetsThemIn) {
 // never reached firewalld): the fix makes Docker's zone and policy as dockerd 27 does, with
 // the engine restarted after the reload; run as written, it lets routed clients in.
 TEST_F(FirewalldTest, NoDockerZoneAtAllIsMadeByTheFix) {
-    const auto web = sandbox().run_container(
-        "it-fwd-nozone", {"--restart", "always", "-p", "8166:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-nozone", 8166, {"--restart", "always"});
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
-    const std::string address = sandbox().inspect(web.name(), "{{.NetworkSettings.IPAddress}}");
+    const std::string address = address_of(web);
     ASSERT_NE(sandbox().client_connect_to(address, 80), ConnectOutcome::open);
 
     const auto diagnosis = diagnose_with_firewalld(web.name(), {"--direct"});
@@ -182,7 +207,7 @@ TEST_F(FirewalldTest, NoDockerZoneAtAllIsMadeByTheFix) {
     const auto applied = sandbox().run_fix_command(firewall_cmd_path() + *fix);
     ASSERT_TRUE(applied.ok()) << applied.describe();
     ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
-    const std::string again = sandbox().inspect(web.name(), "{{.NetworkSettings.IPAddress}}");
+    const std::string again = address_of(web);
     EXPECT_EQ(sandbox().client_connect_to(again, 80), ConnectOutcome::open);
     // The restarted engine wrote its rules itself: those are what the teardown puts back.
     const auto saved = sandbox().in_host({"sh", "-ec", "iptables-save > " + saved_ + ".ip"});
@@ -192,9 +217,8 @@ TEST_F(FirewalldTest, NoDockerZoneAtAllIsMadeByTheFix) {
 // The same host asked about the published port: it answers (firewalld accepts DNAT'd
 // traffic), and the bridge's zone is still reported, as a warning, read over D-Bus.
 TEST_F(FirewalldTest, BridgeInNoZoneIsReportedWhileThePublishedPortAnswers) {
-    const auto web = sandbox().run_container("it-fwd-warn", {"-p", "8161:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-warn", 8161);
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
     make_dockers_setup(false);
@@ -205,20 +229,19 @@ TEST_F(FirewalldTest, BridgeInNoZoneIsReportedWhileThePublishedPortAnswers) {
     const auto cause = cause_with_id(diagnosis, "firewall.firewalld-zone");
     ASSERT_FALSE(cause.is_null()) << diagnosis.describe();
     EXPECT_EQ(cause.value("severity", ""), "warning");
-    EXPECT_TRUE(any_line_contains(cause.at("evidence"), "firewalld 1.3.3 (runtime, over D-Bus at " + bus_ + "): docker0 is in no zone"))
+    EXPECT_TRUE(any_line_contains(cause.at("evidence"), "firewalld 1.3.3 (runtime, over D-Bus at " + bus_ + "): " + kBridge + " is in no zone"))
         << diagnosis.describe();
 }
 
-// Docker's zone and policy as dockerd makes them, docker0 in the zone, and the published port
+// Docker's zone and policy as dockerd makes them, the bridge in the zone, and the published port
 // opened in the clients' zone too: healthy, exit 0, for the published port and for routed
 // clients alike.
 TEST_F(FirewalldTest, DockersZoneAndPolicyAreHealthy) {
-    const auto web = sandbox().run_container("it-fwd-ok", {"-p", "8162:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-ok", 8162);
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
-    const std::string address = sandbox().inspect(web.name(), "{{.NetworkSettings.IPAddress}}");
+    const std::string address = address_of(web);
     make_dockers_setup(true);
     const auto opened = firewall_cmd("firewall-cmd --zone=public --add-port=8162/tcp");
     ASSERT_TRUE(opened.ok()) << opened.describe();
@@ -237,9 +260,8 @@ TEST_F(FirewalldTest, DockersZoneAndPolicyAreHealthy) {
 // "firewalld's public zone does not allow 8165, yet the world reaches -p 8165": the zone
 // named, exit 1 (firewalld accepts every DNAT'd packet before its zones).
 TEST_F(FirewalldTest, PublishedPortBypassesTheZone) {
-    const auto web = sandbox().run_container("it-fwd-bypass", {"-p", "8165:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-bypass", 8165);
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
     make_dockers_setup(true);
@@ -256,10 +278,9 @@ TEST_F(FirewalldTest, PublishedPortBypassesTheZone) {
 // "A rich rule I added for one client": in Docker's policy it refuses that client's routed
 // traffic, named as firewall-cmd lists it; its fix removes it and the client gets in.
 TEST_F(FirewalldTest, PolicyRichRuleRejectingTheClientIsNamed) {
-    const auto web = sandbox().run_container("it-fwd-rich4", {"-p", "8167:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
-    const std::string address = sandbox().inspect(web.name(), "{{.NetworkSettings.IPAddress}}");
+    const auto web = start_web("it-fwd-rich4", 8167);
+    ASSERT_FALSE(HasFailure());
+    const std::string address = address_of(web);
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
     make_dockers_setup(true);
@@ -288,9 +309,8 @@ TEST_F(FirewalldTest, PolicyRichRuleRejectingTheClientIsNamed) {
 // host's interface decides: a zone rich rule rejecting the client is named, and removed.
 TEST_F(FirewalldTest, ZoneRichRuleRejectingTheProxiedIpv6ClientIsNamed) {
     if (sandbox().host_addr6().empty()) GTEST_SKIP() << "the sandbox has no IPv6 link";
-    const auto web = sandbox().run_container("it-fwd-rich6", {"-p", "8168:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-rich6", 8168);
+    ASSERT_FALSE(HasFailure());
     ASSERT_TRUE(sandbox().wait_for_host_listener(8168));
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
@@ -316,11 +336,10 @@ TEST_F(FirewalldTest, ZoneRichRuleRejectingTheProxiedIpv6ClientIsNamed) {
 }
 
 // "I ran firewall-cmd --reload and my published port died": the reload flushed Docker's
-// iptables rules (and dropped docker0 from zone docker).
+// iptables rules (and dropped the bridge from zone docker).
 TEST_F(FirewalldTest, ReloadAfterTheContainerStartedIsNamed) {
-    const auto web = sandbox().run_container("it-fwd-reload", {"-p", "8163:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-reload", 8163);
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
     make_dockers_setup(true);
@@ -337,9 +356,8 @@ TEST_F(FirewalldTest, ReloadAfterTheContainerStartedIsNamed) {
 // runtime state was not read, the configuration files are read instead, and the rest of the
 // diagnosis stands.
 TEST_F(FirewalldTest, UnreachableBusIsABlindSpotAndTheFilesAreRead) {
-    const auto web = sandbox().run_container("it-fwd-nobus", {"-p", "8164:80", image(), "httpd", "-f", "-p", "80"});
-    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
-    ASSERT_TRUE(wait_for_container_listener(web.name(), 80));
+    const auto web = start_web("it-fwd-nobus", 8164);
+    ASSERT_FALSE(HasFailure());
     const auto firewalld = start_firewalld();
     ASSERT_FALSE(HasFatalFailure());
     make_dockers_setup(true);
