@@ -5,6 +5,7 @@
 // sent to the ingress zone's chain, whose policies-pre jump lets traffic out to zone docker's
 // interfaces through Docker's docker-forwarding policy, then rejected.
 #include "check_case.hpp"
+#include "docknetdoctor/collect/firewalld_collect.hpp"
 #include "docknetdoctor/model/firewalld.hpp"
 #include "ufw_host.hpp"
 
@@ -84,6 +85,8 @@ FirewalldState runtime_state(const FirewalldSetup& s) {
     return state;
 }
 
+std::string fixture_tree(const char* name) { return std::string(DND_SOURCE_DIR) + "/fixtures/firewalld/" + name; }
+
 Facts firewalld_host(const FirewalldSetup& s, FactsBuilder builder = FactsBuilder()) {
     Facts f = builder.nftables_table(firewalld_table(s)).build();
     f.host->firewalld = runtime_state(s);
@@ -144,15 +147,28 @@ TEST(FirewallFirewalldZone, FiresForAPolicyNamingItWhenNoRichRuleNamesTheClient)
     EXPECT_THAT(finding.fix[0], HasSubstr("firewall-cmd --info-policy=docker-forwarding"));
 }
 
-// firewalld 2.3's StrictForwardPorts=yes: a published port firewalld does not forward.
+// firewalld 2.3's StrictForwardPorts=yes, as its files say it (fixtures/firewalld: v2.3.0's
+// configuration with Docker's zone and policy): a published port firewalld does not forward.
 TEST(FirewallFirewalldZone, FiresForStrictForwardPortsWithAForwardPortFix) {
-    const Facts f = firewalld_host({.strict_forward_ports = true});
+    Facts f = firewalld_host({.strict_forward_ports = true});
+    f.host->firewalld = read_firewalld_files(fixture_tree("firewalld-2.3-strict-forward-ports"), {"docker0", "eth0"});
+    f.host->firewalld->runtime_unread = "the system bus at unix:path=/run/dbus/system_bus_socket: getDefaultZone: no "
+                                        "answer in time";
     const CheckResult r = checks::firewall_firewalld_zone().run(f);
     ASSERT_FALSE(r.findings.empty()) << describe(r);
     const Finding& finding = r.findings[0];
     EXPECT_THAT(finding.title, HasSubstr("firewalld's StrictForwardPorts=yes: 8080/tcp is not a forward port of firewalld's"));
+    EXPECT_THAT(finding.evidence, Contains(HasSubstr("firewalld's runtime state was not read")));
     EXPECT_THAT(finding.fix[0], HasSubstr("run: firewall-cmd --zone=public --add-forward-port=port=8080:proto=tcp:toport=80:"
                                           "toaddr=172.17.0.2 && firewall-cmd --permanent --zone=public"));
+}
+
+// RHEL 9's zones with Docker's zone and policy, read from the files: nothing refuses the
+// published port, and docker0's runtime binding is not guessed.
+TEST(FirewallFirewalldZone, QuietOnRhel9sZonesWithDockersZoneAndPolicy) {
+    Facts f = firewalld_host({});
+    f.host->firewalld = read_firewalld_files(fixture_tree("rhel9-firewalld-1.3"), {"docker0", "eth0"});
+    EXPECT_TRUE(quiet(checks::firewall_firewalld_zone().run(f)));
 }
 
 TEST(FirewallFirewalldZone, QuietWhenTheBridgeIsInDockersZone) {
