@@ -17,7 +17,18 @@ namespace {
 constexpr std::string_view kDockerZone = "docker";
 constexpr std::string_view kDockerPolicy = "docker-forwarding";
 
-const FirewalldState* state_of(const HostNetwork& host) { return host.firewalld ? &*host.firewalld : nullptr; }
+// firewalld's state when something of it was read: neither its bus nor its files (firewalld
+// elsewhere, in a container of the host's netns) is as good as nothing read.
+const FirewalldState* state_of(const HostNetwork& host) {
+    return host.firewalld && host.firewalld->source != FirewalldSource::none ? &*host.firewalld : nullptr;
+}
+
+// Why firewalld's zones are not known, when they are not.
+std::string unread_reason(const HostNetwork& host) {
+    if (!host.firewalld) return host.firewalld.error().message;
+    return fmt::format("no firewalld configuration here, and {}",
+                       host.firewalld->runtime_unread.empty() ? "no runtime state" : host.firewalld->runtime_unread);
+}
 
 // "firewall-cmd ARGS && firewall-cmd --permanent ARGS": in effect now, and after the next
 // reload or boot, without a reload now (which would flush Docker's iptables rules).
@@ -68,7 +79,7 @@ std::optional<FirewalldDecision> firewalld_decision(const HostNetwork& host, con
     FirewalldDecision d;
     const FirewalldState* s = state_of(host);
     if (s == nullptr)
-        d.evidence.push_back(fmt::format("firewalld's zones were not read: {}", host.firewalld.error().message));
+        d.evidence.push_back(fmt::format("firewalld's zones were not read: {}", unread_reason(host)));
     else if (!s->runtime_unread.empty())
         d.evidence.push_back(fmt::format("firewalld's runtime state was not read ({}): its configuration files were "
                                          "read instead, which miss what was set at runtime only",
