@@ -89,16 +89,18 @@ std::optional<FirewalldDecision> firewalld_decision(const HostNetwork& host, con
     const std::string& by_interface = forward && !path.out_interface.empty() ? path.out_interface : iif;
     const auto owner = nf::is_firewalld_table(*site->table) ? firewalld_chain_owner(site->chain->name) : std::nullopt;
 
-    if (is_strict_forward_chain(*site->chain) || (forward && s != nullptr && s->strict_forward_ports.value_or(false) &&
-                                                  site->chain->name == "filter_FORWARD" && !owner)) {
-        if (is_strict_forward_chain(*site->chain) || path.final_packet.daddr != path.packet.daddr) {
-            d.site = FirewalldVerdictSite::strict_forward_ports;
-            d.zone = s != nullptr ? effective_zone_of(*s, iif).value_or("") : "";
-            d.what = fmt::format("firewalld's StrictForwardPorts=yes: {}/{} is not a forward port of firewalld's",
-                                 path.packet.dport, to_string(path.packet.proto));
-            d.evidence.push_back("firewalld.conf: StrictForwardPorts=yes: published container ports pass only where "
-                                 "firewalld itself forwards them (firewalld 2.3 and later)");
-        }
+    // StrictForwardPorts: firewalld 2.3 sends DNAT'd packets to filter_FORWARD_dnat; a ruleset
+    // without that chain shows it as a DNAT'd packet refused at the end of filter_FORWARD.
+    const bool dnat_done = path.final_packet.daddr != path.packet.daddr;
+    const bool strict_setting = s != nullptr && s->strict_forward_ports.value_or(false);
+    if (is_strict_forward_chain(*site->chain) ||
+        (forward && dnat_done && strict_setting && !owner && site->chain->name == "filter_FORWARD")) {
+        d.site = FirewalldVerdictSite::strict_forward_ports;
+        d.zone = s != nullptr ? effective_zone_of(*s, iif).value_or("") : "";
+        d.what = fmt::format("firewalld's StrictForwardPorts=yes: {}/{} is not a forward port of firewalld's",
+                             path.packet.dport, to_string(path.packet.proto));
+        d.evidence.push_back("firewalld.conf: StrictForwardPorts=yes: published container ports pass only where "
+                             "firewalld itself forwards them (firewalld 2.3 and later)");
     }
     if (d.what.empty() && owner && !owner->policy.empty()) {
         d.site = FirewalldVerdictSite::policy;
