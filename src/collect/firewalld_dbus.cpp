@@ -143,13 +143,16 @@ private:
     sd_bus_message* m_;
 };
 
+// A value read into its slot: true (taken), or the read's error.
+template <class Value, class Slot>
+Result<bool> put(Result<Value> value, Slot& slot) {
+    if (!value) return std::unexpected(value.error());
+    slot = std::move(*value);
+    return true;
+}
+
 // The settings shared by a zone's and a policy's dictionary; false for the other keys.
 Result<bool> read_rules_setting(Reader& reader, std::string_view key, std::string_view signature, FirewalldRules& rules) {
-    const auto put = [](auto value, auto& slot) -> Result<bool> {
-        if (!value) return std::unexpected(value.error());
-        slot = std::move(*value);
-        return true;
-    };
     if (key == "target" && signature == "s") return put(reader.string(), rules.target);
     if (key == "services" && signature == "as") return put(reader.strings(), rules.services);
     // A zone names its rich rules rules_str, a policy rich_rules.
@@ -175,24 +178,9 @@ Result<FirewalldZone> zone_from(const SdBusApi& api, sd_bus_message* m, const st
     zone.name = name;
     Reader reader(api, m);
     auto read = reader.dictionary([&](const std::string& key, std::string_view signature) -> Result<bool> {
-        if (key == "interfaces" && signature == "as") {
-            auto values = reader.strings();
-            if (!values) return std::unexpected(values.error());
-            zone.interfaces = std::move(*values);
-            return true;
-        }
-        if (key == "sources" && signature == "as") {
-            auto values = reader.strings();
-            if (!values) return std::unexpected(values.error());
-            zone.sources = std::move(*values);
-            return true;
-        }
-        if (key == "forward" && signature == "b") {
-            auto value = reader.boolean();
-            if (!value) return std::unexpected(value.error());
-            zone.forward = *value;
-            return true;
-        }
+        if (key == "interfaces" && signature == "as") return put(reader.strings(), zone.interfaces);
+        if (key == "sources" && signature == "as") return put(reader.strings(), zone.sources);
+        if (key == "forward" && signature == "b") return put(reader.boolean(), zone.forward);
         return read_rules_setting(reader, key, signature, zone.rules);
     });
     if (!read) return std::unexpected(read.error());
@@ -204,18 +192,9 @@ Result<FirewalldPolicy> policy_from(const SdBusApi& api, sd_bus_message* m, cons
     policy.name = name;
     Reader reader(api, m);
     auto read = reader.dictionary([&](const std::string& key, std::string_view signature) -> Result<bool> {
-        if ((key == "ingress_zones" || key == "egress_zones") && signature == "as") {
-            auto values = reader.strings();
-            if (!values) return std::unexpected(values.error());
-            (key == "ingress_zones" ? policy.ingress_zones : policy.egress_zones) = std::move(*values);
-            return true;
-        }
-        if (key == "priority" && signature == "i") {
-            auto value = reader.int32();
-            if (!value) return std::unexpected(value.error());
-            policy.priority = *value;
-            return true;
-        }
+        if (key == "ingress_zones" && signature == "as") return put(reader.strings(), policy.ingress_zones);
+        if (key == "egress_zones" && signature == "as") return put(reader.strings(), policy.egress_zones);
+        if (key == "priority" && signature == "i") return put(reader.int32(), policy.priority);
         return read_rules_setting(reader, key, signature, policy.rules);
     });
     if (!read) return std::unexpected(read.error());
@@ -227,12 +206,7 @@ Result<std::map<std::string, std::string>> properties_from(const SdBusApi& api, 
     std::map<std::string, std::string> properties;
     Reader reader(api, m);
     auto read = reader.dictionary([&](const std::string& key, std::string_view signature) -> Result<bool> {
-        if (signature == "s") {
-            auto value = reader.string();
-            if (!value) return std::unexpected(value.error());
-            properties[key] = std::move(*value);
-            return true;
-        }
+        if (signature == "s") return put(reader.string(), properties[key]);
         if (signature == "b") {
             auto value = reader.boolean();
             if (!value) return std::unexpected(value.error());
