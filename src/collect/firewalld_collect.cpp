@@ -30,6 +30,11 @@ FirewalldReadOptions firewalld_options_from_environment(std::chrono::millisecond
 }
 
 FirewalldState read_firewalld_state(const FirewalldReadOptions& options) {
+    if (!options.may_run) {
+        FirewalldState state = read_firewalld_files(options.root, options.interfaces);
+        state.runtime_unread = "firewalld is not running (no pid file, unit, process or rules of its own)";
+        return state;
+    }
     auto runtime = read_firewalld_runtime(options);
     if (runtime) return std::move(*runtime);
     FirewalldState state = read_firewalld_files(options.root, options.interfaces);

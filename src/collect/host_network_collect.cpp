@@ -65,7 +65,10 @@ HostNetwork collect_host_network(const std::string& proc_root, int engine_pid, s
         return processes.of("firewalld");
     });
     h.ufw = read_ufw_state(ufw_root_from_environment());
-    h.firewalld = read_firewalld_state(firewalld_options_from_environment(timeout, zone_interfaces(h)));
+    auto firewalld = firewalld_options_from_environment(timeout, zone_interfaces(h));
+    firewalld.may_run = (h.ruleset_services && !h.ruleset_services->firewalld_running.empty()) ||
+                        may_hold_firewalld_rules(h);
+    h.firewalld = read_firewalld_state(firewalld);
     return h;
 }
 

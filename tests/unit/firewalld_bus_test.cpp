@@ -84,6 +84,21 @@ TEST(FirewalldBus, ABusThatNeverAnswersIsBoundedByTheTimeout) {
     EXPECT_LT(took, 3s);  // sd-bus's own wait would be 25 s
 }
 
+// Nothing of firewalld's seen here (no pid file, unit, process or rules): the bus is not
+// asked at all, not even a silent one, and the files say what is configured.
+TEST(FirewalldBus, NotAskedWhereFirewalldIsNotSeenRunning) {
+    UnixListener silent;
+    ASSERT_TRUE(silent.ok());
+    FirewalldReadOptions options = options_for(silent.address(), 5s);
+    options.may_run = false;
+    const auto start = std::chrono::steady_clock::now();
+    const FirewalldState s = read_firewalld_state(options);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+    EXPECT_EQ(s.source, FirewalldSource::files);
+    EXPECT_EQ(s.runtime_unread, "firewalld is not running (no pid file, unit, process or rules of its own)");
+    EXPECT_NE(find_zone(s, "docker"), nullptr);
+}
+
 TEST(FirewalldBus, AConnectionClosedAtOnceIsNamed) {
     UnixListener closing;
     ASSERT_TRUE(closing.ok());

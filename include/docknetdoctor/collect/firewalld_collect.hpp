@@ -22,6 +22,10 @@ struct FirewalldReadOptions {
     std::chrono::milliseconds timeout{5000};  // for the whole conversation with the bus
     // The interfaces whose zone matters (Docker's bridges, the host's links).
     std::vector<std::string> interfaces;
+    // Whether firewalld may be running here (its pid file, unit or rules were seen, or the
+    // rules could not be read): otherwise the bus is not asked, and loading libsystemd,
+    // connecting and asking for a name no one owns are spared.
+    bool may_run = true;
 };
 
 // Options for this host: the root from kFirewalldRootVariable, the bus address from
@@ -38,7 +42,7 @@ Result<FirewalldState> read_firewalld_runtime(const FirewalldReadOptions& option
 // unreadable; the rest is read.
 FirewalldState read_firewalld_files(const std::string& root, const std::vector<std::string>& interfaces);
 
-// Runtime when the daemon answers; else the files, with runtime_unread saying why.
+// Runtime when the daemon may run and answers; else the files, with runtime_unread saying why.
 FirewalldState read_firewalld_state(const FirewalldReadOptions& options);
 
 }  // namespace dnd
