@@ -20,6 +20,8 @@ test_packages=(
   busybox-static nftables iptables iproute2 util-linux procps
   # journal files for the SELinux journal reader's tests (systemd-journal-remote writes them)
   systemd-journal-remote
+  # a real bus without firewalld on it, for the firewalld reader's tests
+  dbus-daemon
   # JSON Schema validation of reports in tests, and the real readers of the other formats
   python3 python3-jsonschema python3-prometheus-client python3-junitparser
   # shell completion, tested in the real shells
