@@ -11,6 +11,7 @@
 #include <tinyxml2.h>
 
 #include "docknetdoctor/collect/firewalld_collect.hpp"
+#include "docknetdoctor/model/config_file.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {
@@ -18,22 +19,6 @@ namespace {
 
 constexpr std::string_view kShipped = "/usr/lib/firewalld";
 constexpr std::string_view kAdmin = "/etc/firewalld";
-
-// "KEY=value" lines of firewalld.conf; "" when absent.
-std::string conf_value(std::string_view text, std::string_view key) {
-    std::string value;
-    while (!text.empty()) {
-        const auto end = text.find('\n');
-        std::string_view line = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-        if (line.starts_with('#') || !line.starts_with(key) || line.size() <= key.size() || line[key.size()] != '=') continue;
-        line.remove_prefix(key.size() + 1);
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.remove_suffix(1);
-        value = std::string(line);  // the last assignment wins, as firewalld reads it
-    }
-    return value;
-}
 
 // Every "NAME.xml" of kind ("zones", "policies"): the shipped file, replaced by the
 // administrator's of the same name.
@@ -151,9 +136,9 @@ FirewalldState read_firewalld_files(const std::string& root, const std::vector<s
     state.source = FirewalldSource::files;
     const std::string conf_path = fmt::format("{}{}/firewalld.conf", root, kAdmin);
     if (const auto conf = read_text_file(conf_path)) {
-        state.default_zone = conf_value(*conf, "DefaultZone");
-        state.backend = conf_value(*conf, "FirewallBackend");
-        if (const std::string strict = conf_value(*conf, "StrictForwardPorts"); !strict.empty())
+        state.default_zone = config_value(*conf, "DefaultZone");
+        state.backend = config_value(*conf, "FirewallBackend");
+        if (const std::string strict = config_value(*conf, "StrictForwardPorts"); !strict.empty())
             state.strict_forward_ports = strict == "yes" || strict == "true";
     } else if (conf.error() != ENOENT) {
         state.unreadable.push_back(fmt::format("{}: {}", conf_path, std::strerror(conf.error())));

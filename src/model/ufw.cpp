@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/model/config_file.hpp"
+
 namespace dnd {
 namespace {
 
@@ -214,19 +216,7 @@ std::string ufw_status_line(const UfwRule& rule) {
     return std::string(trimmed(line));
 }
 
-std::string ufw_config_value(std::string_view text, std::string_view key) {
-    std::string value;
-    while (!text.empty()) {
-        const auto eol = text.find('\n');
-        const std::string_view line = trimmed(text.substr(0, eol));
-        text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
-        if (!line.starts_with(key) || line.size() <= key.size() || line[key.size()] != '=') continue;
-        std::string_view v = trimmed(line.substr(key.size() + 1));
-        if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
-        value = std::string(v);  // the last assignment wins, as in the shell
-    }
-    return value;
-}
+std::string ufw_config_value(std::string_view text, std::string_view key) { return config_value(text, key); }
 
 bool after_rules_hook_docker_user(std::string_view text) {
     while (!text.empty()) {
