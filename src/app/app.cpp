@@ -33,6 +33,7 @@
 #include "docknetdoctor/probe/probe_ladder.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/app/replay.hpp"
+#include "docknetdoctor/app/trace.hpp"
 #include "docknetdoctor/app/watch.hpp"
 #include "docknetdoctor/render/machine_formats.hpp"
 #include "docknetdoctor/render/render.hpp"
@@ -416,6 +417,12 @@ int run_app(int argc, char** argv) try {
         }
         case Command::diagnose: return o.all ? diagnose_all(o) : diagnose(o);
         case Command::watch: return run_watch(o, [&o] { return look_once(o); });
+        case Command::trace: {
+            CollectOptions collect = collect_options(o, o.container);
+            collect.timeout = std::min(o.timeout, std::chrono::milliseconds(5000));  // --timeout is the trace's wait
+            collect.probe = false;
+            return run_trace(o, collect);
+        }
     }
     return kExitUnknown;
 } catch (const std::exception& e) {

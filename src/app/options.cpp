@@ -85,6 +85,12 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     watch->add_option("--recheck", recheck_text, "Look again this often even when nothing announced a change "
                                                  "(default 60s)");
     watch->fallthrough();  // the diagnosis options (--all, --format, --port, ...) after "watch" too
+    auto* trace = app.add_subcommand("trace", "Trace one real packet to the container's published ports through the "
+                                              "kernel's nftables hooks, beside the evaluator's prediction");
+    trace->add_option("container", o.container, "Container name, id or unique id prefix");
+    trace->add_option("--send", o.send, "Make the connection to trace: from the host, or from a network namespace "
+                                        "(host or a path such as /run/netns/NAME)");
+    trace->fallthrough();  // --port, --from, --timeout (how long to wait for a packet; default 30s), --format
     app.require_subcommand(0, 1);
 
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -107,6 +113,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     if (list->parsed()) { o.command = Command::list_causes; return o; }
     if (containers->parsed()) { o.command = Command::list_containers; return o; }
     if (watch->parsed()) o.command = Command::watch;
+    if (trace->parsed()) o.command = Command::trace;
 
     if (auto format = parse_format(format_text)) o.format = *format;
     else return fail("usage", "invalid --format '" + format_text + "': expected text, json, jsonl, nagios, prometheus or junit");
@@ -118,6 +125,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
         auto t = parse_duration(timeout_text);
         if (!t) return fail("usage", "invalid --timeout '" + timeout_text + "': expected a duration like 5s or 500ms, at most 10m");
         o.timeout = *t;
+        o.trace_wait = *t;
     }
     if (o.from && !is_ip_literal(*o.from))
         return fail("usage", "invalid --from '" + *o.from + "': expected an IPv4 or IPv6 address");
@@ -132,6 +140,17 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
             return fail("usage", "watch follows the live host: --facts, --save-facts and --output do not apply");
         if (o.format != Format::text && o.format != Format::json && o.format != Format::jsonl)
             return fail("usage", "watch prints text or JSON lines: --format text, json or jsonl");
+    }
+    if (o.command == Command::trace) {
+        if (o.all || o.to || o.direct || o.facts_file || o.save_facts || o.no_probe)
+            return fail("usage", "trace follows one container's published ports on the live host: --all, --to, "
+                                 "--direct, --facts, --save-facts and --no-probe do not apply");
+        if (o.format != Format::text && o.format != Format::json)
+            return fail("usage", "trace prints text or JSON: --format text or json");
+        if (o.send && *o.send != "host" && !o.send->starts_with("/"))
+            return fail("usage", "invalid --send '" + *o.send + "': expected host, or a network namespace's path");
+        if (o.container.empty()) return fail("usage", "no container given: docknetdoctor trace CONTAINER (see --help)");
+        return o;
     }
     if (o.to) {
         if (auto peer = parse_peer_spec(*o.to); !peer) return std::unexpected(peer.error());

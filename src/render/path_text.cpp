@@ -76,21 +76,24 @@ std::string path_summary(const PathResult& p) {
                        rewrites(p), outcome(p));
 }
 
+std::string path_block(const PathResult& p, bool color) {
+    std::string line = path_summary(p);
+    if (p.verdict == PathVerdict::dropped || p.verdict == PathVerdict::rejected) line = paint(color, line, "1;31");
+    else if (p.verdict == PathVerdict::unknown) line = paint(color, line, "1;35");
+    std::string out = "  " + line + "\n";
+    for (const PathStep& s : p.steps) {
+        if (!is_deciding(s, p)) continue;
+        std::string step = fmt::format("      {:<12} {}", sanitize(s.hook), sanitize(s.rule));
+        if (note_adds(s)) step += fmt::format("  ({})", sanitize(s.note));
+        out += step + "\n";
+    }
+    return out;
+}
+
 std::string paths_section(std::span<const PathResult> paths, bool color) {
     if (paths.empty()) return "";
     std::string out = "\nPacket paths (evaluated over the rules read; nothing sent)\n";
-    for (const PathResult& p : paths) {
-        std::string line = path_summary(p);
-        if (p.verdict == PathVerdict::dropped || p.verdict == PathVerdict::rejected) line = paint(color, line, "1;31");
-        else if (p.verdict == PathVerdict::unknown) line = paint(color, line, "1;35");
-        out += "  " + line + "\n";
-        for (const PathStep& s : p.steps) {
-            if (!is_deciding(s, p)) continue;
-            std::string step = fmt::format("      {:<12} {}", sanitize(s.hook), sanitize(s.rule));
-            if (note_adds(s)) step += fmt::format("  ({})", sanitize(s.note));
-            out += step + "\n";
-        }
-    }
+    for (const PathResult& p : paths) out += path_block(p, color);
     return out;
 }
 

@@ -10,7 +10,7 @@
 
 namespace dnd {
 
-enum class Command { diagnose, watch, explain, list_causes, list_containers, help, version };
+enum class Command { diagnose, watch, trace, explain, list_causes, list_containers, help, version };
 // text for people; json (the report schema); nagios (a plugin's output); prometheus
 // (node_exporter's textfile collector); junit (CI).
 enum class Format { text, json, jsonl, nagios, prometheus, junit };
@@ -34,6 +34,10 @@ struct Options {
     // watch: a full look this often even when nothing announced a change (the app inside
     // may stop listening, a sysctl may change: neither is announced).
     std::chrono::milliseconds recheck_every{std::chrono::seconds(60)};
+    // trace: how long to wait for a packet (--timeout when given), and --send's vantage:
+    // "host", or a network namespace's path ("/run/netns/NAME", "/proc/PID/ns/net").
+    std::chrono::milliseconds trace_wait{std::chrono::seconds(30)};
+    std::optional<std::string> send;
     std::string explain_id;
     std::string help_text;     // filled for Command::help
 };

@@ -1,0 +1,218 @@
+// trace: arm, wait for (or send) one packet, and compare the kernel's path with the prediction.
+#include "docknetdoctor/app/trace.hpp"
+
+#include <signal.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "docknetdoctor/app/output.hpp"
+#include "docknetdoctor/collect/nft_trace.hpp"
+#include "docknetdoctor/model/facts.hpp"
+#include "docknetdoctor/model/report.hpp"
+#include "docknetdoctor/model/sanitize.hpp"
+#include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/path/trace_path.hpp"
+#include "docknetdoctor/probe/probe.hpp"
+#include "docknetdoctor/render/render.hpp"
+#include "docknetdoctor/render/trace_report.hpp"
+
+namespace dnd {
+namespace {
+
+// After the last event of the traced packet, how long to wait for more: events of one
+// packet come within microseconds; a gap this long means it left the hooks.
+constexpr std::chrono::milliseconds kPacketQuiet{300};
+// --send's connection attempt: long enough for a dropped SYN to be traced, never a hang.
+constexpr std::chrono::milliseconds kSendDeadline{1500};
+
+std::atomic<bool> g_interrupted{false};
+
+void on_signal(int) { g_interrupted = true; }
+
+// SIGINT and SIGTERM end the wait (a poll they interrupt) and the run then ends normally, so
+// the table's socket is closed like at any exit; SIGKILL closes it too (the kernel does).
+void catch_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART: the wait returns at once
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+int fail_line(const std::string& message) {
+    std::cerr << "docknetdoctor: " << sanitize(message) << "\n";
+    return kExitUnknown;
+}
+
+// Interfaces Docker makes for its networks and containers: an outside client never comes
+// in over them.
+bool docker_made(std::string_view ifname) {
+    return ifname == "lo" || ifname.starts_with("docker") || ifname.starts_with("br-") || ifname.starts_with("veth");
+}
+
+// Where --send connects: the binding's own address, or for a wildcard binding the host's
+// first address (IPv4 first) on an interface Docker did not make; 127.0.0.1 when none.
+std::string send_address(const Facts& facts, const HostBinding& binding) {
+    if (!binding.host_ip.empty() && binding.host_ip != "0.0.0.0" && binding.host_ip != "::") return binding.host_ip;
+    if (facts.host->addresses)
+        for (int family : {4, 6})
+            for (const Address& a : *facts.host->addresses)
+                if (a.family == family && !docker_made(a.ifname) && !a.address.starts_with("fe80"))
+                    return a.address;
+    return "127.0.0.1";
+}
+
+struct Traced {
+    std::vector<PortKey> host_ports;
+    std::optional<ProbeTarget> send_to;
+};
+
+// The published host ports to trace (--port: that container port's), and --send's target.
+Result<Traced> ports_to_trace(const Facts& facts, const Options& o) {
+    if (!facts.container) return fail("trace", "no container to trace");
+    Traced out;
+    for (const auto& [port, bindings] : facts.container->ports) {
+        if (o.port && !(*o.port == port)) continue;
+        for (const HostBinding& b : bindings) {
+            if (b.host_port == 0) continue;
+            const PortKey host_port{b.host_port, port.proto};
+            if (std::find(out.host_ports.begin(), out.host_ports.end(), host_port) == out.host_ports.end())
+                out.host_ports.push_back(host_port);
+            if (!out.send_to && port.proto == Proto::tcp)
+                out.send_to = ProbeTarget{send_address(facts, b), b.host_port, Proto::tcp, o.send.value_or("")};
+        }
+    }
+    if (out.host_ports.empty())
+        return fail("trace", o.port ? fmt::format("{} publishes no host port for {}: nothing to trace",
+                                                  facts.container->name, o.port->str())
+                                    : fmt::format("{} publishes no port: nothing to trace", facts.container->name));
+    return out;
+}
+
+std::string ports_text(const std::vector<PortKey>& ports) {
+    std::string out;
+    for (const PortKey& p : ports) out += (out.empty() ? "" : ", ") + p.str();
+    return out;
+}
+
+// Whether e is the first traced packet's. The kernel's id of a packet is a hash that can
+// change between hooks (a packet made here gets its flow hash on the way), so an event with
+// a new id is the same packet's when the headers it carries have the same source address,
+// source port and protocol (NAT before postrouting changes only the destination).
+bool follows_first(const TraceEvent& e, std::set<std::uint32_t>& ids, std::optional<Packet>& first) {
+    if (!first) {
+        if (e.packet.saddr.empty()) return false;  // a packet's events begin with its headers
+        first = e.packet;
+        ids.insert(e.id);
+        return true;
+    }
+    if (ids.contains(e.id)) return true;
+    if (e.packet.saddr == first->saddr && e.packet.sport == first->sport && e.packet.proto == first->proto) {
+        ids.insert(e.id);
+        return true;
+    }
+    return false;
+}
+
+// The events of the first packet traced: complete at a drop, or once quiet; nullopt when
+// the wait ended first (timeout or a stop signal). An error when events were lost.
+Result<std::optional<std::vector<TraceEvent>>> first_packet(TraceListener& listener, const std::string& own_table,
+                                                            std::chrono::milliseconds wait) {
+    const auto give_up = std::chrono::steady_clock::now() + wait;
+    std::vector<TraceEvent> events;
+    std::set<std::uint32_t> ids;
+    std::optional<Packet> first;
+    std::optional<std::chrono::steady_clock::time_point> last_seen;
+    while (!g_interrupted) {
+        const auto now = std::chrono::steady_clock::now();
+        if (last_seen && now - *last_seen >= kPacketQuiet) break;
+        if (!last_seen && now >= give_up) return std::optional<std::vector<TraceEvent>>{};
+        const auto until = last_seen ? *last_seen + kPacketQuiet : give_up;
+        std::vector<TraceEvent> arrived;
+        auto received = listener.receive(
+            std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(until - now)), arrived);
+        if (!received) return std::unexpected(received.error());
+        bool dropped = false;
+        for (TraceEvent& e : arrived) {
+            if (!follows_first(e, ids, first)) continue;  // another packet: only the first is followed
+            dropped = dropped || (e.verdict == "drop" && e.table != own_table);
+            events.push_back(std::move(e));
+            last_seen = std::chrono::steady_clock::now();
+        }
+        if (dropped) break;
+    }
+    if (events.empty()) return std::optional<std::vector<TraceEvent>>{};
+    return std::optional<std::vector<TraceEvent>>(std::move(events));
+}
+
+std::vector<std::string> trace_blind_spots(const Facts& facts) {
+    std::vector<std::string> out;
+    if (facts.host->iptables_legacy && !facts.host->iptables_legacy->tables.empty())
+        out.push_back("iptables-legacy tables hold rules here; nftables' trace cannot see them, so their part of the "
+                      "path was not traced (the prediction includes them)");
+    if (!facts.host->nftables)
+        out.push_back("the nftables ruleset could not be read before the trace: rules are named by handle only");
+    return out;
+}
+
+}  // namespace
+
+int run_trace(const Options& o, const CollectOptions& collect) {
+    auto facts = collect_facts(collect);
+    if (!facts) return fail_line(facts.error().message);
+    auto traced = ports_to_trace(*facts, o);
+    if (!traced) return fail_line(traced.error().message);
+
+    catch_stop_signals();
+    auto listener = TraceListener::open();
+    if (!listener) return fail_line(listener.error().message);
+    auto table = TraceTable::arm(TraceFilter{traced->host_ports, o.from});
+    if (!table) return fail_line(table.error().message);
+
+    std::thread sender;
+    if (o.send) {
+        if (!traced->send_to) return fail_line("--send makes a TCP connection: the container publishes no TCP port");
+        std::cerr << fmt::format("docknetdoctor: tracing {}; connecting to {}:{} from {}\n", ports_text(traced->host_ports),
+                                 sanitize(traced->send_to->address), traced->send_to->port, sanitize(*o.send));
+        sender = std::thread([target = *traced->send_to, vantage = *o.send] {
+            const std::vector<ProbeTarget> targets{target};
+            if (vantage == "host") probe_batch(targets, kSendDeadline);
+            else (void)probe_batch_in_netns(vantage, targets, kSendDeadline);
+        });
+    } else {
+        std::cerr << fmt::format("docknetdoctor: tracing {}{}; waiting up to {} s for a client's connection (Ctrl-C stops)\n",
+                                 ports_text(traced->host_ports), o.from ? " from " + sanitize(*o.from) : std::string(),
+                                 o.trace_wait.count() / 1000.0);
+    }
+    auto events = first_packet(*listener, table->name(), o.trace_wait);
+    if (sender.joinable()) sender.join();
+    if (!events) return fail_line(events.error().message);
+    if (!*events)
+        return fail_line(g_interrupted ? "stopped before a packet was traced"
+                                       : fmt::format("no packet to {} came within {} s: nothing traced",
+                                                     ports_text(traced->host_ports), o.trace_wait.count() / 1000.0));
+
+    TraceReport report;
+    report.container = facts->container->name;
+    report.traced = traced_path(*facts->host, **events, table->name());
+    report.predicted = evaluate_path(*facts->host, report.traced.packet, recorded_lookups(*facts->host));
+    report.comparison = compare_with_prediction(report.traced, report.predicted);
+    report.blind_spots = trace_blind_spots(*facts);
+    const std::string text = o.format == Format::text ? render_trace_text(report, !o.no_color && isatty(STDOUT_FILENO))
+                                                      : json_document(trace_to_json(report)) + "\n";
+    if (auto written = write_output(o.output, text); !written) return fail_line(written.error().message);
+    return trace_exit_code(report);
+}
+
+}  // namespace dnd

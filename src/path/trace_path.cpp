@@ -1,0 +1,232 @@
+// A traced packet's events made into a path, and the comparison with the prediction.
+#include "docknetdoctor/path/trace_path.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "path_internal.hpp"
+
+namespace dnd {
+namespace {
+
+struct Located {
+    const nf::Table* table = nullptr;
+    const nf::Chain* chain = nullptr;
+};
+
+Located locate(const HostNetwork& host, const TraceEvent& e) {
+    if (!host.nftables) return {};
+    const auto family = nf::family_from_string(e.family);
+    if (!family) return {};
+    const nf::Table* table = host.nftables->find_table(*family, e.table);
+    if (table == nullptr) return {};
+    return {table, table->find_chain(e.chain)};
+}
+
+const nf::Rule* find_rule(const nf::Chain& chain, std::uint64_t handle) {
+    for (const nf::Rule& r : chain.rules)
+        if (r.handle == handle) return &r;
+    return nullptr;
+}
+
+bool verdict_is(std::string_view verdict, std::string_view kind) {
+    return verdict == kind || (verdict.starts_with(kind) && verdict.size() > kind.size() && verdict[kind.size()] == ' ');
+}
+
+// The step's result from the kernel's verdict, NAT told apart by the rule that did it.
+StepResult result_of(const TraceEvent& e, std::string_view rule_text) {
+    if (e.kind == TraceEvent::Kind::policy) return StepResult::policy;
+    if (e.kind == TraceEvent::Kind::chain_end) return StepResult::return_;
+    if (verdict_is(e.verdict, "jump")) return StepResult::jump;
+    if (verdict_is(e.verdict, "goto")) return StepResult::goto_;
+    if (e.verdict == "return") return StepResult::return_;
+    if (e.verdict == "drop")
+        return rule_text.find("reject") != std::string_view::npos ? StepResult::matched_reject : StepResult::matched_drop;
+    if (e.verdict == "accept") {
+        if (rule_text.find("dnat") != std::string_view::npos || rule_text.find("redirect") != std::string_view::npos)
+            return StepResult::dnat;
+        if (rule_text.find("snat") != std::string_view::npos || rule_text.find("masquerade") != std::string_view::npos)
+            return StepResult::snat;
+        return StepResult::matched_accept;
+    }
+    return StepResult::unknown;
+}
+
+bool refuses(StepResult r) { return r == StepResult::matched_drop || r == StepResult::matched_reject; }
+
+}  // namespace
+
+PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> events, std::string_view own_table) {
+    PathResult out;
+    std::string hook;  // of the last base chain seen: a regular chain runs in its caller's hook
+    bool reached_input = false;
+    bool first = true;
+    for (const TraceEvent& e : events) {
+        if (e.table == own_table) continue;
+        if (first) {
+            out.packet = e.packet;
+            out.packet.iif = e.iif;
+            first = false;
+        }
+        if (!e.packet.daddr.empty()) {  // the kernel sends the headers once per hook a packet enters
+            out.final_packet = e.packet;
+            out.final_packet.iif = out.packet.iif;
+        }
+        if (!e.oif.empty()) out.out_interface = e.oif;
+        if (e.kind == TraceEvent::Kind::rule && e.verdict == "continue") continue;  // matched, decided nothing
+
+        const Located at = locate(host, e);
+        if (at.chain != nullptr && at.chain->base) hook = std::string(nf::to_string(at.chain->base->hook));
+        PathStep step;
+        step.hook = hook.empty() ? std::string("?") : hook;
+        step.where = at.chain != nullptr ? path::where_of(*at.table, *at.chain)
+                                         : fmt::format("{} {} {}", e.family, e.table, e.chain);
+        step.rule_handle = e.rule_handle;
+        if (e.kind == TraceEvent::Kind::policy) {
+            step.rule = at.chain != nullptr ? nf::format_chain_policy(*at.table, *at.chain)
+                                            : fmt::format("{} policy {}", step.where, e.verdict);
+            step.note = "policy " + e.verdict;
+        } else if (e.kind == TraceEvent::Kind::chain_end) {
+            step.rule = fmt::format("{}: end of chain, back to the caller", step.where);
+        } else if (const nf::Rule* rule = at.chain != nullptr && e.rule_handle ? find_rule(*at.chain, *e.rule_handle) : nullptr) {
+            step.rule = nf::format_rule(*at.table, *at.chain, *rule);
+        } else {
+            step.rule = fmt::format("{} handle {} (not in the rules read: the ruleset changed since)", step.where,
+                                    e.rule_handle.value_or(0));
+        }
+        step.result = result_of(e, step.rule);
+        if (step.result == StepResult::policy && e.verdict == "drop") step.note = "policy drop";
+        if (step.result == StepResult::dnat && !e.packet.daddr.empty()) step.note = "as traced";
+        if (hook == "input") reached_input = true;
+        out.steps.push_back(std::move(step));
+        const PathStep& last = out.steps.back();
+        if (refuses(last.result) || (last.result == StepResult::policy && e.verdict == "drop")) {
+            out.verdict = last.result == StepResult::matched_reject ? PathVerdict::rejected : PathVerdict::dropped;
+            out.decided_by = last.rule;
+            out.decided_hook = last.hook;
+            return out;
+        }
+    }
+    const bool routed = std::any_of(out.steps.begin(), out.steps.end(), [](const PathStep& s) {
+        return s.hook == "forward" || s.hook == "postrouting";
+    });
+    if (reached_input) {
+        out.verdict = PathVerdict::delivered_local;
+    } else if (routed && !out.out_interface.empty()) {
+        out.verdict = out.packet.iif.empty() ? PathVerdict::sent : PathVerdict::forwarded;
+    } else {
+        out.verdict = PathVerdict::unknown;
+        out.decided_by = out.steps.empty()
+                             ? std::string("no chain but the tracer's own saw the packet")
+                             : fmt::format("the kernel's events end in {} with no verdict that ends the path", out.steps.back().hook);
+    }
+    if (!out.steps.empty() && out.verdict != PathVerdict::unknown) {
+        out.decided_by = "accepted through every hook traced";
+        out.decided_hook = out.steps.back().hook;
+    }
+    return out;
+}
+
+namespace {
+
+enum class Fate { refused, passes, unknown };
+
+Fate fate_of(PathVerdict v) {
+    switch (v) {
+        case PathVerdict::dropped:
+        case PathVerdict::rejected: return Fate::refused;
+        case PathVerdict::unknown: return Fate::unknown;
+        default: return Fate::passes;
+    }
+}
+
+std::string fate_text(const PathResult& p) {
+    switch (fate_of(p.verdict)) {
+        case Fate::refused: return fmt::format("{} by {}", p.verdict == PathVerdict::rejected ? "rejected" : "dropped", p.decided_by);
+        case Fate::passes: return "accepted";
+        case Fate::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+// The steps both sides can show: what decided something in nftables (not routing, not
+// iptables-legacy, not the walk through jumps and returns).
+std::vector<const PathStep*> comparable_steps(const PathResult& p) {
+    std::vector<const PathStep*> out;
+    for (const PathStep& s : p.steps) {
+        if (s.where == "routing" || s.where.starts_with("iptables-legacy ")) continue;
+        switch (s.result) {
+            case StepResult::matched_accept:
+            case StepResult::matched_drop:
+            case StepResult::matched_reject:
+            case StepResult::dnat:
+            case StepResult::snat:
+            case StepResult::policy: out.push_back(&s); break;
+            default: break;
+        }
+    }
+    return out;
+}
+
+bool same_step(const PathStep& a, const PathStep& b) {
+    if (a.where != b.where) return false;
+    if (a.rule_handle && b.rule_handle) return *a.rule_handle == *b.rule_handle;
+    return a.rule_handle.has_value() == b.rule_handle.has_value();
+}
+
+std::string describe(const PathStep& s) { return fmt::format("{} {}", s.hook, s.rule); }
+
+}  // namespace
+
+TraceComparison compare_with_prediction(const PathResult& traced, const PathResult& predicted) {
+    using Outcome = TraceComparison::Outcome;
+    TraceComparison out;
+    const Fate real = fate_of(traced.verdict);
+    if (real == Fate::unknown) {
+        out.outcome = Outcome::inconclusive;
+        out.text = fmt::format("inconclusive: the trace ended without a verdict ({})", traced.decided_by);
+        return out;
+    }
+    if (fate_of(predicted.verdict) == Fate::unknown) {
+        out.outcome = Outcome::decided_by_trace;
+        out.text = fmt::format("the evaluator could not tell ({}); the trace decides: {}", predicted.decided_by,
+                               fate_text(traced));
+        return out;
+    }
+    const auto real_steps = comparable_steps(traced);
+    const auto predicted_steps = comparable_steps(predicted);
+    std::optional<std::size_t> parted;
+    for (std::size_t i = 0; i < real_steps.size(); ++i) {
+        if (i >= predicted_steps.size() || !same_step(*real_steps[i], *predicted_steps[i])) {
+            parted = i;
+            break;
+        }
+    }
+    const bool same_fate = real == fate_of(predicted.verdict) &&
+                           (real == Fate::passes || traced.decided_by == predicted.decided_by);
+    if (same_fate) {
+        out.outcome = Outcome::confirmed;
+        out.text = fmt::format("confirmed: the kernel did what the evaluator predicted ({})", fate_text(traced));
+        return out;
+    }
+    out.outcome = Outcome::contradicted;
+    if (parted) {
+        out.at = describe(*real_steps[*parted]);
+        const std::string expected = *parted < predicted_steps.size()
+                                         ? fmt::format(" (where it expected {})", describe(*predicted_steps[*parted]))
+                                         : std::string();
+        out.text = fmt::format("contradicted at {}: the kernel: {}; the evaluator predicted: {}{}", out.at,
+                               fate_text(traced), fate_text(predicted), expected);
+    } else {
+        out.at = predicted_steps.size() > real_steps.size() ? describe(*predicted_steps[real_steps.size()])
+                                                            : std::string("the final verdict");
+        out.text = fmt::format("contradicted at {}: the kernel: {}; the evaluator predicted: {}", out.at,
+                               fate_text(traced), fate_text(predicted));
+    }
+    return out;
+}
+
+}  // namespace dnd

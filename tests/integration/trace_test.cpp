@@ -1,0 +1,128 @@
+// trace against the real engine and kernel: the traced verdict must be the real client's
+// outcome and the evaluator's prediction; the trace's table must be gone however the trace
+// ends (normal exit, SIGINT, SIGTERM, SIGKILL), leaving the ruleset as it was; without
+// CAP_NET_ADMIN it must say so in one line and trace nothing.
+#include <csignal>
+
+#include "host_change.hpp"
+#include "sandbox_test.hpp"
+
+namespace dnd::test {
+namespace {
+
+class TraceTest : public SandboxTest {
+protected:
+    // The rules as a person compares them: nftables without counters (nft -s), and the
+    // iptables-legacy tables with their chain counters taken out.
+    std::string ruleset() const {
+        const auto rules = sandbox().in_host(
+            {"sh", "-c", "nft -s list ruleset; iptables-legacy-save 2>/dev/null | sed -e '/^#/d' -e 's/\\[[0-9]*:[0-9]*\\]//'"});
+        EXPECT_TRUE(rules.ok()) << rules.describe();
+        return rules.out;
+    }
+    bool trace_table_present() const {
+        return sandbox().in_host({"nft", "list", "tables"}).out.find("docknetdoctor_trace") != std::string::npos;
+    }
+    Diagnosis trace(const std::vector<std::string>& args) const {
+        std::vector<std::string> all{"trace", "--format", "json"};
+        all.insert(all.end(), args.begin(), args.end());
+        return sandbox().diagnose(all, 60s);
+    }
+    ScopedContainer web(const std::string& name, const std::string& publish) {
+        auto c = sandbox().run_container(name, {"-p", publish, image(), "httpd", "-f", "-p", "80"});
+        EXPECT_TRUE(c.run_result().ok()) << c.run_result().describe();
+        EXPECT_TRUE(wait_for_container_listener(c.name(), 80));
+        return c;
+    }
+};
+
+TEST_F(TraceTest, AnOpenPathIsTracedAsTheClientSeesItAndConfirmed) {
+    auto c = web("it-trace-open", "8190:80");
+    const std::string before = ruleset();
+    ASSERT_EQ(sandbox().client_connect(8190), ConnectOutcome::open);
+
+    const auto d = trace({c.name(), "--send", sandbox().client_netns()});
+    ASSERT_TRUE(d.json) << d.describe();
+    EXPECT_EQ(d.process.exit_code, 0) << d.describe();
+    EXPECT_EQ(d.json->value("verdict", std::string()), "forwarded") << d.describe();
+    const auto& traced = (*d.json)["traced"];
+    EXPECT_EQ(traced["packet"].value("saddr", std::string()), sandbox().client_addr()) << d.describe();
+    EXPECT_EQ(traced["packet"].value("dport", 0), 8190) << d.describe();
+    EXPECT_EQ(traced["final_packet"].value("dport", 0), 80) << "the trace shows Docker's DNAT\n" << d.describe();
+    EXPECT_EQ((*d.json)["comparison"].value("outcome", std::string()), "confirmed") << d.describe();
+    EXPECT_EQ(ruleset(), before) << "the trace left the ruleset changed";
+    EXPECT_FALSE(trace_table_present());
+}
+
+TEST_F(TraceTest, ADockerUserDropIsNamedAsTheKernelMadeItAndTheClientTimesOut) {
+    auto c = web("it-trace-drop", "8191:80");
+    const std::string container_ip = sandbox().inspect(c.name(), "{{.NetworkSettings.IPAddress}}");
+    const std::string user_drop = "DOCKER-USER -p tcp -d " + container_ip + " --dport 80 -j DROP";
+    HostChange drop(sandbox(), "iptables -I " + user_drop, "iptables -D " + user_drop);
+    ASSERT_TRUE(drop.result().ok()) << drop.result().describe();
+    EXPECT_EQ(sandbox().client_connect(8191, 1s), ConnectOutcome::timeout);
+
+    const auto d = trace({c.name(), "--send", sandbox().client_netns()});
+    ASSERT_TRUE(d.json) << d.describe();
+    EXPECT_EQ(d.process.exit_code, 2) << d.describe();
+    EXPECT_EQ(d.json->value("verdict", std::string()), "dropped") << d.describe();
+    EXPECT_NE((*d.json)["traced"].value("decided_by", std::string()).find("DOCKER-USER"), std::string::npos) << d.describe();
+    EXPECT_EQ((*d.json)["traced"].value("decided_hook", std::string()), "forward") << d.describe();
+    EXPECT_EQ((*d.json)["comparison"].value("outcome", std::string()), "confirmed") << d.describe();
+}
+
+TEST_F(TraceTest, FromTheHostItselfThePacketIsSentToTheContainer) {
+    auto c = web("it-trace-host", "8192:80");
+    const auto d = trace({c.name(), "--send", "host"});
+    ASSERT_TRUE(d.json) << d.describe();
+    EXPECT_EQ(d.process.exit_code, 0) << d.describe();
+    EXPECT_EQ(d.json->value("verdict", std::string()), "sent") << d.describe();
+    EXPECT_EQ((*d.json)["traced"].value("out_interface", std::string()), "docker0") << d.describe();
+    EXPECT_EQ((*d.json)["traced"]["packet"].value("iif", std::string("?")), "") << d.describe();
+}
+
+TEST_F(TraceTest, NoClientWithinTheTimeoutIsExit3InOneLine) {
+    auto c = web("it-trace-wait", "8193:80");
+    const std::string before = ruleset();
+    const auto d = sandbox().diagnose({"trace", c.name(), "--timeout", "1s"}, 30s);
+    EXPECT_EQ(d.process.exit_code, 3) << d.describe();
+    EXPECT_TRUE(d.process.out.empty()) << d.describe();
+    EXPECT_NE(d.process.err.find("no packet to 8193/tcp came within 1 s: nothing traced"), std::string::npos) << d.describe();
+    EXPECT_EQ(ruleset(), before);
+}
+
+// The table goes with the process whatever ends it: the kernel removes an owned table when
+// its socket closes, so SIGKILL, which runs no code of ours, must leave nothing either.
+TEST_F(TraceTest, TheTableIsGoneAfterSigintSigtermAndSigkill) {
+    auto c = web("it-trace-signals", "8194:80");
+    const std::string before = ruleset();
+    for (const int signal : {SIGINT, SIGTERM, SIGKILL}) {
+        SCOPED_TRACE(::strsignal(signal));
+        std::string error;
+        auto running = sandbox().start_in_host(
+            {"env", "DOCKER_HOST=" + sandbox().docker_host(), "sh", "-c",
+             std::string("exec ") + DND_BINARY + " trace " + c.name() + " --timeout 60s 2>/dev/null"},
+            &error);
+        ASSERT_TRUE(running.running()) << error;
+        ASSERT_TRUE(eventually([&] { return trace_table_present(); }, 20s, 50ms)) << "the trace never armed";
+        const int code = running.signal_and_wait(signal, 10s);
+        EXPECT_EQ(code, signal == SIGKILL ? 128 + SIGKILL : 3);
+        EXPECT_FALSE(trace_table_present());
+        EXPECT_EQ(ruleset(), before);
+    }
+}
+
+TEST_F(TraceTest, WithoutNetAdminItSaysWhyAndTracesNothing) {
+    auto c = web("it-trace-nocap", "8195:80");
+    const std::string before = ruleset();
+    const auto d = sandbox().in_host({"env", "DOCKER_HOST=" + sandbox().docker_host(), "setpriv", "--inh-caps=-net_admin",
+                                      "--bounding-set=-net_admin", DND_BINARY, "trace", c.name(), "--send", "host"},
+                                     60s);
+    EXPECT_EQ(d.exit_code, 3) << d.describe();
+    EXPECT_NE(d.err.find("needs CAP_NET_ADMIN"), std::string::npos) << d.describe();
+    EXPECT_EQ(std::count(d.err.begin(), d.err.end(), '\n'), 1) << d.describe();
+    EXPECT_EQ(ruleset(), before);
+}
+
+}  // namespace
+}  // namespace dnd::test

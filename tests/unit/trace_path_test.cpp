@@ -1,0 +1,169 @@
+// The kernel's trace events made into a path and compared with the evaluator's prediction,
+// over the recorded Docker host of the path tests (fixtures/netfilter/host-docker.json:
+// 8080 -> 172.17.0.2:80 open, 8081 -> 172.17.0.3:80 dropped in DOCKER-USER). The events are
+// shaped as the kernel sends them (verified live by tests/integration/trace_test.cpp): the
+// headers and interfaces once per hook, jumps and returns as rule verdicts.
+#include <gtest/gtest.h>
+
+#include "path_testing.hpp"
+#include "docknetdoctor/path/trace_path.hpp"
+
+namespace dnd {
+namespace {
+
+using path_testing::from_outside;
+using path_testing::load_host;
+
+constexpr const char* kOwnTable = "docknetdoctor_trace_1";
+
+struct Events {
+    std::vector<TraceEvent> list;
+    Packet packet;  // as the headers show it at the next hook
+
+    Events& hook(std::string family, std::string table, std::string chain, std::optional<std::uint64_t> handle,
+                 std::string verdict, std::string iif, std::string oif) {
+        list.push_back(event(std::move(family), std::move(table), std::move(chain), handle, std::move(verdict)));
+        list.back().packet = packet;
+        list.back().iif = std::move(iif);
+        list.back().oif = std::move(oif);
+        return *this;
+    }
+    Events& rule(std::string table, std::string chain, std::uint64_t handle, std::string verdict) {
+        list.push_back(event("ip", std::move(table), std::move(chain), handle, std::move(verdict)));
+        return *this;
+    }
+    Events& policy(std::string table, std::string chain, std::string verdict) {
+        list.push_back(event("ip", std::move(table), std::move(chain), std::nullopt, std::move(verdict)));
+        list.back().kind = TraceEvent::Kind::policy;
+        return *this;
+    }
+
+private:
+    static TraceEvent event(std::string family, std::string table, std::string chain, std::optional<std::uint64_t> handle,
+                            std::string verdict) {
+        TraceEvent e;
+        e.id = 7;
+        e.family = std::move(family);
+        e.table = std::move(table);
+        e.chain = std::move(chain);
+        e.rule_handle = handle;
+        e.verdict = std::move(verdict);
+        return e;
+    }
+};
+
+Packet arriving(std::uint16_t dport) {
+    Packet p = from_outside("203.0.113.77", dport);
+    p.iif.clear();
+    p.sport = 40000;
+    return p;
+}
+
+// A SYN to 192.0.2.10:PORT from 203.0.113.77 on eth0, through prerouting's DNAT to
+// CONTAINER:80 and into forward, where DOCKER-USER ends with `user_verdict` at `user_rule`.
+Events through_forward(std::uint16_t port, const std::string& container, std::uint64_t user_rule,
+                       const std::string& user_verdict) {
+    Events e;
+    e.packet = arriving(port);
+    e.hook("inet", kOwnTable, "prerouting", 1, "continue", "eth0", "");
+    e.hook("ip", "nat", "PREROUTING", 6, "jump DOCKER", "eth0", "")
+        .rule("nat", "DOCKER", port == 8080 ? 11 : 12, "accept");
+    e.packet.daddr = container;
+    e.packet.dport = 80;
+    e.hook("ip", "filter", "FORWARD", 10, "jump DOCKER-USER", "eth0", "docker0").rule("filter", "DOCKER-USER", user_rule, user_verdict);
+    return e;
+}
+
+Events open_path() {
+    Events e = through_forward(8080, "172.17.0.2", 24, "return");
+    e.rule("filter", "FORWARD", 11, "jump DOCKER-ISOLATION-STAGE-1")
+        .rule("filter", "DOCKER-ISOLATION-STAGE-1", 19, "return")
+        .rule("filter", "FORWARD", 13, "jump DOCKER")
+        .rule("filter", "DOCKER", 16, "accept");
+    e.hook("ip", "nat", "POSTROUTING", std::nullopt, "accept", "", "docker0");
+    e.list.back().kind = TraceEvent::Kind::policy;
+    return e;
+}
+
+TEST(TracePath, AnAcceptedPacketIsForwardedWithTheRulesThatDecidedNamedFromTheRuleset) {
+    const HostNetwork host = load_host("host-docker.json");
+    const PathResult p = traced_path(host, open_path().list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::forwarded) << path_testing::describe(p);
+    EXPECT_EQ(p.out_interface, "docker0");
+    EXPECT_EQ(p.packet.iif, "eth0");
+    EXPECT_EQ(p.packet.dport, 8080);
+    EXPECT_EQ(p.final_packet.daddr, "172.17.0.2");
+    EXPECT_EQ(p.final_packet.dport, 80);
+    ASSERT_FALSE(p.steps.empty());
+    for (const PathStep& s : p.steps) EXPECT_EQ(s.where.find(kOwnTable), std::string::npos) << "the tracer's own table is not the path";
+    EXPECT_EQ(p.steps.front().hook, "prerouting");
+    EXPECT_EQ(p.steps[1].result, StepResult::dnat);
+    EXPECT_EQ(p.steps[1].rule, "ip nat DOCKER handle 11: iifname != \"docker0\" tcp dport 8080 counter dnat to 172.17.0.2:80");
+    EXPECT_EQ(p.steps[2].hook, "forward") << "a base chain sets the hook its jumps run in";
+    EXPECT_EQ(p.steps[3].hook, "forward") << "a regular chain runs in its caller's hook";
+}
+
+TEST(TracePath, TheFirstDropEndsThePathAndNamesTheRule) {
+    const HostNetwork host = load_host("host-docker.json");
+    const PathResult p = traced_path(host, through_forward(8081, "172.17.0.3", 23, "drop").list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::dropped);
+    EXPECT_EQ(p.decided_by, "ip filter DOCKER-USER handle 23: ip daddr 172.17.0.3 tcp dport 80 counter drop");
+    EXPECT_EQ(p.decided_hook, "forward");
+}
+
+TEST(TracePath, ARuleTheRulesetNoLongerHoldsIsNamedByHandle) {
+    const HostNetwork host = load_host("host-docker.json");
+    Events e = through_forward(8081, "172.17.0.3", 99, "drop");
+    const PathResult p = traced_path(host, e.list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::dropped);
+    EXPECT_NE(p.decided_by.find("ip filter DOCKER-USER handle 99 (not in the rules read"), std::string::npos) << p.decided_by;
+}
+
+TEST(TracePath, EventsOfTheTracersOwnTableAloneDecideNothing) {
+    const HostNetwork host = load_host("host-docker.json");
+    Events e;
+    e.packet = arriving(8080);
+    e.hook("inet", kOwnTable, "prerouting", 1, "continue", "eth0", "");
+    const PathResult p = traced_path(host, e.list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::unknown);
+    const TraceComparison c = compare_with_prediction(p, evaluate_path(host, from_outside("203.0.113.77", 8080)));
+    EXPECT_EQ(c.outcome, TraceComparison::Outcome::inconclusive) << c.text;
+}
+
+TEST(TracePath, TheTraceConfirmsWhatTheEvaluatorPredicted) {
+    const HostNetwork host = load_host("host-docker.json");
+    for (const auto& [port, events] : {std::pair{8080, open_path()}, std::pair{8081, through_forward(8081, "172.17.0.3", 23, "drop")}}) {
+        const PathResult traced = traced_path(host, events.list, kOwnTable);
+        const PathResult predicted = evaluate_path(host, from_outside("203.0.113.77", static_cast<std::uint16_t>(port)));
+        const TraceComparison c = compare_with_prediction(traced, predicted);
+        EXPECT_EQ(c.outcome, TraceComparison::Outcome::confirmed) << port << ": " << c.text << "\n"
+                                                                 << path_testing::describe(predicted);
+        EXPECT_TRUE(c.at.empty());
+    }
+}
+
+TEST(TracePath, AKernelThatWentAnotherWayIsAContradictionAtTheFirstStepThatParts) {
+    const HostNetwork host = load_host("host-docker.json");
+    // The evaluator says 8080 is accepted; this kernel dropped it at DOCKER-USER's first rule.
+    const PathResult traced = traced_path(host, through_forward(8080, "172.17.0.2", 22, "drop").list, kOwnTable);
+    const PathResult predicted = evaluate_path(host, from_outside("203.0.113.77", 8080));
+    ASSERT_EQ(predicted.verdict, PathVerdict::forwarded);
+    const TraceComparison c = compare_with_prediction(traced, predicted);
+    EXPECT_EQ(c.outcome, TraceComparison::Outcome::contradicted);
+    EXPECT_EQ(c.at, "forward ip filter DOCKER-USER handle 22: ip saddr 198.51.100.0/24 counter drop comment \"block a source\"");
+    EXPECT_NE(c.text.find("contradicted at forward ip filter DOCKER-USER handle 22"), std::string::npos) << c.text;
+}
+
+TEST(TracePath, WhereTheEvaluatorCouldNotTellTheTraceDecides) {
+    const HostNetwork host = load_host("host-docker.json");
+    const PathResult traced = traced_path(host, open_path().list, kOwnTable);
+    PathResult predicted = evaluate_path(host, from_outside("203.0.113.77", 8080));
+    predicted.verdict = PathVerdict::unknown;
+    predicted.decided_by = "a set could not be read";
+    const TraceComparison c = compare_with_prediction(traced, predicted);
+    EXPECT_EQ(c.outcome, TraceComparison::Outcome::decided_by_trace);
+    EXPECT_EQ(c.text, "the evaluator could not tell (a set could not be read); the trace decides: accepted");
+}
+
+}  // namespace
+}  // namespace dnd
