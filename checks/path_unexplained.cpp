@@ -11,11 +11,12 @@ constexpr CauseInfo kPathUnexplained{
     .severity = Severity::warning,
     .summary = "a probe fails and no check explains it",
     .evidence = "the probe results",
-    .fix = "docknetdoctor watch CONTAINER (a line whenever the answer changes), look upstream (cloud security groups)",
+    .fix = "docknetdoctor trace CONTAINER (the kernel's own path of a real packet), docknetdoctor watch CONTAINER "
+           "(a line whenever the answer changes), look upstream (cloud security groups)",
     .rationale = "Every local layer docknetdoctor can read looks right, yet a probe still fails. The cause "
         "is then usually outside this host (a cloud security group, an upstream firewall, NAT on "
-        "a router) or intermittent. Watching the path over time, and checking filters upstream, "
-        "narrows it down.",
+        "a router) or intermittent. Tracing a real client's packet shows what this host's kernel "
+        "did with it; watching the path over time, and checking filters upstream, narrows it down.",
 };
 
 }  // namespace

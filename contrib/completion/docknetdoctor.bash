@@ -28,14 +28,23 @@ _docknetdoctor() {
         -p | --port | --from | --to | -t | --timeout | -H | --host | --recheck)
             return
             ;;
+        --send)
+            COMPREPLY=($(compgen -W "host" -- "$cur"))
+            _filedir  # or a network namespace's path
+            return
+            ;;
     esac
 
-    local i subcommands="explain list-causes list-containers watch" watch_options=""
+    local i subcommands="explain list-causes list-containers trace watch" watch_options=""
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             watch)
                 subcommands=""  # then a container, or --all
                 watch_options="--recheck"
+                ;;
+            trace)
+                subcommands=""  # then a container
+                watch_options="--send"
                 ;;
             explain)
                 COMPREPLY=($(compgen -W "$(docknetdoctor list-causes 2>/dev/null | cut -d' ' -f1)" -- "$cur"))

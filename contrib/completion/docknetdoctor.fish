@@ -2,7 +2,7 @@
 # (docknetdoctor list-containers, at most a second); none when it cannot be reached.
 
 function __docknetdoctor_no_command
-    not __fish_seen_subcommand_from explain list-causes list-containers watch
+    not __fish_seen_subcommand_from explain list-causes list-containers trace watch
 end
 
 function __docknetdoctor_containers
@@ -38,5 +38,8 @@ complete -c docknetdoctor -n __docknetdoctor_no_command -a 'list-containers' -d 
 complete -c docknetdoctor -n __docknetdoctor_no_command -a 'watch' -d 'A line each time a verdict changes'
 complete -c docknetdoctor -n '__fish_seen_subcommand_from watch' -a '(__docknetdoctor_containers)' -d 'Container'
 complete -c docknetdoctor -n '__fish_seen_subcommand_from watch' -l recheck -x -d 'Look again this often (60s)'
+complete -c docknetdoctor -n __docknetdoctor_no_command -a 'trace' -d 'Trace a real packet through the kernel'
+complete -c docknetdoctor -n '__fish_seen_subcommand_from trace' -a '(__docknetdoctor_containers)' -d 'Container'
+complete -c docknetdoctor -n '__fish_seen_subcommand_from trace' -l send -r -F -a 'host' -d 'Make the connection: host or a netns path'
 complete -c docknetdoctor -n __docknetdoctor_no_command -a '(__docknetdoctor_containers)' -d 'Container'
 complete -c docknetdoctor -n '__fish_seen_subcommand_from explain' -a '(docknetdoctor list-causes 2>/dev/null | string split -f1 " ")' -d 'Cause id'

@@ -110,7 +110,9 @@ void add_marking_rule(ExprList x, PortKey port, const std::optional<std::string>
     x.set_nftrace();
 }
 
-std::string refusal(int err) {
+}  // namespace
+
+std::string trace_table_refusal(int err) {
     if (err == EPERM || err == EACCES)
         return "cannot add the trace's table: permission denied (tracing needs CAP_NET_ADMIN; run as root)";
     if (err == EOPNOTSUPP)
@@ -118,6 +120,8 @@ std::string refusal(int err) {
                "rather than leave a table that could outlive the trace";
     return fmt::format("cannot add the trace's table: {}", std::strerror(err));
 }
+
+namespace {
 
 // Waits for the ACK of each of `acks` messages; 0 or the first error the kernel sent.
 int await_acks(mnl_socket* sock, int acks) {
@@ -150,7 +154,7 @@ Result<TraceTable> TraceTable::arm(const TraceFilter& filter) {
     if (filter.ports.empty()) return fail("trace", "no port to trace");
     std::unique_ptr<mnl_socket, MnlSocketClose> sock(mnl_socket_open(NETLINK_NETFILTER));
     if (!sock || mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
-        return fail("trace", refusal(errno));
+        return fail("trace", trace_table_refusal(errno));
     const std::string name = fmt::format("docknetdoctor_trace_{}", getpid());
 
     std::vector<char> buffer(static_cast<std::size_t>(MNL_SOCKET_BUFFER_SIZE) * 4);
@@ -207,8 +211,8 @@ Result<TraceTable> TraceTable::arm(const TraceFilter& filter) {
     const ssize_t sent = mnl_socket_sendto(sock.get(), mnl_nlmsg_batch_head(batch), mnl_nlmsg_batch_size(batch));
     const int send_errno = errno;
     mnl_nlmsg_batch_stop(batch);
-    if (sent < 0) return fail("trace", refusal(send_errno));
-    if (const int err = await_acks(sock.get(), acks); err != 0) return fail("trace", refusal(err));
+    if (sent < 0) return fail("trace", trace_table_refusal(send_errno));
+    if (const int err = await_acks(sock.get(), acks); err != 0) return fail("trace", trace_table_refusal(err));
     return TraceTable(std::move(sock), name);
 }
 

@@ -97,7 +97,7 @@ TEST_P(Completion, OffersTheCauseIdsToExplain) {
 
 TEST_P(Completion, OffersTheSubcommandsAndTheEnginesContainers) {
     EXPECT_THAT(complete("docknetdoctor "),
-                IsSupersetOf({"db", "explain", "list-causes", "list-containers", "watch", "web"}));
+                IsSupersetOf({"db", "explain", "list-causes", "list-containers", "trace", "watch", "web"}));
     EXPECT_THAT(complete("docknetdoctor w"), ElementsAre("watch", "web"));
 }
 
@@ -105,6 +105,13 @@ TEST_P(Completion, WatchOffersTheContainersAndItsOwnOption) {
     EXPECT_THAT(complete("docknetdoctor watch "), IsSupersetOf({"db", "web"}));
     EXPECT_THAT(complete("docknetdoctor watch "), Not(Contains("explain")));
     EXPECT_THAT(complete("docknetdoctor watch --rec"), ElementsAre("--recheck"));
+}
+
+TEST_P(Completion, TraceOffersTheContainersAndItsOwnOption) {
+    EXPECT_THAT(complete("docknetdoctor tr"), ElementsAre("trace"));
+    EXPECT_THAT(complete("docknetdoctor trace "), IsSupersetOf({"db", "web"}));
+    EXPECT_THAT(complete("docknetdoctor trace "), Not(Contains("watch")));
+    EXPECT_THAT(complete("docknetdoctor trace --se"), ElementsAre("--send"));
 }
 
 TEST_P(Completion, OffersNoContainersAndNoErrorWhenTheEngineCannotBeReached) {

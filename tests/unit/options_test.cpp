@@ -87,3 +87,44 @@ TEST(Duration, Units) {
 
 }  // namespace
 }  // namespace dnd
+
+namespace dnd {
+namespace {
+
+TEST(Options, TraceTakesAContainerTheDiagnosisFilterAndWhereToSendFrom) {
+    auto o = parse_options({"trace", "web", "--port", "80", "--from", "192.0.2.50", "--send", "/run/netns/client",
+                            "--timeout", "10s", "--format", "json"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->command, Command::trace);
+    EXPECT_EQ(o->container, "web");
+    EXPECT_EQ(o->port, (PortKey{80, Proto::tcp}));
+    EXPECT_EQ(o->send, "/run/netns/client");
+    EXPECT_EQ(o->trace_wait, std::chrono::seconds(10)) << "--timeout is how long trace waits for a packet";
+    EXPECT_EQ(o->format, Format::json);
+
+    auto waiting = parse_options({"trace", "web"});
+    ASSERT_TRUE(waiting);
+    EXPECT_EQ(waiting->trace_wait, std::chrono::seconds(30));
+    EXPECT_FALSE(waiting->send);
+}
+
+TEST(Options, TraceRefusesWhatDoesNotApplyInOneLine) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> refused{
+        {{"trace"}, "no container given: docknetdoctor trace CONTAINER (see --help)"},
+        {{"trace", "web", "--send", "client"}, "invalid --send 'client': expected host, or a network namespace's path"},
+        {{"trace", "web", "--format", "nagios"}, "trace prints text or JSON: --format text or json"},
+        {{"trace", "--all"}, "trace follows one container's published ports on the live host: --all, --to, --direct, "
+                             "--facts, --save-facts and --no-probe do not apply"},
+        {{"trace", "web", "--facts", "saved.json"}, "trace follows one container's published ports on the live host: "
+                                                    "--all, --to, --direct, --facts, --save-facts and --no-probe do not apply"},
+    };
+    for (const auto& [args, message] : refused) {
+        auto o = parse_options(args);
+        ASSERT_FALSE(o) << args.back();
+        EXPECT_EQ(o.error().source, "usage");
+        EXPECT_EQ(o.error().message, message);
+    }
+}
+
+}  // namespace
+}  // namespace dnd

@@ -29,6 +29,9 @@ struct TraceFilter {
     std::optional<std::string> from;  // an IPv4 or IPv6 literal
 };
 
+// The one line for a table the kernel refused (errno err): no privilege, no owned tables.
+std::string trace_table_refusal(int err);
+
 class TraceTable {
 public:
     // Errors (source "trace"), one line each: no CAP_NET_ADMIN; a kernel without owned
