@@ -23,8 +23,6 @@
 namespace dnd {
 namespace {
 
-constexpr int kReceiveBuffer = 16 << 20;  // ~90 events of ~500 bytes per SYN on a busy ruleset, many SYNs
-
 struct TraceFree {
     void operator()(nftnl_trace* t) const noexcept { nftnl_trace_free(t); }
 };
@@ -122,13 +120,13 @@ std::optional<TraceEvent> decode(const nlmsghdr* nlh) {
 
 }  // namespace
 
-Result<TraceListener> TraceListener::open() {
+Result<TraceListener> TraceListener::open(int receive_buffer) {
     std::unique_ptr<mnl_socket, MnlSocketClose> sock(mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!sock || mnl_socket_bind(sock.get(), 0, MNL_SOCKET_AUTOPID) < 0)
         return fail("trace", fmt::format("cannot open a netfilter netlink socket: {}", std::strerror(errno)));
     const int fd = mnl_socket_get_fd(sock.get());
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &kReceiveBuffer, sizeof kReceiveBuffer) < 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kReceiveBuffer, sizeof kReceiveBuffer);  // capped by rmem_max
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer, sizeof receive_buffer) < 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);  // capped by rmem_max
     int group = NFNLGRP_NFTRACE;
     if (mnl_socket_setsockopt(sock.get(), NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
         const int err = errno;

@@ -3,6 +3,9 @@
 // the table gone with its socket.
 #include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "scratch_netns.hpp"
@@ -66,6 +69,78 @@ TEST(NftTrace, TheArmedTableMarksTheSynToThePortsAndGoesWithItsSocket) {
     table.reset();
     const auto after = netns.run({"nft", "list", "tables"});
     EXPECT_EQ(after.out.find("docknetdoctor_trace"), std::string::npos) << after.out;
+}
+
+// 10,000 rules in one chain on output, 100 of which match a SYN to 8080 and only count it:
+// the SYN's trace is more than 100 events, as a busy host's (~90 through firewalld) is.
+class NftTraceBulk : public ::testing::Test {
+protected:
+    static constexpr int kMatching = 100;
+    static constexpr int kRules = 10000;
+
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs root (network namespaces, CAP_NET_ADMIN)";
+        netns_.emplace("nft-trace-bulk");
+        if (!netns_->ok()) GTEST_SKIP() << "cannot create a network namespace";
+        std::string rules = "table inet bulk {\n chain out {\n  type filter hook output priority 0;\n";
+        for (int i = 0; i < kRules; ++i)
+            rules += i % (kRules / kMatching) == 0 ? "  tcp dport 8080 counter\n" : "  tcp dport 9000 counter\n";
+        rules += " }\n}\n";
+        const std::string file = "/tmp/dnd-nft-trace-bulk." + std::to_string(::getpid()) + ".nft";
+        { std::ofstream(file) << rules; }
+        const auto loaded = netns_->run({"nft", "-f", file});
+        std::remove(file.c_str());
+        ASSERT_TRUE(loaded.ok()) << loaded.describe();
+    }
+
+    // Arms the trace with a listener of the given receive buffer, sends one SYN to
+    // 127.0.0.1:8080 and reads until a quiet 200 ms: the events, or the listener's error.
+    Result<std::vector<TraceEvent>> trace_one_syn(int receive_buffer) {
+        std::optional<TraceListener> listener;
+        std::optional<TraceTable> table;
+        std::string error;
+        netns_->inside([&] {
+            auto l = TraceListener::open(receive_buffer);
+            if (!l) return void(error = l.error().message);
+            listener.emplace(std::move(*l));
+            auto t = TraceTable::arm(TraceFilter{{{8080, Proto::tcp}}, std::nullopt});
+            if (!t) return void(error = t.error().message);
+            table.emplace(std::move(*t));
+            const std::vector<ProbeTarget> syn{{"127.0.0.1", 8080, Proto::tcp, "test"}};
+            (void)probe_batch(syn, std::chrono::milliseconds(300));
+        });
+        if (!table) return fail("test", error);
+        std::vector<TraceEvent> events;
+        for (std::size_t before = 0;; before = events.size()) {
+            if (auto got = listener->receive(std::chrono::milliseconds(200), events); !got) return std::unexpected(got.error());
+            if (events.size() == before && before > 0) return events;
+            if (events.size() == before) return events;
+        }
+    }
+
+    std::optional<ScratchNetns> netns_;
+};
+
+TEST_F(NftTraceBulk, EveryEventOfASynThroughTenThousandRulesIsReceived) {
+    auto events = trace_one_syn(TraceListener::kReceiveBuffer);
+    ASSERT_TRUE(events) << events.error().message;
+    int counted = 0, policies = 0;
+    for (const TraceEvent& e : *events) {
+        if (e.table != "bulk") continue;
+        // (the kernel also sends a handle-less "continue" where the rules end, before the policy)
+        if (e.kind == TraceEvent::Kind::rule && e.rule_handle && e.verdict == "continue") ++counted;
+        if (e.kind == TraceEvent::Kind::policy) ++policies;
+    }
+    EXPECT_EQ(counted, kMatching) << "the SYN matches every counting rule once: " << events->size() << " events";
+    EXPECT_GE(policies, 1);
+}
+
+TEST_F(NftTraceBulk, EventsTheKernelCouldNotQueueAreReportedNotLost) {
+    auto events = trace_one_syn(4096);  // a receive buffer a few events fill
+    ASSERT_FALSE(events) << events->size() << " events and no overflow reported";
+    EXPECT_EQ(events.error().message,
+              "the kernel dropped trace events: they came faster than they were read (its receive buffer "
+              "overflowed); what was traced is incomplete");
 }
 
 TEST(NftTrace, ARefusedTableIsOneLineSayingWhy) {

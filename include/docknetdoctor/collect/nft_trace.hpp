@@ -50,7 +50,8 @@ class TraceListener {
 public:
     // Joined before the table is armed, so no event is missed. The receive buffer is made
     // large (a SYN through a busy ruleset is ~90 events); an overflow is reported, never silent.
-    static Result<TraceListener> open();
+    static constexpr int kReceiveBuffer = 16 << 20;
+    static Result<TraceListener> open(int receive_buffer = kReceiveBuffer);
     // Waits at most `wait` for events and appends what arrived. An error when the kernel
     // dropped events (ENOBUFS) or the socket failed.
     Result<void> receive(std::chrono::milliseconds wait, std::vector<TraceEvent>& out);
