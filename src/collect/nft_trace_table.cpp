@@ -29,7 +29,6 @@ void MnlSocketClose::operator()(mnl_socket* s) const noexcept {
 
 namespace {
 
-constexpr std::int32_t kTracePriority = -350;  // before raw (-300), conntrack (-200) and NAT (-100)
 constexpr int kAckWaitMs = 5000;
 
 struct ExprList {
@@ -123,6 +122,14 @@ std::string trace_table_refusal(int err) {
 
 namespace {
 
+std::uint32_t hook_number(std::string_view hook) {
+    if (hook == "prerouting") return NF_INET_PRE_ROUTING;
+    if (hook == "input") return NF_INET_LOCAL_IN;
+    if (hook == "forward") return NF_INET_FORWARD;
+    if (hook == "output") return NF_INET_LOCAL_OUT;
+    return NF_INET_POST_ROUTING;
+}
+
 // Waits for the ACK of each of `acks` messages; 0 or the first error the kernel sent.
 int await_acks(mnl_socket* sock, int acks) {
     std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
@@ -175,13 +182,14 @@ Result<TraceTable> TraceTable::arm(const TraceFilter& filter) {
     mnl_nlmsg_batch_next(batch);
     ++acks;
 
-    for (const auto& [chain_name, hook] : {std::pair{"prerouting", NF_INET_PRE_ROUTING}, std::pair{"output", NF_INET_LOCAL_OUT}}) {
+    for (const TraceChain& spec : kTraceChains) {
+        const std::string chain_name(spec.name);
         nftnl_chain* chain = nftnl_chain_alloc();
         nftnl_chain_set_str(chain, NFTNL_CHAIN_TABLE, name.c_str());
-        nftnl_chain_set_str(chain, NFTNL_CHAIN_NAME, chain_name);
+        nftnl_chain_set_str(chain, NFTNL_CHAIN_NAME, chain_name.c_str());
         nftnl_chain_set_str(chain, NFTNL_CHAIN_TYPE, "filter");
-        nftnl_chain_set_u32(chain, NFTNL_CHAIN_HOOKNUM, hook);
-        nftnl_chain_set_s32(chain, NFTNL_CHAIN_PRIO, kTracePriority);
+        nftnl_chain_set_u32(chain, NFTNL_CHAIN_HOOKNUM, hook_number(spec.hook));
+        nftnl_chain_set_s32(chain, NFTNL_CHAIN_PRIO, spec.priority);
         nftnl_chain_nlmsg_build_payload(
             nftnl_chain_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch)), NFT_MSG_NEWCHAIN,
                                         NFPROTO_INET, NLM_F_CREATE | NLM_F_ACK, seq++),
@@ -189,10 +197,11 @@ Result<TraceTable> TraceTable::arm(const TraceFilter& filter) {
         nftnl_chain_free(chain);
         mnl_nlmsg_batch_next(batch);
         ++acks;
+        if (spec.role != TraceChain::Role::marks) continue;
         for (const PortKey& port : filter.ports) {
             nftnl_rule* rule = nftnl_rule_alloc();
             nftnl_rule_set_str(rule, NFTNL_RULE_TABLE, name.c_str());
-            nftnl_rule_set_str(rule, NFTNL_RULE_CHAIN, chain_name);
+            nftnl_rule_set_str(rule, NFTNL_RULE_CHAIN, chain_name.c_str());
             add_marking_rule(ExprList{rule}, port, filter.from);
             nftnl_rule_nlmsg_build_payload(
                 nftnl_rule_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch)), NFT_MSG_NEWRULE,

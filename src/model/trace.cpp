@@ -15,6 +15,12 @@ std::string_view to_string(TraceComparison::Outcome o) {
     return "inconclusive";
 }
 
+const TraceChain* find_trace_chain(std::string_view name) {
+    for (const TraceChain& c : kTraceChains)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
 int trace_exit_code(const TraceReport& r) {
     switch (r.traced.verdict) {
         case PathVerdict::dropped:

@@ -59,14 +59,48 @@ bool refuses(StepResult r) { return r == StepResult::matched_drop || r == StepRe
 
 }  // namespace
 
+namespace {
+
+// Whether iptables-legacy has a base chain on this hook for the packet's family: rules the
+// nftables trace cannot show.
+bool legacy_hooks(const HostNetwork& host, std::string_view hook, int family) {
+    if (!host.iptables_legacy) return false;
+    const nf::Family wanted = family == 6 ? nf::Family::ip6 : nf::Family::ip;
+    for (const nf::Table& t : host.iptables_legacy->tables)
+        if (t.family == wanted)
+            for (const nf::Chain& c : t.chains)
+                if (c.base && nf::to_string(c.base->hook) == hook) return true;
+    return false;
+}
+
+// Where the packet went no further, from the tracer's own chains: it entered `hook` and
+// never got through it, or got through it and entered no next hook (routing dropped it).
+void died_unseen(const HostNetwork& host, PathResult& out, const std::string& last_entered, const std::string& last_passed) {
+    out.verdict = PathVerdict::dropped;
+    if (!last_entered.empty() && last_entered != last_passed) {
+        out.decided_hook = last_entered;
+        out.decided_by = legacy_hooks(host, last_entered, out.packet.family)
+                             ? fmt::format("iptables-legacy ({}): every nftables chain there let the packet on and it "
+                                           "went no further; iptables-legacy's rules, which the trace cannot see, "
+                                           "decided", last_entered)
+                             : fmt::format("{}: every nftables chain there let the packet on and it went no further "
+                                           "(a hook the trace cannot see)", last_entered);
+        return;
+    }
+    out.decided_hook = "routing";
+    out.decided_by = fmt::format("routing: the packet got through {} and reached no further hook (forwarding off for it, "
+                                 "no route, or the reverse-path filter)", last_passed);
+}
+
+}  // namespace
+
 PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> events, std::string_view own_table) {
     PathResult out;
     std::string hook;  // of the last base chain seen: a regular chain runs in its caller's hook
-    bool reached_input = false;
+    std::string last_entered, last_passed;  // from the tracer's own chains
     bool first = true;
     for (const TraceEvent& e : events) {
-        if (e.table == own_table) continue;
-        if (first) {
+        if (first && !e.packet.daddr.empty()) {
             out.packet = e.packet;
             out.packet.iif = e.iif;
             first = false;
@@ -76,6 +110,13 @@ PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> even
             out.final_packet.iif = out.packet.iif;
         }
         if (!e.oif.empty()) out.out_interface = e.oif;
+        if (e.table == own_table) {
+            if (const TraceChain* own = find_trace_chain(e.chain)) {
+                if (own->role == TraceChain::Role::passed) last_passed = std::string(own->hook);
+                else last_entered = std::string(own->hook);
+            }
+            continue;
+        }
         if (e.kind == TraceEvent::Kind::rule && e.verdict == "continue") continue;  // matched, decided nothing
 
         const Located at = locate(host, e);
@@ -98,9 +139,7 @@ PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> even
                                     e.rule_handle.value_or(0));
         }
         step.result = result_of(e, step.rule);
-        if (step.result == StepResult::policy && e.verdict == "drop") step.note = "policy drop";
         if (step.result == StepResult::dnat && !e.packet.daddr.empty()) step.note = "as traced";
-        if (hook == "input") reached_input = true;
         out.steps.push_back(std::move(step));
         const PathStep& last = out.steps.back();
         if (refuses(last.result) || (last.result == StepResult::policy && e.verdict == "drop")) {
@@ -110,22 +149,23 @@ PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> even
             return out;
         }
     }
-    const bool routed = std::any_of(out.steps.begin(), out.steps.end(), [](const PathStep& s) {
-        return s.hook == "forward" || s.hook == "postrouting";
-    });
-    if (reached_input) {
-        out.verdict = PathVerdict::delivered_local;
-    } else if (routed && !out.out_interface.empty()) {
-        out.verdict = out.packet.iif.empty() ? PathVerdict::sent : PathVerdict::forwarded;
-    } else {
+    if (first) {
         out.verdict = PathVerdict::unknown;
-        out.decided_by = out.steps.empty()
-                             ? std::string("no chain but the tracer's own saw the packet")
-                             : fmt::format("the kernel's events end in {} with no verdict that ends the path", out.steps.back().hook);
+        out.decided_by = "no event of the packet carried its headers";
+    } else if (last_passed == "postrouting") {
+        out.verdict = out.packet.iif.empty() ? PathVerdict::sent : PathVerdict::forwarded;
+    } else if (last_passed == "input") {
+        out.verdict = PathVerdict::delivered_local;
+    } else if (last_entered.empty() && last_passed.empty()) {
+        out.verdict = PathVerdict::unknown;
+        out.decided_by = "the tracer's own chains did not see the packet";
+    } else {
+        died_unseen(host, out, last_entered, last_passed);
+        return out;
     }
-    if (!out.steps.empty() && out.verdict != PathVerdict::unknown) {
-        out.decided_by = "accepted through every hook traced";
-        out.decided_hook = out.steps.back().hook;
+    if (out.verdict != PathVerdict::unknown) {
+        out.decided_by = "accepted in every hook it passed";
+        out.decided_hook = last_passed;
     }
     return out;
 }
@@ -179,6 +219,16 @@ bool same_step(const PathStep& a, const PathStep& b) {
 
 std::string describe(const PathStep& s) { return fmt::format("{} {}", s.hook, s.rule); }
 
+// What refused the packet is the same: the same rule, or where the trace can only see that
+// the packet died (routing; iptables-legacy's rules), the same place.
+bool same_decider(const PathResult& traced, const PathResult& predicted) {
+    if (traced.decided_by == predicted.decided_by) return true;
+    if (traced.decided_hook == "routing") return predicted.decided_hook == "routing";
+    constexpr std::string_view legacy = "iptables-legacy";
+    return traced.decided_by.starts_with(legacy) && predicted.decided_by.starts_with(legacy) &&
+           traced.decided_hook == predicted.decided_hook;
+}
+
 }  // namespace
 
 TraceComparison compare_with_prediction(const PathResult& traced, const PathResult& predicted) {
@@ -205,8 +255,7 @@ TraceComparison compare_with_prediction(const PathResult& traced, const PathResu
             break;
         }
     }
-    const bool same_fate = real == fate_of(predicted.verdict) &&
-                           (real == Fate::passes || traced.decided_by == predicted.decided_by);
+    const bool same_fate = real == fate_of(predicted.verdict) && (real == Fate::passes || same_decider(traced, predicted));
     if (same_fate) {
         out.outcome = Outcome::confirmed;
         out.text = fmt::format("confirmed: the kernel did what the evaluator predicted ({})", fate_text(traced));

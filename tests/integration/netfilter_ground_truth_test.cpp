@@ -52,6 +52,23 @@ protected:
         EXPECT_TRUE(real_outcomes_for(verdict).contains(real))
             << "evaluator: " << verdict << " (" << path.value("decided_by", std::string()) << "), real connect: "
             << to_string(real);
+        expect_trace_agrees(d, verdict, real);
+    }
+
+    // The kernel's own path of the client's SYN (trace --send from the client's netns): the
+    // same verdict as the real connection and the evaluator's, and the prediction confirmed.
+    void expect_trace_agrees(const Diagnosis& d, const std::string& predicted_verdict, ConnectOutcome real) {
+        const std::string container = (*d.json)["target"].value("name", std::string());
+        const auto traced = sandbox().diagnose({"trace", "--format", "json", "--from", sandbox().client_addr(), "--send",
+                                                sandbox().client_netns(), container},
+                                               60s);
+        ASSERT_TRUE(traced.json) << traced.describe();
+        const auto verdict = traced.json->value("verdict", std::string());
+        EXPECT_EQ(verdict, predicted_verdict) << traced.describe();
+        EXPECT_TRUE(real_outcomes_for(verdict).contains(real))
+            << "trace: " << verdict << ", real connect: " << to_string(real) << "\n" << traced.describe();
+        EXPECT_EQ((*traced.json)["comparison"].value("outcome", std::string()), "confirmed") << traced.describe();
+        EXPECT_EQ(traced.process.exit_code, verdict == "dropped" || verdict == "rejected" ? 2 : 0) << traced.describe();
     }
 
     // The top cause's first fix, copied out of the report and run as it stands; it must be a

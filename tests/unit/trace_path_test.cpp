@@ -32,6 +32,14 @@ struct Events {
         list.push_back(event("ip", std::move(table), std::move(chain), handle, std::move(verdict)));
         return *this;
     }
+    // The tracer's own chain CHAIN (its policy event: the packet entered or got through a hook).
+    Events& own(std::string chain, std::string oif = "") {
+        list.push_back(event("inet", kOwnTable, std::move(chain), std::nullopt, "accept"));
+        list.back().kind = TraceEvent::Kind::policy;
+        list.back().packet = packet;
+        list.back().oif = std::move(oif);
+        return *this;
+    }
     Events& policy(std::string table, std::string chain, std::string verdict) {
         list.push_back(event("ip", std::move(table), std::move(chain), std::nullopt, std::move(verdict)));
         list.back().kind = TraceEvent::Kind::policy;
@@ -70,6 +78,7 @@ Events through_forward(std::uint16_t port, const std::string& container, std::ui
         .rule("nat", "DOCKER", port == 8080 ? 11 : 12, "accept");
     e.packet.daddr = container;
     e.packet.dport = 80;
+    e.own("passed_prerouting").own("entered_forward", "docker0");
     e.hook("ip", "filter", "FORWARD", 10, "jump DOCKER-USER", "eth0", "docker0").rule("filter", "DOCKER-USER", user_rule, user_verdict);
     return e;
 }
@@ -80,8 +89,10 @@ Events open_path() {
         .rule("filter", "DOCKER-ISOLATION-STAGE-1", 19, "return")
         .rule("filter", "FORWARD", 13, "jump DOCKER")
         .rule("filter", "DOCKER", 16, "accept");
+    e.own("passed_forward", "docker0").own("entered_postrouting", "docker0");
     e.hook("ip", "nat", "POSTROUTING", std::nullopt, "accept", "", "docker0");
     e.list.back().kind = TraceEvent::Kind::policy;
+    e.own("passed_postrouting", "docker0");
     return e;
 }
 
@@ -119,15 +130,59 @@ TEST(TracePath, ARuleTheRulesetNoLongerHoldsIsNamedByHandle) {
     EXPECT_NE(p.decided_by.find("ip filter DOCKER-USER handle 99 (not in the rules read"), std::string::npos) << p.decided_by;
 }
 
-TEST(TracePath, EventsOfTheTracersOwnTableAloneDecideNothing) {
+TEST(TracePath, APacketMarkedAndNeverThroughPreroutingDiedThere) {
     const HostNetwork host = load_host("host-docker.json");
     Events e;
     e.packet = arriving(8080);
     e.hook("inet", kOwnTable, "prerouting", 1, "continue", "eth0", "");
     const PathResult p = traced_path(host, e.list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::dropped);
+    EXPECT_EQ(p.decided_hook, "prerouting");
+}
+
+TEST(TracePath, EventsWithoutThePacketsHeadersDecideNothing) {
+    const HostNetwork host = load_host("host-docker.json");
+    Events e;
+    e.rule("nat", "DOCKER", 11, "accept");
+    const PathResult p = traced_path(host, e.list, kOwnTable);
     EXPECT_EQ(p.verdict, PathVerdict::unknown);
     const TraceComparison c = compare_with_prediction(p, evaluate_path(host, from_outside("203.0.113.77", 8080)));
     EXPECT_EQ(c.outcome, TraceComparison::Outcome::inconclusive) << c.text;
+}
+
+TEST(TracePath, APacketThatGotThroughPreroutingAndReachedNoHookDiedInRouting) {
+    const HostNetwork host = load_host("host-docker.json");
+    Events e;
+    e.packet = arriving(8080);
+    e.hook("inet", kOwnTable, "prerouting", 1, "continue", "eth0", "");
+    e.hook("ip", "nat", "PREROUTING", 6, "jump DOCKER", "eth0", "").rule("nat", "DOCKER", 11, "accept");
+    e.own("passed_prerouting");
+    const PathResult p = traced_path(host, e.list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::dropped);
+    EXPECT_EQ(p.decided_hook, "routing");
+    EXPECT_EQ(p.decided_by, "routing: the packet got through prerouting and reached no further hook (forwarding off "
+                            "for it, no route, or the reverse-path filter)");
+}
+
+TEST(TracePath, APacketNftablesLetOnThatWentNoFurtherWasStoppedByWhatTheTraceCannotSee) {
+    Events e = through_forward(8080, "172.17.0.2", 24, "return");
+    e.rule("filter", "FORWARD", 13, "jump DOCKER").rule("filter", "DOCKER", 16, "accept");  // and no passed_forward
+    {
+        const PathResult p = traced_path(load_host("host-docker.json"), e.list, kOwnTable);
+        EXPECT_EQ(p.verdict, PathVerdict::dropped);
+        EXPECT_EQ(p.decided_hook, "forward");
+        EXPECT_EQ(p.decided_by, "forward: every nftables chain there let the packet on and it went no further (a hook "
+                                "the trace cannot see)");
+    }
+    HostNetwork with_legacy = load_host("host-docker.json");
+    with_legacy.iptables_legacy = load_host("host-legacy.json").iptables_legacy;  // filter FORWARD, policy drop
+    const PathResult p = traced_path(with_legacy, e.list, kOwnTable);
+    EXPECT_EQ(p.decided_hook, "forward");
+    EXPECT_TRUE(p.decided_by.starts_with("iptables-legacy (forward): ")) << p.decided_by;
+    const PathResult predicted = evaluate_path(with_legacy, from_outside("203.0.113.77", 8080));
+    ASSERT_EQ(predicted.verdict, PathVerdict::dropped) << path_testing::describe(predicted);
+    EXPECT_EQ(compare_with_prediction(p, predicted).outcome, TraceComparison::Outcome::confirmed)
+        << compare_with_prediction(p, predicted).text;
 }
 
 TEST(TracePath, TheTraceConfirmsWhatTheEvaluatorPredicted) {

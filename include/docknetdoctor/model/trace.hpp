@@ -27,6 +27,34 @@ struct TraceEvent {
     Packet packet;           // the addresses and ports in the headers the kernel sent (after NAT so far)
 };
 
+// The tracer's own chains, one table: the marking chains first in prerouting and output
+// (they set nftrace, so their events are also where a packet is first seen), then a chain
+// first and one last in every hook, with no rules: their policy events say that the marked
+// packet entered a hook, and that it got through all of it. Between those, where it died
+// shows even where nftables has no chain or cannot see (iptables-legacy, routing).
+struct TraceChain {
+    std::string_view name;
+    std::string_view hook;  // "prerouting", "input", "forward", "output", "postrouting"
+    int priority;
+    enum class Role { marks, entered, passed } role;
+};
+inline constexpr int kTraceMarkPriority = -350;      // before raw (-300), conntrack (-200) and NAT (-100)
+inline constexpr int kTraceEnteredPriority = -500;   // before anything in the hook (defrag is -400)
+inline constexpr int kTracePassedPriority = 10000;   // after every table (filter 0, security 50, helpers 300)
+inline constexpr TraceChain kTraceChains[] = {
+    {"prerouting", "prerouting", kTraceMarkPriority, TraceChain::Role::marks},
+    {"output", "output", kTraceMarkPriority, TraceChain::Role::marks},
+    {"entered_input", "input", kTraceEnteredPriority, TraceChain::Role::entered},
+    {"entered_forward", "forward", kTraceEnteredPriority, TraceChain::Role::entered},
+    {"entered_postrouting", "postrouting", kTraceEnteredPriority, TraceChain::Role::entered},
+    {"passed_prerouting", "prerouting", kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_input", "input", kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_forward", "forward", kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_output", "output", kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_postrouting", "postrouting", kTracePassedPriority, TraceChain::Role::passed},
+};
+const TraceChain* find_trace_chain(std::string_view name);
+
 struct TraceComparison {
     enum class Outcome {
         confirmed,         // same fate, decided by the same rule
