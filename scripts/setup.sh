@@ -11,6 +11,8 @@ build_packages=(
   libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
   # firewalld's zone files (when its D-Bus does not answer)
   libtinyxml2-dev
+  # trace: iptables-legacy's TRACE records (nfnetlink_log)
+  libnetfilter-log-dev
   # the .deb: cpack's dpkg-shlibdeps writes Depends from the linked libraries; it needs file
   dpkg-dev file
 )

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <set>
 #include <thread>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/app/output.hpp"
+#include "docknetdoctor/collect/legacy_trace_log.hpp"
 #include "docknetdoctor/collect/nft_trace.hpp"
 #include "docknetdoctor/model/facts.hpp"
 #include "docknetdoctor/model/report.hpp"
@@ -117,8 +119,11 @@ bool follows_first(const TraceEvent& e, std::set<std::uint32_t>& ids, std::optio
         ids.insert(e.id);
         return true;
     }
+    const bool same_tuple =
+        e.packet.saddr == first->saddr && e.packet.sport == first->sport && e.packet.proto == first->proto;
+    if (e.legacy) return same_tuple;  // iptables-legacy's records carry no id
     if (ids.contains(e.id)) return true;
-    if (e.packet.saddr == first->saddr && e.packet.sport == first->sport && e.packet.proto == first->proto) {
+    if (same_tuple) {
         ids.insert(e.id);
         return true;
     }
@@ -127,8 +132,12 @@ bool follows_first(const TraceEvent& e, std::set<std::uint32_t>& ids, std::optio
 
 // The events of the first packet traced: complete at a drop, or once quiet; nullopt when
 // the wait ended first (timeout or a stop signal). An error when events were lost.
-Result<std::optional<std::vector<TraceEvent>>> first_packet(TraceListener& listener, const std::string& own_table,
-                                                            std::chrono::milliseconds wait) {
+// iptables-legacy's records (legacy, when its tables are followed) come on a socket of their
+// own at the same moments as nftables' events: it is read between short waits on the other.
+constexpr std::chrono::milliseconds kLegacyPoll{20};
+
+Result<std::optional<std::vector<TraceEvent>>> first_packet(TraceListener& listener, LegacyTraceLog* legacy,
+                                                            const std::string& own_table, std::chrono::milliseconds wait) {
     const auto give_up = std::chrono::steady_clock::now() + wait;
     std::vector<TraceEvent> events;
     std::set<std::uint32_t> ids;
@@ -140,9 +149,11 @@ Result<std::optional<std::vector<TraceEvent>>> first_packet(TraceListener& liste
         if (!last_seen && now >= give_up) return std::optional<std::vector<TraceEvent>>{};
         const auto until = last_seen ? *last_seen + kPacketQuiet : give_up;
         std::vector<TraceEvent> arrived;
-        auto received = listener.receive(
-            std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(until - now)), arrived);
-        if (!received) return std::unexpected(received.error());
+        auto left = std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
+        if (legacy != nullptr) left = std::min(left, kLegacyPoll);
+        if (auto received = listener.receive(left, arrived); !received) return std::unexpected(received.error());
+        if (legacy != nullptr)
+            if (auto received = legacy->receive(arrived); !received) return std::unexpected(received.error());
         bool dropped = false;
         for (TraceEvent& e : arrived) {
             if (!follows_first(e, ids, first)) continue;  // another packet: only the first is followed
@@ -156,11 +167,17 @@ Result<std::optional<std::vector<TraceEvent>>> first_packet(TraceListener& liste
     return std::optional<std::vector<TraceEvent>>(std::move(events));
 }
 
-std::vector<std::string> trace_blind_spots(const Facts& facts) {
+bool has_legacy_tables(const Facts& facts) {
+    return facts.host->iptables_legacy && !facts.host->iptables_legacy->tables.empty();
+}
+
+// legacy_failure: why iptables-legacy's records could not be followed ("" when they were).
+std::vector<std::string> trace_blind_spots(const Facts& facts, const std::string& legacy_failure) {
     std::vector<std::string> out;
-    if (facts.host->iptables_legacy && !facts.host->iptables_legacy->tables.empty())
-        out.push_back("iptables-legacy tables hold rules here; nftables' trace cannot see them, so their part of the "
-                      "path was not traced (the prediction includes them)");
+    if (has_legacy_tables(facts) && !legacy_failure.empty())
+        out.push_back(fmt::format("iptables-legacy tables hold rules here and their trace records could not be read "
+                                  "({}): their part of the path is only seen as where the packet went no further",
+                                  legacy_failure));
     if (!facts.host->nftables)
         out.push_back("the nftables ruleset could not be read before the trace: rules are named by handle only");
     return out;
@@ -177,6 +194,12 @@ int run_trace(const Options& o, const CollectOptions& collect) {
     catch_stop_signals();
     auto listener = TraceListener::open();
     if (!listener) return fail_line(listener.error().message);
+    std::unique_ptr<LegacyTraceLog> legacy;
+    std::string legacy_failure;
+    if (has_legacy_tables(*facts)) {
+        if (auto log = LegacyTraceLog::open()) legacy = std::move(*log);
+        else legacy_failure = log.error().message;
+    }
     auto table = TraceTable::arm(TraceFilter{traced->host_ports, o.from});
     if (!table) return fail_line(table.error().message);
 
@@ -195,7 +218,7 @@ int run_trace(const Options& o, const CollectOptions& collect) {
                                  ports_text(traced->host_ports), o.from ? " from " + sanitize(*o.from) : std::string(),
                                  o.trace_wait.count() / 1000.0);
     }
-    auto events = first_packet(*listener, table->name(), o.trace_wait);
+    auto events = first_packet(*listener, legacy.get(), table->name(), o.trace_wait);
     if (sender.joinable()) sender.join();
     if (!events) return fail_line(events.error().message);
     if (!*events)
@@ -208,7 +231,7 @@ int run_trace(const Options& o, const CollectOptions& collect) {
     report.traced = traced_path(*facts->host, **events, table->name());
     report.predicted = evaluate_path(*facts->host, report.traced.packet, recorded_lookups(*facts->host));
     report.comparison = compare_with_prediction(report.traced, report.predicted);
-    report.blind_spots = trace_blind_spots(*facts);
+    report.blind_spots = trace_blind_spots(*facts, legacy_failure);
     const std::string text = o.format == Format::text ? render_trace_text(report, !o.no_color && isatty(STDOUT_FILENO))
                                                       : json_document(trace_to_json(report)) + "\n";
     if (auto written = write_output(o.output, text); !written) return fail_line(written.error().message);

@@ -19,6 +19,7 @@
 
 #include "docknetdoctor/collect/nft_trace.hpp"
 #include "docknetdoctor/model/ruleset.hpp"
+#include "packet_headers.hpp"
 
 namespace dnd {
 namespace {
@@ -56,41 +57,20 @@ std::string verdict_of(const nftnl_trace* t) {
     }
 }
 
-std::string address(int family, const std::uint8_t* bytes) {
-    char text[INET6_ADDRSTRLEN] = {};
-    inet_ntop(family == 6 ? AF_INET6 : AF_INET, bytes, text, sizeof text);
-    return text;
-}
-
 // Addresses, protocol and ports from the headers the kernel copied into the event.
 Packet packet_of(const nftnl_trace* t) {
-    Packet p;
-    std::uint32_t len = 0;
     const auto nfproto = nftnl_trace_is_set(t, NFTNL_TRACE_NFPROTO) ? nftnl_trace_get_u32(t, NFTNL_TRACE_NFPROTO) : 0;
-    std::uint8_t l4 = 0;
-    if (nftnl_trace_is_set(t, NFTNL_TRACE_NETWORK_HEADER)) {
-        const auto* nh = static_cast<const std::uint8_t*>(nftnl_trace_get_data(t, NFTNL_TRACE_NETWORK_HEADER, &len));
-        if (nfproto == NFPROTO_IPV4 && len >= 20) {
-            p.family = 4;
-            l4 = nh[9];
-            p.saddr = address(4, nh + 12);
-            p.daddr = address(4, nh + 16);
-        } else if (nfproto == NFPROTO_IPV6 && len >= 40) {
-            p.family = 6;
-            l4 = nh[6];
-            p.saddr = address(6, nh + 8);
-            p.daddr = address(6, nh + 24);
-        }
+    const int family = nfproto == NFPROTO_IPV6 ? 6 : 4;
+    std::span<const std::uint8_t> network, transport;
+    std::uint32_t len = 0;
+    if (nfproto == NFPROTO_IPV4 || nfproto == NFPROTO_IPV6) {
+        if (nftnl_trace_is_set(t, NFTNL_TRACE_NETWORK_HEADER))
+            network = {static_cast<const std::uint8_t*>(nftnl_trace_get_data(t, NFTNL_TRACE_NETWORK_HEADER, &len)), len};
+        if (nftnl_trace_is_set(t, NFTNL_TRACE_TRANSPORT_HEADER))
+            transport = {static_cast<const std::uint8_t*>(nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &len)), len};
     }
-    p.proto = l4 == IPPROTO_UDP ? Proto::udp : Proto::tcp;
-    if (nftnl_trace_is_set(t, NFTNL_TRACE_TRANSPORT_HEADER)) {
-        const auto* th = static_cast<const std::uint8_t*>(nftnl_trace_get_data(t, NFTNL_TRACE_TRANSPORT_HEADER, &len));
-        if (len >= 4) {
-            p.sport = static_cast<std::uint16_t>(th[0] << 8 | th[1]);
-            p.dport = static_cast<std::uint16_t>(th[2] << 8 | th[3]);
-        }
-    }
-    return p;
+    if (network.empty()) return Packet{};
+    return packet_from_headers(family, network, transport);
 }
 
 std::optional<TraceEvent> decode(const nlmsghdr* nlh) {

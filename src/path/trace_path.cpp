@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <optional>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -92,9 +94,127 @@ void died_unseen(const HostNetwork& host, PathResult& out, const std::string& la
                                  "no route, or the reverse-path filter)", last_passed);
 }
 
+// What a matched iptables-legacy rule did: its records name the rule, not the verdict.
+// nullopt: it decided nothing (a counter, LOG, MARK ...).
+std::optional<StepResult> legacy_rule_result(const nf::Rule& rule) {
+    for (auto it = rule.exprs.rbegin(); it != rule.exprs.rend(); ++it) {
+        if (const auto* imm = std::get_if<nf::Immediate>(&*it); imm != nullptr && imm->verdict) {
+            switch (imm->verdict->kind) {
+                case nf::Verdict::Kind::accept: return StepResult::matched_accept;
+                case nf::Verdict::Kind::drop: return StepResult::matched_drop;
+                case nf::Verdict::Kind::jump: return StepResult::jump;
+                case nf::Verdict::Kind::goto_: return StepResult::goto_;
+                case nf::Verdict::Kind::return_: return StepResult::return_;
+                default: return std::nullopt;
+            }
+        }
+        if (std::holds_alternative<nf::Reject>(*it)) return StepResult::matched_reject;
+        if (const auto* nat = std::get_if<nf::Nat>(&*it))
+            return nat->type == nf::NatType::dnat ? StepResult::dnat : StepResult::snat;
+        if (std::holds_alternative<nf::Masq>(*it)) return StepResult::snat;
+        if (std::holds_alternative<nf::Redir>(*it)) return StepResult::dnat;
+        if (const auto* xt = std::get_if<nf::Boxed<nf::Xt>>(&*it); xt != nullptr && (*xt)->is_target) {
+            const std::string& name = (*xt)->name;
+            if (name == "REJECT") return StepResult::matched_reject;
+            if (name == "DNAT" || name == "REDIRECT") return StepResult::dnat;
+            if (name == "SNAT" || name == "MASQUERADE") return StepResult::snat;
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+// iptables-legacy's tables run at fixed priorities in each hook.
+int legacy_priority(std::string_view table, std::string_view hook) {
+    if (table == "raw") return -300;
+    if (table == "mangle") return -150;
+    if (table == "nat") return hook == "prerouting" || hook == "output" ? -100 : 100;
+    if (table == "security") return 50;
+    return 0;  // filter
+}
+
+// The two kinds of records come on two sockets; in the packet's order they interleave by
+// hook (in the order the packet entered them: the tracer's own chains see every one) and
+// by priority within a hook. nftables' events keep their order within a chain.
+std::vector<TraceEvent> in_packet_order(const HostNetwork& host, std::span<const TraceEvent> events,
+                                        std::string_view own_table) {
+    struct Keyed {
+        std::size_t hook_rank;
+        int priority;
+        std::size_t arrival;
+    };
+    std::vector<std::string> hooks;  // in the order the packet entered them
+    auto rank_of = [&hooks](std::string_view hook) {
+        auto at = std::find(hooks.begin(), hooks.end(), hook);
+        if (at == hooks.end()) at = hooks.insert(hooks.end(), std::string(hook));
+        return static_cast<std::size_t>(at - hooks.begin());
+    };
+    std::vector<Keyed> keys(events.size());
+    std::string hook;
+    int priority = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {  // nftables' events first: they set the hooks' order
+        const TraceEvent& e = events[i];
+        if (e.legacy) continue;
+        if (e.table == own_table) {
+            if (const TraceChain* own = find_trace_chain(e.chain)) {
+                hook = std::string(own->hook);
+                priority = own->priority;
+            }
+        } else if (const Located at = locate(host, e); at.chain != nullptr && at.chain->base) {
+            hook = std::string(nf::to_string(at.chain->base->hook));
+            priority = at.chain->base->priority;
+        }
+        keys[i] = {rank_of(hook), priority, i};
+    }
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (events[i].legacy) keys[i] = {rank_of(events[i].hook), legacy_priority(events[i].table, events[i].hook), i};
+    std::vector<std::size_t> order(events.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&keys](std::size_t a, std::size_t b) {
+        return std::tie(keys[a].hook_rank, keys[a].priority) < std::tie(keys[b].hook_rank, keys[b].priority);
+    });
+    std::vector<TraceEvent> out;
+    for (std::size_t i : order) out.push_back(events[i]);
+    return out;
+}
+
+// A legacy record as a step; nullopt when its rule decided nothing.
+std::optional<PathStep> legacy_step(const HostNetwork& host, const TraceEvent& e) {
+    PathStep step;
+    step.hook = e.hook;
+    const nf::Table* table = nullptr;
+    if (host.iptables_legacy)
+        table = host.iptables_legacy->find_table(e.family == "ip6" ? nf::Family::ip6 : nf::Family::ip, e.table,
+                                                 nf::RulesetSource::iptables_legacy);
+    const nf::Chain* chain = table != nullptr ? table->find_chain(e.chain) : nullptr;
+    step.where = chain != nullptr ? path::where_of(*table, *chain)
+                                  : fmt::format("iptables-legacy {} {} {}", e.family, e.table, e.chain);
+    if (e.kind == TraceEvent::Kind::chain_end) return std::nullopt;  // back to the caller: a walk, not a decision
+    if (e.kind == TraceEvent::Kind::policy) {
+        const bool drop = chain != nullptr && chain->base && chain->base->policy == nf::Verdict::Kind::drop;
+        step.rule = chain != nullptr ? nf::format_chain_policy(*table, *chain) : step.where + " policy";
+        step.result = StepResult::policy;
+        step.note = drop ? "policy drop" : "policy accept";
+        return step;
+    }
+    if (chain == nullptr || e.rule_number == 0 || e.rule_number > chain->rules.size()) {
+        step.rule = fmt::format("{} rule {} (not in the rules read: the ruleset changed since)", step.where, e.rule_number);
+        step.result = StepResult::unknown;
+        return step;
+    }
+    const nf::Rule& rule = chain->rules[e.rule_number - 1];
+    const auto result = legacy_rule_result(rule);
+    if (!result) return std::nullopt;
+    step.rule_handle = rule.handle;
+    step.rule = nf::format_rule(*table, *chain, rule);
+    step.result = *result;
+    return step;
+}
+
 }  // namespace
 
-PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> events, std::string_view own_table) {
+PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> received, std::string_view own_table) {
+    const std::vector<TraceEvent> events = in_packet_order(host, received, own_table);
     PathResult out;
     std::string hook;  // of the last base chain seen: a regular chain runs in its caller's hook
     std::string last_entered, last_passed;  // from the tracer's own chains
@@ -114,6 +234,20 @@ PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> even
             if (const TraceChain* own = find_trace_chain(e.chain)) {
                 if (own->role == TraceChain::Role::passed) last_passed = std::string(own->hook);
                 else last_entered = std::string(own->hook);
+            }
+            continue;
+        }
+        if (e.legacy) {
+            auto step = legacy_step(host, e);
+            if (!step) continue;
+            hook = e.hook;
+            out.steps.push_back(std::move(*step));
+            const PathStep& last = out.steps.back();
+            if (refuses(last.result) || last.note == "policy drop") {
+                out.verdict = last.result == StepResult::matched_reject ? PathVerdict::rejected : PathVerdict::dropped;
+                out.decided_by = last.rule;
+                out.decided_hook = last.hook;
+                return out;
             }
             continue;
         }

@@ -12,7 +12,7 @@
 namespace dnd {
 
 std::string render_trace_text(const TraceReport& r, bool color) {
-    std::string out = fmt::format("Traced packet to {} (the kernel's own path: nftables trace)\n", sanitize(r.container));
+    std::string out = fmt::format("Traced packet to {} (the kernel's own path: nftables' trace events, iptables-legacy's TRACE records)\n", sanitize(r.container));
     out += render::path_block(r.traced, color);
     out += "\nPredicted for the same packet (evaluated over the rules read)\n";
     out += render::path_block(r.predicted, color);

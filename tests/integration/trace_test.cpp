@@ -3,6 +3,7 @@
 // ends (normal exit, SIGINT, SIGTERM, SIGKILL), leaving the ruleset as it was; without
 // CAP_NET_ADMIN it must say so in one line and trace nothing.
 #include <csignal>
+#include <memory>
 
 #include "host_change.hpp"
 #include "sandbox_test.hpp"
@@ -27,6 +28,28 @@ protected:
         std::vector<std::string> all{"trace", "--format", "json"};
         all.insert(all.end(), args.begin(), args.end());
         return sandbox().diagnose(all, 60s);
+    }
+    // TOOL (iptables or iptables-legacy) drops what reaches CONTAINER's port 80 in CHAIN, undone
+    // when the result goes; the client's real connection to HOST_PORT then times out.
+    std::unique_ptr<HostChange> drop_to(const ScopedContainer& c, const std::string& tool, const std::string& chain,
+                                        int host_port) {
+        const std::string ip = sandbox().inspect(c.name(), "{{.NetworkSettings.IPAddress}}");
+        const std::string rule = chain + " -p tcp -d " + ip + " --dport 80 -j DROP";
+        auto drop = std::make_unique<HostChange>(sandbox(), tool + " -I " + rule, tool + " -D " + rule);
+        EXPECT_TRUE(drop->result().ok()) << drop->result().describe();
+        EXPECT_EQ(sandbox().client_connect(host_port, 1s), ConnectOutcome::timeout);
+        return drop;
+    }
+    // The traced packet was refused (exit 2, as the real connection was), and the
+    // evaluator had predicted the same.
+    Diagnosis expect_traced_drop(const ScopedContainer& c) const {
+        auto d = trace({c.name(), "--send", sandbox().client_netns()});
+        EXPECT_TRUE(d.json) << d.describe();
+        if (!d.json) return d;
+        EXPECT_EQ(d.process.exit_code, 2) << d.describe();
+        EXPECT_EQ(d.json->value("verdict", std::string()), "dropped") << d.describe();
+        EXPECT_EQ((*d.json)["comparison"].value("outcome", std::string()), "confirmed") << d.describe();
+        return d;
     }
     ScopedContainer web(const std::string& name, const std::string& publish) {
         auto c = sandbox().run_container(name, {"-p", publish, image(), "httpd", "-f", "-p", "80"});
@@ -56,19 +79,11 @@ TEST_F(TraceTest, AnOpenPathIsTracedAsTheClientSeesItAndConfirmed) {
 
 TEST_F(TraceTest, ADockerUserDropIsNamedAsTheKernelMadeItAndTheClientTimesOut) {
     auto c = web("it-trace-drop", "8191:80");
-    const std::string container_ip = sandbox().inspect(c.name(), "{{.NetworkSettings.IPAddress}}");
-    const std::string user_drop = "DOCKER-USER -p tcp -d " + container_ip + " --dport 80 -j DROP";
-    HostChange drop(sandbox(), "iptables -I " + user_drop, "iptables -D " + user_drop);
-    ASSERT_TRUE(drop.result().ok()) << drop.result().describe();
-    EXPECT_EQ(sandbox().client_connect(8191, 1s), ConnectOutcome::timeout);
-
-    const auto d = trace({c.name(), "--send", sandbox().client_netns()});
-    ASSERT_TRUE(d.json) << d.describe();
-    EXPECT_EQ(d.process.exit_code, 2) << d.describe();
-    EXPECT_EQ(d.json->value("verdict", std::string()), "dropped") << d.describe();
+    const auto drop = drop_to(c, "iptables", "DOCKER-USER", 8191);
+    const auto d = expect_traced_drop(c);
+    ASSERT_TRUE(d.json);
     EXPECT_NE((*d.json)["traced"].value("decided_by", std::string()).find("DOCKER-USER"), std::string::npos) << d.describe();
     EXPECT_EQ((*d.json)["traced"].value("decided_hook", std::string()), "forward") << d.describe();
-    EXPECT_EQ((*d.json)["comparison"].value("outcome", std::string()), "confirmed") << d.describe();
 }
 
 TEST_F(TraceTest, FromTheHostItselfThePacketIsSentToTheContainer) {
@@ -92,10 +107,21 @@ TEST_F(TraceTest, NoClientWithinTheTimeoutIsExit3InOneLine) {
 }
 
 // The table goes with the process whatever ends it: the kernel removes an owned table when
-// its socket closes, so SIGKILL, which runs no code of ours, must leave nothing either.
-TEST_F(TraceTest, TheTableIsGoneAfterSigintSigtermAndSigkill) {
+// its socket closes, so SIGKILL, which runs no code of ours, must leave nothing either. With
+// iptables-legacy tables on the host the trace also binds nfnetlink_log as the netfilter
+// logger (net.netfilter.nf_log.2 and .10): those are given back too, after SIGKILL by the
+// guard process (asynchronously: it wakes when the killed process's pipe end closes).
+TEST_F(TraceTest, TheTableAndTheLoggersAreAsBeforeAfterSigintSigtermAndSigkill) {
     auto c = web("it-trace-signals", "8194:80");
+    const std::string legacy_rule = "FORWARD -p tcp --dport 9 -j ACCEPT";
+    HostChange legacy(sandbox(), "iptables-legacy -A " + legacy_rule, "iptables-legacy -D " + legacy_rule);
+    ASSERT_TRUE(legacy.result().ok()) << legacy.result().describe();
+    const auto loggers = [&] {
+        return sandbox().in_host({"cat", "/proc/sys/net/netfilter/nf_log/2", "/proc/sys/net/netfilter/nf_log/10"}).out;
+    };
     const std::string before = ruleset();
+    const std::string loggers_before = loggers();
+    ASSERT_EQ(loggers_before.find("nfnetlink_log"), std::string::npos) << loggers_before;
     for (const int signal : {SIGINT, SIGTERM, SIGKILL}) {
         SCOPED_TRACE(::strsignal(signal));
         std::string error;
@@ -105,11 +131,25 @@ TEST_F(TraceTest, TheTableIsGoneAfterSigintSigtermAndSigkill) {
             &error);
         ASSERT_TRUE(running.running()) << error;
         ASSERT_TRUE(eventually([&] { return trace_table_present(); }, 20s, 50ms)) << "the trace never armed";
+        EXPECT_NE(loggers().find("nfnetlink_log"), std::string::npos) << "the trace follows iptables-legacy's records";
         const int code = running.signal_and_wait(signal, 10s);
         EXPECT_EQ(code, signal == SIGKILL ? 128 + SIGKILL : 3);
         EXPECT_FALSE(trace_table_present());
         EXPECT_EQ(ruleset(), before);
+        EXPECT_TRUE(eventually([&] { return loggers() == loggers_before; }, 2s, 20ms)) << loggers();
     }
+}
+
+TEST_F(TraceTest, AnIptablesLegacyDropIsNamedFromItsOwnTraceRecord) {
+    auto c = web("it-trace-legacy", "8196:80");
+    const auto drop = drop_to(c, "iptables-legacy", "FORWARD", 8196);
+    const auto d = expect_traced_drop(c);
+    ASSERT_TRUE(d.json);
+    const std::string container_ip = sandbox().inspect(c.name(), "{{.NetworkSettings.IPAddress}}");
+    const std::string decided_by = (*d.json)["traced"].value("decided_by", std::string());
+    EXPECT_TRUE(decided_by.starts_with("iptables-legacy ip filter FORWARD rule 1: ")) << decided_by;
+    EXPECT_NE(decided_by.find("ip daddr " + container_ip), std::string::npos) << decided_by;
+    EXPECT_TRUE((*d.json)["blind_spots"].empty()) << d.describe();
 }
 
 TEST_F(TraceTest, WithoutNetAdminItSaysWhyAndTracesNothing) {

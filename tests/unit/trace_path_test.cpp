@@ -185,6 +185,35 @@ TEST(TracePath, APacketNftablesLetOnThatWentNoFurtherWasStoppedByWhatTheTraceCan
         << compare_with_prediction(p, predicted).text;
 }
 
+// iptables-legacy's records come on their own socket, so after nftables' events of the same
+// packet; they are put back in the hook they were made in, by their table's priority.
+TEST(TracePath, IptablesLegacyRecordsTakeTheirPlaceInTheirHookAndNameTheRule) {
+    HostNetwork host = load_host("host-docker.json");
+    host.iptables_legacy = load_host("host-legacy.json").iptables_legacy;  // filter FORWARD, policy drop
+    Events e = through_forward(8080, "172.17.0.2", 24, "return");
+    e.rule("filter", "FORWARD", 13, "jump DOCKER").rule("filter", "DOCKER", 16, "accept");
+    TraceEvent policy;
+    policy.legacy = true;
+    policy.family = "ip";
+    policy.table = "filter";
+    policy.chain = "FORWARD";
+    policy.hook = "forward";
+    policy.kind = TraceEvent::Kind::policy;
+    policy.packet = e.packet;
+    e.list.push_back(policy);
+    const PathResult p = traced_path(host, e.list, kOwnTable);
+    EXPECT_EQ(p.verdict, PathVerdict::dropped) << path_testing::describe(p);
+    EXPECT_EQ(p.decided_by, "iptables-legacy ip filter FORWARD policy drop");
+    EXPECT_EQ(p.decided_hook, "forward");
+    ASSERT_GE(p.steps.size(), 2u);
+    EXPECT_EQ(p.steps[p.steps.size() - 2].rule, "ip filter DOCKER handle 16: iifname != \"docker0\" oifname \"docker0\" ip "
+                                                 "daddr 172.17.0.2 tcp dport 80 counter accept")
+        << "iptables-nft's filter chain and the legacy one share priority 0: the order they arrived in stands";
+    const PathResult predicted = evaluate_path(host, from_outside("203.0.113.77", 8080));
+    EXPECT_EQ(compare_with_prediction(p, predicted).outcome, TraceComparison::Outcome::confirmed)
+        << compare_with_prediction(p, predicted).text;
+}
+
 TEST(TracePath, TheTraceConfirmsWhatTheEvaluatorPredicted) {
     const HostNetwork host = load_host("host-docker.json");
     for (const auto& [port, events] : {std::pair{8080, open_path()}, std::pair{8081, through_forward(8081, "172.17.0.3", 23, "drop")}}) {

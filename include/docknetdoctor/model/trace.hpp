@@ -20,7 +20,12 @@ struct TraceEvent {
     std::string table;
     std::string chain;
     Kind kind = Kind::rule;
-    std::optional<std::uint64_t> rule_handle;  // rule events only
+    std::optional<std::uint64_t> rule_handle;  // rule events only (nftables)
+    // iptables-legacy's records (through the netfilter logger): the hook they were made in
+    // and the rule's number in its chain, counted from 1 (the policy's: one past the last).
+    bool legacy = false;
+    std::string hook;
+    std::uint32_t rule_number = 0;
     std::string verdict;     // "accept", "drop", "continue", "return", "jump CHAIN", "goto CHAIN", "queue", "stolen"
     std::string iif;         // interface names ("" when the kernel sent none)
     std::string oif;

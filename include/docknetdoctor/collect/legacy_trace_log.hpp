@@ -1,0 +1,58 @@
+#pragma once
+// iptables-legacy's part of a trace. Its tables log each packet that carries nftrace (the
+// mark the trace's own table sets) through the netfilter logger bound for the packet's
+// family, as "TRACE: TABLE:CHAIN:rule|return|policy:N". For the trace that logger is
+// nfnetlink_log (group 0), which rewrites net.netfilter.nf_log.2 (and .10); both are given
+// back as they were when the log closes, and by a guard process when this one is killed.
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "docknetdoctor/model/error.hpp"
+#include "docknetdoctor/model/trace.hpp"
+
+struct nflog_handle;
+struct nflog_g_handle;
+struct nflog_data;
+struct nfgenmsg;
+
+namespace dnd {
+
+// Where the bound loggers are read and given back ("/proc/sys/net/netfilter/nf_log").
+struct NfLogSysctls {
+    std::string dir = "/proc/sys/net/netfilter/nf_log";
+};
+
+// The callback libnetfilter_log calls with each record (self: the LegacyTraceLog).
+int legacy_trace_record(::nflog_g_handle*, ::nfgenmsg* message, ::nflog_data* data, void* self);
+
+class LegacyTraceLog {
+public:
+    // Saves the loggers of IPv4 and IPv6, starts the guard, binds nfnetlink_log for both.
+    // Errors (source "trace"), one line: no privilege, no nfnetlink_log.
+    static Result<std::unique_ptr<LegacyTraceLog>> open(const NfLogSysctls& sysctls = {});
+    ~LegacyTraceLog();
+    LegacyTraceLog(const LegacyTraceLog&) = delete;
+    LegacyTraceLog& operator=(const LegacyTraceLog&) = delete;
+
+    int fd() const;
+    // Appends the TRACE records that arrived (never waits); other log records are skipped.
+    Result<void> receive(std::vector<TraceEvent>& out);
+
+private:
+    LegacyTraceLog() = default;
+    void restore();
+
+    nflog_handle* handle_ = nullptr;
+    std::vector<std::pair<std::string, std::string>> saved_;  // sysctl path, its value before
+    int guard_pipe_ = -1;  // the guard restores `saved_` when this end closes
+    pid_t guard_ = -1;
+    std::vector<TraceEvent>* sink_ = nullptr;  // where the callback puts records during receive()
+    std::vector<char> buffer_;
+
+    friend int legacy_trace_record(::nflog_g_handle*, ::nfgenmsg*, ::nflog_data*, void*);
+};
+
+}  // namespace dnd

@@ -1,0 +1,195 @@
+// iptables-legacy's TRACE records, received through nfnetlink_log (libnetfilter_log).
+#include "docknetdoctor/collect/legacy_trace_log.hpp"
+
+#include <fcntl.h>
+#include <libnetfilter_log/libnetfilter_log.h>
+#include <linux/netfilter.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "packet_headers.hpp"
+
+namespace dnd {
+namespace {
+
+constexpr const char* kTracePrefix = "TRACE: ";
+
+std::string read_sysctl(const std::string& path) {
+    std::ifstream in(path);
+    std::string value;
+    std::getline(in, value);
+    return value;
+}
+
+void write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n <= 0 && errno != EINTR) return;
+        if (n > 0) done += static_cast<std::size_t>(n);
+    }
+}
+
+// Only async-signal-safe calls: this runs in the guard, a child of a threaded process.
+void write_back(const std::vector<std::pair<std::string, std::string>>& saved) {
+    for (const auto& [path, value] : saved) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        write_all(fd, value);
+        ::close(fd);
+    }
+}
+
+std::string interface_name(std::uint32_t index) {
+    if (index == 0) return "";
+    char name[IF_NAMESIZE] = {};
+    return if_indextoname(index, name) != nullptr ? std::string(name) : fmt::format("if{}", index);
+}
+
+std::string hook_name(unsigned hook) {
+    switch (hook) {
+        case NF_INET_PRE_ROUTING: return "prerouting";
+        case NF_INET_LOCAL_IN: return "input";
+        case NF_INET_FORWARD: return "forward";
+        case NF_INET_LOCAL_OUT: return "output";
+        case NF_INET_POST_ROUTING: return "postrouting";
+        default: return "?";
+    }
+}
+
+// "TRACE: filter:FORWARD:policy:3 " into the event's table, chain, kind and rule number.
+bool parse_prefix(std::string_view prefix, TraceEvent& e) {
+    if (!prefix.starts_with(kTracePrefix)) return false;
+    prefix.remove_prefix(std::strlen(kTracePrefix));
+    while (!prefix.empty() && prefix.back() == ' ') prefix.remove_suffix(1);
+    std::string_view parts[4];
+    for (int i = 0; i < 4; ++i) {
+        const auto colon = i < 3 ? prefix.find(':') : std::string_view::npos;
+        if (i < 3 && colon == std::string_view::npos) return false;
+        parts[i] = prefix.substr(0, colon);
+        prefix.remove_prefix(i < 3 ? colon + 1 : prefix.size());
+    }
+    e.table = std::string(parts[0]);
+    e.chain = std::string(parts[1]);
+    if (parts[2] == "policy") e.kind = TraceEvent::Kind::policy;
+    else if (parts[2] == "return") e.kind = TraceEvent::Kind::chain_end;
+    else if (parts[2] == "rule") e.kind = TraceEvent::Kind::rule;
+    else return false;
+    std::uint32_t number = 0;
+    for (char c : parts[3]) {
+        if (c < '0' || c > '9' || number > 100000000) return false;
+        number = number * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    e.rule_number = number;
+    return !e.table.empty() && !e.chain.empty();
+}
+
+}  // namespace
+
+int legacy_trace_record(nflog_g_handle*, nfgenmsg* message, nflog_data* data, void* self) {
+    auto* log = static_cast<LegacyTraceLog*>(self);
+    const char* prefix = nflog_get_prefix(data);
+    TraceEvent e;
+    if (prefix == nullptr || log->sink_ == nullptr || !parse_prefix(prefix, e)) return 0;
+    e.legacy = true;
+    const int family = message->nfgen_family == AF_INET6 ? 6 : 4;
+    e.family = family == 6 ? "ip6" : "ip";
+    if (const auto* header = nflog_get_msg_packet_hdr(data)) e.hook = hook_name(header->hook);
+    e.iif = interface_name(nflog_get_indev(data));
+    e.oif = interface_name(nflog_get_outdev(data));
+    char* payload = nullptr;
+    if (const int length = nflog_get_payload(data, &payload); length > 0 && payload != nullptr)
+        e.packet = packet_from_headers(family, {reinterpret_cast<const std::uint8_t*>(payload), static_cast<std::size_t>(length)});
+    log->sink_->push_back(std::move(e));
+    return 0;
+}
+
+Result<std::unique_ptr<LegacyTraceLog>> LegacyTraceLog::open(const NfLogSysctls& sysctls) {
+    std::unique_ptr<LegacyTraceLog> log(new LegacyTraceLog());
+    for (const char* family : {"2", "10"}) {
+        const std::string path = sysctls.dir + "/" + family;
+        log->saved_.emplace_back(path, read_sysctl(path));
+    }
+    // The guard: restores the loggers once our end of its pipe closes, however we end.
+    int pipe_ends[2];
+    if (::pipe2(pipe_ends, O_CLOEXEC) != 0)
+        return fail("trace", fmt::format("cannot start the logger's guard: {}", std::strerror(errno)));
+    const pid_t guard = ::fork();
+    if (guard < 0) {
+        ::close(pipe_ends[0]);
+        ::close(pipe_ends[1]);
+        return fail("trace", fmt::format("cannot start the logger's guard: {}", std::strerror(errno)));
+    }
+    if (guard == 0) {
+        ::close(pipe_ends[1]);
+        for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(s, SIG_IGN);  // a Ctrl-C must not stop it first
+        char byte;
+        while (::read(pipe_ends[0], &byte, 1) != 0 && errno == EINTR) {
+        }
+        write_back(log->saved_);
+        ::_exit(0);
+    }
+    ::close(pipe_ends[0]);
+    log->guard_pipe_ = pipe_ends[1];
+    log->guard_ = guard;
+
+    log->handle_ = nflog_open();
+    if (log->handle_ == nullptr) return fail("trace", fmt::format("cannot open nfnetlink_log: {}", std::strerror(errno)));
+    for (const std::uint16_t pf : {AF_INET, AF_INET6}) {
+        if (nflog_bind_pf(log->handle_, pf) < 0) {
+            const int err = errno;
+            return fail("trace", err == EPERM ? std::string("cannot bind nfnetlink_log: permission denied (tracing "
+                                                            "needs CAP_NET_ADMIN; run as root)")
+                                              : fmt::format("cannot bind nfnetlink_log: {}", std::strerror(err)));
+        }
+    }
+    nflog_g_handle* group = nflog_bind_group(log->handle_, 0);  // where trace records go
+    if (group == nullptr) return fail("trace", fmt::format("cannot join nfnetlink_log group 0: {}", std::strerror(errno)));
+    nflog_set_mode(group, NFULNL_COPY_PACKET, 128);  // the headers are enough
+    nflog_set_qthresh(group, 1);                     // each record as it is made
+    nflog_set_timeout(group, 0);
+    nflog_callback_register(group, &legacy_trace_record, log.get());
+    const int flags = fcntl(nflog_fd(log->handle_), F_GETFL);
+    fcntl(nflog_fd(log->handle_), F_SETFL, flags | O_NONBLOCK);
+    log->buffer_.resize(1 << 16);
+    return log;
+}
+
+int LegacyTraceLog::fd() const { return nflog_fd(handle_); }
+
+Result<void> LegacyTraceLog::receive(std::vector<TraceEvent>& out) {
+    sink_ = &out;
+    while (true) {
+        const ssize_t n = ::recv(fd(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+        if (n < 0) {
+            sink_ = nullptr;
+            if (errno == EAGAIN || errno == EINTR) return {};
+            if (errno == ENOBUFS)
+                return fail("trace", "the kernel dropped iptables-legacy's trace records (its receive buffer "
+                                     "overflowed); what was traced is incomplete");
+            return fail("trace", fmt::format("receiving iptables-legacy's trace records: {}", std::strerror(errno)));
+        }
+        nflog_handle_packet(handle_, buffer_.data(), static_cast<int>(n));
+    }
+}
+
+void LegacyTraceLog::restore() { write_back(saved_); }
+
+LegacyTraceLog::~LegacyTraceLog() {
+    if (handle_ != nullptr) nflog_close(handle_);
+    restore();
+    if (guard_pipe_ >= 0) ::close(guard_pipe_);
+    if (guard_ > 0) ::waitpid(guard_, nullptr, 0);
+}
+
+}  // namespace dnd
