@@ -11,8 +11,8 @@ build_packages=(
   libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
   # firewalld's zone files (when its D-Bus does not answer)
   libtinyxml2-dev
-  # trace: iptables-legacy's TRACE records (nfnetlink_log)
-  libnetfilter-log-dev
+  # trace: iptables-legacy's TRACE records (nfnetlink_log); conntrack entries (ctnetlink)
+  libnetfilter-log-dev libnetfilter-conntrack-dev
   # the .deb: cpack's dpkg-shlibdeps writes Depends from the linked libraries; it needs file
   dpkg-dev file
 )
@@ -20,6 +20,8 @@ test_packages=(
   libgtest-dev libgmock-dev
   # integration tests: a real engine in namespaces, busybox image, netfilter tools
   busybox-static nftables iptables iproute2 util-linux procps
+  # conntrack.stale-entry's fix (conntrack -D), run as the report gives it
+  conntrack
   # journal files for the SELinux journal reader's tests (systemd-journal-remote writes them)
   systemd-journal-remote
   # a real bus without firewalld on it, for the firewalld reader's tests

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/app/output.hpp"
+#include "docknetdoctor/collect/conntrack_collect.hpp"
 #include "docknetdoctor/collect/legacy_trace_log.hpp"
 #include "docknetdoctor/collect/nft_trace.hpp"
 #include "docknetdoctor/model/facts.hpp"
@@ -232,6 +233,8 @@ int run_trace(const Options& o, const CollectOptions& collect) {
     report.predicted = evaluate_path(*facts->host, report.traced.packet, recorded_lookups(*facts->host));
     report.comparison = compare_with_prediction(report.traced, report.predicted);
     report.blind_spots = trace_blind_spots(*facts, legacy_failure);
+    if (auto entry = read_conntrack_flow(report.traced.packet)) report.conntrack = *entry;
+    else report.blind_spots.push_back("the flow's conntrack entry could not be read: " + entry.error().message);
     const std::string text = o.format == Format::text ? render_trace_text(report, !o.no_color && isatty(STDOUT_FILENO))
                                                       : json_document(trace_to_json(report)) + "\n";
     if (auto written = write_output(o.output, text); !written) return fail_line(written.error().message);

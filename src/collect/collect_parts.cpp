@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/collect/conntrack_collect.hpp"
 #include "docknetdoctor/collect/engine_process.hpp"
 #include "docknetdoctor/model/docker_name.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"
@@ -310,6 +311,17 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
     facts.selinux = collect_selinux(selinux_root(), kProcRoot, selinux_subjects(facts), owner_scan,
                                     seconds_since_epoch(utc_now()));
     timings["collect.selinux"] = selinux_timer.ms();
+    if (facts.container) {
+        std::vector<PortKey> published;
+        for (const auto& [port, bindings] : facts.container->ports)
+            for (const HostBinding& b : bindings)
+                if (b.host_port != 0) published.push_back(PortKey{b.host_port, port.proto});
+        if (!published.empty()) {
+            PhaseTimer conntrack_timer;
+            facts.conntrack = read_conntrack_to_ports(published, kMaxConntrackEntries);
+            timings["collect.conntrack"] = conntrack_timer.ms();
+        }
+    }
     PhaseTimer paths_timer;
     SetLookup lookup = live_set_lookup(facts.host->set_lookups);
     if (lookups_mutex != nullptr)

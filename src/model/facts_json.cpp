@@ -260,6 +260,7 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_optional(j, "vanished_process", f.vanished_process);
     json_put_optional(j, "restart_history", f.restart_history);
     json_put_optional(j, "swarm_service", f.swarm_service);
+    if (f.conntrack) json_put_result(j, "conntrack", *f.conntrack);
 }
 
 void from_json(const nlohmann::json& j, Facts& f) {
@@ -287,6 +288,13 @@ void from_json(const nlohmann::json& j, Facts& f) {
     json_get_optional(j, "vanished_process", f.vanished_process);
     json_get_optional(j, "restart_history", f.restart_history);
     json_get_optional(j, "swarm_service", f.swarm_service);
+    if (j.contains("conntrack")) {
+        Result<std::vector<ConntrackEntry>> entries = fail("conntrack", kNotCollected);
+        json_get_result(j, "conntrack", entries);
+        if (entries && entries->size() > kMaxConntrackEntries)
+            throw nlohmann::json::other_error::create(501, "conntrack: more entries than a collection keeps", &j);
+        f.conntrack = std::move(entries);
+    }
 }
 
 nlohmann::json facts_to_json(const Facts& f) { return nlohmann::json(f); }

@@ -16,6 +16,9 @@ std::string render_trace_text(const TraceReport& r, bool color) {
     out += render::path_block(r.traced, color);
     out += "\nPredicted for the same packet (evaluated over the rules read)\n";
     out += render::path_block(r.predicted, color);
+    out += "\nConntrack: " + (r.conntrack ? describe(*r.conntrack)
+                                          : std::string("no entry for this flow (a packet dropped before conntrack "
+                                                        "confirmed it leaves none)")) + "\n";
     const bool parted = r.comparison.outcome == TraceComparison::Outcome::contradicted;
     out += "\nPrediction: " + render::paint(color && parted, sanitize(r.comparison.text), "1;33") + "\n";
     if (!r.blind_spots.empty()) {
@@ -34,6 +37,7 @@ nlohmann::json trace_to_json(const TraceReport& r) {
     j["traced"] = r.traced;
     j["predicted"] = r.predicted;
     j["comparison"] = {{"outcome", to_string(r.comparison.outcome)}, {"at", r.comparison.at}, {"text", r.comparison.text}};
+    j["conntrack"] = r.conntrack ? nlohmann::json(*r.conntrack) : nlohmann::json(nullptr);
     j["blind_spots"] = r.blind_spots;
     return j;
 }

@@ -73,6 +73,12 @@ TEST_F(TraceTest, AnOpenPathIsTracedAsTheClientSeesItAndConfirmed) {
     EXPECT_EQ(traced["packet"].value("dport", 0), 8190) << d.describe();
     EXPECT_EQ(traced["final_packet"].value("dport", 0), 80) << "the trace shows Docker's DNAT\n" << d.describe();
     EXPECT_EQ((*d.json)["comparison"].value("outcome", std::string()), "confirmed") << d.describe();
+    // The flow's conntrack entry: DNAT'd to the container's address and port.
+    const auto& entry = (*d.json)["conntrack"];
+    ASSERT_TRUE(entry.is_object()) << d.describe();
+    EXPECT_EQ(entry.value("orig_src", std::string()), sandbox().client_addr());
+    EXPECT_EQ(entry.value("reply_src", std::string()), sandbox().inspect(c.name(), "{{.NetworkSettings.IPAddress}}"));
+    EXPECT_EQ(entry.value("reply_sport", 0), 80);
     EXPECT_EQ(ruleset(), before) << "the trace left the ruleset changed";
     EXPECT_FALSE(trace_table_present());
 }

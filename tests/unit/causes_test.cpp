@@ -36,7 +36,7 @@ TEST(CauseCatalog, IdFormRejectsWhatIsNotKebab) {
 
 TEST(CauseCatalog, IdsAreUniqueKebabLayerNames) {
     const std::set<std::string> layers = {"container", "port", "network", "swarm", "app", "engine", "kernel",
-                                          "netfilter", "firewall", "selinux", "exposure", "peer",   "path"};
+                                          "netfilter", "conntrack", "firewall", "selinux", "exposure", "peer", "path"};
     std::set<std::string_view> seen;
     for (const Check& entry : all_checks()) {
         const CauseInfo& c = entry.cause;

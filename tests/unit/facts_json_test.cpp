@@ -66,6 +66,39 @@ TEST(FactsJson, RoundTripKeepsASwarmTasksService) {
     EXPECT_FALSE(facts_from_json_text(facts_to_json(Facts{}).dump())->swarm_service);  // not a task
 }
 
+TEST(FactsJson, RoundTripKeepsTheConntrackEntriesToThePublishedPorts) {
+    Facts f;
+    f.query.container = "dns";
+    ConntrackEntry e;
+    e.proto = Proto::udp;
+    e.orig_src = "10.231.205.2";
+    e.orig_dst = "10.231.205.1";
+    e.orig_sport = 40555;
+    e.orig_dport = 8170;
+    e.reply_src = "10.231.205.1";
+    e.reply_dst = "10.231.205.2";
+    e.reply_sport = 8170;
+    e.reply_dport = 40555;
+    e.timeout = 29;
+    f.conntrack = std::vector<ConntrackEntry>{e};
+    auto back = facts_from_json_text(facts_to_json(f).dump());
+    ASSERT_TRUE(back.has_value()) << back.error().message;
+    ASSERT_TRUE(back->conntrack && *back->conntrack);
+    ASSERT_EQ((*back->conntrack)->size(), 1u);
+    EXPECT_EQ((*back->conntrack)->front().orig_dport, 8170);
+    EXPECT_FALSE((*back->conntrack)->front().translated());
+    EXPECT_EQ(facts_to_json(*back), facts_to_json(f));
+
+    f.conntrack = fail("conntrack", "permission denied reading the conntrack table (needs CAP_NET_ADMIN)");
+    back = facts_from_json_text(facts_to_json(f).dump());
+    ASSERT_TRUE(back && back->conntrack);
+    EXPECT_EQ(back->conntrack->error().message, "permission denied reading the conntrack table (needs CAP_NET_ADMIN)");
+    EXPECT_FALSE(facts_from_json_text(facts_to_json(Facts{}).dump())->conntrack) << "not asked stays not asked";
+
+    f.conntrack = std::vector<ConntrackEntry>(kMaxConntrackEntries + 1, e);  // more than a collection keeps
+    EXPECT_FALSE(facts_from_json_text(facts_to_json(f).dump()));
+}
+
 TEST(FactsJson, MalformedInputIsAnErrorNotACrash) {
     for (const char* text : {"", "{", "[]", "{\"schema_version\": \"x\"}", "{\"schema_version\": 1}",
                              "{\"schema_version\": 99, \"query\": {}}",

@@ -38,6 +38,7 @@
     X(netfilter_prerouting_drop) \
     X(netfilter_direct_routing_blocked) \
     X(netfilter_backend_mismatch) \
+    X(conntrack_stale_entry) \
     X(firewall_firewalld_zone) \
     X(firewall_ufw_blocks) \
     X(firewall_firewalld_reload) \

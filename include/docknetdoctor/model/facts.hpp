@@ -10,6 +10,7 @@
 
 #include "docknetdoctor/model/error.hpp"
 #include "docknetdoctor/model/port.hpp"
+#include "docknetdoctor/model/conntrack.hpp"
 #include "docknetdoctor/model/packet_path.hpp"  // HostNetwork, PathResult
 #include "docknetdoctor/model/probe_outcome.hpp"
 #include "docknetdoctor/model/selinux.hpp"
@@ -242,7 +243,11 @@ struct Facts {
     std::optional<RestartHistory> restart_history;
     // The container is a Swarm task: its service. nullopt: not a task.
     std::optional<SwarmService> swarm_service;
+    // The conntrack entries to the host ports it publishes (original destination port),
+    // at most kMaxConntrackEntries. nullopt: not asked (nothing published, an older facts file).
+    std::optional<Result<std::vector<ConntrackEntry>>> conntrack;
 };
+inline constexpr std::size_t kMaxConntrackEntries = 1000;
 
 // JSON both ways. from_json throws nlohmann::json::exception on malformed input;
 // load_facts() turns that into an Error.

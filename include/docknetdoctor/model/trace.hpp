@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "docknetdoctor/model/conntrack.hpp"
 #include "docknetdoctor/model/packet_path.hpp"
 
 namespace dnd {
@@ -79,6 +80,9 @@ struct TraceReport {
     PathResult traced;     // the kernel's path (nftables only)
     PathResult predicted;  // the evaluator's, for the same packet
     TraceComparison comparison;
+    // The traced flow's conntrack entry, read right after the trace: where NAT sent it and
+    // its state. nullopt: none (a packet dropped before conntrack confirmed it leaves none).
+    std::optional<ConntrackEntry> conntrack;
     std::vector<std::string> blind_spots;  // what the trace could not see
 };
 

@@ -49,6 +49,7 @@ inline Finding the_finding(const CheckResult& r) {
 }
 
 inline constexpr PortKey tcp(std::uint16_t port) { return PortKey{port, Proto::tcp}; }
+inline constexpr PortKey udp(std::uint16_t port) { return PortKey{port, Proto::udp}; }
 
 // The headline of a finding as the user sees it: its cause id, container port, severity and title.
 inline ::testing::AssertionResult headline_is(const Finding& f, std::string_view id, std::optional<PortKey> port,

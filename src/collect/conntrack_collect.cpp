@@ -1,0 +1,118 @@
+// ctnetlink dumps through libnetfilter_conntrack, filtered here.
+#include "docknetdoctor/collect/conntrack_collect.hpp"
+
+#include <arpa/inet.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack_tcp.h>
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace dnd {
+namespace {
+
+struct HandleClose {
+    void operator()(nfct_handle* h) const noexcept { nfct_close(h); }
+};
+
+std::string address(int family, const void* bytes) {
+    char text[INET6_ADDRSTRLEN] = {};
+    inet_ntop(family == 6 ? AF_INET6 : AF_INET, bytes, text, sizeof text);
+    return text;
+}
+
+std::string tcp_state_name(std::uint8_t state) {
+    static constexpr const char* kNames[] = {"NONE",     "SYN_SENT",  "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
+                                             "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",      "SYN_SENT2"};
+    return state < std::size(kNames) ? kNames[state] : fmt::format("state {}", state);
+}
+
+std::optional<ConntrackEntry> entry_of(const nf_conntrack* ct) {
+    const std::uint8_t l4 = nfct_get_attr_u8(ct, ATTR_L4PROTO);
+    if (l4 != IPPROTO_TCP && l4 != IPPROTO_UDP) return std::nullopt;
+    ConntrackEntry e;
+    e.family = nfct_get_attr_u8(ct, ATTR_L3PROTO) == AF_INET6 ? 6 : 4;
+    e.proto = l4 == IPPROTO_UDP ? Proto::udp : Proto::tcp;
+    if (e.family == 4) {
+        const std::uint32_t a[4] = {nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_SRC), nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_DST),
+                                    nfct_get_attr_u32(ct, ATTR_REPL_IPV4_SRC), nfct_get_attr_u32(ct, ATTR_REPL_IPV4_DST)};
+        e.orig_src = address(4, &a[0]);
+        e.orig_dst = address(4, &a[1]);
+        e.reply_src = address(4, &a[2]);
+        e.reply_dst = address(4, &a[3]);
+    } else {
+        e.orig_src = address(6, nfct_get_attr(ct, ATTR_ORIG_IPV6_SRC));
+        e.orig_dst = address(6, nfct_get_attr(ct, ATTR_ORIG_IPV6_DST));
+        e.reply_src = address(6, nfct_get_attr(ct, ATTR_REPL_IPV6_SRC));
+        e.reply_dst = address(6, nfct_get_attr(ct, ATTR_REPL_IPV6_DST));
+    }
+    e.orig_sport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC));
+    e.orig_dport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
+    e.reply_sport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_SRC));
+    e.reply_dport = ntohs(nfct_get_attr_u16(ct, ATTR_REPL_PORT_DST));
+    const std::uint32_t status = nfct_get_attr_u32(ct, ATTR_STATUS);
+    e.seen_reply = (status & IPS_SEEN_REPLY) != 0;
+    e.assured = (status & IPS_ASSURED) != 0;
+    if (e.proto == Proto::tcp && nfct_attr_is_set(ct, ATTR_TCP_STATE) > 0)
+        e.tcp_state = tcp_state_name(nfct_get_attr_u8(ct, ATTR_TCP_STATE));
+    e.timeout = nfct_get_attr_u32(ct, ATTR_TIMEOUT);
+    return e;
+}
+
+struct Dump {
+    std::function<bool(const ConntrackEntry&)> wanted;
+    std::size_t keep;
+    std::vector<ConntrackEntry> entries;
+};
+
+int on_entry(nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
+    auto* dump = static_cast<Dump*>(data);
+    if (dump->entries.size() >= dump->keep) return NFCT_CB_CONTINUE;
+    if (auto e = entry_of(ct); e && dump->wanted(*e)) dump->entries.push_back(std::move(*e));
+    return NFCT_CB_CONTINUE;
+}
+
+Result<std::vector<ConntrackEntry>> dump_entries(std::function<bool(const ConntrackEntry&)> wanted, std::size_t keep) {
+    std::unique_ptr<nfct_handle, HandleClose> h(nfct_open(CONNTRACK, 0));
+    if (!h) return fail("conntrack", fmt::format("cannot open ctnetlink: {}", std::strerror(errno)));
+    Dump dump{std::move(wanted), keep, {}};
+    nfct_callback_register(h.get(), NFCT_T_ALL, on_entry, &dump);
+    for (std::uint32_t family : {AF_INET, AF_INET6}) {
+        if (nfct_query(h.get(), NFCT_Q_DUMP, &family) < 0) {
+            const int err = errno;
+            if (err == EPERM || err == EACCES)
+                return fail("conntrack", "permission denied reading the conntrack table (needs CAP_NET_ADMIN)");
+            return fail("conntrack", fmt::format("cannot read the conntrack table: {}", std::strerror(err)));
+        }
+    }
+    return std::move(dump.entries);
+}
+
+}  // namespace
+
+Result<std::vector<ConntrackEntry>> read_conntrack_to_ports(std::span<const PortKey> ports, std::size_t keep) {
+    const std::vector<PortKey> wanted(ports.begin(), ports.end());
+    return dump_entries(
+        [&wanted](const ConntrackEntry& e) {
+            return std::find(wanted.begin(), wanted.end(), PortKey{e.orig_dport, e.proto}) != wanted.end();
+        },
+        keep);
+}
+
+Result<std::optional<ConntrackEntry>> read_conntrack_flow(const Packet& p) {
+    auto found = dump_entries(
+        [&p](const ConntrackEntry& e) {
+            return e.proto == p.proto && e.orig_src == p.saddr && e.orig_sport == p.sport && e.orig_dport == p.dport;
+        },
+        1);
+    if (!found) return std::unexpected(found.error());
+    if (found->empty()) return std::optional<ConntrackEntry>{};
+    return std::optional<ConntrackEntry>(found->front());
+}
+
+}  // namespace dnd
