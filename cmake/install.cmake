@@ -31,4 +31,5 @@ install(FILES contrib/systemd/docknetdoctor-textfile.service contrib/systemd/doc
 
 # The report's schema is an interface programs validate against, not documentation:
 # share/doc may be left out (Debian policy; the slim images exclude it), share/PACKAGE may not.
-install(FILES man/docknetdoctor-report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/docknetdoctor)
+install(FILES man/docknetdoctor-report.schema.json man/docknetdoctor-trace.schema.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/docknetdoctor)

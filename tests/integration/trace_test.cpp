@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "host_change.hpp"
+#include "schema_validation.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
@@ -27,7 +28,11 @@ protected:
     Diagnosis trace(const std::vector<std::string>& args) const {
         std::vector<std::string> all{"trace", "--format", "json"};
         all.insert(all.end(), args.begin(), args.end());
-        return sandbox().diagnose(all, 60s);
+        auto d = sandbox().diagnose(all, 60s);
+        if (d.json) {
+            EXPECT_TRUE(validate_against_schema(*d.json, trace_schema_path()));
+        }
+        return d;
     }
     // TOOL (iptables or iptables-legacy) drops what reaches CONTAINER's port 80 in CHAIN, undone
     // when the result goes; the client's real connection to HOST_PORT then times out.

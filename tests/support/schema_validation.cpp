@@ -75,6 +75,10 @@ std::filesystem::path report_schema_path() {
     return std::filesystem::path(DND_SOURCE_DIR) / "man" / "docknetdoctor-report.schema.json";
 }
 
+std::filesystem::path trace_schema_path() {
+    return std::filesystem::path(DND_SOURCE_DIR) / "man" / "docknetdoctor-trace.schema.json";
+}
+
 ::testing::AssertionResult validate_against_schema(const nlohmann::json& document,
                                                    const std::filesystem::path& schema_path) {
     std::error_code ec;

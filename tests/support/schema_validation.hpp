@@ -10,6 +10,8 @@ namespace dnd::test {
 
 // The published report schema in the source tree.
 std::filesystem::path report_schema_path();
+// The published schema of trace --format json.
+std::filesystem::path trace_schema_path();
 
 // Success, or failure carrying the validator's messages (one per violation, with the
 // JSON path), so `EXPECT_TRUE(validate_against_schema(doc, path))` explains itself.
