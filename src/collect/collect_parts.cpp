@@ -291,8 +291,15 @@ Result<std::optional<ContainerSide>> read_named_container_side(const DockerClien
     return side_of(client, std::move(**container), container_timer, timings, nullptr);
 }
 
+std::vector<PortKey> conntrack_ports(const std::vector<PortKey>& published_host_ports) {
+    std::vector<PortKey> out;
+    for (const PortKey& p : published_host_ports)
+        if (p.proto == Proto::udp && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    return out;
+}
+
 void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,
-                     PhaseTimings& timings, std::mutex* lookups_mutex) {
+                     PhaseTimings& timings, std::mutex* lookups_mutex, const Result<std::vector<ConntrackEntry>>* conntrack) {
     PhaseTimer procfs_timer;
     facts.container_listeners = read_container_listeners(side.container, owner_scan);
     timings["collect.procfs.container"] = procfs_timer.ms();
@@ -316,9 +323,20 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
         for (const auto& [port, bindings] : facts.container->ports)
             for (const HostBinding& b : bindings)
                 if (b.host_port != 0) published.push_back(PortKey{b.host_port, port.proto});
-        if (!published.empty()) {
+        if (const auto ports = conntrack_ports(published); !ports.empty()) {
             PhaseTimer conntrack_timer;
-            facts.conntrack = read_conntrack_to_ports(published, kMaxConntrackEntries);
+            if (conntrack == nullptr) {
+                facts.conntrack = read_conntrack_to_ports(ports, kMaxConntrackEntries);
+            } else if (!*conntrack) {
+                facts.conntrack = std::unexpected(conntrack->error());
+            } else {
+                std::vector<ConntrackEntry> mine;
+                for (const ConntrackEntry& e : **conntrack)
+                    if (mine.size() < kMaxConntrackEntries &&
+                        std::find(ports.begin(), ports.end(), PortKey{e.orig_dport, e.proto}) != ports.end())
+                        mine.push_back(e);
+                facts.conntrack = std::move(mine);
+            }
             timings["collect.conntrack"] = conntrack_timer.ms();
         }
     }

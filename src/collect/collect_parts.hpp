@@ -157,12 +157,19 @@ Result<ContainerSide> read_container_side(const DockerClient& client, const std:
 Result<std::optional<ContainerSide>> read_named_container_side(const DockerClient& client, std::string_view name,
                                                                PhaseTimings& timings);
 
+// The host ports whose conntrack entries a diagnosis reads: the UDP ones published. A UDP
+// flow lasts while its client sends, so it is what outlives a recreated container; a stale
+// TCP entry holds only the connection it was made for.
+std::vector<PortKey> conntrack_ports(const std::vector<PortKey>& published_host_ports);
+
 // The rest of one container's facts, read on this host: its listeners (through the shared
-// owner scan), a recheck when its process vanished meanwhile, SELinux, the packet paths.
-// facts.host must be filled already.
+// owner scan), a recheck when its process vanished meanwhile, SELinux, the conntrack entries
+// to its published UDP ports, the packet paths. facts.host must be filled already.
 // lookups_mutex: held around each set lookup when several containers' facts, sharing one
 // host and its record of lookups, are completed at once.
+// conntrack: the entries to every port of the run, read once (--all); nullptr: read here.
 void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& client, SocketOwnerScan& owner_scan,
-                     PhaseTimings& timings, std::mutex* lookups_mutex = nullptr);
+                     PhaseTimings& timings, std::mutex* lookups_mutex = nullptr,
+                     const Result<std::vector<ConntrackEntry>>* conntrack = nullptr);
 
 }  // namespace dnd

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "collect_parts.hpp"
+#include "docknetdoctor/collect/conntrack_collect.hpp"
 
 namespace dnd {
 namespace {
@@ -30,6 +31,9 @@ struct SharedCollection {
     std::mutex lookups_mutex;  // the set lookups, recorded in the one host all containers share
     const std::function<bool(const Container&)>& wanted;
     const PhaseTimings& host_timings;  // the shared part's, in every container's timings
+    // Every container's published UDP ports' conntrack entries: one walk of the kernel's
+    // table for the run. Filled before base_ready.
+    Result<std::vector<ConntrackEntry>> conntrack = fail("conntrack", kNotCollected);
 };
 
 // One container's facts, or nullopt when wanted() turns it down or the host side failed.
@@ -49,7 +53,7 @@ std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, Socke
     if (!shared.wanted(side->container)) return std::nullopt;
     Facts facts = shared.base;
     facts.query.container = out.ref;
-    add_local_facts(facts, std::move(*side), client, owner_scan, out.timings, &shared.lookups_mutex);
+    add_local_facts(facts, std::move(*side), client, owner_scan, out.timings, &shared.lookups_mutex, &shared.conntrack);
     out.timings["collect"] = timer.ms();
     out.facts = std::move(facts);
     return out;
@@ -78,7 +82,8 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
     Facts base = new_facts(options.query);
     base.engine = identity.join(host_timings);
     std::promise<bool> host_done;
-    SharedCollection shared{base, host_done.get_future().share(), client, {}, {}, wanted, host_timings};
+    SharedCollection shared{base, host_done.get_future().share(), client, {}, {}, wanted, host_timings,
+                            fail("conntrack", kNotCollected)};
     std::vector<std::optional<RunningContainerFacts>> slots(list->size());
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
@@ -107,6 +112,8 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
         take_host_side(host_task, host, base, host_timings, [&published](const Listener& l) {
             return published.contains(PortKey{l.port, l.proto});
         });
+        if (const auto udp = conntrack_ports({published.begin(), published.end()}); !udp.empty())
+            shared.conntrack = read_conntrack_to_ports(udp, kMaxConntrackEntries * udp.size());
     } catch (...) {
         host_failure = std::current_exception();
     }

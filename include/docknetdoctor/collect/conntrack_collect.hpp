@@ -14,7 +14,8 @@
 namespace dnd {
 
 // The IPv4 and IPv6 entries whose original destination port and protocol are one of
-// `ports`, at most `keep` of them (the dump is read to its end either way). Errors (source
+// `ports`, at most `keep` of them (the dump is read to its end either way). One dump costs a
+// walk of the kernel's whole table: ask once for every port a run needs. Errors (source
 // "conntrack"): no CAP_NET_ADMIN, no conntrack in this kernel.
 Result<std::vector<ConntrackEntry>> read_conntrack_to_ports(std::span<const PortKey> ports, std::size_t keep);
 
