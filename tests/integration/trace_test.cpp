@@ -22,6 +22,10 @@ protected:
         EXPECT_TRUE(rules.ok()) << rules.describe();
         return rules.out;
     }
+    // The netfilter loggers of IPv4 and IPv6 the trace binds while iptables-legacy has tables.
+    std::string loggers() const {
+        return sandbox().in_host({"cat", "/proc/sys/net/netfilter/nf_log/2", "/proc/sys/net/netfilter/nf_log/10"}).out;
+    }
     bool trace_table_present() const {
         return sandbox().in_host({"nft", "list", "tables"}).out.find("docknetdoctor_trace") != std::string::npos;
     }
@@ -127,9 +131,6 @@ TEST_F(TraceTest, TheTableAndTheLoggersAreAsBeforeAfterSigintSigtermAndSigkill) 
     const std::string legacy_rule = "FORWARD -p tcp --dport 9 -j ACCEPT";
     HostChange legacy(sandbox(), "iptables-legacy -A " + legacy_rule, "iptables-legacy -D " + legacy_rule);
     ASSERT_TRUE(legacy.result().ok()) << legacy.result().describe();
-    const auto loggers = [&] {
-        return sandbox().in_host({"cat", "/proc/sys/net/netfilter/nf_log/2", "/proc/sys/net/netfilter/nf_log/10"}).out;
-    };
     const std::string before = ruleset();
     const std::string loggers_before = loggers();
     ASSERT_EQ(loggers_before.find("nfnetlink_log"), std::string::npos) << loggers_before;
@@ -154,7 +155,9 @@ TEST_F(TraceTest, TheTableAndTheLoggersAreAsBeforeAfterSigintSigtermAndSigkill) 
 TEST_F(TraceTest, AnIptablesLegacyDropIsNamedFromItsOwnTraceRecord) {
     auto c = web("it-trace-legacy", "8196:80");
     const auto drop = drop_to(c, "iptables-legacy", "FORWARD", 8196);
+    const std::string loggers_before = loggers();
     const auto d = expect_traced_drop(c);
+    EXPECT_EQ(loggers(), loggers_before) << "the loggers are given back at a normal exit";
     ASSERT_TRUE(d.json);
     const std::string container_ip = sandbox().inspect(c.name(), "{{.NetworkSettings.IPAddress}}");
     const std::string decided_by = (*d.json)["traced"].value("decided_by", std::string());
