@@ -81,10 +81,12 @@ struct Traced {
     std::optional<ProbeTarget> send_to;
 };
 
-// The published host ports to trace (--port: that container port's), and --send's target.
+// The published host ports to trace (--port: that container port's), and --send's target:
+// a TCP port's first binding, else a UDP port's (one datagram).
 Result<Traced> ports_to_trace(const Facts& facts, const Options& o) {
     if (!facts.container) return fail("trace", "no container to trace");
     Traced out;
+    std::optional<ProbeTarget> datagram;  // --send's target when no TCP port is published
     for (const auto& [port, bindings] : facts.container->ports) {
         if (o.port && !(*o.port == port)) continue;
         for (const HostBinding& b : bindings) {
@@ -92,10 +94,11 @@ Result<Traced> ports_to_trace(const Facts& facts, const Options& o) {
             const PortKey host_port{b.host_port, port.proto};
             if (std::find(out.host_ports.begin(), out.host_ports.end(), host_port) == out.host_ports.end())
                 out.host_ports.push_back(host_port);
-            if (!out.send_to && port.proto == Proto::tcp)
-                out.send_to = ProbeTarget{send_address(facts, b), b.host_port, Proto::tcp, o.send.value_or("")};
+            auto& target = port.proto == Proto::tcp ? out.send_to : datagram;
+            if (!target) target = ProbeTarget{send_address(facts, b), b.host_port, port.proto, o.send.value_or("")};
         }
     }
+    if (!out.send_to) out.send_to = datagram;
     if (out.host_ports.empty())
         return fail("trace", o.port ? fmt::format("{} publishes no host port for {}: nothing to trace",
                                                   facts.container->name, o.port->str())
@@ -206,8 +209,8 @@ int run_trace(const Options& o, const CollectOptions& collect) {
 
     std::thread sender;
     if (o.send) {
-        if (!traced->send_to) return fail_line("--send makes a TCP connection: the container publishes no TCP port");
-        std::cerr << fmt::format("docknetdoctor: tracing {}; connecting to {}:{} from {}\n", ports_text(traced->host_ports),
+        std::cerr << fmt::format("docknetdoctor: tracing {}; {} {}:{} from {}\n", ports_text(traced->host_ports),
+                                 traced->send_to->proto == Proto::udp ? "sending a datagram to" : "connecting to",
                                  sanitize(traced->send_to->address), traced->send_to->port, sanitize(*o.send));
         sender = std::thread([target = *traced->send_to, vantage = *o.send] {
             const std::vector<ProbeTarget> targets{target};

@@ -111,6 +111,21 @@ TEST_F(TraceTest, FromTheHostItselfThePacketIsSentToTheContainer) {
     EXPECT_EQ((*d.json)["traced"]["packet"].value("iif", std::string("?")), "") << d.describe();
 }
 
+// A container that publishes only UDP: --send sends one datagram, and every datagram to the
+// port is traced (UDP has no SYN to single out).
+TEST_F(TraceTest, AUdpOnlyPortIsTracedWithOneDatagram) {
+    auto c = sandbox().run_container("it-trace-udp", {"-p", "8197:53/udp", image(), "sleep", "1000"});
+    ASSERT_TRUE(c.run_result().ok()) << c.run_result().describe();
+    const auto d = trace({c.name(), "--send", sandbox().client_netns()});
+    ASSERT_TRUE(d.json) << d.describe();
+    EXPECT_EQ(d.process.exit_code, 0) << d.describe();
+    EXPECT_EQ(d.json->value("verdict", std::string()), "forwarded") << d.describe();
+    EXPECT_EQ((*d.json)["traced"]["packet"].value("proto", std::string()), "udp") << d.describe();
+    EXPECT_EQ((*d.json)["traced"]["final_packet"].value("dport", 0), 53) << d.describe();
+    EXPECT_NE(d.process.err.find("sending a datagram to " + sandbox().host_addr() + ":8197"), std::string::npos)
+        << d.describe();
+}
+
 TEST_F(TraceTest, NoClientWithinTheTimeoutIsExit3InOneLine) {
     auto c = web("it-trace-wait", "8193:80");
     const std::string before = ruleset();
