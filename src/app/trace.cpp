@@ -1,16 +1,16 @@
 // trace: arm, wait for (or send) one packet, and compare the kernel's path with the prediction.
 #include "docknetdoctor/app/trace.hpp"
 
+#include <pthread.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -24,6 +24,7 @@
 #include "docknetdoctor/model/report.hpp"
 #include "docknetdoctor/model/sanitize.hpp"
 #include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/path/trace_packet.hpp"
 #include "docknetdoctor/path/trace_path.hpp"
 #include "docknetdoctor/probe/probe.hpp"
 #include "docknetdoctor/render/render.hpp"
@@ -38,20 +39,40 @@ constexpr std::chrono::milliseconds kPacketQuiet{300};
 // --send's connection attempt: long enough for a dropped SYN to be traced, never a hang.
 constexpr std::chrono::milliseconds kSendDeadline{1500};
 
-std::atomic<bool> g_interrupted{false};
+// SIGINT and SIGTERM, blocked in every thread from the start of the wait (threads made after
+// inherit the mask) and read through a signalfd the wait polls: a stop is seen at once,
+// however the wait is timed. Given back afterwards: a stop later ends the run by default,
+// and what the trace changed goes with it (the kernel removes the table; the loggers' guard
+// writes them back).
+class StopSignals {
+public:
+    StopSignals() {
+        sigemptyset(&signals_);
+        sigaddset(&signals_, SIGINT);
+        sigaddset(&signals_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+        fd_ = signalfd(-1, &signals_, SFD_CLOEXEC | SFD_NONBLOCK);
+    }
+    ~StopSignals() {
+        if (fd_ >= 0) ::close(fd_);
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+    int fd() const { return fd_; }
+    // Whether a stop came (read once: it stays raised).
+    bool raised() {
+        signalfd_siginfo info;
+        while (!raised_ && fd_ >= 0 && ::read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) raised_ = true;
+        return raised_;
+    }
 
-void on_signal(int) { g_interrupted = true; }
-
-// SIGINT and SIGTERM end the wait (a poll they interrupt) and the run then ends normally, so
-// the table's socket is closed like at any exit; SIGKILL closes it too (the kernel does).
-void catch_stop_signals() {
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART: the wait returns at once
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-}
+private:
+    sigset_t signals_{};
+    sigset_t previous_{};
+    int fd_ = -1;
+    bool raised_ = false;
+};
 
 int fail_line(const std::string& message) {
     std::cerr << "docknetdoctor: " << sanitize(message) << "\n";
@@ -112,63 +133,34 @@ std::string ports_text(const std::vector<PortKey>& ports) {
     return out;
 }
 
-// Whether e is the first traced packet's. The kernel's id of a packet is a hash that can
-// change between hooks (a packet made here gets its flow hash on the way), so an event with
-// a new id is the same packet's when the headers it carries have the same source address,
-// source port and protocol (NAT before postrouting changes only the destination).
-bool follows_first(const TraceEvent& e, std::set<std::uint32_t>& ids, std::optional<Packet>& first) {
-    if (!first) {
-        if (e.packet.saddr.empty()) return false;  // a packet's events begin with its headers
-        first = e.packet;
-        ids.insert(e.id);
-        return true;
-    }
-    const bool same_tuple =
-        e.packet.saddr == first->saddr && e.packet.sport == first->sport && e.packet.proto == first->proto;
-    if (e.legacy) return same_tuple;  // iptables-legacy's records carry no id
-    if (ids.contains(e.id)) return true;
-    if (same_tuple) {
-        ids.insert(e.id);
-        return true;
-    }
-    return false;
-}
-
-// The events of the first packet traced: complete at a drop, or once quiet; nullopt when
-// the wait ended first (timeout or a stop signal). An error when events were lost.
-// iptables-legacy's records (legacy, when its tables are followed) come on a socket of their
-// own at the same moments as nftables' events: it is read between short waits on the other.
+// iptables-legacy's records (when its tables are followed) come on a socket of their own at
+// the same moments as nftables' events: it is read between short waits on the other, after
+// it, so that a record is never older than the marking events read before it.
 constexpr std::chrono::milliseconds kLegacyPoll{20};
 
-Result<std::optional<std::vector<TraceEvent>>> first_packet(TraceListener& listener, LegacyTraceLog* legacy,
-                                                            const std::string& own_table, std::chrono::milliseconds wait) {
+enum class WaitEnd { packet, timeout, stopped, stopped_midway };
+
+// The first traced packet's events: complete once another packet is marked, at a drop, or
+// after kPacketQuiet without an event of it; otherwise why the wait ended.
+Result<WaitEnd> first_packet(TraceListener& listener, LegacyTraceLog* legacy, StopSignals& stop,
+                             FirstTracedPacket& packet, std::chrono::milliseconds wait) {
     const auto give_up = std::chrono::steady_clock::now() + wait;
-    std::vector<TraceEvent> events;
-    std::set<std::uint32_t> ids;
-    std::optional<Packet> first;
     std::optional<std::chrono::steady_clock::time_point> last_seen;
-    while (!g_interrupted) {
+    while (true) {
+        if (stop.raised()) return packet.started() ? WaitEnd::stopped_midway : WaitEnd::stopped;
         const auto now = std::chrono::steady_clock::now();
-        if (last_seen && now - *last_seen >= kPacketQuiet) break;
-        if (!last_seen && now >= give_up) return std::optional<std::vector<TraceEvent>>{};
-        const auto until = last_seen ? *last_seen + kPacketQuiet : give_up;
-        std::vector<TraceEvent> arrived;
+        if (packet.complete() || (last_seen && now - *last_seen >= kPacketQuiet)) return WaitEnd::packet;
+        if (now >= give_up) return packet.started() ? WaitEnd::packet : WaitEnd::timeout;
+        const auto until = std::min(give_up, last_seen ? *last_seen + kPacketQuiet : give_up);
         auto left = std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
         if (legacy != nullptr) left = std::min(left, kLegacyPoll);
-        if (auto received = listener.receive(left, arrived); !received) return std::unexpected(received.error());
+        std::vector<TraceEvent> arrived;
+        if (auto received = listener.receive(left, arrived, stop.fd()); !received) return std::unexpected(received.error());
         if (legacy != nullptr)
             if (auto received = legacy->receive(arrived); !received) return std::unexpected(received.error());
-        bool dropped = false;
-        for (TraceEvent& e : arrived) {
-            if (!follows_first(e, ids, first)) continue;  // another packet: only the first is followed
-            dropped = dropped || (e.verdict == "drop" && e.table != own_table);
-            events.push_back(std::move(e));
-            last_seen = std::chrono::steady_clock::now();
-        }
-        if (dropped) break;
+        for (const TraceEvent& e : arrived)
+            if (packet.take(e)) last_seen = std::chrono::steady_clock::now();
     }
-    if (events.empty()) return std::optional<std::vector<TraceEvent>>{};
-    return std::optional<std::vector<TraceEvent>>(std::move(events));
 }
 
 bool has_legacy_tables(const Facts& facts) {
@@ -195,7 +187,7 @@ int run_trace(const Options& o, const CollectOptions& collect) {
     auto traced = ports_to_trace(*facts, o);
     if (!traced) return fail_line(traced.error().message);
 
-    catch_stop_signals();
+    StopSignals stop;
     auto listener = TraceListener::open();
     if (!listener) return fail_line(listener.error().message);
     std::unique_ptr<LegacyTraceLog> legacy;
@@ -208,31 +200,45 @@ int run_trace(const Options& o, const CollectOptions& collect) {
     if (!table) return fail_line(table.error().message);
 
     std::thread sender;
+    std::optional<Error> send_failure;  // written by the sender, read after it is joined
+    auto wait = o.trace_wait;
     if (o.send) {
+        // The packet sent is marked within microseconds, or a retransmission is within the
+        // send's own deadline: no reason to wait longer for it.
+        wait = std::min(wait, kSendDeadline + kPacketQuiet);
         std::cerr << fmt::format("docknetdoctor: tracing {}; {} {}:{} from {}\n", ports_text(traced->host_ports),
                                  traced->send_to->proto == Proto::udp ? "sending a datagram to" : "connecting to",
                                  sanitize(traced->send_to->address), traced->send_to->port, sanitize(*o.send));
-        sender = std::thread([target = *traced->send_to, vantage = *o.send] {
+        sender = std::thread([target = *traced->send_to, vantage = *o.send, &send_failure] {
             const std::vector<ProbeTarget> targets{target};
-            if (vantage == "host") probe_batch(targets, kSendDeadline);
-            else (void)probe_batch_in_netns(vantage, targets, kSendDeadline);
+            if (vantage == "host") {
+                probe_batch(targets, kSendDeadline);
+            } else if (auto sent = probe_batch_in_netns(vantage, targets, kSendDeadline); !sent) {
+                send_failure = sent.error();
+            }
         });
     } else {
         std::cerr << fmt::format("docknetdoctor: tracing {}{}; waiting up to {} s for a client's connection (Ctrl-C stops)\n",
                                  ports_text(traced->host_ports), o.from ? " from " + sanitize(*o.from) : std::string(),
                                  o.trace_wait.count() / 1000.0);
     }
-    auto events = first_packet(*listener, legacy.get(), table->name(), o.trace_wait);
+    FirstTracedPacket packet(table->name());
+    auto ended = first_packet(*listener, legacy.get(), stop, packet, wait);
     if (sender.joinable()) sender.join();
-    if (!events) return fail_line(events.error().message);
-    if (!*events)
-        return fail_line(g_interrupted ? "stopped before a packet was traced"
-                                       : fmt::format("no packet to {} came within {} s: nothing traced",
-                                                     ports_text(traced->host_ports), o.trace_wait.count() / 1000.0));
+    if (!ended) return fail_line(ended.error().message);
+    switch (*ended) {
+        case WaitEnd::stopped: return fail_line("stopped before a packet was traced");
+        case WaitEnd::stopped_midway: return fail_line("stopped while the packet's path was traced: nothing to report");
+        case WaitEnd::timeout:
+            if (send_failure) return fail_line("--send: " + send_failure->message);
+            return fail_line(fmt::format("no packet to {} came within {} s: nothing traced", ports_text(traced->host_ports),
+                                         wait.count() / 1000.0));
+        case WaitEnd::packet: break;
+    }
 
     TraceReport report;
     report.container = facts->container->name;
-    report.traced = traced_path(*facts->host, **events, table->name());
+    report.traced = traced_path(*facts->host, packet.events(), table->name());
     report.predicted = evaluate_path(*facts->host, report.traced.packet, recorded_lookups(*facts->host));
     report.comparison = compare_with_prediction(report.traced, report.predicted);
     report.blind_spots = trace_blind_spots(*facts, legacy_failure);
