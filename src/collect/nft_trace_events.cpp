@@ -19,6 +19,7 @@
 
 #include "docknetdoctor/collect/nft_trace.hpp"
 #include "docknetdoctor/model/ruleset.hpp"
+#include "kernel_names.hpp"
 #include "packet_headers.hpp"
 
 namespace dnd {
@@ -28,12 +29,8 @@ struct TraceFree {
     void operator()(nftnl_trace* t) const noexcept { nftnl_trace_free(t); }
 };
 
-std::string interface_name(const nftnl_trace* t, std::uint16_t attr) {
-    if (!nftnl_trace_is_set(t, attr)) return "";
-    const std::uint32_t index = nftnl_trace_get_u32(t, attr);
-    char name[IF_NAMESIZE] = {};
-    if (if_indextoname(index, name) == nullptr) return fmt::format("if{}", index);
-    return name;
+std::string interface_of(const nftnl_trace* t, std::uint16_t attr) {
+    return nftnl_trace_is_set(t, attr) ? interface_name(nftnl_trace_get_u32(t, attr)) : std::string();
 }
 
 std::string verdict_of(const nftnl_trace* t) {
@@ -92,8 +89,8 @@ std::optional<TraceEvent> decode(const nlmsghdr* nlh) {
     }
     if (nftnl_trace_is_set(t.get(), NFTNL_TRACE_RULE_HANDLE)) e.rule_handle = nftnl_trace_get_u64(t.get(), NFTNL_TRACE_RULE_HANDLE);
     if (e.kind != TraceEvent::Kind::policy) e.verdict = verdict_of(t.get());
-    e.iif = interface_name(t.get(), NFTNL_TRACE_IIF);
-    e.oif = interface_name(t.get(), NFTNL_TRACE_OIF);
+    e.iif = interface_of(t.get(), NFTNL_TRACE_IIF);
+    e.oif = interface_of(t.get(), NFTNL_TRACE_OIF);
     e.packet = packet_of(t.get());
     return e;
 }
@@ -110,19 +107,18 @@ Result<TraceListener> TraceListener::open(int receive_buffer) {
     int group = NFNLGRP_NFTRACE;
     if (mnl_socket_setsockopt(sock.get(), NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
         const int err = errno;
-        return fail("trace", err == EPERM ? std::string("cannot receive trace events: permission denied (tracing needs "
-                                                        "CAP_NET_ADMIN; run as root)")
-                                          : fmt::format("cannot receive trace events: {}", std::strerror(err)));
+        return fail("trace", fmt::format("cannot receive trace events: {}",
+                                         err == EPERM ? std::string(kTraceNeedsNetAdmin) : std::string(std::strerror(err))));
     }
     TraceListener out(std::move(sock));
     out.buffer_.resize(1 << 16);
     return out;
 }
 
-Result<void> TraceListener::receive(std::chrono::milliseconds wait, std::vector<TraceEvent>& out) {
+Result<void> TraceListener::receive(std::chrono::milliseconds wait, std::vector<TraceEvent>& out, int wake_fd) {
     const int fd = mnl_socket_get_fd(sock_.get());
-    pollfd p{fd, POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(wait.count()));
+    pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+    const int ready = poll(p, wake_fd >= 0 ? 2 : 1, static_cast<int>(wait.count()));
     if (ready < 0) return errno == EINTR ? Result<void>{} : fail("trace", fmt::format("poll: {}", std::strerror(errno)));
     while (true) {
         const ssize_t n = recv(fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT);

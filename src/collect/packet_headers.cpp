@@ -1,19 +1,10 @@
 // Raw IPv4/IPv6 headers read into a Packet.
 #include "packet_headers.hpp"
+#include "kernel_names.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 namespace dnd {
-namespace {
-
-std::string address(int family, const std::uint8_t* bytes) {
-    char text[INET6_ADDRSTRLEN] = {};
-    inet_ntop(family == 6 ? AF_INET6 : AF_INET, bytes, text, sizeof text);
-    return text;
-}
-
-}  // namespace
 
 Packet packet_from_headers(int family, std::span<const std::uint8_t> network, std::span<const std::uint8_t> transport) {
     Packet p;
@@ -22,13 +13,13 @@ Packet packet_from_headers(int family, std::span<const std::uint8_t> network, st
     std::size_t network_length = 0;
     if (family == 4 && network.size() >= 20) {
         l4 = network[9];
-        p.saddr = address(4, network.data() + 12);
-        p.daddr = address(4, network.data() + 16);
+        p.saddr = address_text(4, network.data() + 12);
+        p.daddr = address_text(4, network.data() + 16);
         network_length = static_cast<std::size_t>(network[0] & 0x0f) * 4;
     } else if (family == 6 && network.size() >= 40) {
         l4 = network[6];
-        p.saddr = address(6, network.data() + 8);
-        p.daddr = address(6, network.data() + 24);
+        p.saddr = address_text(6, network.data() + 8);
+        p.daddr = address_text(6, network.data() + 24);
         network_length = 40;
     }
     p.proto = l4 == IPPROTO_UDP ? Proto::udp : Proto::tcp;

@@ -1,8 +1,8 @@
 #pragma once
-// The live trace's two kernel parts. TraceTable adds the one table the trace needs, flagged
+// The live trace's nftables parts. TraceTable adds the one table the trace needs, flagged
 // NFT_TABLE_F_OWNER so the kernel removes it when its socket closes: at exit, on a signal,
-// on SIGKILL. Nothing else the tool does changes the host. TraceListener receives nftables'
-// trace events (NFNLGRP_NFTRACE) for the packets that table marks.
+// on SIGKILL. TraceListener receives nftables' trace events (NFNLGRP_NFTRACE) for the
+// packets that table marks. (iptables-legacy's part: legacy_trace_log.hpp.)
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,13 +17,19 @@ struct mnl_socket;
 
 namespace dnd {
 
+// How a refusal for want of privilege ends, in each of the trace's parts.
+inline constexpr const char* kTraceNeedsNetAdmin = "permission denied (tracing needs CAP_NET_ADMIN; run as root)";
+
 struct MnlSocketClose {
     void operator()(mnl_socket* s) const noexcept;
 };
 
-// Which packets to mark: to these ports (TCP: the SYN only, one packet per connection
-// attempt; UDP: every datagram), from `from` when given. Marked on prerouting (packets
+// Which packets to mark: to these ports of a local address (TCP: the SYN only, one packet
+// per connection attempt; UDP: every datagram), from `from` when given; at most
+// kMaxTracedPorts ports (one netlink message holds the table). Marked on prerouting (packets
 // that arrive) and output (packets made here) at priority -350, before conntrack and NAT.
+inline constexpr std::size_t kMaxTracedPorts = 256;
+
 struct TraceFilter {
     std::vector<PortKey> ports;
     std::optional<std::string> from;  // an IPv4 or IPv6 literal
@@ -52,9 +58,9 @@ public:
     // large (a SYN through a busy ruleset is ~90 events); an overflow is reported, never silent.
     static constexpr int kReceiveBuffer = 16 << 20;
     static Result<TraceListener> open(int receive_buffer = kReceiveBuffer);
-    // Waits at most `wait` for events and appends what arrived. An error when the kernel
-    // dropped events (ENOBUFS) or the socket failed.
-    Result<void> receive(std::chrono::milliseconds wait, std::vector<TraceEvent>& out);
+    // Waits at most `wait` for events, or until wake_fd (when >= 0) is readable, and appends
+    // what arrived. An error when the kernel dropped events (ENOBUFS) or the socket failed.
+    Result<void> receive(std::chrono::milliseconds wait, std::vector<TraceEvent>& out, int wake_fd = -1);
 
 private:
     explicit TraceListener(std::unique_ptr<mnl_socket, MnlSocketClose> sock) : sock_(std::move(sock)) {}

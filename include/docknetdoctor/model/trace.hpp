@@ -10,6 +10,7 @@
 
 #include "docknetdoctor/model/conntrack.hpp"
 #include "docknetdoctor/model/packet_path.hpp"
+#include "docknetdoctor/model/ruleset.hpp"
 
 namespace dnd {
 
@@ -40,7 +41,7 @@ struct TraceEvent {
 // shows even where nftables has no chain or cannot see (iptables-legacy, routing).
 struct TraceChain {
     std::string_view name;
-    std::string_view hook;  // "prerouting", "input", "forward", "output", "postrouting"
+    nf::Hook hook;
     int priority;
     enum class Role { marks, entered, passed } role;
 };
@@ -48,16 +49,16 @@ inline constexpr int kTraceMarkPriority = -350;      // before raw (-300), connt
 inline constexpr int kTraceEnteredPriority = -500;   // before anything in the hook (defrag is -400)
 inline constexpr int kTracePassedPriority = 10000;   // after every table (filter 0, security 50, helpers 300)
 inline constexpr TraceChain kTraceChains[] = {
-    {"prerouting", "prerouting", kTraceMarkPriority, TraceChain::Role::marks},
-    {"output", "output", kTraceMarkPriority, TraceChain::Role::marks},
-    {"entered_input", "input", kTraceEnteredPriority, TraceChain::Role::entered},
-    {"entered_forward", "forward", kTraceEnteredPriority, TraceChain::Role::entered},
-    {"entered_postrouting", "postrouting", kTraceEnteredPriority, TraceChain::Role::entered},
-    {"passed_prerouting", "prerouting", kTracePassedPriority, TraceChain::Role::passed},
-    {"passed_input", "input", kTracePassedPriority, TraceChain::Role::passed},
-    {"passed_forward", "forward", kTracePassedPriority, TraceChain::Role::passed},
-    {"passed_output", "output", kTracePassedPriority, TraceChain::Role::passed},
-    {"passed_postrouting", "postrouting", kTracePassedPriority, TraceChain::Role::passed},
+    {"prerouting", nf::Hook::prerouting, kTraceMarkPriority, TraceChain::Role::marks},
+    {"output", nf::Hook::output, kTraceMarkPriority, TraceChain::Role::marks},
+    {"entered_input", nf::Hook::input, kTraceEnteredPriority, TraceChain::Role::entered},
+    {"entered_forward", nf::Hook::forward, kTraceEnteredPriority, TraceChain::Role::entered},
+    {"entered_postrouting", nf::Hook::postrouting, kTraceEnteredPriority, TraceChain::Role::entered},
+    {"passed_prerouting", nf::Hook::prerouting, kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_input", nf::Hook::input, kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_forward", nf::Hook::forward, kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_output", nf::Hook::output, kTracePassedPriority, TraceChain::Role::passed},
+    {"passed_postrouting", nf::Hook::postrouting, kTracePassedPriority, TraceChain::Role::passed},
 };
 const TraceChain* find_trace_chain(std::string_view name);
 
@@ -77,7 +78,7 @@ std::string_view to_string(TraceComparison::Outcome o);  // "confirmed", "contra
 
 struct TraceReport {
     std::string container;
-    PathResult traced;     // the kernel's path (nftables only)
+    PathResult traced;     // the kernel's path (nftables' events, iptables-legacy's records)
     PathResult predicted;  // the evaluator's, for the same packet
     TraceComparison comparison;
     // The traced flow's conntrack entry, read right after the trace: where NAT sent it and
