@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/model/endpoint.hpp"
 #include "path_internal.hpp"
 
 namespace dnd {
@@ -38,22 +39,48 @@ bool verdict_is(std::string_view verdict, std::string_view kind) {
     return verdict == kind || (verdict.starts_with(kind) && verdict.size() > kind.size() && verdict[kind.size()] == ' ');
 }
 
-// The step's result from the kernel's verdict, NAT told apart by the rule that did it.
-StepResult result_of(const TraceEvent& e, std::string_view rule_text) {
+// What a matched rule does, read from its expressions (its last verdict, reject or NAT), not
+// from its text: iptables-legacy's records name the rule, not the verdict, and a comment or
+// a chain's name may hold any word. nullopt: it decides nothing (a counter, LOG, MARK ...).
+std::optional<StepResult> rule_result(const nf::Rule& rule) {
+    for (auto it = rule.exprs.rbegin(); it != rule.exprs.rend(); ++it) {
+        if (const auto* imm = std::get_if<nf::Immediate>(&*it); imm != nullptr && imm->verdict) {
+            switch (imm->verdict->kind) {
+                case nf::Verdict::Kind::accept: return StepResult::matched_accept;
+                case nf::Verdict::Kind::drop: return StepResult::matched_drop;
+                case nf::Verdict::Kind::jump: return StepResult::jump;
+                case nf::Verdict::Kind::goto_: return StepResult::goto_;
+                case nf::Verdict::Kind::return_: return StepResult::return_;
+                default: return std::nullopt;
+            }
+        }
+        if (std::holds_alternative<nf::Reject>(*it)) return StepResult::matched_reject;
+        if (const auto* nat = std::get_if<nf::Nat>(&*it))
+            return nat->type == nf::NatType::dnat ? StepResult::dnat : StepResult::snat;
+        if (std::holds_alternative<nf::Masq>(*it)) return StepResult::snat;
+        if (std::holds_alternative<nf::Redir>(*it)) return StepResult::dnat;
+        if (const auto* xt = std::get_if<nf::Boxed<nf::Xt>>(&*it); xt != nullptr && (*xt)->is_target) {
+            const std::string& name = (*xt)->name;
+            if (name == "REJECT") return StepResult::matched_reject;
+            if (name == "DNAT" || name == "REDIRECT") return StepResult::dnat;
+            if (name == "SNAT" || name == "MASQUERADE") return StepResult::snat;
+            return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+// The step's result: the kernel's verdict, told apart (reject from drop, NAT from accept) by
+// what the rule does when it was located.
+StepResult result_of(const TraceEvent& e, const nf::Rule* rule) {
     if (e.kind == TraceEvent::Kind::policy) return StepResult::policy;
     if (e.kind == TraceEvent::Kind::chain_end) return StepResult::return_;
     if (verdict_is(e.verdict, "jump")) return StepResult::jump;
     if (verdict_is(e.verdict, "goto")) return StepResult::goto_;
     if (e.verdict == "return") return StepResult::return_;
-    if (e.verdict == "drop")
-        return rule_text.find("reject") != std::string_view::npos ? StepResult::matched_reject : StepResult::matched_drop;
-    if (e.verdict == "accept") {
-        if (rule_text.find("dnat") != std::string_view::npos || rule_text.find("redirect") != std::string_view::npos)
-            return StepResult::dnat;
-        if (rule_text.find("snat") != std::string_view::npos || rule_text.find("masquerade") != std::string_view::npos)
-            return StepResult::snat;
-        return StepResult::matched_accept;
-    }
+    const StepResult does = rule != nullptr ? rule_result(*rule).value_or(StepResult::unknown) : StepResult::unknown;
+    if (e.verdict == "drop") return does == StepResult::matched_reject ? StepResult::matched_reject : StepResult::matched_drop;
+    if (e.verdict == "accept") return does == StepResult::dnat || does == StepResult::snat ? does : StepResult::matched_accept;
     return StepResult::unknown;
 }
 
@@ -94,43 +121,21 @@ void died_unseen(const HostNetwork& host, PathResult& out, const std::string& la
                                  "no route, or the reverse-path filter)", last_passed);
 }
 
-// What a matched iptables-legacy rule did: its records name the rule, not the verdict.
-// nullopt: it decided nothing (a counter, LOG, MARK ...).
-std::optional<StepResult> legacy_rule_result(const nf::Rule& rule) {
-    for (auto it = rule.exprs.rbegin(); it != rule.exprs.rend(); ++it) {
-        if (const auto* imm = std::get_if<nf::Immediate>(&*it); imm != nullptr && imm->verdict) {
-            switch (imm->verdict->kind) {
-                case nf::Verdict::Kind::accept: return StepResult::matched_accept;
-                case nf::Verdict::Kind::drop: return StepResult::matched_drop;
-                case nf::Verdict::Kind::jump: return StepResult::jump;
-                case nf::Verdict::Kind::goto_: return StepResult::goto_;
-                case nf::Verdict::Kind::return_: return StepResult::return_;
-                default: return std::nullopt;
-            }
-        }
-        if (std::holds_alternative<nf::Reject>(*it)) return StepResult::matched_reject;
-        if (const auto* nat = std::get_if<nf::Nat>(&*it))
-            return nat->type == nf::NatType::dnat ? StepResult::dnat : StepResult::snat;
-        if (std::holds_alternative<nf::Masq>(*it)) return StepResult::snat;
-        if (std::holds_alternative<nf::Redir>(*it)) return StepResult::dnat;
-        if (const auto* xt = std::get_if<nf::Boxed<nf::Xt>>(&*it); xt != nullptr && (*xt)->is_target) {
-            const std::string& name = (*xt)->name;
-            if (name == "REJECT") return StepResult::matched_reject;
-            if (name == "DNAT" || name == "REDIRECT") return StepResult::dnat;
-            if (name == "SNAT" || name == "MASQUERADE") return StepResult::snat;
-            return std::nullopt;
-        }
-    }
-    return std::nullopt;
+// The iptables-legacy table a record names, or nullptr when it is not in the rules read.
+const nf::Table* legacy_table(const HostNetwork& host, const TraceEvent& e) {
+    if (!host.iptables_legacy) return nullptr;
+    return host.iptables_legacy->find_table(e.family == "ip6" ? nf::Family::ip6 : nf::Family::ip, e.table,
+                                            nf::RulesetSource::iptables_legacy);
 }
 
-// iptables-legacy's tables run at fixed priorities in each hook.
-int legacy_priority(std::string_view table, std::string_view hook) {
-    if (table == "raw") return -300;
-    if (table == "mangle") return -150;
-    if (table == "nat") return hook == "prerouting" || hook == "output" ? -100 : 100;
-    if (table == "security") return 50;
-    return 0;  // filter
+// An iptables-legacy table's priority in a hook: its built-in chain's there (as collected);
+// 0 when the table is not in the rules read.
+int legacy_priority(const HostNetwork& host, const TraceEvent& e) {
+    const nf::Table* table = legacy_table(host, e);
+    if (table == nullptr) return 0;
+    for (const nf::Chain& c : table->chains)
+        if (c.base && nf::to_string(c.base->hook) == e.hook) return c.base->priority;
+    return 0;
 }
 
 // The two kinds of records come on two sockets; in the packet's order they interleave by
@@ -157,7 +162,7 @@ std::vector<TraceEvent> in_packet_order(const HostNetwork& host, std::span<const
         if (e.legacy) continue;
         if (e.table == own_table) {
             if (const TraceChain* own = find_trace_chain(e.chain)) {
-                hook = std::string(own->hook);
+                hook = std::string(nf::to_string(own->hook));
                 priority = own->priority;
             }
         } else if (const Located at = locate(host, e); at.chain != nullptr && at.chain->base) {
@@ -167,7 +172,7 @@ std::vector<TraceEvent> in_packet_order(const HostNetwork& host, std::span<const
         keys[i] = {rank_of(hook), priority, i};
     }
     for (std::size_t i = 0; i < events.size(); ++i)
-        if (events[i].legacy) keys[i] = {rank_of(events[i].hook), legacy_priority(events[i].table, events[i].hook), i};
+        if (events[i].legacy) keys[i] = {rank_of(events[i].hook), legacy_priority(host, events[i]), i};
     std::vector<std::size_t> order(events.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&keys](std::size_t a, std::size_t b) {
@@ -182,10 +187,7 @@ std::vector<TraceEvent> in_packet_order(const HostNetwork& host, std::span<const
 std::optional<PathStep> legacy_step(const HostNetwork& host, const TraceEvent& e) {
     PathStep step;
     step.hook = e.hook;
-    const nf::Table* table = nullptr;
-    if (host.iptables_legacy)
-        table = host.iptables_legacy->find_table(e.family == "ip6" ? nf::Family::ip6 : nf::Family::ip, e.table,
-                                                 nf::RulesetSource::iptables_legacy);
+    const nf::Table* table = legacy_table(host, e);
     const nf::Chain* chain = table != nullptr ? table->find_chain(e.chain) : nullptr;
     step.where = chain != nullptr ? path::where_of(*table, *chain)
                                   : fmt::format("iptables-legacy {} {} {}", e.family, e.table, e.chain);
@@ -198,12 +200,14 @@ std::optional<PathStep> legacy_step(const HostNetwork& host, const TraceEvent& e
         return step;
     }
     if (chain == nullptr || e.rule_number == 0 || e.rule_number > chain->rules.size()) {
-        step.rule = fmt::format("{} rule {} (not in the rules read: the ruleset changed since)", step.where, e.rule_number);
+        step.rule = fmt::format("{} rule {} ({})", step.where, e.rule_number,
+                                host.iptables_legacy ? "not in the rules read: the ruleset changed since"
+                                                     : "the ruleset could not be read before the trace");
         step.result = StepResult::unknown;
         return step;
     }
     const nf::Rule& rule = chain->rules[e.rule_number - 1];
-    const auto result = legacy_rule_result(rule);
+    const auto result = rule_result(rule);
     if (!result) return std::nullopt;
     step.rule_handle = rule.handle;
     step.rule = nf::format_rule(*table, *chain, rule);
@@ -232,8 +236,8 @@ PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> rece
         if (!e.oif.empty()) out.out_interface = e.oif;
         if (e.table == own_table) {
             if (const TraceChain* own = find_trace_chain(e.chain)) {
-                if (own->role == TraceChain::Role::passed) last_passed = std::string(own->hook);
-                else last_entered = std::string(own->hook);
+                if (own->role == TraceChain::Role::passed) last_passed = std::string(nf::to_string(own->hook));
+                else last_entered = std::string(nf::to_string(own->hook));
             }
             continue;
         }
@@ -266,13 +270,15 @@ PathResult traced_path(const HostNetwork& host, std::span<const TraceEvent> rece
             step.note = "policy " + e.verdict;
         } else if (e.kind == TraceEvent::Kind::chain_end) {
             step.rule = fmt::format("{}: end of chain, back to the caller", step.where);
-        } else if (const nf::Rule* rule = at.chain != nullptr && e.rule_handle ? find_rule(*at.chain, *e.rule_handle) : nullptr) {
-            step.rule = nf::format_rule(*at.table, *at.chain, *rule);
-        } else {
-            step.rule = fmt::format("{} handle {} (not in the rules read: the ruleset changed since)", step.where,
-                                    e.rule_handle.value_or(0));
         }
-        step.result = result_of(e, step.rule);
+        const nf::Rule* rule = at.chain != nullptr && e.rule_handle ? find_rule(*at.chain, *e.rule_handle) : nullptr;
+        if (e.kind == TraceEvent::Kind::rule) {
+            step.rule = rule != nullptr ? nf::format_rule(*at.table, *at.chain, *rule)
+                                        : fmt::format("{} handle {} ({})", step.where, e.rule_handle.value_or(0),
+                                                      host.nftables ? "not in the rules read: the ruleset changed since"
+                                                                    : "the ruleset could not be read before the trace");
+        }
+        step.result = result_of(e, rule);
         if (step.result == StepResult::dnat && !e.packet.daddr.empty()) step.note = "as traced";
         out.steps.push_back(std::move(step));
         const PathStep& last = out.steps.back();
@@ -320,7 +326,12 @@ Fate fate_of(PathVerdict v) {
 std::string fate_text(const PathResult& p) {
     switch (fate_of(p.verdict)) {
         case Fate::refused: return fmt::format("{} by {}", p.verdict == PathVerdict::rejected ? "rejected" : "dropped", p.decided_by);
-        case Fate::passes: return "accepted";
+        case Fate::passes:
+            return p.final_packet.daddr.empty()
+                       ? fmt::format("accepted, {}", to_string(p.verdict))
+                       : fmt::format("accepted, {} to {}", to_string(p.verdict), format_endpoint(p.final_packet.family,
+                                                                                                 p.final_packet.daddr,
+                                                                                                 p.final_packet.dport));
         case Fate::unknown: return "unknown";
     }
     return "unknown";
@@ -389,7 +400,13 @@ TraceComparison compare_with_prediction(const PathResult& traced, const PathResu
             break;
         }
     }
-    const bool same_fate = real == fate_of(predicted.verdict) && (real == Fate::passes || same_decider(traced, predicted));
+    // Both passing is the same answer only when the packet ended where predicted: a packet
+    // delivered to the host instead of DNAT'd to the container passes too.
+    const bool same_end = traced.verdict == predicted.verdict &&
+                          (traced.final_packet.daddr.empty() || predicted.final_packet.daddr.empty() ||
+                           (traced.final_packet.daddr == predicted.final_packet.daddr &&
+                            traced.final_packet.dport == predicted.final_packet.dport));
+    const bool same_fate = real == fate_of(predicted.verdict) && (real == Fate::passes ? same_end : same_decider(traced, predicted));
     if (same_fate) {
         out.outcome = Outcome::confirmed;
         out.text = fmt::format("confirmed: the kernel did what the evaluator predicted ({})", fate_text(traced));

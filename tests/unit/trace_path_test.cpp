@@ -238,6 +238,25 @@ TEST(TracePath, AKernelThatWentAnotherWayIsAContradictionAtTheFirstStepThatParts
     EXPECT_NE(c.text.find("contradicted at forward ip filter DOCKER-USER handle 22"), std::string::npos) << c.text;
 }
 
+// Both passing is not agreement when the packet ended elsewhere: delivered to the host (a
+// proxy) where the evaluator had it DNAT'd to the container.
+TEST(TracePath, APacketDeliveredHereWhereTheContainerWasPredictedIsAContradiction) {
+    const HostNetwork host = load_host("host-docker.json");
+    Events e;
+    e.packet = arriving(8080);
+    e.hook("inet", kOwnTable, "prerouting", 1, "continue", "eth0", "");
+    e.own("passed_prerouting").own("entered_input");
+    e.hook("ip", "filter", "INPUT", 8, "accept", "eth0", "");  // iifname "lo" accept, as a stand-in
+    e.own("passed_input");
+    const PathResult traced = traced_path(host, e.list, kOwnTable);
+    ASSERT_EQ(traced.verdict, PathVerdict::delivered_local) << path_testing::describe(traced);
+    const PathResult predicted = evaluate_path(host, from_outside("203.0.113.77", 8080));
+    ASSERT_EQ(predicted.verdict, PathVerdict::forwarded);
+    const TraceComparison c = compare_with_prediction(traced, predicted);
+    EXPECT_EQ(c.outcome, TraceComparison::Outcome::contradicted) << c.text;
+    EXPECT_NE(c.text.find("the kernel: accepted, delivered-local"), std::string::npos) << c.text;
+}
+
 TEST(TracePath, WhereTheEvaluatorCouldNotTellTheTraceDecides) {
     const HostNetwork host = load_host("host-docker.json");
     const PathResult traced = traced_path(host, open_path().list, kOwnTable);
@@ -246,7 +265,8 @@ TEST(TracePath, WhereTheEvaluatorCouldNotTellTheTraceDecides) {
     predicted.decided_by = "a set could not be read";
     const TraceComparison c = compare_with_prediction(traced, predicted);
     EXPECT_EQ(c.outcome, TraceComparison::Outcome::decided_by_trace);
-    EXPECT_EQ(c.text, "the evaluator could not tell (a set could not be read); the trace decides: accepted");
+    EXPECT_EQ(c.text, "the evaluator could not tell (a set could not be read); the trace decides: accepted, forwarded "
+                      "to 172.17.0.2:80");
 }
 
 }  // namespace
