@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 #include <linux/netfilter.h>
-#include <net/if.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,10 +13,13 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <span>
 
 #include <fmt/format.h>
 
+#include "docknetdoctor/collect/nft_trace.hpp"
+#include "kernel_names.hpp"
 #include "packet_headers.hpp"
 
 namespace dnd {
@@ -31,66 +34,60 @@ std::string read_sysctl(const std::string& path) {
     return value;
 }
 
-void write_all(int fd, const std::string& text) {
+bool write_all(int fd, const std::string& text) {
     std::size_t done = 0;
     while (done < text.size()) {
         const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n <= 0 && errno != EINTR) return;
+        if (n <= 0 && errno != EINTR) return false;
         if (n > 0) done += static_cast<std::size_t>(n);
     }
+    return true;
 }
 
-// Only async-signal-safe calls: this runs in the guard, a child of a threaded process.
-void write_back(const std::vector<std::pair<std::string, std::string>>& saved) {
+// Only async-signal-safe calls: this runs in the guard too, a child of a threaded process.
+// The first sysctl that could not be written back, or nullptr.
+const std::string* write_back(const std::vector<std::pair<std::string, std::string>>& saved) {
+    const std::string* failed = nullptr;
     for (const auto& [path, value] : saved) {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0) continue;
-        write_all(fd, value);
-        ::close(fd);
+        if (fd < 0 || !write_all(fd, value)) failed = failed != nullptr ? failed : &path;
+        if (fd >= 0) ::close(fd);
     }
+    return failed;
 }
 
-std::string interface_name(std::uint32_t index) {
-    if (index == 0) return "";
-    char name[IF_NAMESIZE] = {};
-    return if_indextoname(index, name) != nullptr ? std::string(name) : fmt::format("if{}", index);
-}
-
+// The kernel's hook number (nf::Hook's first five are NF_INET_*) as the paths name it.
 std::string hook_name(unsigned hook) {
-    switch (hook) {
-        case NF_INET_PRE_ROUTING: return "prerouting";
-        case NF_INET_LOCAL_IN: return "input";
-        case NF_INET_FORWARD: return "forward";
-        case NF_INET_LOCAL_OUT: return "output";
-        case NF_INET_POST_ROUTING: return "postrouting";
-        default: return "?";
-    }
+    return hook <= NF_INET_POST_ROUTING ? std::string(nf::to_string(static_cast<nf::Hook>(hook))) : std::string("?");
 }
 
-// "TRACE: filter:FORWARD:policy:3 " into the event's table, chain, kind and rule number.
+// "TRACE: filter:FORWARD:policy:3 " into the event's table, chain, kind and rule number:
+// the table from the left, the kind and number from the right, the chain (whatever it holds,
+// ':' too) between them.
 bool parse_prefix(std::string_view prefix, TraceEvent& e) {
     if (!prefix.starts_with(kTracePrefix)) return false;
     prefix.remove_prefix(std::strlen(kTracePrefix));
     while (!prefix.empty() && prefix.back() == ' ') prefix.remove_suffix(1);
-    std::string_view parts[4];
-    for (int i = 0; i < 4; ++i) {
-        const auto colon = i < 3 ? prefix.find(':') : std::string_view::npos;
-        if (i < 3 && colon == std::string_view::npos) return false;
-        parts[i] = prefix.substr(0, colon);
-        prefix.remove_prefix(i < 3 ? colon + 1 : prefix.size());
-    }
-    e.table = std::string(parts[0]);
-    e.chain = std::string(parts[1]);
-    if (parts[2] == "policy") e.kind = TraceEvent::Kind::policy;
-    else if (parts[2] == "return") e.kind = TraceEvent::Kind::chain_end;
-    else if (parts[2] == "rule") e.kind = TraceEvent::Kind::rule;
+    const auto after_table = prefix.find(':');
+    const auto before_number = prefix.rfind(':');
+    if (after_table == std::string_view::npos || before_number == after_table) return false;
+    const auto before_kind = prefix.rfind(':', before_number - 1);
+    if (before_kind == std::string_view::npos || before_kind <= after_table) return false;
+    const std::string_view kind = prefix.substr(before_kind + 1, before_number - before_kind - 1);
+    const std::string_view number = prefix.substr(before_number + 1);
+    e.table = std::string(prefix.substr(0, after_table));
+    e.chain = std::string(prefix.substr(after_table + 1, before_kind - after_table - 1));
+    if (kind == "policy") e.kind = TraceEvent::Kind::policy;
+    else if (kind == "return") e.kind = TraceEvent::Kind::chain_end;
+    else if (kind == "rule") e.kind = TraceEvent::Kind::rule;
     else return false;
-    std::uint32_t number = 0;
-    for (char c : parts[3]) {
-        if (c < '0' || c > '9' || number > 100000000) return false;
-        number = number * 10 + static_cast<std::uint32_t>(c - '0');
+    std::uint32_t n = 0;
+    if (number.empty() || number.size() > 9) return false;
+    for (char c : number) {
+        if (c < '0' || c > '9') return false;
+        n = n * 10 + static_cast<std::uint32_t>(c - '0');
     }
-    e.rule_number = number;
+    e.rule_number = n;
     return !e.table.empty() && !e.chain.empty();
 }
 
@@ -116,9 +113,20 @@ int legacy_trace_record(nflog_g_handle*, nfgenmsg* message, nflog_data* data, vo
 
 Result<std::unique_ptr<LegacyTraceLog>> LegacyTraceLog::open(const NfLogSysctls& sysctls) {
     std::unique_ptr<LegacyTraceLog> log(new LegacyTraceLog());
+    // One trace at a time binds the loggers: a second would save the first's binding as
+    // "before" and give it back for good.
+    log->lock_ = ::open(sysctls.lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (log->lock_ < 0 || ::flock(log->lock_, LOCK_EX | LOCK_NB) != 0)
+        return fail("trace", fmt::format("another docknetdoctor trace follows iptables-legacy's records on this host ({})",
+                                         sysctls.lock));
     for (const char* family : {"2", "10"}) {
         const std::string path = sysctls.dir + "/" + family;
-        log->saved_.emplace_back(path, read_sysctl(path));
+        std::string value = read_sysctl(path);
+        // Empty: unreadable, nothing to give back. nfnetlink_log: someone else's (ulogd, a
+        // trace killed with its guard): not ours to take or to give back.
+        if (value.empty() || value == "nfnetlink_log")
+            return fail("trace", fmt::format("{} reads \"{}\": the netfilter logger is not free to borrow", path, value));
+        log->saved_.emplace_back(path, std::move(value));
     }
     // The guard: restores the loggers once our end of its pipe closes, however we end.
     int pipe_ends[2];
@@ -136,7 +144,7 @@ Result<std::unique_ptr<LegacyTraceLog>> LegacyTraceLog::open(const NfLogSysctls&
         char byte;
         while (::read(pipe_ends[0], &byte, 1) != 0 && errno == EINTR) {
         }
-        write_back(log->saved_);
+        (void)write_back(log->saved_);
         ::_exit(0);
     }
     ::close(pipe_ends[0]);
@@ -148,9 +156,8 @@ Result<std::unique_ptr<LegacyTraceLog>> LegacyTraceLog::open(const NfLogSysctls&
     for (const std::uint16_t pf : {AF_INET, AF_INET6}) {
         if (nflog_bind_pf(log->handle_, pf) < 0) {
             const int err = errno;
-            return fail("trace", err == EPERM ? std::string("cannot bind nfnetlink_log: permission denied (tracing "
-                                                            "needs CAP_NET_ADMIN; run as root)")
-                                              : fmt::format("cannot bind nfnetlink_log: {}", std::strerror(err)));
+            return fail("trace", fmt::format("cannot bind nfnetlink_log: {}",
+                                             err == EPERM ? std::string(kTraceNeedsNetAdmin) : std::string(std::strerror(err))));
         }
     }
     nflog_g_handle* group = nflog_bind_group(log->handle_, 0);  // where trace records go
@@ -183,13 +190,13 @@ Result<void> LegacyTraceLog::receive(std::vector<TraceEvent>& out) {
     }
 }
 
-void LegacyTraceLog::restore() { write_back(saved_); }
-
 LegacyTraceLog::~LegacyTraceLog() {
     if (handle_ != nullptr) nflog_close(handle_);
-    restore();
+    if (const std::string* failed = write_back(saved_))
+        std::cerr << "docknetdoctor: could not give " << *failed << " its value back: " << std::strerror(errno) << "\n";
     if (guard_pipe_ >= 0) ::close(guard_pipe_);
     if (guard_ > 0) ::waitpid(guard_, nullptr, 0);
+    if (lock_ >= 0) ::close(lock_);  // after the guard: its write-back is done too
 }
 
 }  // namespace dnd

@@ -20,9 +20,11 @@ struct nfgenmsg;
 
 namespace dnd {
 
-// Where the bound loggers are read and given back ("/proc/sys/net/netfilter/nf_log").
+// Where the bound loggers are read and given back, and the lock that lets one trace at a
+// time borrow them.
 struct NfLogSysctls {
     std::string dir = "/proc/sys/net/netfilter/nf_log";
+    std::string lock = "/run/docknetdoctor-trace-nf_log.lock";
 };
 
 // The callback libnetfilter_log calls with each record (self: the LegacyTraceLog).
@@ -31,7 +33,8 @@ int legacy_trace_record(::nflog_g_handle*, ::nfgenmsg* message, ::nflog_data* da
 class LegacyTraceLog {
 public:
     // Saves the loggers of IPv4 and IPv6, starts the guard, binds nfnetlink_log for both.
-    // Errors (source "trace"), one line: no privilege, no nfnetlink_log.
+    // Errors (source "trace"), one line: another trace holds them, a logger that is not free
+    // (unreadable, or nfnetlink_log already), no privilege, no nfnetlink_log.
     static Result<std::unique_ptr<LegacyTraceLog>> open(const NfLogSysctls& sysctls = {});
     ~LegacyTraceLog();
     LegacyTraceLog(const LegacyTraceLog&) = delete;
@@ -43,10 +46,10 @@ public:
 
 private:
     LegacyTraceLog() = default;
-    void restore();
 
     nflog_handle* handle_ = nullptr;
     std::vector<std::pair<std::string, std::string>> saved_;  // sysctl path, its value before
+    int lock_ = -1;        // held while the loggers are borrowed
     int guard_pipe_ = -1;  // the guard restores `saved_` when this end closes
     pid_t guard_ = -1;
     std::vector<TraceEvent>* sink_ = nullptr;  // where the callback puts records during receive()
