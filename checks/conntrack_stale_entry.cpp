@@ -35,13 +35,6 @@ constexpr CauseInfo kCause{
 
 constexpr std::size_t kShownEntries = 5;
 
-// TCP entries that still carry packets (a closing or closed connection pins nothing).
-bool carries_traffic(const ConntrackEntry& e) {
-    if (e.proto == Proto::udp) return true;
-    return e.tcp_state == "SYN_SENT" || e.tcp_state == "SYN_RECV" || e.tcp_state == "ESTABLISHED" ||
-           e.tcp_state == "SYN_SENT2";
-}
-
 // A host socket serves the port itself (docker-proxy relays it to the container): an
 // untranslated flow then still gets there. dockerd holding the port without the userland
 // proxy only reserves it: what arrives there is never read.
@@ -71,21 +64,41 @@ CheckResult run(const Facts& f) {
         result.undecided.push_back(unavailable_reason("conntrack", f.conntrack->error()));
         return result;
     }
-    std::map<PortKey, PortKey> target_of;  // host port -> container port
+    struct Published {
+        PortKey target;                   // the container port
+        std::vector<std::string> host_ips;  // the bindings' addresses ("", 0.0.0.0, :: for any)
+    };
+    std::map<PortKey, Published> published;  // by host port: UDP only, what is collected
     for (const auto& [port, bindings] : c->ports)
         for (const HostBinding& b : bindings)
-            if (b.host_port != 0) target_of.emplace(PortKey{b.host_port, port.proto}, port);
+            if (b.host_port != 0 && port.proto == Proto::udp)
+                published.try_emplace(PortKey{b.host_port, port.proto}, Published{port, {}})
+                    .first->second.host_ips.push_back(b.host_ip);
+    // Only flows to this host's own addresses are to the published port: another
+    // container's flow to a service on the same port number (bridged through the host's
+    // conntrack) is not.
+    std::vector<std::string> local;
+    if (f.host->addresses)
+        for (const Address& a : *f.host->addresses) local.push_back(a.address);
+    auto to_the_binding = [&](const ConntrackEntry& e, const Published& p) {
+        const bool to_this_host = !f.host->addresses || is_loopback_address(e.orig_dst) ||
+                                  std::find(local.begin(), local.end(), e.orig_dst) != local.end();
+        return to_this_host && std::any_of(p.host_ips.begin(), p.host_ips.end(), [&e](const std::string& ip) {
+                   return is_wildcard_address(ip) || ip == e.orig_dst;
+               });
+    };
 
     std::map<PortKey, Stale> stale;  // by host port
     for (const ConntrackEntry& e : **f.conntrack) {
         const PortKey host_port{e.orig_dport, e.proto};
-        const auto target = target_of.find(host_port);
-        if (target == target_of.end() || !carries_traffic(e)) continue;
-        if (f.query.port && *f.query.port != target->second) continue;
+        const auto binding = published.find(host_port);
+        if (binding == published.end() || !to_the_binding(e, binding->second)) continue;
+        const PortKey target = binding->second.target;
+        if (f.query.port && *f.query.port != target) continue;
         if (attachment_with_address(*c, e.orig_src) != nullptr) continue;  // its own hairpin
         std::string why;
         if (e.translated()) {
-            const bool here = attachment_with_address(*c, e.reply_src) != nullptr && e.reply_sport == target->second.port;
+            const bool here = attachment_with_address(*c, e.reply_src) != nullptr && e.reply_sport == target.port;
             if (here) continue;
             why = fmt::format("conntrack: {}: its flow goes to {}, where {} is no longer", describe(e),
                               e.reply_src, container_ref(f));
@@ -95,7 +108,7 @@ CheckResult run(const Facts& f) {
                               "container down), and no process on the host relays {} to the container",
                               describe(e), host_port.str());
         }
-        auto& s = stale.try_emplace(host_port, Stale{target->second, {}}).first->second;
+        auto& s = stale.try_emplace(host_port, Stale{target, {}}).first->second;
         s.why.push_back(std::move(why));
     }
     for (const auto& [host_port, s] : stale) {

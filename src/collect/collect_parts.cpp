@@ -330,11 +330,9 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
             } else if (!*conntrack) {
                 facts.conntrack = std::unexpected(conntrack->error());
             } else {
-                std::vector<ConntrackEntry> mine;
+                std::vector<ConntrackEntry> mine;  // the run's read keeps kMaxConntrackEntries a port already
                 for (const ConntrackEntry& e : **conntrack)
-                    if (mine.size() < kMaxConntrackEntries &&
-                        std::find(ports.begin(), ports.end(), PortKey{e.orig_dport, e.proto}) != ports.end())
-                        mine.push_back(e);
+                    if (std::find(ports.begin(), ports.end(), PortKey{e.orig_dport, e.proto}) != ports.end()) mine.push_back(e);
                 facts.conntrack = std::move(mine);
             }
             timings["collect.conntrack"] = conntrack_timer.ms();

@@ -113,7 +113,7 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
             return published.contains(PortKey{l.port, l.proto});
         });
         if (const auto udp = conntrack_ports({published.begin(), published.end()}); !udp.empty())
-            shared.conntrack = read_conntrack_to_ports(udp, kMaxConntrackEntries * udp.size());
+            shared.conntrack = read_conntrack_to_ports(udp, kMaxConntrackEntries);
     } catch (...) {
         host_failure = std::current_exception();
     }

@@ -1,5 +1,7 @@
 // Facts <-> JSON. Member names are the JSON keys; a Result<T> that holds an error is
 // written as {"unavailable": {"source": ..., "message": ...}}.
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/model/facts.hpp"
@@ -291,8 +293,12 @@ void from_json(const nlohmann::json& j, Facts& f) {
     if (j.contains("conntrack")) {
         Result<std::vector<ConntrackEntry>> entries = fail("conntrack", kNotCollected);
         json_get_result(j, "conntrack", entries);
-        if (entries && entries->size() > kMaxConntrackEntries)
-            throw nlohmann::json::other_error::create(501, "conntrack: more entries than a collection keeps", &j);
+        if (entries) {
+            std::map<PortKey, std::size_t> per_port;
+            for (const ConntrackEntry& e : *entries)
+                if (++per_port[PortKey{e.orig_dport, e.proto}] > kMaxConntrackEntries)
+                    throw nlohmann::json::other_error::create(501, "conntrack: more entries to a port than a collection keeps", &j);
+        }
         f.conntrack = std::move(entries);
     }
 }

@@ -16,8 +16,6 @@
 
 #include <gtest/gtest.h>
 
-#include "collect_parts.hpp"
-
 #include <algorithm>
 
 #include "docker_fake_engine.hpp"
@@ -167,19 +165,6 @@ TEST(SocketOwnerScan, OneScanServesSeveralNamespacesReadingEachProcessOnce) {
     auto everyone = scan.owners_of({11, 22, 33}, 0);
     EXPECT_EQ(everyone.size(), 3u);
     EXPECT_EQ(everyone.count(11), 1u);
-}
-
-}  // namespace
-}  // namespace dnd
-
-namespace dnd {
-namespace {
-
-// A dump of the conntrack table walks all of it: only published UDP ports are worth one.
-TEST(ConntrackPorts, OnlyThePublishedUdpPortsEachOnce) {
-    EXPECT_EQ(conntrack_ports({{8080, Proto::tcp}, {8170, Proto::udp}, {8170, Proto::udp}, {53, Proto::udp}}),
-              (std::vector<PortKey>{{8170, Proto::udp}, {53, Proto::udp}}));
-    EXPECT_TRUE(conntrack_ports({{8080, Proto::tcp}}).empty());
 }
 
 }  // namespace

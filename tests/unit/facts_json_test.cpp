@@ -95,7 +95,7 @@ TEST(FactsJson, RoundTripKeepsTheConntrackEntriesToThePublishedPorts) {
     EXPECT_EQ(back->conntrack->error().message, "permission denied reading the conntrack table (needs CAP_NET_ADMIN)");
     EXPECT_FALSE(facts_from_json_text(facts_to_json(Facts{}).dump())->conntrack) << "not asked stays not asked";
 
-    f.conntrack = std::vector<ConntrackEntry>(kMaxConntrackEntries + 1, e);  // more than a collection keeps
+    f.conntrack = std::vector<ConntrackEntry>(kMaxConntrackEntries + 1, e);  // more to one port than a collection keeps
     EXPECT_FALSE(facts_from_json_text(facts_to_json(f).dump()));
 }
 

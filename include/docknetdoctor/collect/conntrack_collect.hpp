@@ -14,13 +14,13 @@
 namespace dnd {
 
 // The IPv4 and IPv6 entries whose original destination port and protocol are one of
-// `ports`, at most `keep` of them (the dump is read to its end either way). One dump costs a
+// `ports`, at most `keep_per_port` to each (the dump is read to its end either way). One dump costs a
 // walk of the kernel's whole table: ask once for every port a run needs. Errors (source
 // "conntrack"): no CAP_NET_ADMIN, no conntrack in this kernel.
-Result<std::vector<ConntrackEntry>> read_conntrack_to_ports(std::span<const PortKey> ports, std::size_t keep);
+Result<std::vector<ConntrackEntry>> read_conntrack_to_ports(std::span<const PortKey> ports, std::size_t keep_per_port);
 
-// The entry of the flow `packet` opens (its source address and port, protocol and
-// destination port), nullopt when conntrack holds none.
+// The entry of the flow `packet` opens (its whole original tuple), nullopt when conntrack
+// holds none.
 Result<std::optional<ConntrackEntry>> read_conntrack_flow(const Packet& packet);
 
 }  // namespace dnd

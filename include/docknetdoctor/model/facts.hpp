@@ -244,7 +244,7 @@ struct Facts {
     // The container is a Swarm task: its service. nullopt: not a task.
     std::optional<SwarmService> swarm_service;
     // The conntrack entries to the UDP host ports it publishes (original destination port),
-    // at most kMaxConntrackEntries. nullopt: not asked (no UDP port published, an older facts file).
+    // at most kMaxConntrackEntries to each. nullopt: not asked (no UDP port published, an older facts file).
     std::optional<Result<std::vector<ConntrackEntry>>> conntrack;
 };
 inline constexpr std::size_t kMaxConntrackEntries = 1000;

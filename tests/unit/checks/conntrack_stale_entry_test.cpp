@@ -1,7 +1,8 @@
 // conntrack.stale-entry: a conntrack entry to a published port holds its flow where the
 // container no longer is. The entries are shaped as `conntrack -L` showed them in the
 // sandbox (tests/integration/conntrack_test.cpp makes the situation for real): a client
-// sending to 8170/udp, the container recreated at a new address.
+// sending to 8170/udp of the host (192.0.2.10, the builder's eth0), the container recreated
+// at a new address.
 #include "check_case.hpp"
 #include "docknetdoctor/model/fix_command.hpp"
 
@@ -79,15 +80,21 @@ TEST(ConntrackStaleEntry, QuietWhenTheProxyServesAnUntranslatedFlow) {
     EXPECT_TRUE(quiet(checks::conntrack_stale_entry().run(with_entries(udp_service(), {udp_flow("192.0.2.10", 8170, false)}))));
 }
 
-// A TCP connection to the old address that is already closing carries nothing.
-TEST(ConntrackStaleEntry, QuietForAClosingTcpConnection) {
-    ConntrackEntry e = udp_flow("172.17.0.9", 80, true);
-    e.proto = Proto::tcp;
-    e.orig_dport = 8080;
-    e.tcp_state = "TIME_WAIT";
-    EXPECT_TRUE(quiet(checks::conntrack_stale_entry().run(with_entries(FactsBuilder(), {e}))));
-    e.tcp_state = "ESTABLISHED";
-    EXPECT_EQ(the_finding(checks::conntrack_stale_entry().run(with_entries(FactsBuilder(), {e}))).port, tcp(80));
+// Another container's flow to a service on the same port number, bridged through the
+// host's conntrack: not to this host, not to the published port.
+TEST(ConntrackStaleEntry, QuietForAnotherContainersFlowToTheSamePortNumber) {
+    ConntrackEntry e = udp_flow("172.17.0.9", 8170, false);
+    e.orig_src = "172.17.0.5";
+    e.orig_dst = "172.17.0.9";  // a service's own address, not the host's
+    EXPECT_TRUE(quiet(checks::conntrack_stale_entry().run(
+        with_entries(std::move(udp_service().daemon_option("userland-proxy", false)), {e}))));
+}
+
+// Bound to one host address: a flow to another address of the host is not to this binding.
+TEST(ConntrackStaleEntry, QuietForAFlowToAnotherAddressThanTheBindings) {
+    auto b = udp_service();
+    b.publish(5353, 8170, "127.0.0.1", Proto::udp);
+    EXPECT_TRUE(quiet(checks::conntrack_stale_entry().run(with_entries(std::move(b), {udp_flow("172.17.0.9", 5353, true)}))));
 }
 
 // Not asked (nothing published, a facts file from before): nothing to say.
