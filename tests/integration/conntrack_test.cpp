@@ -33,6 +33,18 @@ std::string client_script(const std::string& server, const std::string& answers)
            "        pass\n";
 }
 
+// A scratch directory, removed however the test ends.
+struct ScratchDir {
+    std::filesystem::path path;
+    ScratchDir() {
+        char pattern[] = "/tmp/dnd-ct-test.XXXXXX";
+        if (::mkdtemp(pattern) != nullptr) path = pattern;
+    }
+    ~ScratchDir() {
+        if (!path.empty()) std::filesystem::remove_all(path);
+    }
+};
+
 std::size_t lines_in(const std::filesystem::path& file) {
     std::ifstream in(file);
     std::size_t n = 0;
@@ -62,10 +74,9 @@ TEST(Conntrack, AStaleUdpEntryIsNamedAndItsFixBringsTheAnswersBack) {
     BackgroundProcess echo;
     start_service("172.30.77.10", service, echo);
 
-    char pattern[] = "/tmp/dnd-ct-test.XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    const std::filesystem::path dir = pattern;
-    const auto answers = dir / "answers";
+    const ScratchDir dir;
+    ASSERT_FALSE(dir.path.empty());
+    const auto answers = dir.path / "answers";
     std::string error;
     auto client = BackgroundProcess::start({"nsenter", "--net=" + sandbox->client_netns(), "python3", "-c",
                                             client_script(sandbox->host_addr(), answers.string())},
@@ -104,10 +115,6 @@ TEST(Conntrack, AStaleUdpEntryIsNamedAndItsFixBringsTheAnswersBack) {
     ASSERT_TRUE(after.json) << after.describe();
     const auto ids = after.cause_ids();
     EXPECT_EQ(std::find(ids.begin(), ids.end(), "conntrack.stale-entry"), ids.end()) << after.describe();
-
-    client.stop();
-    echo.stop();
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
