@@ -122,8 +122,6 @@ void enable_icmp_errors(int fd, int family) {
 }
 
 // Makes the socket of probe `index`: in the calling thread's namespace, or in another.
-using SocketMaker = std::function<Result<UniqueFd>(std::size_t index, int family, int type)>;
-
 Result<UniqueFd> socket_here(std::size_t, int family, int type) { return make_socket_here(family, type); }
 
 void start(Probe& probe, Clock::time_point deadline_at, const std::function<Result<UniqueFd>(int, int)>& make_socket) {
@@ -294,7 +292,7 @@ struct Timer {
 class Batch {
 public:
     Batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds timeout, std::chrono::milliseconds reset_grace,
-          SocketMaker make_socket = socket_here, std::function<void()> after_launch = [] {})
+          ProbeSocketMaker make_socket = socket_here, std::function<void()> after_launch = [] {})
         : probes_(targets.size()), timeout_(timeout), window_(socket_budget()),
           epoll_(::epoll_create1(EPOLL_CLOEXEC)), make_socket_(std::move(make_socket)),
           after_launch_(std::move(after_launch)) {
@@ -306,16 +304,16 @@ public:
 
     std::vector<ProbeOutcome> run() {
         if (epoll_.get() < 0) return fail_all(fmt::format("epoll_create1: {}", std::strerror(errno)));
-        std::array<epoll_event, 256> events{};
         for (;;) {
             launch();
             if (active_ == 0 && next_ == probes_.size()) break;
+            // What the sockets already saw is read before any deadline is judged: starting a
+            // large batch on a busy host can take longer than a deadline, and a probe whose
+            // handshake completed meanwhile is open, not a timeout.
+            if (auto drained = take_events(0); !drained) return fail_all(drained.error().message);
             fire_timers(Clock::now());
             if (active_ == 0) continue;
-            const int ready = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), wait_ms());
-            if (ready < 0 && errno != EINTR) return fail_all(fmt::format("epoll_wait: {}", std::strerror(errno)));
-            const auto now = Clock::now();
-            for (int k = 0; k < ready; ++k) on_event(events[static_cast<std::size_t>(k)], now);
+            if (auto waited = take_events(wait_ms()); !waited) return fail_all(waited.error().message);
         }
         std::vector<ProbeOutcome> outcomes;
         outcomes.reserve(probes_.size());
@@ -359,6 +357,24 @@ private:
         }
         probe.watched = true;
         if (probe.phase == Phase::grace) timers_.push({probe.grace_until, index});
+    }
+
+    // Handles every ready socket, waiting at most timeout_ms (-1: until one is) for the
+    // first. The error names the failed call.
+    Result<void> take_events(int timeout_ms) {
+        std::array<epoll_event, 256> events{};
+        for (int round = 0;; ++round) {
+            const int ready = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
+                                           round == 0 ? timeout_ms : 0);
+            if (ready < 0) {
+                if (errno == EINTR) return {};
+                return fail("probe", fmt::format("epoll_wait: {}", std::strerror(errno)));
+            }
+            const auto now = Clock::now();
+            for (int k = 0; k < ready; ++k) on_event(events[static_cast<std::size_t>(k)], now);
+            if (static_cast<std::size_t>(ready) < events.size()) break;
+        }
+        return {};
     }
 
     void on_event(const epoll_event& event, Clock::time_point now) {
@@ -413,7 +429,7 @@ private:
     std::size_t next_ = 0;    // the next probe to start
     std::size_t active_ = 0;  // started and not done: their sockets are open
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-    SocketMaker make_socket_;
+    ProbeSocketMaker make_socket_;
     std::function<void()> after_launch_;  // runs after each round of starts
 };
 
@@ -422,6 +438,12 @@ private:
 std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
                                       std::chrono::milliseconds reset_grace) {
     return Batch(targets, deadline, reset_grace).run();
+}
+
+std::vector<ProbeOutcome> probe_batch_made_by(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
+                                              std::chrono::milliseconds reset_grace,
+                                              const ProbeSocketMaker& make_socket) {
+    return Batch(targets, deadline, reset_grace, make_socket).run();
 }
 
 SpreadBatch probe_batch_across_namespaces(std::span<const ProbeTarget> targets, std::span<const std::string> netns_paths,

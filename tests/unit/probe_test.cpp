@@ -169,6 +169,26 @@ TEST(ProbeBatch, OutcomesFollowTargetOrderAndBadAddressesAreErrors) {
     EXPECT_TRUE(probe_batch({}, 1000ms).empty());
 }
 
+// Starting a large batch on a busy host can take longer than a deadline. A probe whose
+// handshake completed meanwhile is open: its socket says so, whatever the clock says by the
+// time the loop reads it. Here each socket after the first takes longer to make than the
+// whole deadline.
+TEST(ProbeBatch, AProbeIsJudgedByItsSocketNotByHowLongTheOthersTookToStart) {
+    BoundSocket listener = tcp_listener();
+    ASSERT_NE(listener.port, 0);
+    const std::vector<ProbeTarget> targets(3, ProbeTarget{"127.0.0.1", listener.port, Proto::tcp, "host"});
+    constexpr auto kDeadline = 40ms;
+    const auto slow_maker = [&](std::size_t index, int family, int type) -> Result<UniqueFd> {
+        if (index > 0) std::this_thread::sleep_for(kDeadline + 20ms);
+        UniqueFd socket(::socket(family, type, 0));
+        if (!socket.valid()) return fail("test", "socket");
+        return socket;
+    };
+    const auto outcomes = probe_batch_made_by(targets, kDeadline, 0ms, slow_maker);
+    ASSERT_EQ(outcomes.size(), 3u);
+    for (const auto& outcome : outcomes) EXPECT_EQ(outcome.outcome, ProbeStatus::open) << outcome.detail;
+}
+
 TEST(ProbeUdp, NoSocketOnThePortIsClosed) {
     std::uint16_t port = 0;
     {

@@ -10,6 +10,7 @@
 
 #include "docknetdoctor/model/error.hpp"
 #include "docknetdoctor/model/probe_outcome.hpp"
+#include "docknetdoctor/probe/unique_fd.hpp"
 
 namespace dnd {
 
@@ -26,6 +27,15 @@ inline constexpr std::chrono::milliseconds kResetGrace{150};
 // (right when no proxy sits in between: the kernel of the app's netns completed the handshake).
 std::vector<ProbeOutcome> probe_batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
                                       std::chrono::milliseconds reset_grace = kResetGrace);
+
+// probe_batch with each probe's socket made by make_socket(index, family, type), called on
+// this thread as probe `index` starts (probe_batch makes it here). A probe is judged by what
+// its socket saw: however long the other probes took to start, a handshake that completed
+// within its deadline is open.
+using ProbeSocketMaker = std::function<Result<UniqueFd>(std::size_t index, int family, int type)>;
+std::vector<ProbeOutcome> probe_batch_made_by(std::span<const ProbeTarget> targets, std::chrono::milliseconds deadline,
+                                              std::chrono::milliseconds reset_grace,
+                                              const ProbeSocketMaker& make_socket);
 
 // Probes each target from its own network namespace: netns_paths[i] is "" (the caller's)
 // or a path such as "/proc/PID/ns/net", entered only to make that target's socket (a socket
