@@ -160,7 +160,7 @@ Result<std::unique_ptr<LegacyTraceLog>> LegacyTraceLog::open(const NfLogSysctls&
                                              err == EPERM ? std::string(kTraceNeedsNetAdmin) : std::string(std::strerror(err))));
         }
     }
-    nflog_g_handle* group = nflog_bind_group(log->handle_, 0);  // where trace records go
+    nflog_g_handle* group = log->group_ = nflog_bind_group(log->handle_, 0);  // where trace records go
     if (group == nullptr) return fail("trace", fmt::format("cannot join nfnetlink_log group 0: {}", std::strerror(errno)));
     nflog_set_mode(group, NFULNL_COPY_PACKET, 128);  // the headers are enough
     nflog_set_qthresh(group, 1);                     // each record as it is made
@@ -191,6 +191,7 @@ Result<void> LegacyTraceLog::receive(std::vector<TraceEvent>& out) {
 }
 
 LegacyTraceLog::~LegacyTraceLog() {
+    if (group_ != nullptr) nflog_unbind_group(group_);  // frees the group's handle, which nflog_close does not
     if (handle_ != nullptr) nflog_close(handle_);
     if (const std::string* failed = write_back(saved_))
         std::cerr << "docknetdoctor: could not give " << *failed << " its value back: " << std::strerror(errno) << "\n";

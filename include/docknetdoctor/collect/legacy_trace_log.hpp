@@ -48,6 +48,7 @@ private:
     LegacyTraceLog() = default;
 
     nflog_handle* handle_ = nullptr;
+    nflog_g_handle* group_ = nullptr;  // group 0, where the trace records go
     std::vector<std::pair<std::string, std::string>> saved_;  // sysctl path, its value before
     int lock_ = -1;        // held while the loggers are borrowed
     int guard_pipe_ = -1;  // the guard restores `saved_` when this end closes
