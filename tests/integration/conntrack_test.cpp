@@ -3,7 +3,8 @@
 // datagrams then die (conntrack keeps the flow it made while the service was gone for the
 // host itself); the diagnosis names the stale entry, and its fix, run as the report gives
 // it, brings the answers back. The UDP service is a socket in the container's network
-// namespace (busybox has no UDP server), made by python3 from the host.
+// namespace (busybox has no UDP server), made by python3 from the host. Engines that clear
+// the port's conntrack entries themselves when the container starts are shown doing so.
 #include <filesystem>
 #include <fstream>
 
@@ -96,6 +97,19 @@ TEST(Conntrack, AStaleUdpEntryIsNamedAndItsFixBringsTheAnswersBack) {
         << sandbox->in_host({"conntrack", "-L", "-p", "udp"}).out;
     start_service("172.30.77.11", service, echo);
     const std::size_t before = lines_in(answers);
+    if (sandbox->engine_major() >= 26) {
+        // Of the engines run here (20.10, 26.1, 28.5), 26.1 and 28.5 delete a published UDP
+        // port's conntrack entries when its container starts: the restart leaves nothing
+        // stale, the answers come back by themselves, and the diagnosis names no stale entry.
+        EXPECT_TRUE(eventually([&] { return lines_in(answers) >= before + 3; }, 5s, 50ms))
+            << "engine " << sandbox->engine_version() << " kept the stale entry: "
+            << sandbox->in_host({"conntrack", "-L", "-p", "udp"}).out;
+        const auto d = sandbox->diagnose({"--format", "json", "--no-probe", service->name()});
+        ASSERT_TRUE(d.json) << d.describe();
+        const auto ids = d.cause_ids();
+        EXPECT_EQ(std::find(ids.begin(), ids.end(), "conntrack.stale-entry"), ids.end()) << d.describe();
+        return;
+    }
     std::this_thread::sleep_for(2s);  // a measurement: the client sends 20 datagrams meanwhile
     EXPECT_EQ(lines_in(answers), before) << "the client's datagrams still get answers: nothing stale to find";
 
