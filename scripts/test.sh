@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The README's second command: set up, build twice (as shipped, and with
 # -fsanitize=address,undefined; the second while the first one's tests run) and run every
-# test, unit and integration, in both; then the
-# integration suite again on each engine of the matrix (DND_ENGINES, default "26.1 28.5":
-# Debian's docker.io releases that scripts/engine.sh unpacks into a cache), shipped build,
-# and the table of what each scenario concluded on each engine.
+# test, unit and integration, in both; the integration suite also on each engine of the
+# matrix (DND_ENGINES, default "26.1 28.5": Debian's docker.io releases that
+# scripts/engine.sh unpacks into a cache), shipped build, before the sanitized build's
+# tests; then the table of what each scenario concluded on each engine.
 # DND_ENGINES="" leaves the matrix out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,27 +39,16 @@ diagnosis_logs=("$PWD/build/diagnoses-host.tsv")
 
 phase "shipped build (build)"
 scripts/build.sh build
-# The sanitized build compiles while the shipped tests run: those spend most of their time
-# waiting on engines, daemons and timeouts. It runs at the lowest CPU and I/O priority, so
-# the time the tests measure stays theirs.
+# The sanitized build compiles while the shipped build's tests run, the engine matrix too:
+# those spend most of their time waiting on engines, daemons and timeouts. It runs at the
+# lowest CPU and I/O priority, so the time the tests measure stays theirs.
 sanitized_build_log=$PWD/build/sanitized-build.log
-phase "sanitized build (build-asan), beside the shipped tests; its output in $sanitized_build_log"
+phase "sanitized build (build-asan), beside the shipped tests and the engine matrix; its output in $sanitized_build_log"
 nice -n 19 ionice -c 3 scripts/build.sh build-asan -DDND_SANITIZE=ON >"$sanitized_build_log" 2>&1 &
 sanitized_build=$!
 trap 'kill "$sanitized_build" 2>/dev/null || true' EXIT
 phase "shipped tests"
 DND_DIAGNOSIS_LOG=${diagnosis_logs[-1]} run_ctest build build/ctest-output.log
-phase "waiting for the sanitized build"
-if wait "$sanitized_build"; then
-  tail -n 3 "$sanitized_build_log"
-  phase "sanitized tests"
-  run_ctest build-asan build-asan/ctest-output.log
-else
-  cat "$sanitized_build_log"
-  echo "test.sh: the sanitized build failed" >&2
-  status=1
-fi
-
 for engine in ${DND_ENGINES-26.1 28.5}; do
   phase "integration tests on docker.io $engine (shipped build)"
   if ! scripts/engine.sh fetch "$engine"; then
@@ -72,6 +61,17 @@ for engine in ${DND_ENGINES-26.1 28.5}; do
   DND_ENGINE=$engine DND_DIAGNOSIS_LOG=${diagnosis_logs[-1]} \
     run_ctest build "build/ctest-output-$engine.log" -L integration -E '^deb_install$'
 done
+
+phase "waiting for the sanitized build"
+if wait "$sanitized_build"; then
+  tail -n 3 "$sanitized_build_log"
+  phase "sanitized tests"
+  run_ctest build-asan build-asan/ctest-output.log
+else
+  cat "$sanitized_build_log"
+  echo "test.sh: the sanitized build failed" >&2
+  status=1
+fi
 
 existing_logs=()
 for log in "${diagnosis_logs[@]}"; do [[ -s $log ]] && existing_logs+=("$log"); done
