@@ -33,7 +33,7 @@ def main():
     argv = ["sh", "-c", command] if SHELL_SYNTAX & set(command) else shlex.split(command)
     result = subprocess.run([harness()] + argv, capture_output=True, text=True)
     if result.returncode != 0:
-        print(f"timed_run: cannot run {command}: {result.stderr.strip()}", file=sys.stderr)
+        print(result.stderr.strip() or f"timed_run: cannot run {command}", file=sys.stderr)
         return 2
     print(result.stdout.strip())
     return 0
