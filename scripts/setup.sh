@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_packages=(
   g++ cmake make pkg-config
-  libnftnl-dev libmnl-dev libcpp-httplib-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
+  libnftnl-dev libmnl-dev libboost-dev nlohmann-json3-dev libfmt-dev libcli11-dev libsystemd-dev
   # firewalld's zone files (when its D-Bus does not answer)
   libtinyxml2-dev
   # trace: iptables-legacy's TRACE records (nfnetlink_log); conntrack entries (ctnetlink)

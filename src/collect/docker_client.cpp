@@ -1,88 +1,23 @@
-// Plain HTTP GETs to the Docker engine (cpp-httplib), every failure turned into a one-line
-// Error for the user. httplib reports failures as an enum without errno, so after a failed
-// connect we connect once more ourselves to learn why (no socket, permission, refused).
-#include <cerrno>
+// GETs to the Docker engine (engine_http.hpp does the HTTP), every way one can fail turned
+// into a one-line Error for the user.
 #include <cstring>
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <httplib.h>
 
-#include "docknetdoctor/probe/unique_fd.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
-#include "docknetdoctor/collect/request_watchdog.hpp"
+#include "docknetdoctor/collect/engine_http.hpp"
 #include "docknetdoctor/model/json_limits.hpp"
 
 namespace dnd {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // A body is parsed whole: this bounds what one answer can cost (kEngineJsonLimits agrees).
 constexpr std::size_t kMaxEngineBody = kEngineJsonLimits.max_bytes;
-// The process may grow by this much while one request is in flight: the body at its bound,
-// its copies while the string grows, and httplib's own buffers.
-constexpr std::size_t kMaxRequestGrowth = 4 * kMaxEngineBody;
-
-// Non-blocking connect bounded by timeout: 0 on success, else an errno value.
-int connect_errno(int family, const sockaddr* addr, socklen_t len, std::chrono::milliseconds timeout) {
-    UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (fd.get() < 0) return errno;
-    if (::connect(fd.get(), addr, len) == 0) return 0;
-    if (errno != EINPROGRESS && errno != EAGAIN) return errno;
-    pollfd p{fd.get(), POLLOUT, 0};
-    int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
-    if (ready == 0) return ETIMEDOUT;
-    if (ready < 0) return errno;
-    int so_error = 0;
-    socklen_t so_len = sizeof so_error;
-    if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &so_error, &so_len) != 0) return errno;
-    return so_error;
-}
-
-int probe_connect(const DockerEndpoint& ep, std::chrono::milliseconds timeout) {
-    if (ep.kind == DockerEndpoint::Kind::unix_socket) {
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (ep.socket_path.size() >= sizeof addr.sun_path) return ENAMETOOLONG;
-        std::memcpy(addr.sun_path, ep.socket_path.data(), ep.socket_path.size());
-        return connect_errno(AF_UNIX, reinterpret_cast<const sockaddr*>(&addr), sizeof addr, timeout);
-    }
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    if (::getaddrinfo(ep.host.c_str(), std::to_string(ep.port).c_str(), &hints, &found) != 0 || !found)
-        return EHOSTUNREACH;
-    int last = ECONNREFUSED;
-    for (addrinfo* ai = found; ai; ai = ai->ai_next) {
-        last = connect_errno(ai->ai_family, ai->ai_addr, ai->ai_addrlen, timeout);
-        if (last == 0) break;
-    }
-    ::freeaddrinfo(found);
-    return last;
-}
 
 std::string errno_text(int err) {
     char buffer[256];
     // GNU strerror_r: returns the message, not necessarily in buffer.
     return ::strerror_r(err, buffer, sizeof buffer);
-}
-
-// The HTTP client for the endpoint, and the headers every request to it carries.
-void open_client(const DockerEndpoint& endpoint, std::optional<httplib::Client>& client, httplib::Headers& headers) {
-    if (endpoint.kind == DockerEndpoint::Kind::unix_socket) {
-        client.emplace(endpoint.socket_path, 80);
-        client->set_address_family(AF_UNIX);
-        headers.emplace("Host", "docker");  // else the engine answers 400 "malformed Host header"
-    } else {
-        client.emplace(endpoint.host, endpoint.port);
-    }
 }
 
 }  // namespace
@@ -99,86 +34,70 @@ Error DockerClient::no_answer_error() const {
                  fmt::format("the Docker engine at {} did not answer within {} ms", endpoint_.str(), timeout_.count())};
 }
 
-Error DockerClient::endless_head_error(const std::string& full_path) const {
-    return Error{std::string(kDockerApiSource),
-                 fmt::format("the answer of the Docker engine at {} to GET {} grew this process by more than {} MiB "
-                             "(endless headers?): refused",
-                             endpoint_.str(), full_path, kMaxRequestGrowth >> 20)};
-}
-
-Error DockerClient::connect_error() const {
+std::optional<Error> DockerClient::failure(const EngineHttpOutcome& outcome, const std::string& full_path) const {
+    const std::string source(kDockerApiSource);
     const std::string where = endpoint_.str();
-    const int err = probe_connect(endpoint_, timeout_);
-    if (err == 0)  // it works now: the engine was restarting, or it refused this one request
-        return Error{std::string(kDockerApiSource),
-                     fmt::format("cannot connect to the Docker engine at {}: the connection failed", where)};
-    if (err == ETIMEDOUT) return no_answer_error();
-    if (err == EACCES || err == EPERM)
-        return Error{std::string(kDockerApiSource),
-                     fmt::format("cannot connect to the Docker engine at {}: {} (run as root or as a member of "
-                                 "the docker group)",
-                                 where, errno_text(err))};
-    return Error{std::string(kDockerApiSource),
-                 fmt::format("cannot connect to the Docker engine at {}: {}", where, errno_text(err))};
+    switch (outcome.end) {
+        case EngineHttpEnd::complete:
+        case EngineHttpEnd::refused:
+        case EngineHttpEnd::cancelled:
+            return std::nullopt;
+        case EngineHttpEnd::deadline:
+            return no_answer_error();
+        case EngineHttpEnd::connect_failed: {
+            const int err = outcome.system_errno;
+            if (err == EACCES || err == EPERM)
+                return Error{source, fmt::format("cannot connect to the Docker engine at {}: {} (run as root or as a "
+                                                 "member of the docker group)",
+                                                 where, errno_text(err))};
+            return Error{source, fmt::format("cannot connect to the Docker engine at {}: {}", where,
+                                             err ? errno_text(err) : outcome.detail)};
+        }
+        case EngineHttpEnd::resolve_failed:
+            return Error{source, fmt::format("cannot connect to the Docker engine at {}: {}", where, outcome.detail)};
+        case EngineHttpEnd::write_failed:
+            return Error{source, fmt::format("the Docker engine at {} closed the connection while GET {} was sent",
+                                             where, full_path)};
+        case EngineHttpEnd::closed_early:
+            return Error{source, fmt::format("the Docker engine at {} closed the connection before the response to "
+                                             "GET {} was complete",
+                                             where, full_path)};
+        case EngineHttpEnd::head_too_long:
+            return Error{source, fmt::format("the Docker engine at {} answered GET {} with headers of more than {} KiB "
+                                             "(endless headers?): refused",
+                                             where, full_path, kMaxEngineHeadBytes >> 10)};
+        case EngineHttpEnd::malformed:
+            return Error{source, fmt::format("the Docker engine at {} answered GET {} with something other than HTTP: "
+                                             "{}",
+                                             where, full_path, outcome.detail)};
+    }
+    return Error{source, fmt::format("GET {} to the Docker engine at {} failed", full_path, where)};
 }
 
 Result<DockerClient::Reply> DockerClient::exchange(const std::string& full_path) const {
-    const std::string source(kDockerApiSource);
-    const std::string where = endpoint_.str();
-
-    std::optional<httplib::Client> client;
-    httplib::Headers headers;
-    open_client(endpoint_, client, headers);
-    client->set_connection_timeout(timeout_);
-    client->set_read_timeout(timeout_);
-    client->set_write_timeout(timeout_);
-    client->set_keep_alive(false);
-
-    // httplib's timeouts bound each read; the watchdog bounds the whole request (headers
-    // included) in time and in memory, the receiver bounds the body.
-    std::size_t body_bytes_refused = 0;
     Reply reply;
-    const auto start = Clock::now();
-    RequestWatchdog watchdog(timeout_, kMaxRequestGrowth, [&client] { client->stop(); });
-    auto result = client->Get(full_path, headers, [&](const char* data, std::size_t size) {
-        if (reply.body.size() + size > kMaxEngineBody) {
-            body_bytes_refused = reply.body.size() + size;
+    bool body_refused = false;
+    EngineHttpCallbacks callbacks;
+    callbacks.on_head = [&](const EngineHttpHead& head) {
+        reply.status = head.status;
+        reply.api_version_header = head.api_version;
+        reply.server_header = head.server;
+        return true;
+    };
+    callbacks.on_body = [&](std::string_view piece) {
+        if (reply.body.size() + piece.size() > kMaxEngineBody) {
+            body_refused = true;
             return false;
         }
-        reply.body.append(data, size);
+        reply.body.append(piece);
         return true;
-    });
-    const RequestWatchdog::Tripped tripped = watchdog.finish();
-    if (!result) {
-        const auto elapsed = Clock::now() - start;
-        if (tripped == RequestWatchdog::Tripped::deadline) return std::unexpected(no_answer_error());
-        if (tripped == RequestWatchdog::Tripped::memory) return std::unexpected(endless_head_error(full_path));
-        if (body_bytes_refused > 0)
-            return fail(source, fmt::format("the Docker engine at {} answered GET {} with more than {} MiB: refused",
-                                            where, full_path, kMaxEngineBody >> 20));
-        switch (result.error()) {
-            case httplib::Error::Connection:
-                return std::unexpected(connect_error());
-            case httplib::Error::ConnectionTimeout:
-                return std::unexpected(no_answer_error());
-            case httplib::Error::Read:
-                // Read timeouts and early closes look the same to httplib; the clock tells.
-                if (elapsed + timeout_ / 10 >= timeout_) return std::unexpected(no_answer_error());
-                return fail(source, fmt::format("the Docker engine at {} closed the connection before the response "
-                                                "to GET {} was complete",
-                                                where, full_path));
-            case httplib::Error::Write:
-                return fail(source, fmt::format("the Docker engine at {} closed the connection while GET {} was sent",
-                                                where, full_path));
-            default:
-                break;
-        }
-        return fail(source, fmt::format("GET {} to the Docker engine at {} failed: {}", full_path, where,
-                                        httplib::to_string(result.error())));
-    }
-    reply.status = result->status;
-    reply.api_version_header = result->get_header_value("API-Version");
-    reply.server_header = result->get_header_value("Server");
+    };
+    const auto outcome = engine_http_get(endpoint_, full_path, timeout_, true, callbacks);
+    if (body_refused)
+        return fail(std::string(kDockerApiSource),
+                    fmt::format("the Docker engine at {} answered GET {} with more than {} MiB: refused",
+                                endpoint_.str(), full_path, kMaxEngineBody >> 20));
+    if (auto error = failure(outcome, full_path)) return std::unexpected(std::move(*error));
     return reply;
 }
 
@@ -221,72 +140,42 @@ void DockerClient::StreamStopper::stop() {
 Result<void> DockerClient::stream(std::string_view path, const std::function<void()>& on_open, const StreamData& on_data,
                                   StreamStopper& stopper) const {
     const std::string full_path = versioned_path(path);
-    const std::string source(kDockerApiSource);
-    std::optional<httplib::Client> client;
-    httplib::Headers headers;
-    open_client(endpoint_, client, headers);
-    client->set_connection_timeout(timeout_);
-    client->set_write_timeout(timeout_);
-    // An idle engine sends nothing: once the head is in, reads wait for data, the end or a stop.
-    client->set_read_timeout(std::chrono::hours(24 * 365));
-    client->set_keep_alive(false);
-    // A stop that comes before httplib holds the socket would find nothing to shut down: the
-    // socket is shut down as it is made.
-    client->set_socket_options([&stopper](int socket) {
-        if (stopper.stopped()) ::shutdown(socket, SHUT_RDWR);
-    });
-    {
-        std::lock_guard lock(stopper.mutex_);
-        if (stopper.stopped_) return {};
-        stopper.cancel_ = [&client] { client->stop(); };
-    }
-    struct Uninstall {  // however Get() ends, the stopper no longer reaches this client
-        DockerClient::StreamStopper& stopper;
-        ~Uninstall() {
-            std::lock_guard lock(stopper.mutex_);
-            stopper.cancel_ = nullptr;
-        }
-    } uninstall{stopper};
-
-    // Until the head is in, the watchdog bounds it as every request (an engine dripping its
-    // headers, or sending them without end).
-    RequestWatchdog watchdog(timeout_, kMaxRequestGrowth, [&client] { client->stop(); });
-    RequestWatchdog::Tripped tripped = RequestWatchdog::Tripped::no;
+    if (stopper.stopped()) return {};
     std::optional<Error> refused;
     int status = 0;
     std::string error_body;
-    auto result = client->Get(
-        full_path, headers,
-        [&](const httplib::Response& response) {
-            tripped = watchdog.finish();
-            status = response.status;
-            if (tripped != RequestWatchdog::Tripped::no || stopper.stopped()) return false;
-            if (status >= 200 && status <= 299) on_open();
+    EngineHttpCallbacks callbacks;
+    callbacks.on_head = [&](const EngineHttpHead& head) {
+        status = head.status;
+        if (stopper.stopped()) return false;
+        if (status >= 200 && status <= 299) on_open();
+        return true;
+    };
+    callbacks.on_body = [&](std::string_view piece) {
+        if (status < 200 || status > 299) {  // an error's body: kept for its message, bounded
+            error_body.append(piece.substr(0, kMaxEngineBody - std::min(kMaxEngineBody, error_body.size())));
             return true;
-        },
-        [&](const char* data, std::size_t size) {
-            if (status < 200 || status > 299) {  // an error's body: kept for its message, bounded
-                error_body.append(data, std::min(size, kMaxEngineBody - std::min(kMaxEngineBody, error_body.size())));
-                return true;
-            }
-            refused = on_data(std::string_view(data, size));
-            return !refused;
-        });
-    if (tripped == RequestWatchdog::Tripped::no) tripped = watchdog.finish();
+        }
+        refused = on_data(piece);
+        return !refused;
+    };
+    callbacks.on_cancellable = [&stopper](std::function<void()> cancel) {
+        std::lock_guard lock(stopper.mutex_);
+        stopper.cancel_ = std::move(cancel);
+        // A stop between the check above and now found nothing to cancel.
+        if (stopper.cancel_ && stopper.stopped_) stopper.cancel_();
+    };
+    // Until the head is in, the deadline bounds it as every request; after it an idle engine
+    // sends nothing for as long as nothing happens.
+    const auto outcome = engine_http_get(endpoint_, full_path, timeout_, false, callbacks);
     if (stopper.stopped()) return {};
     if (refused) return std::unexpected(*refused);
-    if (tripped == RequestWatchdog::Tripped::deadline) return std::unexpected(no_answer_error());
-    if (tripped == RequestWatchdog::Tripped::memory) return std::unexpected(endless_head_error(full_path));
-    if (!result) {
-        if (result.error() == httplib::Error::Connection) return std::unexpected(connect_error());
-        if (result.error() == httplib::Error::ConnectionTimeout) return std::unexpected(no_answer_error());
-        return fail(source, fmt::format("the Docker engine at {} ended GET {}: {}", endpoint_.str(), full_path,
-                                        httplib::to_string(result.error())));
-    }
+    if (auto error = failure(outcome, full_path)) return std::unexpected(std::move(*error));
     if (status < 200 || status > 299) {
         auto message = parse_error_message(error_body);
-        return fail(source, fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}", endpoint_.str(),
-                                        full_path, status, message.empty() ? "no error message" : message));
+        return fail(std::string(kDockerApiSource),
+                    fmt::format("the Docker engine at {} answered GET {} with HTTP {}: {}", endpoint_.str(), full_path,
+                                status, message.empty() ? "no error message" : message));
     }
     return {};  // the engine ended it
 }

@@ -284,6 +284,17 @@ TEST(DockerCollect, TruncatedBody) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
+TEST(DockerCollect, SomethingOtherThanHttpIsSaidSo) {
+    TempDir dir;
+    // Something else listening on the engine's socket: an SSH banner, say.
+    FakeEngine engine(dir.path() / "docker.sock", [](const std::string&) -> testing::FakeReply {
+        return std::string("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+    });
+    EXPECT_EQ(collect_error(options_for(engine.endpoint())),
+              "the Docker engine at " + engine.endpoint() +
+                  " answered GET /_ping with something other than HTTP: bad version");
+}
+
 TEST(DockerCollect, HttpErrorShowsTheEngineMessage) {
     TempDir dir;
     FakeEngine engine(dir.path() / "docker.sock",

@@ -16,6 +16,8 @@
 
 namespace dnd {
 
+struct EngineHttpOutcome;
+
 inline constexpr std::string_view kDockerApiSource = "docker-api";
 inline constexpr std::string_view kDefaultDockerHost = "unix:///var/run/docker.sock";
 // The newest API version whose fields we read; older daemons are asked in their own version.
@@ -199,9 +201,10 @@ private:
     // exchange(), where an answer other than 2xx is an error too.
     Result<Reply> request(const std::string& full_path) const;
     Error malformed(std::string_view path, const Error& parse_error) const;
-    Error connect_error() const;
     Error no_answer_error() const;  // "did not answer within N ms"
-    Error endless_head_error(const std::string& full_path) const;
+    // How an exchange that gave no answer ended, in the user's words; nullopt for the ends
+    // the caller words itself (complete, refused, cancelled).
+    std::optional<Error> failure(const EngineHttpOutcome& outcome, const std::string& full_path) const;
 
     DockerEndpoint endpoint_;
     std::chrono::milliseconds timeout_;
