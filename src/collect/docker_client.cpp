@@ -1,6 +1,6 @@
 // GETs to the Docker engine (engine_http.hpp does the HTTP), every way one can fail turned
 // into a one-line Error for the user.
-#include <cstring>
+#include <cerrno>
 
 #include <fmt/format.h>
 
@@ -13,12 +13,6 @@ namespace {
 
 // A body is parsed whole: this bounds what one answer can cost (kEngineJsonLimits agrees).
 constexpr std::size_t kMaxEngineBody = kEngineJsonLimits.max_bytes;
-
-std::string errno_text(int err) {
-    char buffer[256];
-    // GNU strerror_r: returns the message, not necessarily in buffer.
-    return ::strerror_r(err, buffer, sizeof buffer);
-}
 
 }  // namespace
 
@@ -44,16 +38,13 @@ std::optional<Error> DockerClient::failure(const EngineHttpOutcome& outcome, con
             return std::nullopt;
         case EngineHttpEnd::deadline:
             return no_answer_error();
-        case EngineHttpEnd::connect_failed: {
-            const int err = outcome.system_errno;
-            if (err == EACCES || err == EPERM)
+        case EngineHttpEnd::connect_failed:
+        case EngineHttpEnd::resolve_failed:
+            // detail is the system's own message for the errno ("Permission denied").
+            if (outcome.system_errno == EACCES || outcome.system_errno == EPERM)
                 return Error{source, fmt::format("cannot connect to the Docker engine at {}: {} (run as root or as a "
                                                  "member of the docker group)",
-                                                 where, errno_text(err))};
-            return Error{source, fmt::format("cannot connect to the Docker engine at {}: {}", where,
-                                             err ? errno_text(err) : outcome.detail)};
-        }
-        case EngineHttpEnd::resolve_failed:
+                                                 where, outcome.detail)};
             return Error{source, fmt::format("cannot connect to the Docker engine at {}: {}", where, outcome.detail)};
         case EngineHttpEnd::write_failed:
             return Error{source, fmt::format("the Docker engine at {} closed the connection while GET {} was sent",

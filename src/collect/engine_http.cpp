@@ -3,10 +3,8 @@
 #include <array>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <vector>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -176,7 +174,7 @@ private:
     // Bounded like the head: the parser takes what it needs of it, a head at most.
     boost::beast::flat_buffer buffer_{kMaxEngineHeadBytes};
     http::response_parser<http::buffer_body> parser_;
-    std::array<char, 64 * 1024> piece_{};
+    std::array<char, 64 * 1024> piece_;  // written by the parser before it is read
     bool ended_ = false;
     EngineHttpOutcome outcome_;
 };

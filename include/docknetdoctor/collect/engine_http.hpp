@@ -28,7 +28,7 @@ enum class EngineHttpEnd {
     refused,         // a callback returned false
     cancelled,       // the canceller was called
     deadline,        // the deadline passed first
-    connect_failed,  // system_errno says why
+    connect_failed,  // system_errno says why, detail in the system's words
     resolve_failed,  // the TCP host name did not resolve; detail says why
     write_failed,    // the engine closed the connection while the request was sent
     closed_early,    // the engine closed the connection before the answer was complete
