@@ -140,6 +140,9 @@ Result<std::unique_ptr<LegacyTraceLog>> LegacyTraceLog::open(const NfLogSysctls&
     }
     if (guard == 0) {
         ::close(pipe_ends[1]);
+        // Its own session: what signals our process group (a shell's `kill -9 %1`, a
+        // supervisor ending the job) must not end it before it gives the loggers back.
+        (void)::setsid();
         for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(s, SIG_IGN);  // a Ctrl-C must not stop it first
         char byte;
         while (::read(pipe_ends[0], &byte, 1) != 0 && errno == EINTR) {

@@ -228,9 +228,9 @@ bool BackgroundProcess::running() const {
     return info.si_pid == 0;
 }
 
-int BackgroundProcess::signal_and_wait(int signal, std::chrono::milliseconds timeout) {
+int BackgroundProcess::signal_and_wait(int signal, std::chrono::milliseconds timeout, SignalTarget target) {
     if (pid_ <= 0) return -1;
-    ::kill(pid_, signal);
+    ::kill(target == SignalTarget::process_group ? -pid_ : pid_, signal);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (running() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -50,10 +50,13 @@ public:
     bool running() const;
     pid_t pid() const { return pid_; }
     void stop();
-    // Sends `signal` to the process (not its group) and waits for it to end, at most
-    // `timeout`: its exit code (128+N when a signal N ended it), or -1 when it did not end
-    // (it is then killed with its group).
-    int signal_and_wait(int signal, std::chrono::milliseconds timeout);
+    // Who a signal is sent to: the process alone, or its whole process group (as a shell's
+    // `kill %1` does).
+    enum class SignalTarget { process, process_group };
+    // Sends `signal` to `target` and waits for the process to end, at most `timeout`: its
+    // exit code (128+N when a signal N ended it), or -1 when it did not end (it is then
+    // killed with its group).
+    int signal_and_wait(int signal, std::chrono::milliseconds timeout, SignalTarget target = SignalTarget::process);
 
 private:
     explicit BackgroundProcess(pid_t pid) : pid_(pid) {}
