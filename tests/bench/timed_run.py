@@ -13,16 +13,22 @@ SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timed_run.c")
 SHELL_SYNTAX = set("$|;&<>*?`(){}")
 
 
-def harness():
-    """The compiled timed_run.c, built once per content in the temporary directory."""
-    with open(SOURCE, "rb") as f:
+def compiled(source):
+    """The C program source compiled, once per content, in the temporary directory."""
+    with open(source, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()[:16]
-    binary = os.path.join(tempfile.gettempdir(), f"dnd-timed-run-{digest}")
+    name = os.path.splitext(os.path.basename(source))[0].replace("_", "-")
+    binary = os.path.join(tempfile.gettempdir(), f"dnd-{name}-{digest}")
     if not os.access(binary, os.X_OK):
         partial = f"{binary}.{os.getpid()}"
-        subprocess.run(["cc", "-O2", "-o", partial, SOURCE], check=True)
+        subprocess.run(["cc", "-O2", "-o", partial, source], check=True)
         os.replace(partial, binary)
     return binary
+
+
+def harness():
+    """The compiled timed_run.c."""
+    return compiled(SOURCE)
 
 
 def main():
