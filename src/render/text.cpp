@@ -171,9 +171,19 @@ std::string published_ports(const Report& r) {
 std::string render_summary_text(std::span<const Report> reports, TextStyle style) {
     Palette pal{style.color};
     if (reports.empty()) return "No running container publishes a port.\n";
-    std::string out = fmt::format("{:<24} {:<28} {:<9} {}\n", "CONTAINER", "PORTS", "VERDICT", "TOP CAUSE");
+    // Columns as wide as their longest entry (a Swarm task's name is ~40 characters), so
+    // the verdicts stay in one column.
+    auto name_of = [](const Report& r) { return sanitize(r.target_name.empty() ? r.target_container : r.target_name); };
+    std::size_t name_width = 24;
+    std::size_t ports_width = 28;
     for (const auto& r : reports) {
-        const std::string name = sanitize(r.target_name.empty() ? r.target_container : r.target_name);
+        name_width = std::max(name_width, name_of(r).size());
+        ports_width = std::max(ports_width, published_ports(r).size());
+    }
+    std::string out = fmt::format("{:<{}} {:<{}} {:<9} {}\n", "CONTAINER", name_width, "PORTS", ports_width, "VERDICT",
+                                  "TOP CAUSE");
+    for (const auto& r : reports) {
+        const std::string name = name_of(r);
         std::string verdict_label(to_string(r.verdict));
         for (auto& ch : verdict_label) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         // Pad before painting: escape codes must not count as width.
@@ -181,7 +191,7 @@ std::string render_summary_text(std::span<const Report> reports, TextStyle style
         std::string top = "-";
         if (!r.causes.empty()) top = fmt::format("{}: {}", r.causes.front().finding.id, sanitize(r.causes.front().finding.title));
         else if (!r.blind_spots.empty() && r.verdict == Verdict::unknown) top = sanitize(r.blind_spots.front().message);
-        out += fmt::format("{:<24} {:<28} {} {}\n", name, published_ports(r),
+        out += fmt::format("{:<{}} {:<{}} {} {}\n", name, name_width, published_ports(r), ports_width,
                            pal.on ? pal.verdict(r.verdict) + std::string(padded.size() - verdict_label.size(), ' ') : padded,
                            top);
     }

@@ -437,6 +437,30 @@ TEST(LadderRender, SummaryTableHasOneLinePerContainer) {
     EXPECT_EQ(render_summary_text({}, TextStyle{false}), "No running container publishes a port.\n");
 }
 
+// A name longer than the column (a Swarm task's "service.1.<task id>") widens it: every
+// verdict still starts at the same column.
+TEST(LadderRender, ALongNameWidensItsColumnAndTheVerdictsStayAligned) {
+    Facts f = web_facts();
+    f.probes = ladder(ProbeStatus::open, ProbeStatus::open, ProbeStatus::open, ProbeStatus::open);
+    Report short_name = build_report(f, {});
+    Facts g = web_facts();
+    g.container->name = "web.1.lbgu51xg4omozg0p3xls81t0v";
+    g.probes = f.probes;
+    Report long_name = build_report(g, {});
+    const Report reports[] = {short_name, long_name};
+    const std::string table = render_summary_text(reports, TextStyle{false});
+    std::vector<std::size_t> verdict_columns;
+    for (std::size_t start = 0, end; (end = table.find('\n', start)) != std::string::npos && end > start; start = end + 1) {
+        const std::string line = table.substr(start, end - start);
+        if (const auto at = line.find(line.starts_with("CONTAINER") ? "VERDICT" : "OK "); at != std::string::npos)
+            verdict_columns.push_back(at);
+    }
+    ASSERT_EQ(verdict_columns.size(), 3u) << table;
+    EXPECT_EQ(verdict_columns[0], verdict_columns[1]) << table;
+    EXPECT_EQ(verdict_columns[1], verdict_columns[2]) << table;
+    EXPECT_GT(verdict_columns[0], std::string("web.1.lbgu51xg4omozg0p3xls81t0v").size()) << table;
+}
+
 TEST(LadderFactsJson, ProbesRoundTripAndOldFilesHaveNone) {
     Facts f = web_facts();
     f.probes = ladder(ProbeStatus::open, ProbeStatus::refused, ProbeStatus::refused, ProbeStatus::reset);
