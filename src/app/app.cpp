@@ -1,5 +1,6 @@
 // The pipeline: options -> facts (collected or loaded) -> probes (the ladder) -> checks ->
-// rank -> render; --all runs it for every running container that publishes a port.
+// rank -> render; --all runs it for every running container that publishes a port or runs
+// a Swarm task, and a service's name runs it for the service's tasks on this node.
 #include "docknetdoctor/app/app.hpp"
 
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "docknetdoctor/collect/collect_running.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
 #include "docknetdoctor/collect/host_addresses.hpp"
+#include "docknetdoctor/collect/swarm_collect.hpp"
 #include "docknetdoctor/app/options.hpp"
 #include "docknetdoctor/app/output.hpp"
 #include "docknetdoctor/app/progress_line.hpp"
@@ -226,10 +228,30 @@ Report report_from(const Facts& facts, Report::Timings timings, std::chrono::ste
     return report;
 }
 
+// A client of the engine the options name, its API version agreed.
+Result<DockerClient> engine_client(const Options& o) {
+    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
+    if (!endpoint) return std::unexpected(endpoint.error());
+    DockerClient client(*endpoint, o.timeout);
+    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
+    return client;
+}
+
+int diagnose_service(const Options& o, const SwarmService& service);
+
+// The resolver's words for a name no container has (docker_resolve.cpp).
+bool names_no_container(const Error& e) { return e.message.starts_with("no such container: "); }
+
 int diagnose(const Options& o) {
     auto started = std::chrono::steady_clock::now();
     Report::Timings timings;
     auto facts = obtain_facts(o, timings);
+    if (!facts && !o.facts_file && names_no_container(facts.error())) {
+        // A Swarm service's name (or id) is a target too: its tasks here are diagnosed.
+        if (auto client = engine_client(o); client)
+            if (auto service = find_service(*client, o.container); service && *service)
+                return diagnose_service(o, **service);
+    }
     if (!facts) return usage_error(facts.error());
     timings["collect"] = o.facts_file ? 0.0 : ms_since(started);
     add_probes(*facts, o, timings);
@@ -260,11 +282,9 @@ Report unknown_report(const std::string& container, const Error& e) {
 
 // The engine's running containers (without ?all=1 the engine lists only those).
 Result<std::vector<ContainerSummary>> running_containers(const Options& o) {
-    auto endpoint = choose_docker_endpoint(o.docker_host, docker_host_from_environment());
-    if (!endpoint) return std::unexpected(endpoint.error());
-    DockerClient client(*endpoint, o.timeout);
-    if (auto ping = client.negotiate(); !ping) return std::unexpected(ping.error());
-    return client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
+    auto client = engine_client(o);
+    if (!client) return std::unexpected(client.error());
+    return client->get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
 }
 
 // --all: every container's ladder in one batch under one deadline and one descriptor
@@ -339,20 +359,38 @@ int replay_all(const Options& o, std::chrono::steady_clock::time_point run_start
 // Containers collected at once; more only queue up behind the engine and the /proc scan.
 constexpr std::size_t kCollectWorkers = 8;
 
-// --all: the host read once, every running container that publishes a port collected
-// beside the others, their ladders run at the same time (each costs about one deadline),
-// one report each.
-int diagnose_all(const Options& o) {
+// Which running containers --all diagnoses: those that publish a port, and Swarm tasks (a
+// service's ingress ports are no binding of the task container's own).
+bool wanted_by_all(const Container& c) { return c.state.running && (publishes_a_port(c) || is_swarm_task(c)); }
+
+// A task is worth a report when its service publishes a port, or could not be read (the
+// report says why); any other container was already chosen for its own ports.
+bool worth_a_report(const RunningContainerFacts& c) {
+    if (!c.facts || !c.facts->container || publishes_a_port(*c.facts->container)) return true;
+    const auto& service = c.facts->swarm_service;
+    return service && (!service->ports || !service->ports->empty());
+}
+
+Result<std::vector<RunningContainerFacts>> collect_for_reports(const Options& o,
+                                                               const std::function<bool(const Container&)>& wanted,
+                                                               const CollectProgress& progress) {
+    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers, progress);
+    if (collected) std::erase_if(*collected, [](const RunningContainerFacts& c) { return !worth_a_report(c); });
+    return collected;
+}
+
+// The host read once, the wanted running containers collected beside each other, their
+// ladders run at the same time (each costs about one deadline), one report each; none
+// wanted: the error none_here, when given (else no report at all).
+int diagnose_running(const Options& o, const std::function<bool(const Container&)>& wanted,
+                     const std::optional<Error>& none_here) {
     const auto run_started = std::chrono::steady_clock::now();
-    if (o.facts_file) return replay_all(o, run_started);
     ProgressLine progress(wants_progress_line(isatty(STDERR_FILENO) == 1, o.format == Format::text), STDERR_FILENO);
-    auto wanted = [](const Container& c) { return c.state.running && publishes_a_port(c); };
-    auto collected = collect_running_facts(  // --to is refused with --all
-        collect_options(o, ""), wanted, kCollectWorkers,
-        [&progress](std::size_t done, std::size_t total) { progress.update("collecting", done, total); });
-    if (!collected) {
+    auto collected = collect_for_reports(  // --to is refused with --all
+        o, wanted, [&progress](std::size_t done, std::size_t total) { progress.update("collecting", done, total); });
+    if (!collected || (collected->empty() && none_here)) {
         progress.finish();  // the error line must not land on the progress line
-        return usage_error(collected.error());
+        return usage_error(collected ? *none_here : collected.error());
     }
     add_all_probes(*collected, o, progress);
     if (o.save_facts) {
@@ -368,6 +406,23 @@ int diagnose_all(const Options& o) {
     return emit_all(o, *collected, run_started);
 }
 
+// --all: every running container that publishes a port, and every Swarm task here.
+int diagnose_all(const Options& o) {
+    if (o.facts_file) return replay_all(o, std::chrono::steady_clock::now());
+    return diagnose_running(o, wanted_by_all, std::nullopt);
+}
+
+// A Swarm service: its tasks on this node, in --all's form (a service is as many containers
+// as it has tasks here).
+int diagnose_service(const Options& o, const SwarmService& service) {
+    const Error none_here{"docker-api",
+                          fmt::format("service {} ({}) has no running task on this node: `docker service ps {}` "
+                                      "shows where its tasks are",
+                                      service.name, service.id.substr(0, 12), service.name)};
+    return diagnose_running(o, [&service](const Container& c) { return c.state.running && is_task_of(c, service.id); },
+                            none_here);
+}
+
 // watch's one look: the reports of the container (its diagnosis failing is its state:
 // unknown, and why) or of every running container with a published port (a failure there
 // is the look's: no container's state is known).
@@ -381,8 +436,7 @@ Result<std::vector<Report>> look_once(const Options& o) {
         return std::vector<Report>{report_from(*facts, std::move(timings), started)};
     }
     ProgressLine silent(false, STDERR_FILENO);
-    auto wanted = [](const Container& c) { return c.state.running && publishes_a_port(c); };
-    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers, {});
+    auto collected = collect_for_reports(o, wanted_by_all, {});
     if (!collected) return std::unexpected(collected.error());
     add_all_probes(*collected, o, silent);
     return reports_of(*collected, started);

@@ -57,7 +57,7 @@ Result<Options> parse_options(const std::vector<std::string>& args) {
     bool version = false;
     std::string port_text, timeout_text, format_text = "text";
     app.add_flag("--version", version, "Print the version and exit");
-    app.add_option("container", o.container, "Container name, id or unique id prefix");
+    app.add_option("container", o.container, "Container name, id or unique id prefix, or a Swarm service name or id (its tasks on this node)");
     app.add_option("-p,--port", port_text, "Diagnose this container port only: PORT[/tcp|/udp]");
     app.add_option("--from", o.from, "The client's address (default: a client on another host)");
     app.add_flag("--direct", o.direct,

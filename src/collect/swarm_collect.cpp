@@ -19,6 +19,22 @@ Result<bool> kernel_has_ipvs(const std::string& sys_root) {
     return fail("sysfs", fmt::format("cannot look at {}: {}", path, std::strerror(errno)));
 }
 
+Result<std::optional<SwarmService>> find_service(const DockerClient& client, std::string_view name) {
+    // Only a name-shaped word goes into the request's path.
+    if (!is_docker_name(name)) return std::nullopt;
+    return client.get_parsed_if_ok<SwarmService>("/services/" + std::string(name), parse_service_inspect);
+}
+
+bool is_task_of(const Container& c, std::string_view service_id) {
+    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
+    return id != c.labels.end() && !service_id.empty() && id->second == service_id;
+}
+
+bool is_swarm_task(const Container& c) {
+    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
+    return id != c.labels.end() && !id->second.empty();
+}
+
 std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
                                                const std::string& sys_root) {
     const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));

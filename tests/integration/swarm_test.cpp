@@ -4,6 +4,7 @@
 // (host-mode publishing) must make the port answer a real client. Where the kernel has IPVS
 // the mesh may work, and since it is not read, the answer must not be "ok".
 #include <filesystem>
+#include <optional>
 
 #include "sandbox_test.hpp"
 
@@ -23,7 +24,7 @@ protected:
     }
     void TearDown() override {
         if (!in_swarm_) return;
-        sandbox().docker({"service", "rm", "it-svc"});
+        sandbox().docker({"service", "rm", "it-svc", "it-svc-quiet", "it-svc-none"});
         // Leaving takes the ingress network with it; the gateway bridge stays unless removed,
         // and later scenarios must find the engine as they always do.
         EXPECT_TRUE(sandbox().docker({"swarm", "leave", "--force"}, 60s).ok());
@@ -80,6 +81,60 @@ TEST_F(SwarmTest, IngressWithoutIpvsIsNamedAndHostModePublishingFixesIt) {
     const std::string new_task = running_task("it-svc");
     const auto after = diagnose_json(new_task);
     EXPECT_EQ(after.process.exit_code, 0) << after.describe();
+}
+
+// A service is a target: by its name, its task here is diagnosed (in --all's form, one
+// report per task); --all diagnoses the task although the task container binds no port of
+// its own (ingress ports are the mesh's), and leaves out a task whose service publishes
+// nothing; a service with no task here is named in one line.
+TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
+    if (std::filesystem::exists("/sys/module/ip_vs")) GTEST_SKIP() << "this kernel has IPVS: the mesh may work here";
+    const auto created = sandbox().docker({"service", "create", "-d", "--name", "it-svc", "--no-resolve-image", "-p",
+                                           std::to_string(kPort) + ":80", image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(created.ok()) << created.describe();
+    const auto quiet = sandbox().docker({"service", "create", "-d", "--name", "it-svc-quiet", "--no-resolve-image",
+                                         image(), "sleep", "1000"});
+    ASSERT_TRUE(quiet.ok()) << quiet.describe();
+    const auto none = sandbox().docker({"service", "create", "-d", "--name", "it-svc-none", "--no-resolve-image",
+                                        "--replicas", "0", "-p", "18611:80", image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(none.ok()) << none.describe();
+    const std::string task = running_task("it-svc");
+    const std::string quiet_task = running_task("it-svc-quiet");
+    ASSERT_FALSE(task.empty() || quiet_task.empty()) << sandbox().docker({"service", "ps", "--no-trunc", "it-svc"}).out;
+    ASSERT_TRUE(wait_for_container_listener(task, 80));
+    EXPECT_NE(sandbox().client_connect(kPort), ConnectOutcome::open) << "the mesh answered without IPVS";
+
+    auto only_report_of = [](const Diagnosis& d, const std::string& container) -> std::optional<nlohmann::json> {
+        if (!d.json || !d.json->is_array()) return std::nullopt;
+        std::optional<nlohmann::json> found;
+        for (const auto& report : *d.json)
+            if (report["target"].value("container", std::string()) == container) found = report;
+        return found;
+    };
+    const auto by_service = diagnose_json("it-svc");
+    ASSERT_TRUE(by_service.json && by_service.json->is_array()) << by_service.describe();
+    EXPECT_EQ(by_service.json->size(), 1u) << by_service.describe();
+    const auto report = only_report_of(by_service, task);
+    ASSERT_TRUE(report) << by_service.describe();
+    EXPECT_EQ((*report)["causes"][0].value("id", std::string()), "swarm.ingress-unavailable") << by_service.describe();
+    EXPECT_EQ(by_service.process.exit_code, 2) << by_service.describe();
+
+    const auto all = sandbox().diagnose({"--all", "--format", "json"});
+    const auto in_all = only_report_of(all, task);
+    ASSERT_TRUE(in_all) << all.describe();
+    EXPECT_EQ((*in_all)["causes"][0].value("id", std::string()), "swarm.ingress-unavailable") << all.describe();
+    EXPECT_FALSE(only_report_of(all, quiet_task)) << "a task whose service publishes nothing\n" << all.describe();
+    EXPECT_EQ(all.process.exit_code, 2) << all.describe();
+
+    const auto no_task = sandbox().diagnose({"it-svc-none"});
+    EXPECT_EQ(no_task.process.exit_code, 3) << no_task.describe();
+    EXPECT_TRUE(no_task.process.out.empty()) << no_task.describe();
+    EXPECT_NE(no_task.process.err.find("service it-svc-none ("), std::string::npos) << no_task.describe();
+    EXPECT_NE(no_task.process.err.find(") has no running task on this node"), std::string::npos) << no_task.describe();
+
+    const auto neither = sandbox().diagnose({"it-svc-nosuch"});
+    EXPECT_EQ(neither.process.exit_code, 3) << neither.describe();
+    EXPECT_NE(neither.process.err.find("no such container: it-svc-nosuch"), std::string::npos) << neither.describe();
 }
 
 }  // namespace

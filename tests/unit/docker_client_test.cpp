@@ -17,6 +17,7 @@
 #include "docker_fake_engine.hpp"
 #include "docknetdoctor/collect/collect.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/swarm_collect.hpp"
 
 namespace dnd {
 namespace {
@@ -342,6 +343,57 @@ TEST(DockerCollect, PermissionDeniedOnTheSocket) {
     ::waitpid(child, &status, 0);
     EXPECT_EQ(message, "cannot connect to the Docker engine at " + endpoint +
                            ": Permission denied (run as root or as a member of the docker group)");
+}
+
+// A name no container has may be a service's: the engine is asked for it by name, and a
+// service it does not know (404) or an engine that is no swarm manager (503) is no service,
+// not an error; a word that is no name is never put into the request.
+TEST(DockerCollect, AServiceIsFoundByNameAndAnEngineWithoutSwarmKnowsNone) {
+    TempDir dir;
+    const std::string not_a_manager =
+        http_response(503, R"({"message":"This node is not a swarm manager. Use \"docker swarm init\" ..."})");
+    FakeEngine engine(dir.path() / "docker.sock",
+                      recorded_engine({{"/v1.41/services/svc1", http_response(200, testing::read_fixture(
+                                                                                        "engine-api/service-ingress.json"))},
+                                       {"/v1.41/services/elsewhere", not_a_manager}}));
+    auto endpoint = parse_docker_host(engine.endpoint());
+    ASSERT_TRUE(endpoint);
+    DockerClient client(*endpoint, 1s);
+    ASSERT_TRUE(client.negotiate());
+
+    auto found = find_service(client, "svc1");
+    ASSERT_TRUE(found) << found.error().message;
+    ASSERT_TRUE(*found);
+    EXPECT_EQ((*found)->id, "2xu7ao1196kvvyvwuv89ov52l");
+    EXPECT_EQ((*found)->name, "svc1");
+    ASSERT_TRUE((*found)->ports);
+    ASSERT_EQ((*found)->ports->size(), 1u);
+    EXPECT_EQ((*found)->ports->front().mode, "ingress");
+
+    for (const char* name : {"nosuch", "elsewhere"}) {
+        auto none = find_service(client, name);
+        ASSERT_TRUE(none) << name << ": " << none.error().message;
+        EXPECT_FALSE(*none) << name;
+    }
+    auto odd = find_service(client, "svc1/../../info");
+    ASSERT_TRUE(odd);
+    EXPECT_FALSE(*odd);
+    const auto seen = engine.targets_seen();
+    EXPECT_EQ(std::count_if(seen.begin(), seen.end(), [](const std::string& t) { return t.find("info") != std::string::npos; }),
+              0);
+}
+
+TEST(DockerCollect, ATaskIsKnownByItsServiceLabel) {
+    Container task;
+    task.labels["com.docker.swarm.service.id"] = "2xu7ao1196kvvyvwuv89ov52l";
+    Container plain;
+    plain.labels["com.docker.compose.service"] = "web";
+    EXPECT_TRUE(is_swarm_task(task));
+    EXPECT_TRUE(is_task_of(task, "2xu7ao1196kvvyvwuv89ov52l"));
+    EXPECT_FALSE(is_task_of(task, "other"));
+    EXPECT_FALSE(is_task_of(task, ""));
+    EXPECT_FALSE(is_swarm_task(plain));
+    EXPECT_FALSE(is_task_of(plain, "2xu7ao1196kvvyvwuv89ov52l"));
 }
 
 }  // namespace

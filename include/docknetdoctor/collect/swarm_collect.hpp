@@ -18,6 +18,17 @@ inline constexpr std::string_view kSwarmServiceIdLabel = "com.docker.swarm.servi
 std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
                                                const std::string& sys_root = "/sys");
 
+// The service the user named (its name or id, as `docker service inspect` takes them), or
+// nullopt when the engine knows none by it: no such service, or an engine that is no swarm
+// manager (only managers answer for services). Ports as read_swarm_service reads them.
+Result<std::optional<SwarmService>> find_service(const DockerClient& client, std::string_view name);
+
+// Whether the container runs as a task of the service with this id (its label says so).
+bool is_task_of(const Container& c, std::string_view service_id);
+
+// Whether the container runs as a task of any service.
+bool is_swarm_task(const Container& c);
+
 // Whether SYS_ROOT/module/ip_vs exists: IPVS is loaded or built in.
 Result<bool> kernel_has_ipvs(const std::string& sys_root);
 
