@@ -30,6 +30,7 @@
 #include "docknetdoctor/app/options.hpp"
 #include "docknetdoctor/app/output.hpp"
 #include "docknetdoctor/app/progress_line.hpp"
+#include "docknetdoctor/app/service_tasks_text.hpp"
 #include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/model/saved_facts.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"
@@ -237,7 +238,7 @@ Result<DockerClient> engine_client(const Options& o) {
     return client;
 }
 
-int diagnose_service(const Options& o, const SwarmService& service);
+int diagnose_service(const Options& o, const DockerClient& client, const SwarmService& service);
 
 // The resolver's words for a name no container has (docker_resolve.cpp).
 bool names_no_container(const Error& e) { return e.message.starts_with("no such container: "); }
@@ -250,7 +251,7 @@ int diagnose(const Options& o) {
         // A Swarm service's name (or id) is a target too: its tasks here are diagnosed.
         if (auto client = engine_client(o); client)
             if (auto service = find_service(*client, o.container); service && *service)
-                return diagnose_service(o, **service);
+                return diagnose_service(o, *client, **service);
     }
     if (!facts) return usage_error(facts.error());
     timings["collect"] = o.facts_file ? 0.0 : ms_since(started);
@@ -381,16 +382,16 @@ Result<std::vector<RunningContainerFacts>> collect_for_reports(const Options& o,
 
 // The host read once, the wanted running containers collected beside each other, their
 // ladders run at the same time (each costs about one deadline), one report each; none
-// wanted: the error none_here, when given (else no report at all).
+// wanted: the error none_here gives, when given (else no report at all).
 int diagnose_running(const Options& o, const std::function<bool(const Container&)>& wanted,
-                     const std::optional<Error>& none_here) {
+                     const std::function<Error()>& none_here) {
     const auto run_started = std::chrono::steady_clock::now();
     ProgressLine progress(wants_progress_line(isatty(STDERR_FILENO) == 1, o.format == Format::text), STDERR_FILENO);
     auto collected = collect_for_reports(  // --to is refused with --all
         o, wanted, [&progress](std::size_t done, std::size_t total) { progress.update("collecting", done, total); });
     if (!collected || (collected->empty() && none_here)) {
         progress.finish();  // the error line must not land on the progress line
-        return usage_error(collected ? *none_here : collected.error());
+        return usage_error(collected ? none_here() : collected.error());
     }
     add_all_probes(*collected, o, progress);
     if (o.save_facts) {
@@ -409,18 +410,22 @@ int diagnose_running(const Options& o, const std::function<bool(const Container&
 // --all: every running container that publishes a port, and every Swarm task here.
 int diagnose_all(const Options& o) {
     if (o.facts_file) return replay_all(o, std::chrono::steady_clock::now());
-    return diagnose_running(o, wanted_by_all, std::nullopt);
+    return diagnose_running(o, wanted_by_all, {});
+}
+
+// Why a service has no task to diagnose here, in one line, with its tasks as the
+// orchestrator sees them.
+Error no_task_here(const DockerClient& client, const SwarmService& service) {
+    return Error{"docker-api", fmt::format("service {} ({}) has no running task on this node; {} (`docker service ps {}`)",
+                                           service.name, service.id.substr(0, 12),
+                                           service_tasks_text(service, read_service_tasks(client, service)), service.name)};
 }
 
 // A Swarm service: its tasks on this node, in --all's form (a service is as many containers
 // as it has tasks here).
-int diagnose_service(const Options& o, const SwarmService& service) {
-    const Error none_here{"docker-api",
-                          fmt::format("service {} ({}) has no running task on this node: `docker service ps {}` "
-                                      "shows where its tasks are",
-                                      service.name, service.id.substr(0, 12), service.name)};
+int diagnose_service(const Options& o, const DockerClient& client, const SwarmService& service) {
     return diagnose_running(o, [&service](const Container& c) { return c.state.running && is_task_of(c, service.id); },
-                            none_here);
+                            [&] { return no_task_here(client, service); });
 }
 
 // watch's one look: the reports of the container (its diagnosis failing is its state:

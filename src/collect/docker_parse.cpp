@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/swarm_collect.hpp"
 #include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
 
@@ -412,6 +413,29 @@ Result<SwarmService> parse_service_inspect(std::string_view body) {
         }
         service.ports = std::move(out);
         return service;
+    });
+}
+
+Result<std::vector<SwarmTask>> parse_task_list(std::string_view body) {
+    return guarded<std::vector<SwarmTask>>([&] {
+        const json root = parse_body(body);
+        if (!root.is_array()) wrong_type("body", "an array", root);
+        std::vector<SwarmTask> out;
+        for (std::size_t i = 0; i < root.size(); ++i) {
+            const auto at = fmt::format("[{}]", i);
+            const json& t = expect_object(root[i], at);
+            SwarmTask task;
+            task.id = required_string(t, "ID", at);
+            task.slot = int_member(t, "Slot", at);
+            task.node_id = string_member(t, "NodeID", at);
+            task.desired_state = string_member(t, "DesiredState", at);
+            const json& status = object_member(t, "Status", at);
+            const auto status_at = join_path(at, "Status");
+            task.state = string_member(status, "State", status_at);
+            task.error = string_member(status, "Err", status_at);
+            out.push_back(std::move(task));
+        }
+        return out;
     });
 }
 

@@ -1,6 +1,7 @@
 // A task's service (swarm_collect.hpp).
 #include "docknetdoctor/collect/swarm_collect.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -23,6 +24,23 @@ Result<std::optional<SwarmService>> find_service(const DockerClient& client, std
     // Only a name-shaped word goes into the request's path.
     if (!is_docker_name(name)) return std::nullopt;
     return client.get_parsed_if_ok<SwarmService>("/services/" + std::string(name), parse_service_inspect);
+}
+
+// A task the orchestrator still wants to run ("ready": it is being retried), not one it
+// has given up on (shutdown, remove, complete ...).
+bool is_wanted(const SwarmTask& task) { return task.desired_state == "running" || task.desired_state == "ready"; }
+
+Result<std::vector<SwarmTask>> read_service_tasks(const DockerClient& client, const SwarmService& service) {
+    if (!is_docker_name(service.id)) return fail("docker-api", fmt::format("service id '{}' is not an id", service.id));
+    // filters={"service":["ID"]}, URL-encoded (an id has nothing else to encode).
+    auto tasks = client.get_parsed<std::vector<SwarmTask>>(
+        fmt::format("/tasks?filters=%7B%22service%22%3A%5B%22{}%22%5D%7D", service.id), parse_task_list);
+    if (tasks)
+        std::stable_sort(tasks->begin(), tasks->end(), [](const SwarmTask& a, const SwarmTask& b) {
+            if (is_wanted(a) != is_wanted(b)) return is_wanted(a);
+            return a.slot < b.slot;
+        });
+    return tasks;
 }
 
 bool is_task_of(const Container& c, std::string_view service_id) {

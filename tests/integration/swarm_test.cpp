@@ -3,6 +3,7 @@
 // container named directly must say so (swarm.ingress-unavailable), and the fix it gives
 // (host-mode publishing) must make the port answer a real client. Where the kernel has IPVS
 // the mesh may work, and since it is not read, the answer must not be "ok".
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -24,7 +25,7 @@ protected:
     }
     void TearDown() override {
         if (!in_swarm_) return;
-        sandbox().docker({"service", "rm", "it-svc", "it-svc-quiet", "it-svc-none"});
+        sandbox().docker({"service", "rm", "it-svc", "it-svc-quiet", "it-svc-none", "it-svc-broken"});
         // Leaving takes the ingress network with it; the gateway bridge stays unless removed,
         // and later scenarios must find the engine as they always do.
         EXPECT_TRUE(sandbox().docker({"swarm", "leave", "--force"}, 60s).ok());
@@ -86,7 +87,8 @@ TEST_F(SwarmTest, IngressWithoutIpvsIsNamedAndHostModePublishingFixesIt) {
 // A service is a target: by its name, its task here is diagnosed (in --all's form, one
 // report per task); --all diagnoses the task although the task container binds no port of
 // its own (ingress ports are the mesh's), and leaves out a task whose service publishes
-// nothing; a service with no task here is named in one line.
+// nothing; a service with no task here is named in one line, with its tasks' states and
+// the engine's errors.
 TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
     if (std::filesystem::exists("/sys/module/ip_vs")) GTEST_SKIP() << "this kernel has IPVS: the mesh may work here";
     const auto created = sandbox().docker({"service", "create", "-d", "--name", "it-svc", "--no-resolve-image", "-p",
@@ -131,6 +133,27 @@ TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
     EXPECT_TRUE(no_task.process.out.empty()) << no_task.describe();
     EXPECT_NE(no_task.process.err.find("service it-svc-none ("), std::string::npos) << no_task.describe();
     EXPECT_NE(no_task.process.err.find(") has no running task on this node"), std::string::npos) << no_task.describe();
+
+    EXPECT_NE(no_task.process.err.find("it has no task (0 replicas?)"), std::string::npos) << no_task.describe();
+
+    // A task the engine rejects: the line says so, with the engine's own error.
+    const auto broken = sandbox().docker({"service", "create", "-d", "--name", "it-svc-broken", "--no-resolve-image",
+                                          "-p", "18612:80", "it-no-such-image:1"});
+    ASSERT_TRUE(broken.ok()) << broken.describe();
+    ASSERT_TRUE(eventually(
+        [&] {
+            return sandbox().docker({"service", "ps", "--format", "{{.CurrentState}}", "it-svc-broken"}).out.find(
+                       "Rejected") != std::string::npos;
+        },
+        60s));
+    const auto rejected = sandbox().diagnose({"it-svc-broken"});
+    EXPECT_EQ(rejected.process.exit_code, 3) << rejected.describe();
+    // (The engine retries meanwhile: a newer task may be listed first, "assigned" or "ready".)
+    EXPECT_NE(rejected.process.err.find("; its tasks: it-svc-broken.1 "), std::string::npos) << rejected.describe();
+    EXPECT_NE(rejected.process.err.find("it-svc-broken.1 rejected on node "), std::string::npos)
+        << rejected.describe();
+    EXPECT_NE(rejected.process.err.find(": No such image: it-no-such-image:1"), std::string::npos) << rejected.describe();
+    EXPECT_EQ(std::count(rejected.process.err.begin(), rejected.process.err.end(), '\n'), 1) << rejected.describe();
 
     const auto neither = sandbox().diagnose({"it-svc-nosuch"});
     EXPECT_EQ(neither.process.exit_code, 3) << neither.describe();

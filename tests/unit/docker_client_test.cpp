@@ -383,6 +383,29 @@ TEST(DockerCollect, AServiceIsFoundByNameAndAnEngineWithoutSwarmKnowsNone) {
               0);
 }
 
+// The service's tasks are asked for by its id, the ones still wanted first.
+TEST(DockerCollect, AServicesTasksAreReadWantedFirst) {
+    TempDir dir;
+    const std::string tasks = R"([{"ID":"t2","Slot":2,"DesiredState":"shutdown","Status":{"State":"failed","Err":"oom"}},
+                                  {"ID":"t3","Slot":3,"DesiredState":"running","Status":{"State":"running"}},
+                                  {"ID":"t1","Slot":1,"DesiredState":"ready","Status":{"State":"rejected"}}])";
+    FakeEngine engine(dir.path() / "docker.sock",
+                      recorded_engine({{"/v1.41/tasks?filters=%7B%22service%22%3A%5B%22s1%22%5D%7D", http_response(200, tasks)}}));
+    auto endpoint = parse_docker_host(engine.endpoint());
+    ASSERT_TRUE(endpoint);
+    DockerClient client(*endpoint, 1s);
+    ASSERT_TRUE(client.negotiate());
+    SwarmService service;
+    service.id = "s1";
+    auto read = read_service_tasks(client, service);
+    ASSERT_TRUE(read) << read.error().message;
+    std::vector<std::string> order;
+    for (const auto& t : *read) order.push_back(t.id);
+    EXPECT_EQ(order, (std::vector<std::string>{"t1", "t3", "t2"}));
+    service.id = "s1\"]}";
+    EXPECT_FALSE(read_service_tasks(client, service));
+}
+
 TEST(DockerCollect, ATaskIsKnownByItsServiceLabel) {
     Container task;
     task.labels["com.docker.swarm.service.id"] = "2xu7ao1196kvvyvwuv89ov52l";

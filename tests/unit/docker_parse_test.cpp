@@ -5,6 +5,7 @@
 
 #include "docker_fake_engine.hpp"
 #include "docknetdoctor/collect/docker_api.hpp"
+#include "docknetdoctor/collect/swarm_collect.hpp"
 
 namespace dnd {
 namespace {
@@ -343,6 +344,32 @@ TEST(DockerParse, ServicePortsAndTheirMode) {
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().message, "Endpoint.Ports[0].PublishedPort: 70000 is not a port");
     EXPECT_FALSE(parse_service_inspect(R"({"Spec":{}})"));
+}
+
+// A service's tasks as the engine lists them (fixtures/engine-api/tasks-rejected.json: an
+// image that does not exist, retried).
+TEST(DockerParse, ServiceTasksWithTheirStatesAndErrors) {
+    auto tasks = parse_task_list(read_fixture("engine-api/tasks-rejected.json"));
+    ASSERT_TRUE(tasks) << tasks.error().message;
+    ASSERT_EQ(tasks->size(), 3u);
+    const SwarmTask& newest = tasks->front();
+    EXPECT_EQ(newest.id, "jlphwyj2vk2zvs5w6tiefsv0n");
+    EXPECT_EQ(newest.slot, 1);
+    EXPECT_EQ(newest.node_id, "pmluyki4ikhykns9raxw4m4d9");
+    EXPECT_EQ(newest.desired_state, "ready");
+    EXPECT_EQ(newest.state, "rejected");
+    EXPECT_EQ(newest.error, "No such image: nope:1");
+    EXPECT_TRUE(is_wanted(newest));
+    EXPECT_FALSE(is_wanted((*tasks)[1])) << (*tasks)[1].desired_state;
+
+    EXPECT_TRUE(parse_task_list("[]"));
+    auto no_id = parse_task_list(R"([{"Status":{"State":"running"}}])");
+    ASSERT_FALSE(no_id);
+    EXPECT_EQ(no_id.error().message, "[0].ID: missing or not a non-empty string");
+    auto not_a_list = parse_task_list(R"({"message":"This node is not a swarm manager."})");
+    ASSERT_FALSE(not_a_list);
+    EXPECT_NE(not_a_list.error().message.find("an array"), std::string::npos) << not_a_list.error().message;
+    EXPECT_FALSE(parse_task_list(R"([{"ID":"t1","Slot":"one"}])"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "docknetdoctor/collect/docker_api.hpp"
 #include "docknetdoctor/model/facts.hpp"
@@ -22,6 +23,26 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
 // nullopt when the engine knows none by it: no such service, or an engine that is no swarm
 // manager (only managers answer for services). Ports as read_swarm_service reads them.
 Result<std::optional<SwarmService>> find_service(const DockerClient& client, std::string_view name);
+
+// One of a service's tasks as GET /tasks lists it.
+struct SwarmTask {
+    std::string id;
+    int slot = 0;  // 0: a global service's task (its node tells it apart)
+    std::string node_id;
+    std::string desired_state;  // what the orchestrator wants: "running", "shutdown", ...
+    std::string state;          // Status.State: what it is
+    std::string error;          // Status.Err: why it failed or was rejected, "" when nothing
+};
+
+Result<std::vector<SwarmTask>> parse_task_list(std::string_view body);
+
+// Whether the orchestrator still wants the task to run (desired running, or ready: being
+// retried), not given up on.
+bool is_wanted(const SwarmTask& task);
+
+// The service's tasks (GET /tasks filtered by the service), the wanted ones first, then by
+// slot.
+Result<std::vector<SwarmTask>> read_service_tasks(const DockerClient& client, const SwarmService& service);
 
 // Whether the container runs as a task of the service with this id (its label says so).
 bool is_task_of(const Container& c, std::string_view service_id);
