@@ -248,10 +248,16 @@ int diagnose(const Options& o) {
     Report::Timings timings;
     auto facts = obtain_facts(o, timings);
     if (!facts && !o.facts_file && names_no_container(facts.error())) {
-        // A Swarm service's name (or id) is a target too: its tasks here are diagnosed.
+        // A Swarm service's name (or id) is a target too: its tasks here are diagnosed. --to
+        // asks about one container's connection, which a service's name does not pick.
         if (auto client = engine_client(o); client)
-            if (auto service = find_service(*client, o.container); service && *service)
-                return diagnose_service(o, *client, **service);
+            if (auto service = find_service(*client, o.container); service && *service) {
+                if (!o.to) return diagnose_service(o, *client, **service);
+                return usage_error(Error{"usage", fmt::format("{} is a Swarm service: --to asks what one container can "
+                                                              "reach; name one of its tasks (docker ps --filter "
+                                                              "label=com.docker.swarm.service.name={})",
+                                                              (*service)->name, (*service)->name)});
+            }
     }
     if (!facts) return usage_error(facts.error());
     timings["collect"] = o.facts_file ? 0.0 : ms_since(started);

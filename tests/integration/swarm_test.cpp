@@ -155,6 +155,15 @@ TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
     EXPECT_NE(rejected.process.err.find(": No such image: it-no-such-image:1"), std::string::npos) << rejected.describe();
     EXPECT_EQ(std::count(rejected.process.err.begin(), rejected.process.err.end(), '\n'), 1) << rejected.describe();
 
+    // --to is one container's question: a service's name is refused, with how to name a task.
+    const auto to = sandbox().diagnose({"it-svc", "--to", "it-svc-quiet:80"});
+    EXPECT_EQ(to.process.exit_code, 3) << to.describe();
+    EXPECT_TRUE(to.process.out.empty()) << to.describe();
+    EXPECT_NE(to.process.err.find("it-svc is a Swarm service: --to asks what one container can reach; name one of its "
+                                  "tasks (docker ps --filter label=com.docker.swarm.service.name=it-svc)"),
+              std::string::npos)
+        << to.describe();
+
     const auto neither = sandbox().diagnose({"it-svc-nosuch"});
     EXPECT_EQ(neither.process.exit_code, 3) << neither.describe();
     EXPECT_NE(neither.process.err.find("no such container: it-svc-nosuch"), std::string::npos) << neither.describe();
