@@ -11,6 +11,15 @@
 #include "docknetdoctor/model/docker_name.hpp"
 
 namespace dnd {
+namespace {
+
+// The id of the service the container is a task of, from its label; "" when it is none.
+std::string_view task_service_id(const Container& c) {
+    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
+    return id == c.labels.end() ? std::string_view{} : std::string_view{id->second};
+}
+
+}  // namespace
 
 Result<bool> kernel_has_ipvs(const std::string& sys_root) {
     const std::string path = sys_root + "/module/ip_vs";
@@ -44,21 +53,17 @@ Result<std::vector<SwarmTask>> read_service_tasks(const DockerClient& client, co
 }
 
 bool is_task_of(const Container& c, std::string_view service_id) {
-    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
-    return id != c.labels.end() && !service_id.empty() && id->second == service_id;
+    return !service_id.empty() && task_service_id(c) == service_id;
 }
 
-bool is_swarm_task(const Container& c) {
-    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
-    return id != c.labels.end() && !id->second.empty();
-}
+bool is_swarm_task(const Container& c) { return !task_service_id(c).empty(); }
 
 std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
                                                const std::string& sys_root) {
-    const auto id = c.labels.find(std::string(kSwarmServiceIdLabel));
-    if (id == c.labels.end() || id->second.empty()) return std::nullopt;
+    const std::string_view id = task_service_id(c);
+    if (id.empty()) return std::nullopt;
     SwarmService service;
-    service.id = id->second;
+    service.id = std::string(id);
     if (auto name = c.labels.find("com.docker.swarm.service.name"); name != c.labels.end()) service.name = name->second;
     // The id is the engine's, but a label is anyone's to set: only a name-shaped id is asked for.
     auto answer = is_docker_name(service.id)
