@@ -156,9 +156,21 @@ TEST(FirewalldBus, ARealBusWithoutFirewalldSaysFirewalldIsNotRunning) {
     test::BackgroundProcess daemon = test::BackgroundProcess::start(
         {"/usr/bin/dbus-daemon", "--session", "--nofork", "--nopidfile", "--address=" + address}, &error);
     ASSERT_TRUE(daemon.running()) << error;
-    // Ready when its socket exists; bounded.
-    for (int i = 0; i < 200 && !std::filesystem::exists(unused.dir() + "/session"); ++i) std::this_thread::sleep_for(10ms);
-    ASSERT_TRUE(std::filesystem::exists(unused.dir() + "/session")) << "dbus-daemon did not start";
+    // Ready when its socket takes a connection: the file exists from bind(), before listen(),
+    // and a client between the two is refused. Bounded.
+    const std::string socket_path = unused.dir() + "/session";
+    auto accepts = [&] {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) return false;
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        socket_path.copy(sa.sun_path, sizeof(sa.sun_path) - 1);
+        const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof(sa)) == 0;
+        ::close(fd);
+        return ok;
+    };
+    for (int i = 0; i < 500 && !accepts(); ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(accepts()) << "dbus-daemon did not start taking connections";
     const FirewalldState s = read_firewalld_state(options_for(address, 2s));
     EXPECT_EQ(s.source, FirewalldSource::files);
     EXPECT_EQ(s.runtime_unread, "firewalld is not running (not on the system bus at " + address + ")");
