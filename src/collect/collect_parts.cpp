@@ -21,6 +21,7 @@
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/rfc3339.hpp"
 #include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/path/swarm_node_paths.hpp"
 #include "proc_files.hpp"
 
 namespace dnd {
@@ -215,6 +216,11 @@ Result<EngineInfo> EngineIdentity::join(PhaseTimings& timings) {
     return std::move(identified_);
 }
 
+Result<std::optional<SwarmMembership>> SwarmMembershipCache::membership(const DockerClient& client) {
+    std::call_once(asked_, [&] { answer_ = read_swarm_membership(client); });
+    return answer_;
+}
+
 Result<std::vector<NetworkInfo>> NetworkCache::attached_networks(const DockerClient& client, const Container& container) {
     std::vector<NetworkInfo> out;
     for (const auto& attachment : container.networks) {
@@ -240,7 +246,7 @@ namespace {
 // The rest of read_container_side, once the container is inspected; container_timer started
 // before the inspect.
 Result<ContainerSide> side_of(const DockerClient& client, Result<Container> container, const PhaseTimer& container_timer,
-                              PhaseTimings& timings, NetworkCache* networks) {
+                              PhaseTimings& timings, NetworkCache* networks, SwarmMembershipCache* swarm) {
     if (!container) return std::unexpected(container.error());
     ContainerSide side;
     side.watch = ProcessWatch(*container);
@@ -262,6 +268,19 @@ Result<ContainerSide> side_of(const DockerClient& client, Result<Container> cont
                                  : inspect_attached_networks(client, *container);
     timings["collect.engine.container_networks"] = container_timer.ms();
     side.swarm_service = read_swarm_service(client, *container);
+    if (side.networks && crosses_swarm_nodes(*container, *side.networks)) {
+        PhaseTimer swarm_timer;
+        auto membership = swarm ? swarm->membership(client) : read_swarm_membership(client);
+        if (!membership) {
+            // Only a swarm member has tasks and overlay networks: it is one, whose nodes are unknown.
+            SwarmMembership unknown;
+            unknown.nodes = std::unexpected(membership.error());
+            side.swarm = std::move(unknown);
+        } else {
+            side.swarm = std::move(*membership);
+        }
+        timings["collect.engine.swarm"] = swarm_timer.ms();
+    }
     if (history_task) {
         history_task->join();
         side.restart_history = std::move(history);
@@ -274,10 +293,10 @@ Result<ContainerSide> side_of(const DockerClient& client, Result<Container> cont
 }  // namespace
 
 Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
-                                          NetworkCache* networks) {
+                                          NetworkCache* networks, SwarmMembershipCache* swarm) {
     PhaseTimer container_timer;
     auto container = client.get_parsed<Container>("/containers/" + id + "/json", parse_container_inspect);
-    return side_of(client, std::move(container), container_timer, timings, networks);
+    return side_of(client, std::move(container), container_timer, timings, networks, swarm);
 }
 
 Result<std::optional<ContainerSide>> read_named_container_side(const DockerClient& client, std::string_view name,
@@ -288,7 +307,7 @@ Result<std::optional<ContainerSide>> read_named_container_side(const DockerClien
                                                          parse_container_inspect);
     if (!container) return std::unexpected(container.error());
     if (!*container) return std::nullopt;
-    return side_of(client, std::move(**container), container_timer, timings, nullptr);
+    return side_of(client, std::move(**container), container_timer, timings, nullptr, nullptr);
 }
 
 std::vector<PortKey> conntrack_ports(const std::vector<PortKey>& published_host_ports) {
@@ -306,6 +325,7 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
     facts.networks = std::move(side.networks);
     if (side.restart_history) facts.restart_history = std::move(side.restart_history);
     facts.swarm_service = std::move(side.swarm_service);
+    facts.swarm = std::move(side.swarm);
     facts.container = std::move(side.container);
     if (side.watch.gone()) {
         PhaseTimer recheck_timer;
@@ -347,6 +367,7 @@ void add_local_facts(Facts& facts, ContainerSide side, const DockerClient& clien
             return unlocked(family, table, set, key);
         };
     facts.paths = paths_for(facts, lookup);
+    if (facts.swarm) facts.swarm->paths = swarm_node_paths(*facts.host, *facts.swarm, lookup);
     timings["collect.paths"] = paths_timer.ms();
 }
 

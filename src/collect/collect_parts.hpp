@@ -136,19 +136,32 @@ private:
     std::map<std::string, NetworkInfo> by_ref_;
 };
 
+// The engine's swarm membership, asked of it once for the workers of one run (only when a
+// container needs it: a task, or one on an overlay network).
+class SwarmMembershipCache {
+public:
+    Result<std::optional<SwarmMembership>> membership(const DockerClient& client);
+
+private:
+    std::once_flag asked_;
+    Result<std::optional<SwarmMembership>> answer_ = fail("docker-api", "not asked");
+};
+
 // One container as the engine tells it, read while its process is watched.
 struct ContainerSide {
     Container container;
     Result<std::vector<NetworkInfo>> networks = fail("docker-api", "not collected");
     std::optional<RestartHistory> restart_history;
     std::optional<SwarmService> swarm_service;  // a Swarm task's
+    std::optional<SwarmMembership> swarm;       // crosses_swarm_nodes: the engine's swarm membership
     ProcessWatch watch;
 };
 
-// Inspect, the attached networks (through networks when given) and, on a sign of a restart
-// loop, its recent runs (beside the networks).
+// Inspect, the attached networks (through networks when given), on a sign of a restart
+// loop its recent runs (beside the networks), and for a task or a container on an overlay
+// network the engine's swarm membership (through swarm when given).
 Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
-                                          NetworkCache* networks = nullptr);
+                                          NetworkCache* networks = nullptr, SwarmMembershipCache* swarm = nullptr);
 
 // read_container_side for the container the user named, asked of the engine by that name:
 // it resolves a name, a full id or a unique id prefix the way `docker inspect` does, so the

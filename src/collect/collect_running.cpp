@@ -28,6 +28,7 @@ struct SharedCollection {
     std::shared_future<bool> base_ready;  // false: the host side failed, nothing local is read
     const DockerClient& client;
     NetworkCache networks;
+    SwarmMembershipCache swarm;
     std::mutex lookups_mutex;  // the set lookups, recorded in the one host all containers share
     const std::function<bool(const Container&)>& wanted;
     const PhaseTimings& host_timings;  // the shared part's, in every container's timings
@@ -43,7 +44,7 @@ std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, Socke
                               fail("docker-api", "not collected"), {}};
     PhaseTimer timer;
     const DockerClient client = shared.client;  // a worker's own copy: requests never share state
-    auto side = read_container_side(client, summary.id, out.timings, &shared.networks);
+    auto side = read_container_side(client, summary.id, out.timings, &shared.networks, &shared.swarm);
     if (const auto ready = shared.base_ready; !ready.get()) return std::nullopt;  // each thread its own copy
     for (const auto& [phase, ms] : shared.host_timings) out.timings.try_emplace(phase, ms);
     if (!side) {
@@ -82,7 +83,7 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
     Facts base = new_facts(options.query);
     base.engine = identity.join(host_timings);
     std::promise<bool> host_done;
-    SharedCollection shared{base, host_done.get_future().share(), client, {}, {}, wanted, host_timings,
+    SharedCollection shared{base, host_done.get_future().share(), client, {}, {}, {}, wanted, host_timings,
                             fail("conntrack", kNotCollected)};
     std::vector<std::optional<RunningContainerFacts>> slots(list->size());
     std::atomic<std::size_t> next{0};

@@ -439,6 +439,86 @@ Result<std::vector<SwarmTask>> parse_task_list(std::string_view body) {
     });
 }
 
+namespace {
+
+// "10.0.0.1:2377" -> "10.0.0.1", "[fd00::1]:2377" -> "fd00::1"; an address without a port
+// stays as it is.
+std::string address_host_part(std::string_view addr) {
+    if (addr.starts_with('[')) {
+        const auto close = addr.find(']');
+        return std::string(close == std::string_view::npos ? addr : addr.substr(1, close - 1));
+    }
+    const auto colon = addr.rfind(':');
+    if (colon == std::string_view::npos || addr.find(':') != colon) return std::string(addr);  // bare IPv6
+    return std::string(addr.substr(0, colon));
+}
+
+}  // namespace
+
+Result<std::optional<SwarmMembership>> parse_swarm_info(std::string_view body) {
+    return guarded<std::optional<SwarmMembership>>([&]() -> std::optional<SwarmMembership> {
+        const json root = parse_body(body);
+        expect_object(root, "");
+        const json& swarm = object_member(root, "Swarm", "");
+        if (string_member(swarm, "LocalNodeState", "Swarm") != "active") return std::nullopt;
+        SwarmMembership m;
+        m.node_id = string_member(swarm, "NodeID", "Swarm");
+        m.node_addr = string_member(swarm, "NodeAddr", "Swarm");
+        m.manager = bool_member(swarm, "ControlAvailable", "Swarm");
+        const json& cluster = object_member(swarm, "Cluster", "Swarm");
+        const int port = int_member(cluster, "DataPathPort", "Swarm.Cluster");
+        if (port < 0 || port > 65535)
+            throw Malformed(fmt::format("Swarm.Cluster.DataPathPort: {} is not a port", port));
+        if (port != 0) {
+            m.data_path_port = static_cast<std::uint16_t>(port);
+            m.data_path_port_known = true;
+        } else if (!cluster.empty()) {
+            m.data_path_port_known = true;  // a manager told of a cluster without one: the default
+        }
+        // A worker's view of the others: its managers. A manager lists every node (parse_node_list).
+        std::vector<SwarmNode> managers;
+        const json& remote = array_member(swarm, "RemoteManagers", "Swarm");
+        for (std::size_t i = 0; i < remote.size(); ++i) {
+            const auto at = fmt::format("Swarm.RemoteManagers[{}]", i);
+            const json& r = expect_object(remote[i], at);
+            SwarmNode node;
+            node.id = string_member(r, "NodeID", at);
+            node.addr = address_host_part(string_member(r, "Addr", at));
+            node.manager = true;
+            if (node.id != m.node_id) managers.push_back(std::move(node));
+        }
+        m.nodes = std::move(managers);
+        return m;
+    });
+}
+
+Result<std::vector<SwarmNode>> parse_node_list(std::string_view body, std::string_view self_id) {
+    return guarded<std::vector<SwarmNode>>([&] {
+        const json root = parse_body(body);
+        if (!root.is_array()) wrong_type("body", "an array", root);
+        std::vector<SwarmNode> out;
+        for (std::size_t i = 0; i < root.size(); ++i) {
+            const auto at = fmt::format("[{}]", i);
+            const json& n = expect_object(root[i], at);
+            SwarmNode node;
+            node.id = required_string(n, "ID", at);
+            if (node.id == self_id) continue;
+            node.hostname = string_member(object_member(n, "Description", at), "Hostname", join_path(at, "Description"));
+            node.manager = string_member(object_member(n, "Spec", at), "Role", join_path(at, "Spec")) == "manager";
+            const json& status = object_member(n, "Status", at);
+            node.state = string_member(status, "State", join_path(at, "Status"));
+            node.addr = string_member(status, "Addr", join_path(at, "Status"));
+            // A manager's Status.Addr may read 0.0.0.0 or 127.0.0.1; its manager address is
+            // where the others reach it.
+            const auto manager_addr = address_host_part(
+                string_member(object_member(n, "ManagerStatus", at), "Addr", join_path(at, "ManagerStatus")));
+            if (!manager_addr.empty()) node.addr = manager_addr;
+            out.push_back(std::move(node));
+        }
+        return out;
+    });
+}
+
 Result<std::vector<ContainerEvent>> parse_container_events(std::string_view body) {
     return guarded<std::vector<ContainerEvent>>([&] {
         std::vector<ContainerEvent> out;

@@ -58,6 +58,20 @@ bool is_task_of(const Container& c, std::string_view service_id) {
 
 bool is_swarm_task(const Container& c) { return !task_service_id(c).empty(); }
 
+Result<std::optional<SwarmMembership>> read_swarm_membership(const DockerClient& client) {
+    auto membership = client.get_parsed<std::optional<SwarmMembership>>("/info", parse_swarm_info);
+    if (!membership || !*membership || !(*membership)->manager) return membership;
+    SwarmMembership& m = **membership;
+    m.nodes = client.get_parsed<std::vector<SwarmNode>>(
+        "/nodes", [&](std::string_view body) { return parse_node_list(body, m.node_id); });
+    return membership;
+}
+
+bool crosses_swarm_nodes(const Container& c, const std::vector<NetworkInfo>& networks) {
+    return is_swarm_task(c) ||
+           std::any_of(networks.begin(), networks.end(), [](const NetworkInfo& n) { return n.driver == "overlay"; });
+}
+
 std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
                                                const std::string& sys_root) {
     const std::string_view id = task_service_id(c);

@@ -197,6 +197,27 @@ void from_json(const nlohmann::json& j, SwarmService& s) {
     json_get_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
 }
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SwarmNode, id, hostname, addr, manager, state)
+
+void to_json(nlohmann::json& j, const SwarmMembership& m) {
+    j = nlohmann::json{{"node_id", m.node_id},
+                       {"node_addr", m.node_addr},
+                       {"manager", m.manager},
+                       {"data_path_port", m.data_path_port},
+                       {"data_path_port_known", m.data_path_port_known}};
+    json_put_result(j, "nodes", m.nodes);
+    json_put_result(j, "paths", m.paths);
+}
+void from_json(const nlohmann::json& j, SwarmMembership& m) {
+    m.node_id = j.value("node_id", std::string{});
+    m.node_addr = j.value("node_addr", std::string{});
+    m.manager = j.value("manager", false);
+    m.data_path_port = j.value("data_path_port", std::uint16_t{4789});
+    m.data_path_port_known = j.value("data_path_port_known", false);
+    json_get_result(j, "nodes", m.nodes);
+    json_get_result(j, "paths", m.paths);
+}
+
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VanishedProcess, pid, during, status_before, started_at_before)
 
 void to_json(nlohmann::json& j, const LadderProbe& p) {
@@ -262,6 +283,7 @@ void to_json(nlohmann::json& j, const Facts& f) {
     json_put_optional(j, "vanished_process", f.vanished_process);
     json_put_optional(j, "restart_history", f.restart_history);
     json_put_optional(j, "swarm_service", f.swarm_service);
+    json_put_optional(j, "swarm", f.swarm);
     if (f.conntrack) json_put_result(j, "conntrack", *f.conntrack);
 }
 
@@ -290,6 +312,7 @@ void from_json(const nlohmann::json& j, Facts& f) {
     json_get_optional(j, "vanished_process", f.vanished_process);
     json_get_optional(j, "restart_history", f.restart_history);
     json_get_optional(j, "swarm_service", f.swarm_service);
+    json_get_optional(j, "swarm", f.swarm);
     if (j.contains("conntrack")) {
         Result<std::vector<ConntrackEntry>> entries = fail("conntrack", kNotCollected);
         json_get_result(j, "conntrack", entries);

@@ -28,6 +28,10 @@ struct RouteDecision {
     std::string note;     // "local table: 172.17.0.1 is local", "no route to ..."
 };
 RouteDecision route_lookup(const HostNetwork& host, int family, const nf::Bytes& daddr);
+// A packet whose way cannot be judged at the routing step (the interface it would arrive on
+// is unknown, there is no address to send it to): unknown, decided by DECIDED_BY ("unknown:
+// ..."), with one routing step RULE whose note says why.
+PathResult unknown_at_routing(const Packet& p, std::string rule, std::string decided_by, std::string why);
 // RTN_* type of an address as `fib daddr type` sees it: 2 local, 3 broadcast, 5 multicast,
 // 1 unicast; nullopt when the routes are unavailable.
 std::optional<std::uint32_t> address_type(const HostNetwork& host, int family, const nf::Bytes& address);

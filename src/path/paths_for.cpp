@@ -50,20 +50,9 @@ std::vector<std::string> external_interfaces(const HostNetwork& host, int family
 // on cannot be derived, so the path is unknown at the routing step, never guessed.
 PathResult unroutable_client_path(Packet p, const HostBinding& b, const std::string& route_note) {
     if (is_specific(b)) p.daddr = b.host_ip;
-    PathResult r;
-    r.packet = p;
-    r.final_packet = p;
-    r.verdict = PathVerdict::unknown;
-    r.decided_hook = "routing";
-    r.decided_by = "unknown: the interface packets from " + p.saddr + " arrive on (" + route_note + ")";
-    PathStep step;
-    step.hook = "routing";
-    step.where = "routing";
-    step.rule = "route to the client";
-    step.result = StepResult::unknown;
-    step.note = route_note;
-    r.steps.push_back(std::move(step));
-    return r;
+    return path::unknown_at_routing(p, "route to the client",
+                                    "unknown: the interface packets from " + p.saddr + " arrive on (" + route_note + ")",
+                                    route_note);
 }
 
 

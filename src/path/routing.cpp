@@ -75,6 +75,23 @@ Best longest_match(const std::vector<Route>& routes, int family, int table, cons
 
 }  // namespace
 
+PathResult unknown_at_routing(const Packet& p, std::string rule, std::string decided_by, std::string why) {
+    PathResult r;
+    r.packet = p;
+    r.final_packet = p;
+    r.verdict = PathVerdict::unknown;
+    r.decided_hook = "routing";
+    r.decided_by = std::move(decided_by);
+    PathStep step;
+    step.hook = "routing";
+    step.where = "routing";
+    step.rule = std::move(rule);
+    step.result = StepResult::unknown;
+    step.note = std::move(why);
+    r.steps.push_back(std::move(step));
+    return r;
+}
+
 RouteDecision route_lookup(const HostNetwork& host, int family, const nf::Bytes& daddr) {
     RouteDecision d;
     if (!host.routes) {

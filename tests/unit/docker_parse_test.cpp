@@ -372,5 +372,57 @@ TEST(DockerParse, ServiceTasksWithTheirStatesAndErrors) {
     EXPECT_FALSE(parse_task_list(R"([{"ID":"t1","Slot":"one"}])"));
 }
 
+// A manager's /info (fixtures/engine-api/info-swarm-manager.json, two nodes): itself, its
+// address, the cluster's data path port; the others come from /nodes.
+TEST(DockerParse, SwarmMembershipOfAManager) {
+    auto m = parse_swarm_info(read_fixture("engine-api/info-swarm-manager.json"));
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_TRUE(*m);
+    EXPECT_EQ((*m)->node_id, "hpo65ulqcmsjz4nx1c1c447fj");
+    EXPECT_EQ((*m)->node_addr, "10.232.0.1");
+    EXPECT_TRUE((*m)->manager);
+    EXPECT_EQ((*m)->data_path_port, 4789);
+    EXPECT_TRUE((*m)->data_path_port_known);
+    ASSERT_TRUE((*m)->nodes);
+    EXPECT_TRUE((*m)->nodes->empty()) << "its only remote manager is itself";
+
+    auto nodes = parse_node_list(read_fixture("engine-api/nodes-two.json"), (*m)->node_id);
+    ASSERT_TRUE(nodes) << nodes.error().message;
+    ASSERT_EQ(nodes->size(), 1u);
+    EXPECT_EQ(nodes->front().id, "inn1rrndp76zde924mbzgotl9");
+    EXPECT_EQ(nodes->front().addr, "10.232.0.2");
+    EXPECT_FALSE(nodes->front().manager);
+    EXPECT_EQ(nodes->front().state, "ready");
+    EXPECT_EQ(nodes->front().hostname, "vm");
+}
+
+// A worker's /info (info-swarm-worker.json): no cluster part, its managers only.
+TEST(DockerParse, SwarmMembershipOfAWorker) {
+    auto m = parse_swarm_info(read_fixture("engine-api/info-swarm-worker.json"));
+    ASSERT_TRUE(m && *m);
+    EXPECT_FALSE((*m)->manager);
+    EXPECT_FALSE((*m)->data_path_port_known);
+    EXPECT_EQ((*m)->data_path_port, 4789);
+    ASSERT_TRUE((*m)->nodes);
+    ASSERT_EQ((*m)->nodes->size(), 1u);
+    EXPECT_EQ((*m)->nodes->front().addr, "10.232.0.1") << "the port of 10.232.0.1:2377 goes";
+    EXPECT_TRUE((*m)->nodes->front().manager);
+}
+
+// Outside a swarm (fixtures/engine-api/info.json), a manager at an IPv6 address, a port out of range.
+TEST(DockerParse, SwarmMembershipEdges) {
+    auto none = parse_swarm_info(read_fixture("engine-api/info.json"));
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
+    auto v6 = parse_swarm_info(R"({"Swarm":{"LocalNodeState":"active","NodeID":"w","NodeAddr":"fd00::2",)"
+                               R"("RemoteManagers":[{"NodeID":"m","Addr":"[fd00::1]:2377"}]}})");
+    ASSERT_TRUE(v6 && *v6);
+    EXPECT_EQ((*v6)->nodes->front().addr, "fd00::1");
+    auto bad = parse_swarm_info(R"({"Swarm":{"LocalNodeState":"active","Cluster":{"DataPathPort":70000}}})");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "Swarm.Cluster.DataPathPort: 70000 is not a port");
+    EXPECT_FALSE(parse_node_list(R"({"message":"This node is not a swarm manager."})", "x"));
+}
+
 }  // namespace
 }  // namespace dnd

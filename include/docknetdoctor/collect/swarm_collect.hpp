@@ -50,6 +50,21 @@ bool is_task_of(const Container& c, std::string_view service_id);
 // Whether the container runs as a task of any service.
 bool is_swarm_task(const Container& c);
 
+// /info's Swarm part: nullopt when the engine is in no swarm (LocalNodeState not
+// "active"); nodes holds the managers a worker knows of.
+Result<std::optional<SwarmMembership>> parse_swarm_info(std::string_view body);
+
+// GET /nodes (managers only), without the node SELF_ID (this one).
+Result<std::vector<SwarmNode>> parse_node_list(std::string_view body, std::string_view self_id);
+
+// This engine's swarm membership: /info, then on a manager /nodes for the other nodes
+// (a failure there is kept in nodes). nullopt: in no swarm. Paths are left to the caller.
+Result<std::optional<SwarmMembership>> read_swarm_membership(const DockerClient& client);
+
+// Whether a diagnosis of the container asks about the swarm's node ports: it is a task, or
+// on an overlay network (whose traffic to other nodes crosses them).
+bool crosses_swarm_nodes(const Container& c, const std::vector<NetworkInfo>& networks);
+
 // Whether SYS_ROOT/module/ip_vs exists: IPVS is loaded or built in.
 Result<bool> kernel_has_ipvs(const std::string& sys_root);
 

@@ -157,6 +157,34 @@ struct SwarmService {
     Result<bool> kernel_has_ipvs = fail("sysfs", "not collected");
 };
 
+// Another node of the swarm this engine is in, as the engine lists it.
+struct SwarmNode {
+    std::string id;
+    std::string hostname;  // "" when the engine did not say (a worker knows only its managers' addresses)
+    // Where this node reaches it: its manager address's host part, else Status.Addr.
+    std::string addr;
+    bool manager = false;
+    std::string state;     // Status.State: "ready", "down", "disconnected", "unknown"; "" when not told
+};
+
+// This engine's membership of a swarm and the ports its nodes talk on: 2377/tcp to
+// managers (the cluster's control), 7946/tcp+udp between all (gossip), the data path port
+// (VXLAN, 4789/udp by default) between all.
+struct SwarmMembership {
+    std::string node_id;
+    std::string node_addr;     // this node's advertise address (/info Swarm.NodeAddr)
+    bool manager = false;      // Swarm.ControlAvailable
+    std::uint16_t data_path_port = 4789;
+    // false: a worker, which is not told the cluster's data path port; 4789 is assumed.
+    bool data_path_port_known = false;
+    // The other nodes: all of them on a manager (GET /nodes); on a worker only its managers
+    // (Swarm.RemoteManagers), since only managers answer for the node list.
+    Result<std::vector<SwarmNode>> nodes = fail("docker-api", "not collected");
+    // The swarm ports between this node and each other one walked through this host's
+    // rulesets, both ways (swarm_node_paths).
+    Result<std::vector<PathResult>> paths = fail("path", "not evaluated");
+};
+
 struct NetworkInfo {
     std::string id;
     std::string name;
@@ -243,6 +271,9 @@ struct Facts {
     std::optional<RestartHistory> restart_history;
     // The container is a Swarm task: its service. nullopt: not a task.
     std::optional<SwarmService> swarm_service;
+    // The engine is in a swarm and the container is a task or on an overlay network: the
+    // swarm's nodes and the ports between them. nullopt: not asked.
+    std::optional<SwarmMembership> swarm;
     // The conntrack entries to the UDP host ports it publishes (original destination port),
     // at most kMaxConntrackEntries to each. nullopt: not asked (no UDP port published, an older facts file).
     std::optional<Result<std::vector<ConntrackEntry>>> conntrack;
