@@ -209,6 +209,19 @@ void add_ufw_notes(Report& r, const Result<UfwState>& ufw) {
                                       ufw->rules->malformed));
 }
 
+// What the swarm's node ports were judged on, when a worker sees only part of it: its
+// managers, not the other workers; the default data path port, not the cluster's.
+void add_swarm_notes(Report& r, const std::optional<SwarmMembership>& swarm) {
+    if (!swarm || !swarm->nodes) return;
+    if (!swarm->manager)
+        r.notes.push_back("swarm: a worker is told only of its managers, so only the ports between this node and "
+                          "them were judged, not those to other workers");
+    if (!swarm->data_path_port_known)
+        r.notes.push_back(fmt::format("swarm: a worker is not told the cluster's data path port; {}/udp, the default, "
+                                      "was judged",
+                                      swarm->data_path_port));
+}
+
 // firewalld's state, when something of it could not be read and firewalld runs: the zone of
 // a bridge is then unknown, or known only as the configuration files set it.
 void add_firewalld_notes(Report& r, const HostNetwork& host) {
@@ -308,6 +321,7 @@ Report build_report(const Facts& facts, std::span<const Check> catalog) {
     add_selinux_notes(r, facts.selinux);
     add_ufw_notes(r, facts.host->ufw);
     add_firewalld_notes(r, *facts.host);
+    add_swarm_notes(r, facts.swarm);
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
     r.paths = paths_of(facts, r.blind_spots);

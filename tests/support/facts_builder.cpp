@@ -8,6 +8,7 @@
 
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/path/evaluate.hpp"
+#include "docknetdoctor/path/swarm_node_paths.hpp"
 #include "docknetdoctor/model/peer.hpp"
 #include "nf_rule_parts.hpp"
 
@@ -211,6 +212,17 @@ FactsBuilder& FactsBuilder::internal(const std::string& network) {
 
 FactsBuilder& FactsBuilder::network_option(const std::string& network, std::string key, std::string value) {
     known_network(network).options[std::move(key)] = std::move(value);
+    return *this;
+}
+
+FactsBuilder& FactsBuilder::swarm_member(bool manager, std::vector<SwarmNode> others) {
+    SwarmMembership m;
+    m.node_id = "hpo65ulqcmsjz4nx1c1c447fj";
+    m.node_addr = kHostAddress;
+    m.manager = manager;
+    m.data_path_port_known = manager;
+    m.nodes = std::move(others);
+    swarm_ = std::move(m);
     return *this;
 }
 
@@ -867,6 +879,10 @@ Facts FactsBuilder::build() const {
         }
     }
     f.paths = paths_for(f, recorded_lookups(f.host));
+    if (swarm_) {
+        f.swarm = *swarm_;
+        f.swarm->paths = swarm_node_paths(*f.host, *f.swarm, recorded_lookups(f.host));
+    }
     return f;
 }
 

@@ -108,6 +108,10 @@ public:
     // SELinux as collected; the default is a host without it (no /sys/fs/selinux).
     FactsBuilder& selinux(SelinuxState state);
     FactsBuilder& unavailable(Fact fact, std::string message = "permission denied");
+    // The engine is a member of a swarm at the host's address (192.0.2.10), with the cluster's
+    // data path port 4789, that knows of these other nodes: the swarm's ports between them
+    // and this host are evaluated through the rulesets.
+    FactsBuilder& swarm_member(bool manager, std::vector<SwarmNode> others);
 
     // ---- --to TARGET:PORT ------------------------------------------------------------
     // By default the target is a running container db (172.18.0.3) with postgres on
@@ -182,6 +186,7 @@ private:
     std::vector<nf::Table> legacy_tables_;
     std::map<Fact, std::string> unavailable_;
     std::optional<Peer> peer_;
+    std::optional<SwarmMembership> swarm_;
 };
 
 }  // namespace dnd::testing

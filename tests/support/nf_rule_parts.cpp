@@ -30,6 +30,11 @@ std::vector<Expr> tcp_dport(std::uint16_t port) {
     return exprs;
 }
 
+std::vector<Expr> udp_dport(std::uint16_t port) {
+    return {Meta{MetaKey::l4proto, kReg1, {}}, Cmp{CmpOp::eq, kReg1, Bytes{17}},
+            Payload{PayloadBase::transport, 2, 2, kReg1, {}}, Cmp{CmpOp::eq, kReg1, port_bytes(port)}};
+}
+
 std::vector<Expr> ip_saddr(std::string_view address) {
     return {Payload{PayloadBase::network, 12, 4, kReg1, {}}, Cmp{CmpOp::eq, kReg1, ipv4_bytes(address)}};
 }

@@ -20,6 +20,8 @@ nf::Bytes ipv4_bytes(std::string_view dotted);  // "172.17.0.2" -> ac 11 00 02
 std::vector<nf::Expr> tcp_dport_load();
 // "tcp dport PORT"
 std::vector<nf::Expr> tcp_dport(std::uint16_t port);
+// "udp dport PORT"
+std::vector<nf::Expr> udp_dport(std::uint16_t port);
 // "ip saddr ADDRESS" and "ip daddr ADDRESS" (IPv4, a single address)
 std::vector<nf::Expr> ip_saddr(std::string_view address);
 std::vector<nf::Expr> ip_daddr(std::string_view address);

@@ -23,6 +23,7 @@
     X(network_internal) \
     X(network_mtu_mismatch) \
     X(swarm_ingress_unavailable) \
+    X(swarm_node_ports_blocked) \
     X(app_not_listening) \
     X(app_loopback_only) \
     X(engine_iptables_disabled) \

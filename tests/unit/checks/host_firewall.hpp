@@ -20,6 +20,11 @@ inline nf::Chain forward_chain(nf::Verdict::Kind policy, std::vector<nf::Rule> r
     return testing::nf_parts::base_chain("forward", nf::ChainType::filter, nf::Hook::forward, 0, policy, std::move(rules));
 }
 
+// chain output { type filter hook output priority filter; policy POLICY; RULES }
+inline nf::Chain output_chain(nf::Verdict::Kind policy, std::vector<nf::Rule> rules = {}) {
+    return testing::nf_parts::base_chain("output", nf::ChainType::filter, nf::Hook::output, 0, policy, std::move(rules));
+}
+
 // table inet filter { CHAINS }
 inline nf::Table host_firewall(std::vector<nf::Chain> chains) {
     return testing::nf_parts::table(nf::Family::inet, "filter", std::move(chains));

@@ -1,0 +1,148 @@
+// swarm.node-ports-blocked: this host's rules drop a port the swarm's nodes talk on
+// (2377/tcp control, 7946/tcp+udp gossip, the data path port for VXLAN) between this node
+// and another one.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "docknetdoctor/checks/all_checks.hpp"
+#include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/model/sanitize.hpp"
+#include "docknetdoctor/path/netfilter_query.hpp"
+#include "docknetdoctor/path/swarm_node_paths.hpp"
+#include "path_drop_fix.hpp"
+
+namespace dnd::checks {
+namespace {
+
+constexpr CauseInfo kCause{
+    .id = "swarm.node-ports-blocked",
+    .severity = Severity::critical,
+    .summary = "2377/tcp, 7946/tcp+udp or 4789/udp filtered between swarm nodes",
+    .evidence = "the swarm's nodes (/info, /nodes), their ports walked through this host's rulesets both ways",
+    .fix = "open the swarm ports between nodes",
+    .rationale = "A swarm's nodes talk on three ports: 2377/tcp to the managers (joining, orders, the task "
+        "list), 7946/tcp and udp between all (gossip: which node holds which task and address) and the data "
+        "path port, 4789/udp unless set at `swarm init`, between all (VXLAN: the overlay networks' packets "
+        "themselves). A host firewall that drops one of them leaves the nodes Ready and the tasks running, "
+        "while containers on different nodes cannot reach each other (VXLAN), services miss the other node's "
+        "tasks (gossip) or a node cannot follow the managers (control). Allowing the ports between the "
+        "nodes' addresses, both ways, fixes it.",
+};
+
+// At most this many packets are listed as evidence for one rule; the rest are counted.
+constexpr std::size_t kPacketsShown = 6;
+
+bool is_gossip(const Packet& p) { return p.dport == kSwarmGossipPort; }
+
+// Whether the packet comes to this node (else it leaves for the other one). Not told by its
+// input interface: a packet from a node with no route back has none.
+bool arrives(const SwarmMembership& swarm, const Packet& p) { return p.daddr == swarm.node_addr; }
+
+// The other node a packet is about.
+const std::string& other_node(const SwarmMembership& swarm, const Packet& p) {
+    return arrives(swarm, p) ? p.saddr : p.daddr;
+}
+
+std::string port_text(const SwarmMembership& swarm, const Packet& p) {
+    return fmt::format("{}/{} ({})", p.dport, to_string(p.proto), swarm_port_role(swarm, p.proto, p.dport));
+}
+
+// What stops working, worst first: VXLAN takes the overlay traffic itself.
+std::string consequence(const SwarmMembership& swarm, const std::vector<const PathResult*>& denied) {
+    auto any = [&](auto pred) {
+        return std::any_of(denied.begin(), denied.end(), [&](const PathResult* p) { return pred(p->packet); });
+    };
+    if (any([&](const Packet& p) { return p.proto == Proto::udp && p.dport == swarm.data_path_port; }))
+        return "containers on overlay networks cannot reach those on that node";
+    if (any(is_gossip)) return "the nodes do not learn each other's tasks and addresses";
+    return "this node cannot follow the cluster's managers";
+}
+
+// "to", "from", or "to and from" the node(s).
+std::string directions(const SwarmMembership& swarm, const std::vector<const PathResult*>& denied) {
+    auto any = [&](bool in) {
+        return std::any_of(denied.begin(), denied.end(), [&](const PathResult* p) { return arrives(swarm, p->packet) == in; });
+    };
+    const bool in = any(true);
+    const bool out = any(false);
+    return out && in ? "to and from" : out ? "to" : "from";
+}
+
+Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vector<const PathResult*>& denied) {
+    std::set<std::string> ports;
+    std::set<std::string> nodes;
+    for (const PathResult* p : denied) {
+        ports.insert(port_text(swarm, p->packet));
+        nodes.insert(sanitize(other_node(swarm, p->packet)));
+    }
+    const PathResult& first = *denied.front();
+    Finding finding = new_finding(kCause);
+    finding.title = fmt::format("swarm port{} {} {} node{} {} {} dropped by this host's rules: {}",
+                                ports.size() == 1 ? "" : "s", fmt::join(ports, ", "), directions(swarm, denied),
+                                nodes.size() == 1 ? "" : "s", fmt::join(nodes, ", "), ports.size() == 1 ? "is" : "are",
+                                consequence(swarm, denied));
+    finding.evidence.push_back(fmt::format("this node: {} ({}), a member of a swarm (/info Swarm)",
+                                           sanitize(swarm.node_addr), swarm.manager ? "manager" : "worker"));
+    for (std::size_t i = 0; i < denied.size() && i < kPacketsShown; ++i)
+        finding.evidence.push_back(fmt::format("{}: {} in {} by {}", describe_packet(denied[i]->packet),
+                                               to_string(denied[i]->verdict), denied[i]->decided_hook,
+                                               denied[i]->decided_by));
+    if (denied.size() > kPacketsShown)
+        finding.evidence.push_back(fmt::format("and {} more packet(s) denied by that rule", denied.size() - kPacketsShown));
+    finding.fix = fixes_where_denied(f, first);
+    finding.fix.push_back(fmt::format("between the nodes' addresses, both ways: allow {}/tcp to managers, {}/tcp "
+                                      "and {}/udp, and {}/udp",
+                                      kSwarmControlPort, kSwarmGossipPort, kSwarmGossipPort, swarm.data_path_port));
+    return finding;
+}
+
+CheckResult run(const Facts& f) {
+    CheckResult result;
+    if (!f.swarm) return result;
+    const SwarmMembership& swarm = *f.swarm;
+    if (!swarm.nodes) {
+        result.undecided.push_back(unavailable_reason("swarm.nodes", swarm.nodes.error()));
+        return result;
+    }
+    // A worker's partial view (its managers only) is a note of the report's, not a blind spot.
+    if (!swarm.paths) {
+        result.undecided.push_back(unavailable_reason("swarm.paths", swarm.paths.error()));
+        return result;
+    }
+    // One finding per deciding rule, in the order the paths were walked.
+    std::vector<std::string> rules;
+    std::map<std::string, std::vector<const PathResult*>> by_rule;
+    for (const PathResult& p : *swarm.paths) {
+        if (p.verdict == PathVerdict::unknown) {
+            result.undecided.push_back(fmt::format("swarm port {} {} node {}: {}", port_text(swarm, p.packet),
+                                                   arrives(swarm, p.packet) ? "from" : "to",
+                                                   sanitize(other_node(swarm, p.packet)), p.decided_by));
+            continue;
+        }
+        if (!is_denied(p)) continue;
+        auto& group = by_rule[p.decided_by];
+        if (group.empty()) rules.push_back(p.decided_by);
+        group.push_back(&p);
+    }
+    for (const std::string& rule : rules) result.findings.push_back(finding_for(f, swarm, by_rule[rule]));
+    return result;
+}
+
+}  // namespace
+
+const Check& swarm_node_ports_blocked() {
+    static const Check check{
+        .cause = kCause,
+        .evidence = {
+            .open_note = "the container's own ports pass whatever the swarm's ports do",
+        },
+        .run = run,
+    };
+    return check;
+}
+
+}  // namespace dnd::checks
