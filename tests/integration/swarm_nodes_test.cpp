@@ -1,0 +1,132 @@
+// A real two-node swarm: the shared sandbox's engine is the manager, a sandbox of the test's
+// own the worker, their host namespaces joined by a veth (10.232.0.1 and .2). Containers on
+// an attachable overlay network talk across the nodes; with the VXLAN port dropped on the
+// way out of one node, or on the way into the other, they no longer do, and a diagnosis of
+// the container on that node must name the port, the other node and the rule, and its fix
+// must bring the connection back.
+#include <filesystem>
+
+#include "host_change.hpp"
+#include "owned_sandbox.hpp"
+#include "sandbox_test.hpp"
+
+namespace dnd::test {
+namespace {
+
+constexpr const char* kManagerAddr = "10.232.0.1";
+constexpr const char* kWorkerAddr = "10.232.0.2";
+
+class SwarmNodesTest : public SandboxTest {
+protected:
+    void TearDown() override {
+        if (!in_swarm_) return;
+        // As the one-node swarm test leaves it: no swarm, no gateway bridge.
+        EXPECT_TRUE(sandbox().docker({"swarm", "leave", "--force"}, 60s).ok());
+        eventually([&] { return sandbox().docker({"network", "rm", "docker_gwbridge"}).ok() ||
+                                sandbox().inspect("docker_gwbridge", "{{.Name}}").empty(); },
+                   20s);
+    }
+
+    // The first line an HTTP GET from container FROM to ADDRESS:80 gets, through `docker
+    // exec` on ENGINE ("" when nothing came within 3 s).
+    static std::string http_status(const Sandbox& engine, const std::string& from, const std::string& address) {
+        const auto got = engine.docker(
+            {"exec", from, "sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + address + " 80 | head -n 1"}, 20s);
+        return got.out.substr(0, got.out.find('\r'));
+    }
+
+    bool in_swarm_ = false;
+};
+
+TEST_F(SwarmNodesTest, VxlanDroppedBetweenNodesIsNamedWithItsRuleAndTheFixBringsTheOverlayBack) {
+    OwnedSandbox owned("-swb", {});
+    if (auto why = owned.skip_reason()) GTEST_SKIP() << *why;
+    const auto worker_sandbox = owned.sandbox();
+    ASSERT_TRUE(worker_sandbox) << worker_sandbox.error().message;
+    const Sandbox& manager = sandbox();
+    const Sandbox& worker = *worker_sandbox;
+
+    // The link between the nodes goes with the worker's namespace when its sandbox stops.
+    const auto link = manager.in_host({"sh", "-ec",
+                                       "ip link add dndswA type veth peer name dndswB netns " + worker.host_netns() +
+                                           " && ip addr add " + kManagerAddr + "/24 dev dndswA && ip link set dndswA up"});
+    ASSERT_TRUE(link.ok()) << link.describe();
+    const auto link_b = worker.in_host({"sh", "-ec", std::string("ip addr add ") + kWorkerAddr +
+                                                         "/24 dev dndswB && ip link set dndswB up"});
+    ASSERT_TRUE(link_b.ok()) << link_b.describe();
+
+    const auto init = manager.docker({"swarm", "init", "--advertise-addr", kManagerAddr}, 60s);
+    ASSERT_TRUE(init.ok()) << init.describe();
+    in_swarm_ = true;
+    const auto token = manager.docker({"swarm", "join-token", "-q", "worker"});
+    ASSERT_TRUE(token.ok()) << token.describe();
+    const auto join = worker.docker({"swarm", "join", "--advertise-addr", kWorkerAddr, "--token",
+                                     token.out.substr(0, token.out.find('\n')), std::string(kManagerAddr) + ":2377"},
+                                    60s);
+    ASSERT_TRUE(join.ok()) << join.describe();
+
+    const auto overlay = manager.docker({"network", "create", "-d", "overlay", "--attachable", "it-ov"});
+    ASSERT_TRUE(overlay.ok()) << overlay.describe();
+    const auto web = worker.run_container("it-ov-web", {"--network", "it-ov", worker.image(), "httpd", "-f", "-p", "80"});
+    ASSERT_TRUE(web.run_result().ok()) << web.run_result().describe();
+    const auto client = manager.run_container("it-ov-client", {"--network", "it-ov", manager.image(), "sleep", "1000"});
+    ASSERT_TRUE(client.run_result().ok()) << client.run_result().describe();
+    const std::string web_addr = worker.inspect("it-ov-web", "{{(index .NetworkSettings.Networks \"it-ov\").IPAddress}}");
+    ASSERT_FALSE(web_addr.empty());
+
+    // Across the overlay, nothing filtered: it answers, and the diagnosis says nothing of the swarm's ports.
+    ASSERT_TRUE(eventually([&] { return http_status(manager, "it-ov-client", web_addr).starts_with("HTTP/1."); }, 30s))
+        << "the overlay did not carry a connection between the nodes";
+    const auto healthy = diagnose_json("it-ov-client");
+    EXPECT_EQ(healthy.process.exit_code, 0) << healthy.describe();
+    EXPECT_TRUE(cause_with_id(healthy, "swarm.node-ports-blocked").empty()) << healthy.describe();
+
+    {
+        // VXLAN dropped on the way out of the manager.
+        HostChange drop(manager, "iptables -I OUTPUT -p udp --dport 4789 -j DROP",
+                        "iptables -D OUTPUT -p udp --dport 4789 -j DROP");
+        ASSERT_TRUE(drop.result().ok()) << drop.result().describe();
+        EXPECT_EQ(http_status(manager, "it-ov-client", web_addr), "") << "the overlay still carried it";
+
+        const auto d = diagnose_json("it-ov-client");
+        ASSERT_TRUE(reports_top_cause(d, "swarm.node-ports-blocked", 2));
+        const auto cause = cause_with_id(d, "swarm.node-ports-blocked");
+        EXPECT_EQ(cause.value("title", std::string()),
+                  "swarm port 4789/udp (VXLAN: the overlay networks' traffic) to node 10.232.0.2 is dropped by this "
+                  "host's rules: containers on overlay networks cannot reach those on that node")
+            << d.describe();
+        EXPECT_NE(cause["evidence"].dump().find("udp 10.232.0.1:40000 -> 10.232.0.2:4789 (locally generated): dropped "
+                                                "in output by ip filter OUTPUT"),
+                  std::string::npos)
+            << d.describe();
+        EXPECT_NE(cause["evidence"].dump().find("udp dport 4789"), std::string::npos) << d.describe();
+
+        const auto fix = top_fix_command(d);
+        ASSERT_TRUE(fix) << d.describe();
+        AppliedFix applied(manager, *fix);
+        ASSERT_TRUE(applied.result().ok()) << *fix << ": " << applied.result().describe();
+        EXPECT_TRUE(eventually([&] { return http_status(manager, "it-ov-client", web_addr).starts_with("HTTP/1."); }, 30s))
+            << "after: " << *fix;
+        const auto after = diagnose_json("it-ov-client");
+        EXPECT_EQ(after.process.exit_code, 0) << after.describe();
+    }
+
+    // VXLAN dropped on the way into the worker: its container's diagnosis names the manager.
+    // A worker knows only its managers, and says so.
+    HostChange drop_in(worker, "iptables -I INPUT -p udp --dport 4789 -j DROP",
+                       "iptables -D INPUT -p udp --dport 4789 -j DROP");
+    ASSERT_TRUE(drop_in.result().ok()) << drop_in.result().describe();
+    EXPECT_EQ(http_status(manager, "it-ov-client", web_addr), "") << "the overlay still carried it";
+    const auto on_worker = worker.diagnose({"it-ov-web", "--format", "json"});
+    ASSERT_TRUE(reports_top_cause(on_worker, "swarm.node-ports-blocked", 2));
+    EXPECT_EQ(cause_with_id(on_worker, "swarm.node-ports-blocked").value("title", std::string()),
+              "swarm port 4789/udp (VXLAN: the overlay networks' traffic) from node 10.232.0.1 is dropped by this "
+              "host's rules: containers on overlay networks cannot reach those on that node")
+        << on_worker.describe();
+    ASSERT_TRUE(on_worker.json);
+    EXPECT_NE(on_worker.json->at("notes").dump().find("a worker is told only of its managers"), std::string::npos)
+        << on_worker.describe();
+}
+
+}  // namespace
+}  // namespace dnd::test
