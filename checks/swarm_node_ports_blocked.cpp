@@ -11,6 +11,7 @@
 #include "docknetdoctor/checks/all_checks.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/model/sanitize.hpp"
+#include "docknetdoctor/path/address_match.hpp"
 #include "docknetdoctor/path/netfilter_query.hpp"
 #include "docknetdoctor/path/swarm_node_paths.hpp"
 #include "path_drop_fix.hpp"
@@ -32,6 +33,8 @@ constexpr CauseInfo kCause{
         "tasks (gossip) or a node cannot follow the managers (control). Allowing the ports between the "
         "nodes' addresses, both ways, fixes it.",
 };
+
+constexpr std::string_view kPathUnexplained = "path.unexplained";
 
 // At most this many packets are listed as evidence for one rule; the rest are counted.
 constexpr std::size_t kPacketsShown = 6;
@@ -72,6 +75,18 @@ std::string directions(const SwarmMembership& swarm, const std::vector<const Pat
     return out && in ? "to and from" : out ? "to" : "from";
 }
 
+// The overlay network (among the source's) that the address --to probed is on: its packets
+// to a container on another node travel in VXLAN, learned through gossip. nullptr: none.
+const NetworkInfo* overlay_of_peer_probe(const Facts& f) {
+    if (!f.peer || !f.peer->probe || !f.networks) return nullptr;
+    const std::string& address = f.peer->probe->target.address;
+    for (const NetworkInfo& n : *f.networks)
+        if (n.driver == "overlay")
+            for (const std::string& subnet : n.subnets)
+                if (address_in_subnet(address, subnet)) return &n;
+    return nullptr;
+}
+
 Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vector<const PathResult*>& denied) {
     std::set<std::string> ports;
     std::set<std::string> nodes;
@@ -93,6 +108,17 @@ Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vec
                                                denied[i]->decided_by));
     if (denied.size() > kPacketsShown)
         finding.evidence.push_back(fmt::format("and {} more packet(s) denied by that rule", denied.size() - kPacketsShown));
+    const bool overlay_denied = std::any_of(denied.begin(), denied.end(), [&](const PathResult* p) {
+        return is_gossip(p->packet) || (p->packet.proto == Proto::udp && p->packet.dport == swarm.data_path_port);
+    });
+    if (const NetworkInfo* overlay = overlay_of_peer_probe(f); overlay && overlay_denied) {
+        // What --to could not reach crosses these ports when it is on another node.
+        finding.explains.emplace_back(kPathUnexplained);
+        finding.evidence.push_back(fmt::format("--to probed {}, on overlay network {} ({}): to another node its "
+                                               "packets travel in VXLAN, its address learned through gossip",
+                                               f.peer->probe->target.address, sanitize(overlay->name),
+                                               fmt::join(overlay->subnets, ", ")));
+    }
     finding.fix = fixes_where_denied(f, first);
     finding.fix.push_back(fmt::format("between the nodes' addresses, both ways: allow {}/tcp to managers, {}/tcp "
                                       "and {}/udp, and {}/udp",

@@ -245,7 +245,9 @@ std::optional<Finding> unexplained_peer_failure(std::span<const Finding> finding
     if (classify(probe.outcome) != ProbeClass::fail) return std::nullopt;
     const bool explained = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) {
         const EvidenceRule* rule = rule_for(catalog, f.id);
-        return rule && rule->explains_peer_probe;
+        // By its kind, or by this finding's own word (it named the failure it is the reason for).
+        return (rule && rule->explains_peer_probe) ||
+               std::find(f.explains.begin(), f.explains.end(), kPathUnexplained) != f.explains.end();
     });
     if (explained) return std::nullopt;
     Finding f = new_unexplained_finding(catalog);

@@ -2,8 +2,8 @@
 // own the worker, their host namespaces joined by a veth (10.232.0.1 and .2). Containers on
 // an attachable overlay network talk across the nodes; with the VXLAN port dropped on the
 // way out of one node, or on the way into the other, they no longer do, and a diagnosis of
-// the container on that node must name the port, the other node and the rule, and its fix
-// must bring the connection back.
+// the container on that node (and --to the one across) must name the port, the other node
+// and the rule, and its fix must bring the connection back.
 #include <filesystem>
 
 #include "host_change.hpp"
@@ -80,6 +80,9 @@ TEST_F(SwarmNodesTest, VxlanDroppedBetweenNodesIsNamedWithItsRuleAndTheFixBrings
     const auto healthy = diagnose_json("it-ov-client");
     EXPECT_EQ(healthy.process.exit_code, 0) << healthy.describe();
     EXPECT_TRUE(cause_with_id(healthy, "swarm.node-ports-blocked").empty()) << healthy.describe();
+    // --to the container on the other node, by its name (the overlay's DNS knows it): reached.
+    const auto to_web = manager.diagnose({"it-ov-client", "--to", "it-ov-web:80", "--format", "json"});
+    EXPECT_EQ(to_web.process.exit_code, 0) << to_web.describe();
 
     {
         // VXLAN dropped on the way out of the manager.
@@ -100,6 +103,16 @@ TEST_F(SwarmNodesTest, VxlanDroppedBetweenNodesIsNamedWithItsRuleAndTheFixBrings
                   std::string::npos)
             << d.describe();
         EXPECT_NE(cause["evidence"].dump().find("udp dport 4789"), std::string::npos) << d.describe();
+
+        // --to across the overlay: the probe fails, and the blocked port is its reason (no
+        // path.unexplained beside it).
+        const auto to_blocked = manager.diagnose({"it-ov-client", "--to", "it-ov-web:80", "--format", "json"});
+        EXPECT_EQ(to_blocked.cause_ids(), std::vector<std::string>{"swarm.node-ports-blocked"}) << to_blocked.describe();
+        EXPECT_EQ(to_blocked.process.exit_code, 2) << to_blocked.describe();
+        EXPECT_NE(cause_with_id(to_blocked, "swarm.node-ports-blocked")["evidence"].dump().find(
+                      "--to probed " + web_addr + ", on overlay network it-ov"),
+                  std::string::npos)
+            << to_blocked.describe();
 
         const auto fix = top_fix_command(d);
         ASSERT_TRUE(fix) << d.describe();

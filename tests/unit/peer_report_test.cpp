@@ -40,6 +40,12 @@ Finding finding(std::string id) {
 CheckResult icc_disabled(const Facts&) { return {{finding("peer.icc-disabled")}, {}}; }
 CheckResult target_not_listening(const Facts&) { return {{finding("app.not-listening")}, {}}; }
 CheckResult dns_failure(const Facts&) { return {{finding("peer.dns-failure")}, {}}; }
+CheckResult ports_blocked(const Facts&) { return {{finding("swarm.node-ports-blocked")}, {}}; }
+CheckResult ports_blocked_naming_the_failure(const Facts&) {
+    Finding f = finding("swarm.node-ports-blocked");
+    f.explains = {"path.unexplained"};
+    return {{f}, {}};
+}
 
 std::vector<std::string> ids(const Report& r) {
     std::vector<std::string> out;
@@ -117,6 +123,18 @@ TEST(PeerReport, APeerOrTargetFindingExplainsTheFailingProbe) {
     // A name that does not resolve does not explain why the target's address fails too.
     const auto dns = testing::catalog_running({{"peer.dns-failure", dns_failure}});
     const auto both = ids(build_report(f, dns));
+    EXPECT_NE(std::find(both.begin(), both.end(), "path.unexplained"), both.end());
+}
+
+// A finding of a kind that does not explain --to's probe (swarm.node-ports-blocked) may name
+// the failure itself: the target is across the overlay whose ports it found blocked.
+TEST(PeerReport, AFindingThatNamesTheFailureExplainsTheFailingProbe) {
+    Facts f = healthy_pair();
+    set_probe(f, ProbeStatus::timeout, 2000, "no answer within 2000 ms");
+    const auto naming = testing::catalog_running({{"swarm.node-ports-blocked", ports_blocked_naming_the_failure}});
+    EXPECT_EQ(ids(build_report(f, naming)), std::vector<std::string>{"swarm.node-ports-blocked"});
+    const auto silent = testing::catalog_running({{"swarm.node-ports-blocked", ports_blocked}});
+    const auto both = ids(build_report(f, silent));
     EXPECT_NE(std::find(both.begin(), both.end(), "path.unexplained"), both.end());
 }
 

@@ -51,7 +51,8 @@ std::vector<Finding> unexplained_failures(std::span<const Finding> findings, std
 
 // --to: a path.unexplained finding when the probe from the source to the target failed and
 // no finding (peer.*, the target's container.*/app.*, the source's network.none ...) accounts
-// for it.
+// for it: by its kind (EvidenceRule::explains_peer_probe) or by naming path.unexplained in its
+// explains (a swarm port blocked, when the target is on an overlay network).
 std::optional<Finding> unexplained_peer_failure(std::span<const Finding> findings, const Facts& facts,
                                                 std::span<const Check> catalog);
 

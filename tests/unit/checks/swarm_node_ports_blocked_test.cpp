@@ -62,6 +62,28 @@ TEST(SwarmNodePortsBlocked, SaysWhatGossipCarriesWhenOnlyGossipIsDropped) {
                        "not learn each other's tasks and addresses");
 }
 
+// "docknetdoctor web --to db:5432 times out; db runs on the other node, both on the
+// overlay ov": the finding says the target is across the overlay, and is the reason the
+// probe failed.
+TEST(SwarmNodePortsBlocked, ExplainsAToProbeToAnAddressOnTheOverlay) {
+    auto firewall = host_firewall({output_chain(Kind::accept, {rule(udp_dport(4789), verdict(Kind::drop))})});
+    auto f = FactsBuilder().to("db:5432").peer_probe(ProbeStatus::timeout).swarm_member(true, {worker()})
+                 .nftables_table(firewall).build();
+    f.networks->front().driver = "overlay";
+    f.networks->front().subnets = {"10.0.1.0/24"};
+    ASSERT_TRUE(f.peer && f.peer->probe);
+    f.peer->probe->target.address = "10.0.1.2";
+    Finding finding = the_finding(checks::swarm_node_ports_blocked().run(f));
+    EXPECT_THAT(finding.explains, ElementsAre("path.unexplained"));
+    EXPECT_THAT(finding.evidence, Contains("--to probed 10.0.1.2, on overlay network " + f.networks->front().name +
+                                           " (10.0.1.0/24): to another node its packets travel in VXLAN, its "
+                                           "address learned through gossip"));
+
+    // An address on no overlay network of the source's: the probe's failure is not claimed.
+    f.peer->probe->target.address = "172.18.0.3";
+    EXPECT_TRUE(the_finding(checks::swarm_node_ports_blocked().run(f)).explains.empty());
+}
+
 // "A swarm of two, nothing filtered."
 TEST(SwarmNodePortsBlocked, QuietOnTheHealthyDefault) {
     EXPECT_TRUE(quiet(checks::swarm_node_ports_blocked().run(FactsBuilder().swarm_member(true, {worker()}).build())));
