@@ -75,6 +75,28 @@ std::string directions(const SwarmMembership& swarm, const std::vector<const Pat
     return out && in ? "to and from" : out ? "to" : "from";
 }
 
+// A connection from this host to another node that did not open.
+bool unanswered(const ProbeOutcome& o) {
+    return o.outcome == ProbeStatus::timeout || o.outcome == ProbeStatus::refused ||
+           o.outcome == ProbeStatus::unreachable || o.outcome == ProbeStatus::reset;
+}
+
+// The probe as evidence: "probe from this host to 10.232.0.2:7946/tcp: timeout (no answer within 2000 ms)".
+std::string probe_text(const ProbeOutcome& o) {
+    return fmt::format("probe from {} to {}:{}/{}: {} ({})", o.target.vantage, sanitize(o.target.address), o.target.port,
+                       to_string(o.target.proto), to_string(o.outcome), sanitize(o.detail));
+}
+
+// This host's own walk of the probe's first packet (out to that node and port); nullptr when none was walked.
+const PathResult* path_of_probe(const SwarmMembership& swarm, const ProbeOutcome& o) {
+    if (!swarm.paths) return nullptr;
+    for (const PathResult& p : *swarm.paths)
+        if (!arrives(swarm, p.packet) && p.packet.daddr == o.target.address && p.packet.dport == o.target.port &&
+            p.packet.proto == o.target.proto)
+            return &p;
+    return nullptr;
+}
+
 // The overlay network (among the source's) that the address --to probed is on: its packets
 // to a container on another node travel in VXLAN, learned through gossip. nullptr: none.
 const NetworkInfo* overlay_of_peer_probe(const Facts& f) {
@@ -108,6 +130,13 @@ Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vec
                                                denied[i]->decided_by));
     if (denied.size() > kPacketsShown)
         finding.evidence.push_back(fmt::format("and {} more packet(s) denied by that rule", denied.size() - kPacketsShown));
+    if (swarm.probes)  // a real connection that the rule's packets are the first of
+        for (const ProbeOutcome& o : *swarm.probes)
+            if (const PathResult* p = path_of_probe(swarm, o);
+                p != nullptr && unanswered(o) && std::find(denied.begin(), denied.end(), p) != denied.end()) {
+                finding.evidence.push_back(probe_text(o));
+                if (finding.confirmed_by_probe.empty()) finding.confirmed_by_probe = probe_text(o);
+            }
     const bool overlay_denied = std::any_of(denied.begin(), denied.end(), [&](const PathResult* p) {
         return is_gossip(p->packet) || (p->packet.proto == Proto::udp && p->packet.dport == swarm.data_path_port);
     });
@@ -124,6 +153,77 @@ Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vec
                                       "and {}/udp, and {}/udp",
                                       kSwarmControlPort, kSwarmGossipPort, kSwarmGossipPort, swarm.data_path_port));
     return finding;
+}
+
+// Probes this host's rules let out that got no connection: the path between the nodes, or
+// the other node, stops them. Grouped by node and outcome.
+std::vector<Finding> unanswered_findings(const SwarmMembership& swarm, const std::vector<ProbeOutcome>& probes) {
+    std::vector<std::pair<std::string, ProbeStatus>> order;
+    std::map<std::pair<std::string, ProbeStatus>, std::vector<const ProbeOutcome*>> groups;
+    for (const ProbeOutcome& o : probes) {
+        if (!unanswered(o)) continue;
+        const PathResult* path = path_of_probe(swarm, o);
+        if (path == nullptr || path->verdict != PathVerdict::sent) continue;  // denied here: the rule's finding says so
+        const auto key = std::pair{o.target.address, o.outcome};
+        if (groups[key].empty()) order.push_back(key);
+        groups[key].push_back(&o);
+    }
+    std::vector<Finding> out;
+    for (const auto& key : order) {
+        const auto& group = groups[key];
+        const std::string node = sanitize(key.first);
+        std::vector<std::string> ports;
+        std::vector<const PathResult*> paths;
+        for (const ProbeOutcome* o : group) {
+            Packet p;
+            p.proto = o->target.proto;
+            p.dport = o->target.port;
+            ports.push_back(port_text(swarm, p));
+            paths.push_back(path_of_probe(swarm, *o));
+        }
+        const std::string listed = fmt::format("{}", fmt::join(ports, ", "));
+        Finding finding = new_finding(kCause);
+        switch (key.second) {
+            case ProbeStatus::refused:
+            case ProbeStatus::reset:
+                finding.title = fmt::format("node {} refuses swarm port{} {}: its engine does not listen there (down, "
+                                            "or no longer in this swarm)",
+                                            node, ports.size() == 1 ? "" : "s", listed);
+                break;
+            case ProbeStatus::unreachable:
+                finding.title = fmt::format("node {} is unreachable from this host on swarm port{} {}", node,
+                                            ports.size() == 1 ? "" : "s", listed);
+                break;
+            default:
+                finding.title = fmt::format("swarm port{} {} to node {} get{} no answer, though this host's rules let "
+                                            "{} out: dropped between the nodes or by node {}'s firewall: {}",
+                                            ports.size() == 1 ? "" : "s", listed, node, ports.size() == 1 ? "s" : "",
+                                            ports.size() == 1 ? "it" : "them", node, consequence(swarm, paths));
+        }
+        finding.evidence.push_back(fmt::format("this node: {} ({}), a member of a swarm (/info Swarm)",
+                                               sanitize(swarm.node_addr), swarm.manager ? "manager" : "worker"));
+        finding.confirmed_by_probe = probe_text(*group.front());
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            finding.evidence.push_back(probe_text(*group[i]));
+            finding.evidence.push_back(fmt::format("{}: {} ({})", describe_packet(paths[i]->packet),
+                                                   to_string(paths[i]->verdict), paths[i]->decided_by));
+        }
+        if (key.second == ProbeStatus::refused || key.second == ProbeStatus::reset) {
+            finding.fix.push_back(fmt::format("on node {}: is its engine running and still in this swarm (docker "
+                                              "info --format '{{{{.Swarm.LocalNodeState}}}}')? On a manager: docker "
+                                              "node ls",
+                                              node));
+        } else {
+            finding.fix.push_back(fmt::format("open {} on node {} to this node ({}): its host firewall, and any "
+                                              "firewall or cloud security group between the nodes",
+                                              listed, node, sanitize(swarm.node_addr)));
+            finding.fix.push_back(fmt::format("docknetdoctor on node {} (a task or overlay container there) names a "
+                                              "rule of that host's own",
+                                              node));
+        }
+        out.push_back(std::move(finding));
+    }
+    return out;
 }
 
 CheckResult run(const Facts& f) {
@@ -155,6 +255,12 @@ CheckResult run(const Facts& f) {
         group.push_back(&p);
     }
     for (const std::string& rule : rules) result.findings.push_back(finding_for(f, swarm, by_rule[rule]));
+    if (swarm.probes) {
+        for (const ProbeOutcome& o : *swarm.probes)
+            if (o.outcome == ProbeStatus::error)
+                result.undecided.push_back(fmt::format("{}: could not run", probe_text(o)));
+        for (Finding& finding : unanswered_findings(swarm, *swarm.probes)) result.findings.push_back(std::move(finding));
+    }
     return result;
 }
 

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <vector>
@@ -34,6 +35,7 @@
 #include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/model/saved_facts.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"
+#include "docknetdoctor/probe/swarm_node_probes.hpp"
 #include "docknetdoctor/rank/rank.hpp"
 #include "docknetdoctor/app/replay.hpp"
 #include "docknetdoctor/app/trace.hpp"
@@ -200,9 +202,15 @@ int print(const std::string& text) {
 void add_probes(Facts& facts, const Options& o, Report::Timings& timings) {
     if (o.no_probe) {
         facts.probes = fail("probe", "not run (--no-probe)");
+        if (facts.swarm) facts.swarm->probes = fail("probe", "not run (--no-probe)");
         return;
     }
     if (o.facts_file) return;
+    if (facts.swarm) {
+        const auto started = std::chrono::steady_clock::now();
+        facts.swarm->probes = probe_swarm_nodes(*facts.swarm, probe_deadline(o.timeout));
+        timings["probes.swarm_nodes"] = ms_since(started);
+    }
     // --to: the question is the path to the target; collect_facts probed it from the source
     // (the ladder of the source's own published ports would answer another question).
     if (facts.query.to) {
@@ -301,7 +309,10 @@ void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options
     for (auto& c : collected)
         if (c.facts) probed.push_back(&*c.facts);
     if (o.no_probe) {
-        for (Facts* facts : probed) facts->probes = fail("probe", "not run (--no-probe)");
+        for (Facts* facts : probed) {
+            facts->probes = fail("probe", "not run (--no-probe)");
+            if (facts->swarm) facts->swarm->probes = fail("probe", "not run (--no-probe)");
+        }
         return;
     }
     progress.update("probing", 0, probed.size());
@@ -314,7 +325,17 @@ void add_all_probes(std::vector<RunningContainerFacts>& collected, const Options
         plans.push_back(plan_probe_ladder(*facts, addresses));
         watches.push_back(ProcessWatch(*facts->container, ProcessWatch::By::signal_probe));
     }
+    // The swarm's nodes are the run's, not a container's: probed once, beside the ladders.
+    const auto with_swarm = std::find_if(probed.begin(), probed.end(), [](const Facts* f) { return f->swarm.has_value(); });
+    std::future<Result<std::vector<ProbeOutcome>>> swarm_probes;
+    if (with_swarm != probed.end())
+        swarm_probes = std::async(std::launch::async, probe_swarm_nodes, *(*with_swarm)->swarm, probe_deadline(o.timeout));
     auto results = run_ladder_plans(plans, probe_deadline(o.timeout));
+    if (swarm_probes.valid()) {
+        const auto nodes = swarm_probes.get();
+        for (Facts* facts : probed)
+            if (facts->swarm) facts->swarm->probes = nodes;
+    }
     const double probes_ms = ms_since(started);
     std::size_t k = 0;
     for (auto& c : collected) {

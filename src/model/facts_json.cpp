@@ -207,6 +207,7 @@ void to_json(nlohmann::json& j, const SwarmMembership& m) {
                        {"data_path_port_known", m.data_path_port_known}};
     json_put_result(j, "nodes", m.nodes);
     json_put_result(j, "paths", m.paths);
+    json_put_result(j, "probes", m.probes);
 }
 void from_json(const nlohmann::json& j, SwarmMembership& m) {
     m.node_id = j.value("node_id", std::string{});
@@ -216,6 +217,7 @@ void from_json(const nlohmann::json& j, SwarmMembership& m) {
     m.data_path_port_known = j.value("data_path_port_known", false);
     json_get_result(j, "nodes", m.nodes);
     json_get_result(j, "paths", m.paths);
+    if (j.contains("probes")) json_get_result(j, "probes", m.probes);
 }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VanishedProcess, pid, during, status_before, started_at_before)

@@ -169,6 +169,7 @@ Judgement judge_finding(const Finding& finding, std::span<const Check> catalog, 
                         std::span<const PortLadder> ladders, const std::optional<Error>& probes_unavailable) {
     if (finding.id == kPathUnexplained && !finding.evidence.empty())
         return {Support::confirmed, "a probe failed: " + finding.evidence.front()};
+    if (!finding.confirmed_by_probe.empty()) return {Support::confirmed, "a probe failed: " + finding.confirmed_by_probe};
     const EvidenceRule* rule = rule_for(catalog, finding.id);
     if (rule && rule->confirmed_by_vanished_process && facts.vanished_process) {
         const VanishedProcess& v = *facts.vanished_process;

@@ -3,7 +3,8 @@
 // an attachable overlay network talk across the nodes; with the VXLAN port dropped on the
 // way out of one node, or on the way into the other, they no longer do, and a diagnosis of
 // the container on that node (and --to the one across) must name the port, the other node
-// and the rule, and its fix must bring the connection back.
+// and the rule, and its fix must bring the connection back. A port the other node drops is
+// found by a real connection from this one.
 #include <filesystem>
 
 #include "host_change.hpp"
@@ -38,7 +39,7 @@ protected:
     bool in_swarm_ = false;
 };
 
-TEST_F(SwarmNodesTest, VxlanDroppedBetweenNodesIsNamedWithItsRuleAndTheFixBringsTheOverlayBack) {
+TEST_F(SwarmNodesTest, BlockedSwarmPortsBetweenTwoRealNodesAreNamedAndTheFixBringsTheOverlayBack) {
     OwnedSandbox owned("-swb", {});
     if (auto why = owned.skip_reason()) GTEST_SKIP() << *why;
     const auto worker_sandbox = owned.sandbox();
@@ -122,6 +123,23 @@ TEST_F(SwarmNodesTest, VxlanDroppedBetweenNodesIsNamedWithItsRuleAndTheFixBrings
             << "after: " << *fix;
         const auto after = diagnose_json("it-ov-client");
         EXPECT_EQ(after.process.exit_code, 0) << after.describe();
+    }
+
+    {
+        // Gossip's TCP port dropped on the way into the worker: the manager's rules let it out,
+        // its real connection to the worker gets no answer, and its container's diagnosis says so.
+        HostChange drop_gossip(worker, "iptables -I INPUT -p tcp --dport 7946 -j DROP",
+                               "iptables -D INPUT -p tcp --dport 7946 -j DROP");
+        ASSERT_TRUE(drop_gossip.result().ok()) << drop_gossip.result().describe();
+        const auto d = diagnose_json("it-ov-client");
+        ASSERT_TRUE(reports_top_cause(d, "swarm.node-ports-blocked", 2));
+        const auto cause = cause_with_id(d, "swarm.node-ports-blocked");
+        EXPECT_EQ(cause.value("title", std::string()),
+                  "swarm port 7946/tcp (gossip) to node 10.232.0.2 gets no answer, though this host's rules let it "
+                  "out: dropped between the nodes or by node 10.232.0.2's firewall: the nodes do not learn each "
+                  "other's tasks and addresses")
+            << d.describe();
+        EXPECT_EQ(cause.value("confidence", std::string()), "high") << d.describe();
     }
 
     // VXLAN dropped on the way into the worker: its container's diagnosis names the manager.

@@ -75,13 +75,13 @@ Facts running_web() {
 }
 
 CheckResult emits_warning(const Facts&) {
-    return {{Finding{"exposure.public-sensitive-port", Severity::warning, "warn", std::nullopt, {"e"}, {}, {}}}, {}};
+    return {{Finding{"exposure.public-sensitive-port", Severity::warning, "warn", std::nullopt, {"e"}, {}, {}, {}}}, {}};
 }
 CheckResult emits_critical(const Facts&) {
-    return {{Finding{"app.not-listening", Severity::critical, "crit \x1b]0;title\x07", PortKey{80, Proto::tcp}, {"e"}, {"f"}, {}}}, {}};
+    return {{Finding{"app.not-listening", Severity::critical, "crit \x1b]0;title\x07", PortKey{80, Proto::tcp}, {"e"}, {"f"}, {}, {}}}, {}};
 }
 CheckResult emits_container_critical(const Facts&) {
-    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"e"}, {}, {}}}, {}};
+    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"e"}, {}, {}, {}}}, {}};
 }
 CheckResult emits_nothing(const Facts&) { return {}; }
 CheckResult cannot_decide(const Facts&) { return {{}, {"listeners unavailable"}}; }
@@ -182,11 +182,11 @@ namespace dnd {
 namespace {
 
 CheckResult stopped_by_bind_failure(const Facts&) {
-    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"State.Status = created"}, {}, {}}}, {}};
+    return {{Finding{"container.not-running", Severity::critical, "stopped", std::nullopt, {"State.Status = created"}, {}, {}, {}}}, {}};
 }
 CheckResult bind_failure_explains_it(const Facts&) {
     return {{Finding{"port.host-port-conflict", Severity::critical, "host port 8082 is held by nc", PortKey{80, Proto::tcp},
-                     {"State.Error = \"... address already in use\""}, {}, {"container.not-running"}}},
+                     {"State.Error = \"... address already in use\""}, {}, {"container.not-running"}, {}}},
             {}};
 }
 

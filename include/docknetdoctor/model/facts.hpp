@@ -170,6 +170,8 @@ struct SwarmNode {
 // This engine's membership of a swarm and the ports its nodes talk on: 2377/tcp to
 // managers (the cluster's control), 7946/tcp+udp between all (gossip), the data path port
 // (VXLAN, 4789/udp by default) between all.
+inline constexpr std::uint16_t kSwarmControlPort = 2377;
+inline constexpr std::uint16_t kSwarmGossipPort = 7946;
 struct SwarmMembership {
     std::string node_id;
     std::string node_addr;     // this node's advertise address (/info Swarm.NodeAddr)
@@ -183,6 +185,8 @@ struct SwarmMembership {
     // The swarm ports between this node and each other one walked through this host's
     // rulesets, both ways (swarm_node_paths).
     Result<std::vector<PathResult>> paths = fail("path", "not evaluated");
+    // This host's connections to the other nodes' TCP ports (swarm_node_probes.hpp).
+    Result<std::vector<ProbeOutcome>> probes = fail("probe", "not run");
 };
 
 struct NetworkInfo {

@@ -24,6 +24,9 @@ struct Finding {
     // Cause ids this finding is the reason for (a failed port bind is why the container
     // is not running): ranking puts this finding above them.
     std::vector<std::string> explains;
+    // A real connection the check itself made (or read) that shows the cause, quoted: the
+    // ranking calls the finding confirmed by it. Empty: the probe ladder judges it, if any.
+    std::string confirmed_by_probe;
 };
 
 }  // namespace dnd

@@ -12,9 +12,6 @@
 
 namespace dnd {
 
-inline constexpr std::uint16_t kSwarmControlPort = 2377;
-inline constexpr std::uint16_t kSwarmGossipPort = 7946;
-
 // What one of these ports carries, for people: "cluster control", "gossip", "VXLAN (overlay
 // traffic)".
 std::string swarm_port_role(const SwarmMembership& swarm, Proto proto, std::uint16_t port);

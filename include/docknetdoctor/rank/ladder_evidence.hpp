@@ -40,7 +40,8 @@ struct Judgement {
     std::string reason;
 };
 
-// How the probes bear on a finding. probes_unavailable: why no probe ran (the Facts slot's
+// How the probes bear on a finding: a probe of the check's own (Finding::confirmed_by_probe)
+// confirms it; else the ladder's. probes_unavailable: why no probe ran (the Facts slot's
 // error), or nullopt when the ladder ran.
 Judgement judge_finding(const Finding& finding, std::span<const Check> catalog, const Facts& facts,
                         std::span<const PortLadder> ladders, const std::optional<Error>& probes_unavailable);

@@ -84,6 +84,56 @@ TEST(SwarmNodePortsBlocked, ExplainsAToProbeToAnAddressOnTheOverlay) {
     EXPECT_TRUE(the_finding(checks::swarm_node_ports_blocked().run(f)).explains.empty());
 }
 
+ProbeOutcome gossip_probe(ProbeStatus outcome, std::string detail) {
+    return ProbeOutcome{ProbeTarget{"192.0.2.20", 7946, Proto::tcp, "this host"}, outcome, 2000, std::move(detail)};
+}
+
+// "Nothing in my rules, but the nodes never see each other's containers: the cloud's
+// security group lets only 22 in." This host lets the packets out; the other node does not answer.
+TEST(SwarmNodePortsBlocked, FiresForAGossipPortTheOtherNodeDoesNotAnswer) {
+    auto f = FactsBuilder().swarm_member(true, {worker()}).build();
+    f.swarm->probes = std::vector<ProbeOutcome>{gossip_probe(ProbeStatus::timeout, "no answer within 2000 ms")};
+    Finding finding = the_finding(checks::swarm_node_ports_blocked().run(f));
+    EXPECT_TRUE(headline_is(finding, "swarm.node-ports-blocked", std::nullopt, Severity::critical,
+                            "swarm port 7946/tcp (gossip) to node 192.0.2.20 gets no answer, though this host's rules "
+                            "let it out: dropped between the nodes or by node 192.0.2.20's firewall: the nodes do not "
+                            "learn each other's tasks and addresses"));
+    EXPECT_EQ(finding.confirmed_by_probe,
+              "probe from this host to 192.0.2.20:7946/tcp: timeout (no answer within 2000 ms)");
+    EXPECT_THAT(finding.evidence, Contains("tcp 192.0.2.10:40000 -> 192.0.2.20:7946 (locally generated): sent (no rule "
+                                           "or policy refused it)"));
+    EXPECT_THAT(finding.fix, Contains("open 7946/tcp (gossip) on node 192.0.2.20 to this node (192.0.2.10): its host "
+                                      "firewall, and any firewall or cloud security group between the nodes"));
+}
+
+// "The other node was shut down": refused, and the fix asks about its engine, not a firewall.
+TEST(SwarmNodePortsBlocked, FiresForANodeThatRefusesTheGossipPort) {
+    auto f = FactsBuilder().swarm_member(true, {worker()}).build();
+    f.swarm->probes = std::vector<ProbeOutcome>{gossip_probe(ProbeStatus::refused, "connect: Connection refused")};
+    Finding finding = the_finding(checks::swarm_node_ports_blocked().run(f));
+    EXPECT_EQ(finding.title, "node 192.0.2.20 refuses swarm port 7946/tcp (gossip): its engine does not listen there "
+                             "(down, or no longer in this swarm)");
+}
+
+// A probe that dies in this host's own rule: the rule's finding, with the probe as its proof.
+TEST(SwarmNodePortsBlocked, AProbeDeniedHereConfirmsTheRulesFinding) {
+    auto firewall = host_firewall({output_chain(Kind::accept, {rule(tcp_dport(7946), verdict(Kind::drop))})});
+    auto f = FactsBuilder().swarm_member(true, {worker()}).nftables_table(firewall).build();
+    f.swarm->probes = std::vector<ProbeOutcome>{gossip_probe(ProbeStatus::timeout, "no answer within 2000 ms")};
+    Finding finding = the_finding(checks::swarm_node_ports_blocked().run(f));
+    EXPECT_EQ(finding.title, "swarm port 7946/tcp (gossip) to node 192.0.2.20 is dropped by this host's rules: the "
+                             "nodes do not learn each other's tasks and addresses");
+    EXPECT_THAT(finding.evidence, Contains("probe from this host to 192.0.2.20:7946/tcp: timeout (no answer within 2000 ms)"));
+    EXPECT_FALSE(finding.confirmed_by_probe.empty());
+}
+
+// "A swarm of two, nothing filtered, and the other node answers."
+TEST(SwarmNodePortsBlocked, QuietWhenTheOtherNodeAnswers) {
+    auto f = FactsBuilder().swarm_member(true, {worker()}).build();
+    f.swarm->probes = std::vector<ProbeOutcome>{gossip_probe(ProbeStatus::open, "connected")};
+    EXPECT_TRUE(quiet(checks::swarm_node_ports_blocked().run(f)));
+}
+
 // "A swarm of two, nothing filtered."
 TEST(SwarmNodePortsBlocked, QuietOnTheHealthyDefault) {
     EXPECT_TRUE(quiet(checks::swarm_node_ports_blocked().run(FactsBuilder().swarm_member(true, {worker()}).build())));
