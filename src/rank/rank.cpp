@@ -324,6 +324,11 @@ Report build_report(const Facts& facts, std::span<const Check> catalog) {
     add_swarm_notes(r, facts.swarm);
     add_probe_blind_spots(r.blind_spots, probes);
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
+    if (facts.swarm_service) {
+        const SwarmService& s = *facts.swarm_service;
+        r.service = ServiceView{s.id, s.name, s.ports ? *s.ports : std::vector<ServicePort>{}};
+        add_blind_spot(r.blind_spots, s.ports);
+    }
     r.paths = paths_of(facts, r.blind_spots);
 
     r.ports = port_views(facts, ladders);

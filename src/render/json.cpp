@@ -57,6 +57,12 @@ nlohmann::json report_to_json(const Report& r) {
     j["probes"] = nlohmann::json::array();
     for (const auto& p : r.probes) j["probes"].push_back(p);
     if (r.peer_probe) j["probes"].push_back(peer_probe_json(*r.peer_probe));
+    if (r.service) {
+        auto ports = nlohmann::json::array();
+        for (const ServicePort& p : r.service->ports)
+            ports.push_back({{"published", p.published}, {"target", p.target.str()}, {"mode", p.mode}});
+        j["service"] = {{"id", r.service->id}, {"name", r.service->name}, {"ports", std::move(ports)}};
+    }
     j["paths"] = nlohmann::json::array();
     for (const auto& p : r.paths) j["paths"].push_back(p);  // as in the facts file (path_json.cpp)
     j["blind_spots"] = nlohmann::json::array();

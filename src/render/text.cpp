@@ -70,6 +70,21 @@ std::string ports_section(const Report& r) {
     return out;
 }
 
+// "18600->80/tcp through the routing mesh": how a service's port reaches its tasks.
+std::string service_port_text(const ServicePort& p) {
+    if (p.published == 0) return fmt::format("{} (not published)", p.target.str());
+    return fmt::format("{}->{} {}", p.published, p.target.str(),
+                       p.mode == "host" ? "on the node of each task (host mode)" : "through the routing mesh (ingress)");
+}
+
+std::string service_section(const Report& r) {
+    if (!r.service) return "";
+    std::string out = fmt::format("\nSwarm service {} ({})\n", sanitize(r.service->name), sanitize(r.service->id));
+    if (r.service->ports.empty()) out += "  publishes no port\n";
+    for (const ServicePort& p : r.service->ports) out += fmt::format("  publishes {}\n", sanitize(service_port_text(p)));
+    return out;
+}
+
 std::string causes_section(const Report& r, const Palette& pal) {
     if (r.causes.empty()) return "";
     std::string out = "\nLikely causes, most likely first\n";
@@ -163,6 +178,10 @@ std::string published_ports(const Report& r) {
             if (std::find(parts.begin(), parts.end(), part) == parts.end()) parts.push_back(std::move(part));
         }
     }
+    // A Swarm task's ingress ports are the mesh's, no binding of its own.
+    if (r.service)
+        for (const ServicePort& p : r.service->ports)
+            if (p.mode != "host" && p.published != 0) parts.push_back(fmt::format("{}->{} (mesh)", p.published, p.target.str()));
     return parts.empty() ? std::string("-") : fmt::format("{}", fmt::join(parts, ", "));
 }
 
@@ -204,6 +223,7 @@ std::string render_text(const Report& r, TextStyle style) {
     std::string out = summary_line(r, pal);
     out += fmt::format("Question: {}\n", sanitize(r.question));
     out += ports_section(r);
+    out += service_section(r);
     out += causes_section(r, pal);
     out += probes_section(r, pal);
     out += render::paths_section(r.paths, pal.on);

@@ -119,6 +119,10 @@ TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
     const auto report = only_report_of(by_service, task);
     ASSERT_TRUE(report) << by_service.describe();
     EXPECT_EQ((*report)["causes"][0].value("id", std::string()), "swarm.ingress-unavailable") << by_service.describe();
+    EXPECT_EQ((*report)["service"].value("name", std::string()), "it-svc") << by_service.describe();
+    EXPECT_EQ((*report)["service"]["ports"][0],
+              (nlohmann::json{{"published", kPort}, {"target", "80/tcp"}, {"mode", "ingress"}}))
+        << by_service.describe();
     EXPECT_EQ(by_service.process.exit_code, 2) << by_service.describe();
 
     const auto all = sandbox().diagnose({"--all", "--format", "json"});
@@ -127,6 +131,9 @@ TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
     EXPECT_EQ((*in_all)["causes"][0].value("id", std::string()), "swarm.ingress-unavailable") << all.describe();
     EXPECT_FALSE(only_report_of(all, quiet_task)) << "a task whose service publishes nothing\n" << all.describe();
     EXPECT_EQ(all.process.exit_code, 2) << all.describe();
+    // The table shows the mesh's port for the task, which binds none of its own.
+    const auto table = sandbox().diagnose({"--all"});
+    EXPECT_NE(table.process.out.find(std::to_string(kPort) + "->80/tcp (mesh)"), std::string::npos) << table.describe();
 
     const auto no_task = sandbox().diagnose({"it-svc-none"});
     EXPECT_EQ(no_task.process.exit_code, 3) << no_task.describe();

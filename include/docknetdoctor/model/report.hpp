@@ -74,6 +74,14 @@ struct Undecided {
     std::string reason;
 };
 
+// A Swarm task's service: what it publishes, through the routing mesh or on the node of
+// each task. Ports empty when the engine could not say (a blind spot says why).
+struct ServiceView {
+    std::string id;
+    std::string name;
+    std::vector<ServicePort> ports;
+};
+
 struct Report {
     using Timings = std::map<std::string, double>;
     int schema_version = kReportSchemaVersion;
@@ -87,6 +95,7 @@ struct Report {
     std::vector<PortView> ports;
     std::vector<LadderProbe> probes;     // the ladder's outcomes, by port then rung
     std::optional<PeerProbeView> peer_probe;  // --to: the probe from the source, when it ran
+    std::optional<ServiceView> service;       // the target is a Swarm task: its service
     // The question's packets walked through the host's rules (Facts::paths); empty when
     // they could not be evaluated (a blind spot says why) or --to asks another question.
     std::vector<PathResult> paths;
