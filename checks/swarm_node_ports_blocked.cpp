@@ -62,6 +62,7 @@ std::string consequence(const SwarmMembership& swarm, const std::vector<const Pa
     if (any([&](const Packet& p) { return p.proto == Proto::udp && p.dport == swarm.data_path_port; }))
         return "containers on overlay networks cannot reach those on that node";
     if (any(is_gossip)) return "the nodes do not learn each other's tasks and addresses";
+    if (any([&](const Packet& p) { return arrives(swarm, p); })) return "the other nodes cannot reach this manager";
     return "this node cannot follow the cluster's managers";
 }
 

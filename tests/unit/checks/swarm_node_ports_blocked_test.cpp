@@ -169,6 +169,15 @@ TEST(SwarmNodePortsBlocked, FiresForAWorkerCutOffFromItsManager) {
                        "node cannot follow the cluster's managers");
 }
 
+// The control port dropped on the way into a manager: the others cannot reach it.
+TEST(SwarmNodePortsBlocked, SaysTheOthersCannotReachAManagerWhoseControlPortIsDroppedInbound) {
+    auto firewall = host_firewall({input_chain(Kind::accept, {rule(tcp_dport(2377), verdict(Kind::drop))})});
+    Finding f = the_finding(checks::swarm_node_ports_blocked().run(
+        FactsBuilder().swarm_member(true, {worker()}).nftables_table(firewall).build()));
+    EXPECT_EQ(f.title, "swarm port 2377/tcp (cluster control) from node 192.0.2.20 is dropped by this host's rules: "
+                       "the other nodes cannot reach this manager");
+}
+
 // "/nodes answered 500": the ports cannot be judged, and that is said.
 TEST(SwarmNodePortsBlocked, UndecidedWithoutTheNodeList) {
     auto f = FactsBuilder().swarm_member(true, {}).build();
