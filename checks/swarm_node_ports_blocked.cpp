@@ -54,6 +54,12 @@ std::string port_text(const SwarmMembership& swarm, const Packet& p) {
     return fmt::format("{}/{} ({})", p.dport, to_string(p.proto), swarm_port_role(swarm, p.proto, p.dport));
 }
 
+// "this node: 10.232.0.1 (manager), a member of a swarm (/info Swarm)"
+std::string membership_evidence(const SwarmMembership& swarm) {
+    return fmt::format("this node: {} ({}), a member of a swarm (/info Swarm)", sanitize(swarm.node_addr),
+                       swarm.manager ? "manager" : "worker");
+}
+
 // What stops working, worst first: VXLAN takes the overlay traffic itself.
 std::string consequence(const SwarmMembership& swarm, const std::vector<const PathResult*>& denied) {
     auto any = [&](auto pred) {
@@ -123,8 +129,7 @@ Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vec
                                 ports.size() == 1 ? "" : "s", fmt::join(ports, ", "), directions(swarm, denied),
                                 nodes.size() == 1 ? "" : "s", fmt::join(nodes, ", "), ports.size() == 1 ? "is" : "are",
                                 consequence(swarm, denied));
-    finding.evidence.push_back(fmt::format("this node: {} ({}), a member of a swarm (/info Swarm)",
-                                           sanitize(swarm.node_addr), swarm.manager ? "manager" : "worker"));
+    finding.evidence.push_back(membership_evidence(swarm));
     for (std::size_t i = 0; i < denied.size() && i < kPacketsShown; ++i)
         finding.evidence.push_back(fmt::format("{}: {} in {} by {}", describe_packet(denied[i]->packet),
                                                to_string(denied[i]->verdict), denied[i]->decided_hook,
@@ -160,14 +165,15 @@ Finding finding_for(const Facts& f, const SwarmMembership& swarm, const std::vec
 // the other node, stops them. Grouped by node and outcome.
 std::vector<Finding> unanswered_findings(const SwarmMembership& swarm, const std::vector<ProbeOutcome>& probes) {
     std::vector<std::pair<std::string, ProbeStatus>> order;
-    std::map<std::pair<std::string, ProbeStatus>, std::vector<const ProbeOutcome*>> groups;
+    // Each probe with this host's walk of its first packet.
+    std::map<std::pair<std::string, ProbeStatus>, std::vector<std::pair<const ProbeOutcome*, const PathResult*>>> groups;
     for (const ProbeOutcome& o : probes) {
         if (!unanswered(o)) continue;
         const PathResult* path = path_of_probe(swarm, o);
         if (path == nullptr || path->verdict != PathVerdict::sent) continue;  // denied here: the rule's finding says so
         const auto key = std::pair{o.target.address, o.outcome};
         if (groups[key].empty()) order.push_back(key);
-        groups[key].push_back(&o);
+        groups[key].emplace_back(&o, path);
     }
     std::vector<Finding> out;
     for (const auto& key : order) {
@@ -175,12 +181,9 @@ std::vector<Finding> unanswered_findings(const SwarmMembership& swarm, const std
         const std::string node = sanitize(key.first);
         std::vector<std::string> ports;
         std::vector<const PathResult*> paths;
-        for (const ProbeOutcome* o : group) {
-            Packet p;
-            p.proto = o->target.proto;
-            p.dport = o->target.port;
-            ports.push_back(port_text(swarm, p));
-            paths.push_back(path_of_probe(swarm, *o));
+        for (const auto& [probe, path] : group) {
+            ports.push_back(port_text(swarm, path->packet));
+            paths.push_back(path);
         }
         const std::string listed = fmt::format("{}", fmt::join(ports, ", "));
         Finding finding = new_finding(kCause);
@@ -201,13 +204,12 @@ std::vector<Finding> unanswered_findings(const SwarmMembership& swarm, const std
                                             ports.size() == 1 ? "" : "s", listed, node, ports.size() == 1 ? "s" : "",
                                             ports.size() == 1 ? "it" : "them", node, consequence(swarm, paths));
         }
-        finding.evidence.push_back(fmt::format("this node: {} ({}), a member of a swarm (/info Swarm)",
-                                               sanitize(swarm.node_addr), swarm.manager ? "manager" : "worker"));
-        finding.confirmed_by_probe = probe_text(*group.front());
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            finding.evidence.push_back(probe_text(*group[i]));
-            finding.evidence.push_back(fmt::format("{}: {} ({})", describe_packet(paths[i]->packet),
-                                                   to_string(paths[i]->verdict), paths[i]->decided_by));
+        finding.evidence.push_back(membership_evidence(swarm));
+        finding.confirmed_by_probe = probe_text(*group.front().first);
+        for (const auto& [probe, path] : group) {
+            finding.evidence.push_back(probe_text(*probe));
+            finding.evidence.push_back(fmt::format("{}: {} ({})", describe_packet(path->packet), to_string(path->verdict),
+                                                   path->decided_by));
         }
         if (key.second == ProbeStatus::refused || key.second == ProbeStatus::reset) {
             finding.fix.push_back(fmt::format("on node {}: is its engine running and still in this swarm (docker "
