@@ -341,6 +341,7 @@ Result<Container> parse_container_inspect(std::string_view body) {
         const json& settings = object_member(root, "NetworkSettings", "");
         c.ports = port_map_member(settings, "Ports", "NetworkSettings");
         c.networks = networks_member(settings);
+        c.sandbox_key = string_member(settings, "SandboxKey", "NetworkSettings");
         return c;
     });
 }

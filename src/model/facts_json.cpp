@@ -141,7 +141,8 @@ void to_json(nlohmann::json& j, const Container& c) {
                        {"networks", c.networks},
                        {"labels", c.labels},
                        {"extra_hosts", c.extra_hosts},
-                       {"tty", c.tty}};
+                       {"tty", c.tty},
+                       {"sandbox_key", c.sandbox_key}};
 }
 void from_json(const nlohmann::json& j, Container& c) {
     c.id = j.value("id", std::string{});
@@ -159,6 +160,7 @@ void from_json(const nlohmann::json& j, Container& c) {
     c.labels = j.value("labels", std::map<std::string, std::string>{});
     c.extra_hosts = j.value("extra_hosts", std::vector<std::string>{});
     c.tty = j.value("tty", false);
+    c.sandbox_key = j.value("sandbox_key", std::string{});
 }
 
 void to_json(nlohmann::json& j, const ContainerEvent& e) {
@@ -185,16 +187,35 @@ void from_json(const nlohmann::json& j, RestartHistory& h) {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServicePort, target, published, mode)
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IpvsDestination, addr, port, weight, active_connections,
+                                                inactive_connections)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IpvsService, family, fwmark, protocol, addr, port, scheduler, destinations)
+
+void to_json(nlohmann::json& j, const RoutingMesh& m) {
+    j = nlohmann::json{{"sandbox", m.sandbox}};
+    json_put_result(j, "nftables", m.nftables);
+    json_put_result(j, "iptables_legacy", m.iptables_legacy);
+    json_put_result(j, "ipvs", m.ipvs);
+}
+void from_json(const nlohmann::json& j, RoutingMesh& m) {
+    m.sandbox = j.value("sandbox", std::string{});
+    json_get_result(j, "nftables", m.nftables);
+    json_get_result(j, "iptables_legacy", m.iptables_legacy);
+    json_get_result(j, "ipvs", m.ipvs);
+}
+
 void to_json(nlohmann::json& j, const SwarmService& s) {
     j = nlohmann::json{{"id", s.id}, {"name", s.name}};
     json_put_result(j, "ports", s.ports);
     json_put_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
+    json_put_result(j, "mesh", s.mesh);
 }
 void from_json(const nlohmann::json& j, SwarmService& s) {
     s.id = j.value("id", std::string{});
     s.name = j.value("name", std::string{});
     json_get_result(j, "ports", s.ports);
     json_get_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
+    json_get_result(j, "mesh", s.mesh);
 }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SwarmNode, id, hostname, addr, manager, state)

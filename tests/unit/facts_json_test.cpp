@@ -66,6 +66,39 @@ TEST(FactsJson, RoundTripKeepsASwarmTasksService) {
     EXPECT_FALSE(facts_from_json_text(facts_to_json(Facts{}).dump())->swarm_service);  // not a task
 }
 
+// The routing mesh read from ingress_sbox replays as read: its IPVS table and a part that
+// could not be read.
+TEST(FactsJson, RoundTripKeepsTheRoutingMesh) {
+    Facts f;
+    SwarmService s;
+    s.name = "svc1";
+    s.kernel_has_ipvs = true;
+    RoutingMesh mesh;
+    mesh.sandbox = "/var/run/docker/netns/ingress_sbox";
+    mesh.nftables = nf::Ruleset{};
+    mesh.iptables_legacy = fail("iptables-legacy", "permission denied");
+    IpvsService fwm;
+    fwm.fwmark = 256;
+    fwm.scheduler = "rr";
+    fwm.destinations = {{"10.255.0.6", 0, 1, 2, 3}, {"10.255.0.7", 0, 0, 0, 0}};
+    mesh.ipvs = std::vector<IpvsService>{fwm};
+    s.mesh = mesh;
+    f.swarm_service = s;
+    auto back = facts_from_json_text(facts_to_json(f).dump());
+    ASSERT_TRUE(back.has_value()) << back.error().message;
+    ASSERT_TRUE(back->swarm_service && back->swarm_service->mesh);
+    const RoutingMesh& m = *back->swarm_service->mesh;
+    EXPECT_EQ(m.sandbox, "/var/run/docker/netns/ingress_sbox");
+    ASSERT_TRUE(m.ipvs);
+    ASSERT_EQ(m.ipvs->size(), 1u);
+    EXPECT_EQ(m.ipvs->front().fwmark, 256u);
+    ASSERT_EQ(m.ipvs->front().destinations.size(), 2u);
+    EXPECT_EQ(m.ipvs->front().destinations[0].active_connections, 2u);
+    EXPECT_EQ(m.ipvs->front().destinations[1].weight, 0u);
+    EXPECT_FALSE(m.iptables_legacy);
+    EXPECT_EQ(facts_to_json(*back), facts_to_json(f));
+}
+
 TEST(FactsJson, RoundTripKeepsTheConntrackEntriesToThePublishedPorts) {
     Facts f;
     f.query.container = "dns";

@@ -109,6 +109,9 @@ struct Container {
     std::map<std::string, std::string> labels;
     std::vector<std::string> extra_hosts;
     bool tty = false;                    // Config.Tty: its log is one raw stream, not multiplexed
+    // NetworkSettings.SandboxKey: its netns file as the engine names it ("/var/run/docker/
+    // netns/ID"); the engine's other namespaces, ingress_sbox among them, sit beside it.
+    std::string sandbox_key;
 };
 
 // One event the engine recorded for a container (/events): a run ending or starting.
@@ -147,6 +150,39 @@ struct ServicePort {
     std::string mode;             // "ingress" or "host"
 };
 
+// A real server of an IPVS virtual service: where it balances connections to.
+struct IpvsDestination {
+    std::string addr;         // "10.255.0.6"
+    std::uint16_t port = 0;   // 0 under a firewall-mark service: the packet's own port
+    // 0: IPVS sends it no new connection. The engine sets a task's weight to 0 while it is
+    // unhealthy or going away, and back to 1 when it serves.
+    std::uint32_t weight = 0;
+    std::uint32_t active_connections = 0;
+    std::uint32_t inactive_connections = 0;
+};
+
+// An IPVS virtual service (ipvsadm -Ln's "FWM 256" or "TCP 10.0.0.5:80").
+struct IpvsService {
+    int family = 4;            // 4 or 6
+    std::uint32_t fwmark = 0;  // the routing mesh's kind: packets the mangle rules marked
+    std::string protocol;      // "tcp", "udp", "sctp"; "" for a firewall-mark service
+    std::string addr;          // "" for a firewall-mark service
+    std::uint16_t port = 0;
+    std::string scheduler;     // "rr"
+    std::vector<IpvsDestination> destinations;
+};
+
+// The routing mesh as this node holds it, in the engine's ingress_sbox namespace: the host
+// DNATs a published port to that namespace, whose mangle rules mark the packet by its port,
+// and the IPVS service of that mark balances it to the tasks over the ingress network.
+struct RoutingMesh {
+    std::string sandbox;  // the netns file: "/var/run/docker/netns/ingress_sbox"
+    Result<nf::Ruleset> nftables = fail("nftables", "not collected");
+    Result<nf::Ruleset> iptables_legacy = fail("iptables-legacy", "not collected");
+    // The namespace's IPVS services, each with its real servers.
+    Result<std::vector<IpvsService>> ipvs = fail("ipvs", "not collected");
+};
+
 // The Swarm service a container runs as a task of (its com.docker.swarm.service.id label).
 struct SwarmService {
     std::string id;
@@ -155,6 +191,8 @@ struct SwarmService {
     // Whether this kernel has IPVS, which the routing mesh needs (/sys/module/ip_vs: loaded or
     // built in; dockerd loads it when it sets the mesh up).
     Result<bool> kernel_has_ipvs = fail("sysfs", "not collected");
+    // Read only when IPVS is there and the service publishes through the mesh.
+    Result<RoutingMesh> mesh = fail("ipvs", "not collected");
 };
 
 // Another node of the swarm this engine is in, as the engine lists it.
