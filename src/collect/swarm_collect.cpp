@@ -91,6 +91,18 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
         service.ports = std::unexpected(answer.error());
     }
     service.kernel_has_ipvs = kernel_has_ipvs(sys_root);
+    const bool publishes_through_mesh =
+        service.ports && std::any_of(service.ports->begin(), service.ports->end(),
+                                     [](const ServicePort& p) { return p.mode == "ingress" && p.published != 0; });
+    // Read with or without IPVS: the mesh's rules are there either way, and the kernel's
+    // own answer about IPVS then stands beside /sys/module's.
+    if (publishes_through_mesh) {
+        const std::string sandbox = ingress_sandbox_beside(c.sandbox_key);
+        service.mesh = sandbox.empty() ? Result<RoutingMesh>(fail("ipvs", fmt::format("the engine gave no SandboxKey for "
+                                                                                        "{}: its ingress_sbox is not known",
+                                                                                        c.name)))
+                                       : read_routing_mesh(sandbox);
+    }
     return service;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
@@ -78,15 +79,51 @@ bool is_dnat_action(const nf::Expr& e) {
     return false;
 }
 
-class DnatRuleReader {
-public:
-    DnatRuleReader(const nf::Table& table, Proto proto, std::uint16_t port)
-        : table_(table), proto_(proto), port_(port) {}
+// The packet mark a rule sets: iptables' MARK target (revision 2, xt_mark_tginfo2: mark and
+// mask, host order) with a full mask, or nft's `meta mark set` from an immediate value.
+// nullopt: the rule sets no mark, or sets one this cannot read (a masked or computed one).
+std::optional<std::uint32_t> mark_set_by(const nf::Rule& rule) {
+    std::map<nf::Register, std::uint32_t> immediates;
+    std::optional<std::uint32_t> mark;
+    for (const nf::Expr& e : rule.exprs) {
+        if (const auto* xt = nf::expr_if<nf::Xt>(e); xt && xt->is_target && xt->name == "MARK") {
+            if (xt->revision != 2 || xt->info.size() < 8) return std::nullopt;
+            std::uint32_t value = 0, mask = 0;
+            std::memcpy(&value, xt->info.data(), 4);
+            std::memcpy(&mask, xt->info.data() + 4, 4);
+            if (mask != 0xffffffffU) return std::nullopt;
+            mark = value;
+        } else if (const auto* imm = std::get_if<nf::Immediate>(&e); imm && imm->dreg != nf::kRegVerdict) {
+            if (imm->data.size() == 4) std::memcpy(&immediates[imm->dreg], imm->data.data(), 4);
+            else immediates.erase(imm->dreg);
+        } else if (const auto* meta = std::get_if<nf::Meta>(&e); meta && meta->key == nf::MetaKey::mark && meta->sreg) {
+            const auto value = immediates.find(*meta->sreg);
+            if (value == immediates.end()) return std::nullopt;
+            mark = value->second;
+        }
+    }
+    return mark;
+}
 
-    // nullopt: not a DNAT rule for this port; otherwise whether its port condition was readable.
+bool sets_mark(const nf::Expr& e) {
+    if (const auto* xt = nf::expr_if<nf::Xt>(e)) return xt->is_target && xt->name == "MARK";
+    if (const auto* meta = std::get_if<nf::Meta>(&e)) return meta->key == nf::MetaKey::mark && meta->sreg.has_value();
+    return false;
+}
+
+// Reads whether a rule's protocol and destination-port conditions admit one port, for the
+// rules whose action is what the caller asks about (a DNAT, a mark).
+class PortRuleReader {
+public:
+    using Action = bool (*)(const nf::Expr&);
+    PortRuleReader(const nf::Table& table, Proto proto, std::uint16_t port, Action action)
+        : table_(table), proto_(proto), port_(port), action_(action) {}
+
+    // nullopt: not a rule with the action for this port; otherwise whether its port condition
+    // was readable.
     std::optional<bool> read(const nf::Rule& rule) {
-        // Most rules of a crowded host are not DNAT rules: skip them before any register work.
-        if (std::none_of(rule.exprs.begin(), rule.exprs.end(), is_dnat_action)) return std::nullopt;
+        // Most rules of a crowded host lack the action: skip them before any register work.
+        if (std::none_of(rule.exprs.begin(), rule.exprs.end(), action_)) return std::nullopt;
         regs_.clear();
         verdict_ = {};
         if (rule.compat && rule.compat->proto != 0) note_proto(rule.compat->proto, (rule.compat->flags & 2) != 0);
@@ -181,6 +218,7 @@ private:
     const nf::Table& table_;
     Proto proto_;
     std::uint16_t port_;
+    Action action_;
     std::map<nf::Register, Loaded> regs_;
     PortVerdict verdict_;
 };
@@ -196,10 +234,24 @@ bool is_nat_table(const nf::Table& t) {
 std::vector<DnatRuleRef> dnat_rules_for(const nf::Ruleset& ruleset, Proto proto, std::uint16_t host_port) {
     std::vector<DnatRuleRef> out;
     for (const nf::Table& table : ruleset.tables) {
-        DnatRuleReader reader(table, proto, host_port);
+        PortRuleReader reader(table, proto, host_port, is_dnat_action);
         for (const nf::Chain& chain : table.chains)
             for (const nf::Rule& rule : chain.rules)
                 if (auto readable = reader.read(rule)) out.push_back({nf::format_rule(table, chain, rule), *readable});
+    }
+    return out;
+}
+
+std::vector<MarkRuleRef> prerouting_mark_rules_for(const nf::Ruleset& ruleset, Proto proto, std::uint16_t port) {
+    std::vector<MarkRuleRef> out;
+    for (const nf::Table& table : ruleset.tables) {
+        PortRuleReader reader(table, proto, port, sets_mark);
+        for (const nf::Chain& chain : table.chains) {
+            if (!chain.base || chain.base->hook != nf::Hook::prerouting) continue;
+            for (const nf::Rule& rule : chain.rules)
+                if (auto readable = reader.read(rule))
+                    out.push_back({nf::format_rule(table, chain, rule), mark_set_by(rule), *readable});
+        }
     }
     return out;
 }

@@ -65,6 +65,19 @@ Result<std::optional<SwarmMembership>> read_swarm_membership(const DockerClient&
 // on an overlay network (whose traffic to other nodes crosses them).
 bool crosses_swarm_nodes(const Container& c, const std::vector<NetworkInfo>& networks);
 
+// The engine's namespace for the routing mesh, beside every container's: its netns file is
+// named so in the directory of each SandboxKey.
+inline constexpr std::string_view kIngressSandboxName = "ingress_sbox";
+
+// The ingress_sbox file beside a container's SandboxKey ("/var/run/docker/netns/ID" ->
+// "/var/run/docker/netns/ingress_sbox"); "" for a key without a directory.
+std::string ingress_sandbox_beside(const std::string& sandbox_key);
+
+// The routing mesh read from inside the namespace at SANDBOX: its nftables and
+// iptables-legacy rules (the mangle marks) and its IPVS services. An error when the
+// namespace cannot be entered; each part keeps its own error otherwise.
+Result<RoutingMesh> read_routing_mesh(const std::string& sandbox);
+
 // Whether SYS_ROOT/module/ip_vs exists: IPVS is loaded or built in.
 Result<bool> kernel_has_ipvs(const std::string& sys_root);
 

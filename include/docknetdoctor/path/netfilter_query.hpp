@@ -26,6 +26,19 @@ struct DnatRuleRef {
 // for that port. Rules whose port condition is unreadable come back with port_known false.
 std::vector<DnatRuleRef> dnat_rules_for(const nf::Ruleset& ruleset, Proto proto, std::uint16_t host_port);
 
+// A rule that sets the packet mark of packets to a port.
+struct MarkRuleRef {
+    std::string rule;                   // format_rule()
+    std::optional<std::uint32_t> mark;  // nullopt: the value it sets could not be read
+    bool port_known = true;             // as DnatRuleRef's
+};
+
+// Rules of the base chains hooked at prerouting (iptables' mangle PREROUTING) whose protocol
+// and destination-port conditions admit proto/port and that set the packet mark, in the
+// order the ruleset holds them: a mark does not end the chain, so among rules of one chain
+// the last one decides.
+std::vector<MarkRuleRef> prerouting_mark_rules_for(const nf::Ruleset& ruleset, Proto proto, std::uint16_t port);
+
 // Whether Docker's nat rules exist at all: a DOCKER chain in a nat table (iptables-nft or
 // legacy) or Docker 29's `docker-bridges` tables.
 bool has_docker_nat_chains(const nf::Ruleset& ruleset);
