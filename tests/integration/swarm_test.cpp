@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "fixture_files.hpp"
 #include "sandbox_test.hpp"
 
 namespace dnd::test {
@@ -59,16 +60,31 @@ TEST_F(SwarmTest, IngressWithoutIpvsIsNamedAndHostModePublishingFixesIt) {
     ASSERT_FALSE(task.empty()) << sandbox().docker({"service", "ps", "--no-trunc", "it-svc"}).out;
     ASSERT_TRUE(wait_for_container_listener(task, 80));
 
-    const auto d = diagnose_json(task);
+    const std::string facts_path = sandbox().dir() + "/swarm-ingress-facts.json";
+    std::filesystem::remove(facts_path);
+    const auto d = diagnose_json(task, {"--save-facts", facts_path});
+    const bool mesh_answers = sandbox().client_connect(kPort) == ConnectOutcome::open;
     if (std::filesystem::exists("/sys/module/ip_vs")) {
-        // The mesh may work here; it is not read, so the answer is not "ok".
-        EXPECT_NE(d.process.exit_code, 0) << d.describe();
+        // The mesh is read step by step: its answer must agree with a real connection.
         ASSERT_TRUE(d.json) << d.describe();
-        EXPECT_NE(d.json->at("undecided").dump().find("routing mesh"), std::string::npos) << d.describe();
+        EXPECT_EQ(reports_top_cause(d, "swarm.ingress-unavailable", 2), !mesh_answers) << d.describe();
         GTEST_SKIP() << "this kernel has IPVS: the case without it cannot be made here";
     }
-    EXPECT_NE(sandbox().client_connect(kPort), ConnectOutcome::open) << "the mesh answered without IPVS";
+    EXPECT_FALSE(mesh_answers) << "the mesh answered without IPVS";
     EXPECT_TRUE(reports_top_cause(d, "swarm.ingress-unavailable", 2));
+
+    // The mesh was read from inside the engine's own ingress_sbox (found beside the task's
+    // SandboxKey), and the kernel's IPVS family answer agrees with /sys/module.
+    const auto facts = nlohmann::json::parse(testing::read_text(facts_path), nullptr, false);
+    ASSERT_FALSE(facts.is_discarded()) << facts_path;
+    const auto& mesh = facts.at("swarm_service").at("mesh");
+    EXPECT_EQ(mesh.value("sandbox", std::string()), sandbox().dir() + "/exec/netns/ingress_sbox") << mesh.dump(2);
+    EXPECT_FALSE(mesh.at("nftables").contains("unavailable")) << mesh.dump(2);
+    EXPECT_NE(mesh.at("nftables").dump().find("DOCKER_OUTPUT"), std::string::npos)
+        << "ingress_sbox's own nat rules (its DNS) were not read: " << mesh.dump(2);
+    EXPECT_EQ(mesh.at("ipvs").at("unavailable").value("message", std::string()),
+              "this kernel has no IPVS (no \"IPVS\" generic netlink family)")
+        << mesh.dump(2);
 
     const auto fix = top_fix_command(d);
     ASSERT_TRUE(fix) << d.describe();
