@@ -135,7 +135,7 @@ TEST(CauseCatalog, OnlyThePlannedCausesAndTheRankingsOwnHaveNoCheck) {
     for (const Check& entry : all_checks())
         if (!entry.run) without_check.insert(entry.id());
     EXPECT_EQ(without_check,
-              (std::set<std::string_view>{"network.mtu-mismatch", "path.unexplained"}));
+              (std::set<std::string_view>{"path.unexplained"}));
 }
 
 // list-causes and explain say how each cause is found, as the catalog has it: a check (it

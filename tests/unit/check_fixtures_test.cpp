@@ -212,7 +212,7 @@ TEST(CheckFixtures, ChecksThatLackFactsSayWhyInsteadOfGuessing) {
     }
     EXPECT_EQ(undecided, (std::set<std::string>{"port.wrong-container-port", "port.host-port-conflict",
                                                 "firewall.firewalld-reload", "firewall.firewalld-zone", "firewall.ufw-blocks",
-                                                "kernel.interface-forwarding-off",
+                                                "kernel.interface-forwarding-off", "network.mtu-mismatch",
                                                 "network.internal", "app.not-listening", "app.loopback-only",
                                                 "netfilter.dnat-missing", "netfilter.docker-rules-missing", "netfilter.forward-drop",
                                                 "netfilter.input-drop", "netfilter.prerouting-drop",
