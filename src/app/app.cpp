@@ -31,7 +31,7 @@
 #include "docknetdoctor/app/options.hpp"
 #include "docknetdoctor/app/output.hpp"
 #include "docknetdoctor/app/progress_line.hpp"
-#include "docknetdoctor/app/service_tasks_text.hpp"
+#include "docknetdoctor/model/service_tasks_text.hpp"
 #include "docknetdoctor/model/json_limits.hpp"
 #include "docknetdoctor/model/saved_facts.hpp"
 #include "docknetdoctor/probe/probe_ladder.hpp"

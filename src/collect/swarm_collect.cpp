@@ -90,6 +90,7 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
     } else {
         service.ports = std::unexpected(answer.error());
     }
+    service.tasks = answer ? read_service_tasks(client, service) : Result<std::vector<SwarmTask>>(std::unexpected(answer.error()));
     service.kernel_has_ipvs = kernel_has_ipvs(sys_root);
     const bool publishes_through_mesh =
         service.ports && std::any_of(service.ports->begin(), service.ports->end(),

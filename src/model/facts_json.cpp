@@ -187,6 +187,7 @@ void from_json(const nlohmann::json& j, RestartHistory& h) {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ServicePort, target, published, mode)
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SwarmTask, id, slot, node_id, desired_state, state, error)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IpvsDestination, addr, port, weight, active_connections,
                                                 inactive_connections)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(IpvsService, family, fwmark, protocol, addr, port, scheduler, destinations)
@@ -209,6 +210,7 @@ void to_json(nlohmann::json& j, const SwarmService& s) {
     json_put_result(j, "ports", s.ports);
     json_put_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
     json_put_result(j, "mesh", s.mesh);
+    json_put_result(j, "tasks", s.tasks);
 }
 void from_json(const nlohmann::json& j, SwarmService& s) {
     s.id = j.value("id", std::string{});
@@ -216,6 +218,7 @@ void from_json(const nlohmann::json& j, SwarmService& s) {
     json_get_result(j, "ports", s.ports);
     json_get_result(j, "kernel_has_ipvs", s.kernel_has_ipvs);
     json_get_result(j, "mesh", s.mesh);
+    json_get_result(j, "tasks", s.tasks);
 }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SwarmNode, id, hostname, addr, manager, state)

@@ -20,6 +20,7 @@
 #include "docknetdoctor/rank/cause_precedence.hpp"
 #include "docknetdoctor/model/facts_query.hpp"
 #include "docknetdoctor/rank/ladder_evidence.hpp"
+#include "docknetdoctor/model/service_tasks_text.hpp"
 
 namespace dnd {
 namespace {
@@ -326,8 +327,10 @@ Report build_report(const Facts& facts, std::span<const Check> catalog) {
     r.peer_probe = peer_probe_view(facts, r.blind_spots);
     if (facts.swarm_service) {
         const SwarmService& s = *facts.swarm_service;
-        r.service = ServiceView{s.id, s.name, s.ports ? *s.ports : std::vector<ServicePort>{}};
+        r.service = ServiceView{s.id, s.name, s.ports ? *s.ports : std::vector<ServicePort>{},
+                                s.tasks ? *s.tasks : std::vector<SwarmTask>{}, service_tasks_text(s, s.tasks)};
         add_blind_spot(r.blind_spots, s.ports);
+        add_blind_spot(r.blind_spots, s.tasks);
     }
     r.paths = paths_of(facts, r.blind_spots);
 

@@ -61,7 +61,16 @@ nlohmann::json report_to_json(const Report& r) {
         auto ports = nlohmann::json::array();
         for (const ServicePort& p : r.service->ports)
             ports.push_back({{"published", p.published}, {"target", p.target.str()}, {"mode", p.mode}});
-        j["service"] = {{"id", r.service->id}, {"name", r.service->name}, {"ports", std::move(ports)}};
+        auto tasks = nlohmann::json::array();
+        for (const SwarmTask& t : r.service->tasks)
+            tasks.push_back({{"id", t.id},
+                             {"slot", t.slot},
+                             {"node_id", t.node_id},
+                             {"desired_state", t.desired_state},
+                             {"state", t.state},
+                             {"error", t.error}});
+        j["service"] = {{"id", r.service->id}, {"name", r.service->name}, {"ports", std::move(ports)},
+                        {"tasks", std::move(tasks)}};
     }
     j["paths"] = nlohmann::json::array();
     for (const auto& p : r.paths) j["paths"].push_back(p);  // as in the facts file (path_json.cpp)

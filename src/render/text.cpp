@@ -82,6 +82,7 @@ std::string service_section(const Report& r) {
     std::string out = fmt::format("\nSwarm service {} ({})\n", sanitize(r.service->name), sanitize(r.service->id));
     if (r.service->ports.empty()) out += "  publishes no port\n";
     for (const ServicePort& p : r.service->ports) out += fmt::format("  publishes {}\n", sanitize(service_port_text(p)));
+    if (!r.service->tasks_text.empty()) out += fmt::format("  {}\n", sanitize(r.service->tasks_text));
     return out;
 }
 

@@ -139,6 +139,14 @@ TEST_F(SwarmTest, AServiceIsDiagnosedThroughItsTasksHereAndAllIncludesThem) {
     EXPECT_EQ((*report)["service"]["ports"][0],
               (nlohmann::json{{"published", kPort}, {"target", "80/tcp"}, {"mode", "ingress"}}))
         << by_service.describe();
+    // Its tasks as the engine lists them: the one running here, its id the container's label.
+    const auto& tasks = (*report)["service"]["tasks"];
+    ASSERT_EQ(tasks.size(), 1u) << by_service.describe();
+    EXPECT_EQ(tasks[0].value("state", std::string()), "running") << by_service.describe();
+    EXPECT_EQ(tasks[0].value("slot", 0), 1) << by_service.describe();
+    EXPECT_EQ(tasks[0].value("id", std::string()),
+              sandbox().inspect(task, "{{index .Config.Labels \"com.docker.swarm.task.id\"}}"))
+        << by_service.describe();
     EXPECT_EQ(by_service.process.exit_code, 2) << by_service.describe();
 
     const auto all = sandbox().diagnose({"--all", "--format", "json"});

@@ -1,7 +1,7 @@
 // What the user reads about a service's tasks when none runs on this node.
 #include <gtest/gtest.h>
 
-#include "docknetdoctor/app/service_tasks_text.hpp"
+#include "docknetdoctor/model/service_tasks_text.hpp"
 
 namespace dnd {
 namespace {

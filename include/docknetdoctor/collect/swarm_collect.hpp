@@ -24,16 +24,6 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
 // manager (only managers answer for services). Ports as read_swarm_service reads them.
 Result<std::optional<SwarmService>> find_service(const DockerClient& client, std::string_view name);
 
-// One of a service's tasks as GET /tasks lists it.
-struct SwarmTask {
-    std::string id;
-    int slot = 0;  // 0: a global service's task (its node tells it apart)
-    std::string node_id;
-    std::string desired_state;  // what the orchestrator wants: "running", "shutdown", ...
-    std::string state;          // Status.State: what it is
-    std::string error;          // Status.Err: why it failed or was rejected, "" when nothing
-};
-
 Result<std::vector<SwarmTask>> parse_task_list(std::string_view body);
 
 // Whether the orchestrator still wants the task to run (desired running, or ready: being

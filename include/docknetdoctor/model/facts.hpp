@@ -183,6 +183,16 @@ struct RoutingMesh {
     Result<std::vector<IpvsService>> ipvs = fail("ipvs", "not collected");
 };
 
+// One of a service's tasks as GET /tasks lists it.
+struct SwarmTask {
+    std::string id;
+    int slot = 0;  // 0: a global service's task (its node tells it apart)
+    std::string node_id;
+    std::string desired_state;  // what the orchestrator wants: "running", "shutdown", ...
+    std::string state;          // Status.State: what it is
+    std::string error;          // Status.Err: why it failed or was rejected, "" when nothing
+};
+
 // The Swarm service a container runs as a task of (its com.docker.swarm.service.id label).
 struct SwarmService {
     std::string id;
@@ -191,8 +201,10 @@ struct SwarmService {
     // Whether this kernel has IPVS, which the routing mesh needs (/sys/module/ip_vs: loaded or
     // built in; dockerd loads it when it sets the mesh up).
     Result<bool> kernel_has_ipvs = fail("sysfs", "not collected");
-    // Read only when IPVS is there and the service publishes through the mesh.
+    // Read when the service publishes through the mesh (with or without IPVS).
     Result<RoutingMesh> mesh = fail("ipvs", "not collected");
+    // All its tasks, on every node, the wanted ones first (read_service_tasks).
+    Result<std::vector<SwarmTask>> tasks = fail("docker-api", "not collected");
 };
 
 // Another node of the swarm this engine is in, as the engine lists it.

@@ -80,6 +80,10 @@ struct ServiceView {
     std::string id;
     std::string name;
     std::vector<ServicePort> ports;
+    // Its tasks on every node, the wanted ones first; empty when they could not be read
+    // (then a blind spot says why), and tasks_text says so too.
+    std::vector<SwarmTask> tasks;
+    std::string tasks_text;  // service_tasks_text(): "its tasks: web.1 running on node ..."
 };
 
 struct Report {

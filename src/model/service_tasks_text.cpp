@@ -1,5 +1,5 @@
 // A service's tasks in a few words (service_tasks_text.hpp).
-#include "docknetdoctor/app/service_tasks_text.hpp"
+#include "docknetdoctor/model/service_tasks_text.hpp"
 
 #include <utility>
 

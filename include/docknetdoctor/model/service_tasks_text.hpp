@@ -1,10 +1,10 @@
 #pragma once
-// A Swarm service's tasks in a few words, for the line that says why none of them can be
-// diagnosed on this node.
+// A Swarm service's tasks in a few words: the line that says why none of them can be
+// diagnosed on this node, and the tasks line of a task's report.
 #include <string>
 #include <vector>
 
-#include "docknetdoctor/collect/swarm_collect.hpp"
+#include "docknetdoctor/model/facts.hpp"
 
 namespace dnd {
 
