@@ -86,6 +86,24 @@ TEST_F(SwarmNodesTest, BlockedSwarmPortsBetweenTwoRealNodesAreNamedAndTheFixBrin
     EXPECT_EQ(to_web.process.exit_code, 0) << to_web.describe();
 
     {
+        // The link between the nodes narrowed to 1450, as a VPN between them would: the
+        // overlay's 1450 plus VXLAN's 50 bytes no longer fits it.
+        HostChange narrow(manager, "ip link set dndswA mtu 1450", "ip link set dndswA mtu 1500");
+        HostChange narrow_worker(worker, "ip link set dndswB mtu 1450", "ip link set dndswB mtu 1500");
+        ASSERT_TRUE(narrow.result().ok() && narrow_worker.result().ok()) << narrow.result().describe();
+        const auto d = diagnose_json("it-ov-client");
+        EXPECT_EQ(d.process.exit_code, 1) << d.describe();
+        ASSERT_TRUE(d.json) << d.describe();
+        bool named = false;
+        for (const auto& c : d.json->at("causes"))
+            named = named || c.value("title", std::string()) ==
+                                 "overlay it-ov's MTU 1450 plus 50 bytes of VXLAN is above the 1450 of dndswA, the way to "
+                                 "the other nodes: full-size packets across it are fragmented or dropped";
+        EXPECT_TRUE(named) << d.describe();
+    }
+    EXPECT_EQ(diagnose_json("it-ov-client").process.exit_code, 0) << "the link's MTU back to 1500";
+
+    {
         // VXLAN dropped on the way out of the manager.
         HostChange drop(manager, "iptables -I OUTPUT -p udp --dport 4789 -j DROP",
                         "iptables -D OUTPUT -p udp --dport 4789 -j DROP");
