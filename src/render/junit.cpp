@@ -73,6 +73,8 @@ Case testcase(const Report& r, const std::optional<PortKey>& port) {
                              xml(why));
         ++out.errors;
     }
+    if (r.service)
+        system_out += fmt::format("swarm service: {} ({}); {}\n", r.service->name, r.service->id, r.service->tasks_text);
     for (const auto& n : r.notes) system_out += "note: " + n + "\n";
     if (!system_out.empty()) inner += fmt::format("      <system-out>{}</system-out>\n", xml(system_out));
     const auto total = r.timings_ms.find("total");

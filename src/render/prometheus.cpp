@@ -1,6 +1,7 @@
 // Prometheus text exposition format 0.0.4, for node_exporter's textfile collector: each
 // metric family once, with HELP and TYPE, then its samples. Label values escape \, " and
 // newline as the format requires; they are sanitized first (no control bytes).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -67,6 +68,16 @@ std::string render_prometheus(std::span<const Report> reports, const RunInfo& ru
     for (const auto& r : reports)
         out += fmt::format("docknetdoctor_blind_spots{{container=\"{}\"}} {}\n", label_value(container_label(r)),
                            r.blind_spots.size());
+    // A Swarm task's service, to group its tasks' ports by; only on a host that runs tasks.
+    const bool any_task = std::any_of(reports.begin(), reports.end(), [](const Report& r) { return r.service.has_value(); });
+    if (any_task) {
+        family(out, "docknetdoctor_swarm_task", "1 for each container that runs as a task of a Swarm service, by service");
+        for (const auto& r : reports)
+            if (r.service)
+                out += fmt::format("docknetdoctor_swarm_task{{container=\"{}\",service=\"{}\",service_id=\"{}\"}} 1\n",
+                                   label_value(container_label(r)), label_value(r.service->name),
+                                   label_value(r.service->id));
+    }
     family(out, "docknetdoctor_last_run_timestamp_seconds", "when the run that wrote this ended, seconds since the epoch");
     out += fmt::format("docknetdoctor_last_run_timestamp_seconds {}\n", sample_value(run.finished_at));
     family(out, "docknetdoctor_run_duration_seconds", "how long the run took, whole process");

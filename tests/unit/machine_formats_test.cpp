@@ -26,6 +26,7 @@ namespace dnd {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Report report_of(const std::string& fixture) {
     Report r = build_report(testing::load_check_case(fixture), all_checks());
@@ -209,6 +210,26 @@ TEST(PrometheusFormat, APortThatCouldNotBeJudgedIsNotANumber) {
     EXPECT_THAT(parsed.out, HasSubstr("docknetdoctor_port_reachable gauge [container='web',port='80/tcp'] nan"));
 }
 
+// A Swarm task's service, for grouping its tasks: a family of its own in Prometheus (only on a
+// host that runs tasks), a line of the testcase's output in JUnit.
+Report task_report() {
+    Report r = report_of("healthy_web");
+    r.service = ServiceView{"2xu7ao1196kvvyvwuv89ov52l", "svc1", {{PortKey{80, Proto::tcp}, 18600, "ingress"}}, {},
+                            "its tasks: svc1.1 running on node 4ulcbt2dlvxs"};
+    return r;
+}
+
+TEST(PrometheusFormat, ASwarmTaskIsLabelledWithItsService) {
+    const auto parsed = python(kPrometheusParse, render_prometheus(std::vector{task_report(), report_of("healthy_web")}, kRun));
+    ASSERT_EQ(parsed.exit_code, 0) << parsed.describe();
+    EXPECT_THAT(parsed.out, HasSubstr("families 7 7"));
+    EXPECT_THAT(parsed.out, HasSubstr("docknetdoctor_swarm_task gauge [container='web',service='svc1',"
+                                      "service_id='2xu7ao1196kvvyvwuv89ov52l'] 1.0"));
+    EXPECT_THAT(render_prometheus(std::vector{report_of("healthy_web")}, kRun),
+                Not(HasSubstr("docknetdoctor_swarm_task")));
+}
+
+
 // node_exporter reads the directory at any time: the file is replaced whole, or not at all.
 TEST(PrometheusFormat, OutputIsWrittenAtomicallyAndAWriteErrorIsExitUnknown) {
     testing::TempDir dir;
@@ -265,6 +286,13 @@ TEST(JunitFormat, JunitparserReadsTheSuiteACasePerContainerAndPortAndAFailurePer
     // The warning is no failure: a CI gate passes on it.
     EXPECT_THAT(out, ::testing::ContainsRegex("case docknetdoctor.db 5432/tcp \\[\\]"));
     EXPECT_THAT(out, HasSubstr("\\\\x1b[2J <tag> & 'quote'"));
+}
+
+TEST(JunitFormat, ASwarmTasksCaseSaysItsServiceAndTasks) {
+    const std::string xml = render_junit(std::vector{task_report()}, kRun);
+    EXPECT_EQ(python(kJunitParse, xml).exit_code, 0) << xml;
+    EXPECT_THAT(xml, HasSubstr("<system-out>swarm service: svc1 (2xu7ao1196kvvyvwuv89ov52l); its tasks: svc1.1 running "
+                               "on node 4ulcbt2dlvxs\n"));
 }
 
 // What the README's CI gate does: exit 2, and the file still written for the CI to show.
