@@ -4,8 +4,11 @@
 // way out of one node, or on the way into the other, they no longer do, and a diagnosis of
 // the container on that node (and --to the one across) must name the port, the other node
 // and the rule, and its fix must bring the connection back. A port the other node drops is
-// found by a real connection from this one.
+// found by a real connection from this one. Services span the nodes: a global host-mode one
+// is served on each node and its report lists a task per node; an ingress one, without
+// IPVS, on none.
 #include <filesystem>
+#include <set>
 
 #include "host_change.hpp"
 #include "owned_sandbox.hpp"
@@ -102,6 +105,61 @@ TEST_F(SwarmNodesTest, BlockedSwarmPortsBetweenTwoRealNodesAreNamedAndTheFixBrin
         EXPECT_TRUE(named) << d.describe();
     }
     EXPECT_EQ(diagnose_json("it-ov-client").process.exit_code, 0) << "the link's MTU back to 1500";
+
+    {
+        // Services across the two nodes. In host mode, one task on each node (global): each
+        // node serves the port itself, and a task's report lists both tasks, one per node.
+        // In ingress mode the mesh needs IPVS, which this kernel lacks: no node serves the
+        // port, and the task's diagnosis says why.
+        const auto connects = [&](const char* address, int port) {
+            const std::string script = "import socket\ns = socket.socket()\ns.settimeout(2)\ntry:\n"
+                                       "  s.connect(('" + std::string(address) + "', " + std::to_string(port) +
+                                       "))\n  print('open')\nexcept Exception as e:\n  print(e)\n";
+            const auto out = manager.in_host({"python3", "-c", script}).out;
+            return out.substr(0, out.find('\n'));
+        };
+        const auto task_here = [&](const std::string& service) {
+            std::string name;
+            eventually([&] {
+                const auto ps = manager.docker({"ps", "--filter", "label=com.docker.swarm.service.name=" + service,
+                                                "--filter", "status=running", "--format", "{{.Names}}"});
+                name = ps.ok() ? ps.out.substr(0, ps.out.find('\n')) : "";
+                return !name.empty();
+            }, 60s);
+            return name;
+        };
+        const auto host_mode = manager.docker({"service", "create", "-d", "--name", "it-ov-host", "--mode", "global",
+                                               "--no-resolve-image", "--publish", "mode=host,published=18620,target=80",
+                                               manager.image(), "httpd", "-f", "-p", "80"});
+        ASSERT_TRUE(host_mode.ok()) << host_mode.describe();
+        EXPECT_TRUE(eventually([&] { return connects(kManagerAddr, 18620) == "open" && connects(kWorkerAddr, 18620) == "open"; },
+                               60s))
+            << manager.docker({"service", "ps", "--no-trunc", "it-ov-host"}).out;
+        const std::string host_task = task_here("it-ov-host");
+        ASSERT_FALSE(host_task.empty());
+        const auto served = diagnose_json(host_task);
+        EXPECT_EQ(served.process.exit_code, 0) << served.describe();
+        ASSERT_TRUE(served.json) << served.describe();
+        const auto& tasks = served.json->at("service").at("tasks");
+        std::set<std::string> nodes;
+        for (const auto& t : tasks)
+            if (t.value("state", std::string()) == "running") nodes.insert(t.value("node_id", std::string()));
+        EXPECT_EQ(nodes.size(), 2u) << "a running task on each node\n" << served.describe();
+
+        if (!std::filesystem::exists("/sys/module/ip_vs")) {
+            const auto mesh = manager.docker({"service", "create", "-d", "--name", "it-ov-mesh", "--no-resolve-image",
+                                              "--constraint", "node.role==manager", "-p", "18621:80", manager.image(),
+                                              "httpd", "-f", "-p", "80"});
+            ASSERT_TRUE(mesh.ok()) << mesh.describe();
+            const std::string mesh_task = task_here("it-ov-mesh");
+            ASSERT_FALSE(mesh_task.empty());
+            ASSERT_TRUE(wait_for_container_listener(mesh_task, 80));
+            EXPECT_NE(connects(kManagerAddr, 18621), "open");
+            EXPECT_NE(connects(kWorkerAddr, 18621), "open") << "the node without the task served the mesh's port";
+            EXPECT_TRUE(reports_top_cause(diagnose_json(mesh_task), "swarm.ingress-unavailable", 2));
+        }
+        manager.docker({"service", "rm", "it-ov-host", "it-ov-mesh"});
+    }
 
     {
         // VXLAN dropped on the way out of the manager.
