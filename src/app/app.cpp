@@ -401,8 +401,9 @@ bool worth_a_report(const RunningContainerFacts& c) {
 
 Result<std::vector<RunningContainerFacts>> collect_for_reports(const Options& o,
                                                                const std::function<bool(const Container&)>& wanted,
-                                                               const CollectProgress& progress) {
-    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers, progress);
+                                                               const CollectProgress& progress,
+                                                               std::string_view only_label = {}) {
+    auto collected = collect_running_facts(collect_options(o, ""), wanted, kCollectWorkers, progress, only_label);
     if (collected) std::erase_if(*collected, [](const RunningContainerFacts& c) { return !worth_a_report(c); });
     return collected;
 }
@@ -411,11 +412,12 @@ Result<std::vector<RunningContainerFacts>> collect_for_reports(const Options& o,
 // ladders run at the same time (each costs about one deadline), one report each; none
 // wanted: the error none_here gives, when given (else no report at all).
 int diagnose_running(const Options& o, const std::function<bool(const Container&)>& wanted,
-                     const std::function<Error()>& none_here) {
+                     const std::function<Error()>& none_here, std::string_view only_label = {}) {
     const auto run_started = std::chrono::steady_clock::now();
     ProgressLine progress(wants_progress_line(isatty(STDERR_FILENO) == 1, o.format == Format::text), STDERR_FILENO);
     auto collected = collect_for_reports(  // --to is refused with --all
-        o, wanted, [&progress](std::size_t done, std::size_t total) { progress.update("collecting", done, total); });
+        o, wanted, [&progress](std::size_t done, std::size_t total) { progress.update("collecting", done, total); },
+        only_label);
     if (!collected || (collected->empty() && none_here)) {
         progress.finish();  // the error line must not land on the progress line
         return usage_error(collected ? none_here() : collected.error());
@@ -451,8 +453,10 @@ Error no_task_here(const DockerClient& client, const SwarmService& service) {
 // A Swarm service: its tasks on this node, in --all's form (a service is as many containers
 // as it has tasks here).
 int diagnose_service(const Options& o, const DockerClient& client, const SwarmService& service) {
+    // The engine lists only the service's tasks: the host's other containers are not inspected.
     return diagnose_running(o, [&service](const Container& c) { return c.state.running && is_task_of(c, service.id); },
-                            [&] { return no_task_here(client, service); });
+                            [&] { return no_task_here(client, service); },
+                            std::string(kSwarmServiceIdLabel) + "=" + service.id);
 }
 
 // watch's one look: the reports of the container (its diagnosis failing is its state:

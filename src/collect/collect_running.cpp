@@ -3,6 +3,7 @@
 #include "docknetdoctor/collect/collect_running.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <exception>
 #include <future>
@@ -11,6 +12,8 @@
 #include <set>
 #include <thread>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "collect_parts.hpp"
 #include "docknetdoctor/collect/conntrack_collect.hpp"
@@ -62,9 +65,26 @@ std::optional<RunningContainerFacts> collect_one(SharedCollection& shared, Socke
 
 }  // namespace
 
+namespace {
+
+// GET /containers/json, filtered by a label when one is given: filters={"label":["K=V"]},
+// every byte but letters and digits percent-encoded.
+std::string running_list_path(std::string_view only_label) {
+    if (only_label.empty()) return "/containers/json";
+    std::string encoded;
+    for (const char ch : "{\"label\":[\"" + std::string(only_label) + "\"]}") {
+        if (std::isalnum(static_cast<unsigned char>(ch)) != 0) encoded += ch;
+        else encoded += fmt::format("%{:02X}", static_cast<unsigned char>(ch));
+    }
+    return "/containers/json?filters=" + encoded;
+}
+
+}  // namespace
+
 Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOptions& options,
                                                                  const std::function<bool(const Container&)>& wanted,
-                                                                 std::size_t workers, const CollectProgress& progress) {
+                                                                 std::size_t workers, const CollectProgress& progress,
+                                                                 std::string_view only_label) {
     auto endpoint = choose_docker_endpoint(options.docker_host, docker_host_from_environment());
     if (!endpoint) return std::unexpected(endpoint.error());
 
@@ -77,7 +97,7 @@ Result<std::vector<RunningContainerFacts>> collect_running_facts(const CollectOp
     PhaseTimings host_timings;
     EngineIdentity identity(client, host.located(), std::move(connection->engine));
     // Without ?all=1 the engine lists only the running containers.
-    auto list = client.get_parsed<std::vector<ContainerSummary>>("/containers/json", parse_container_list);
+    auto list = client.get_parsed<std::vector<ContainerSummary>>(running_list_path(only_label), parse_container_list);
     if (!list) return std::unexpected(list.error());
 
     Facts base = new_facts(options.query);
