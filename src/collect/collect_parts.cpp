@@ -216,9 +216,16 @@ Result<EngineInfo> EngineIdentity::join(PhaseTimings& timings) {
     return std::move(identified_);
 }
 
-Result<std::optional<SwarmMembership>> SwarmMembershipCache::membership(const DockerClient& client) {
+Result<std::optional<SwarmMembership>> SwarmCache::membership(const DockerClient& client) {
     std::call_once(asked_, [&] { answer_ = read_swarm_membership(client); });
     return answer_;
+}
+
+Result<RoutingMesh> SwarmCache::routing_mesh(const std::string& sandbox) {
+    std::lock_guard lock(mesh_mutex_);
+    auto known = meshes_.find(sandbox);
+    if (known == meshes_.end()) known = meshes_.emplace(sandbox, read_routing_mesh(sandbox)).first;
+    return known->second;
 }
 
 Result<std::vector<NetworkInfo>> NetworkCache::attached_networks(const DockerClient& client, const Container& container) {
@@ -246,7 +253,7 @@ namespace {
 // The rest of read_container_side, once the container is inspected; container_timer started
 // before the inspect.
 Result<ContainerSide> side_of(const DockerClient& client, Result<Container> container, const PhaseTimer& container_timer,
-                              PhaseTimings& timings, NetworkCache* networks, SwarmMembershipCache* swarm) {
+                              PhaseTimings& timings, NetworkCache* networks, SwarmCache* swarm) {
     if (!container) return std::unexpected(container.error());
     ContainerSide side;
     side.watch = ProcessWatch(*container);
@@ -267,7 +274,10 @@ Result<ContainerSide> side_of(const DockerClient& client, Result<Container> cont
         side.networks = networks ? networks->attached_networks(client, *container)
                                  : inspect_attached_networks(client, *container);
     timings["collect.engine.container_networks"] = container_timer.ms();
-    side.swarm_service = read_swarm_service(client, *container);
+    side.swarm_service =
+        swarm ? read_swarm_service(client, *container, "/sys",
+                                   [swarm](const std::string& sandbox) { return swarm->routing_mesh(sandbox); })
+              : read_swarm_service(client, *container);
     if (side.networks && crosses_swarm_nodes(*container, *side.networks)) {
         PhaseTimer swarm_timer;
         auto membership = swarm ? swarm->membership(client) : read_swarm_membership(client);
@@ -293,7 +303,7 @@ Result<ContainerSide> side_of(const DockerClient& client, Result<Container> cont
 }  // namespace
 
 Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
-                                          NetworkCache* networks, SwarmMembershipCache* swarm) {
+                                          NetworkCache* networks, SwarmCache* swarm) {
     PhaseTimer container_timer;
     auto container = client.get_parsed<Container>("/containers/" + id + "/json", parse_container_inspect);
     return side_of(client, std::move(container), container_timer, timings, networks, swarm);

@@ -136,15 +136,19 @@ private:
     std::map<std::string, NetworkInfo> by_ref_;
 };
 
-// The engine's swarm membership, asked of it once for the workers of one run (only when a
-// container needs it: a task, or one on an overlay network).
-class SwarmMembershipCache {
+// What the workers of one run share about the swarm, each read once: the engine's
+// membership (only when a container needs it: a task, or one on an overlay network), and
+// this node's routing mesh, which every task publishing through it would read again.
+class SwarmCache {
 public:
     Result<std::optional<SwarmMembership>> membership(const DockerClient& client);
+    Result<RoutingMesh> routing_mesh(const std::string& sandbox);
 
 private:
     std::once_flag asked_;
     Result<std::optional<SwarmMembership>> answer_ = fail("docker-api", "not asked");
+    std::mutex mesh_mutex_;  // held while the first read of a sandbox runs: the others wait for it
+    std::map<std::string, Result<RoutingMesh>> meshes_;
 };
 
 // One container as the engine tells it, read while its process is watched.
@@ -161,7 +165,7 @@ struct ContainerSide {
 // loop its recent runs (beside the networks), and for a task or a container on an overlay
 // network the engine's swarm membership (through swarm when given).
 Result<ContainerSide> read_container_side(const DockerClient& client, const std::string& id, PhaseTimings& timings,
-                                          NetworkCache* networks = nullptr, SwarmMembershipCache* swarm = nullptr);
+                                          NetworkCache* networks = nullptr, SwarmCache* swarm = nullptr);
 
 // read_container_side for the container the user named, asked of the engine by that name:
 // it resolves a name, a full id or a unique id prefix the way `docker inspect` does, so the

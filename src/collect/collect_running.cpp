@@ -31,7 +31,7 @@ struct SharedCollection {
     std::shared_future<bool> base_ready;  // false: the host side failed, nothing local is read
     const DockerClient& client;
     NetworkCache networks;
-    SwarmMembershipCache swarm;
+    SwarmCache swarm;
     std::mutex lookups_mutex;  // the set lookups, recorded in the one host all containers share
     const std::function<bool(const Container&)>& wanted;
     const PhaseTimings& host_timings;  // the shared part's, in every container's timings

@@ -73,7 +73,8 @@ bool crosses_swarm_nodes(const Container& c, const std::vector<NetworkInfo>& net
 }
 
 std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
-                                               const std::string& sys_root) {
+                                               const std::string& sys_root,
+                                               const std::function<Result<RoutingMesh>(const std::string&)>& read_mesh) {
     const std::string_view id = task_service_id(c);
     if (id.empty()) return std::nullopt;
     SwarmService service;
@@ -102,7 +103,7 @@ std::optional<SwarmService> read_swarm_service(const DockerClient& client, const
         service.mesh = sandbox.empty() ? Result<RoutingMesh>(fail("ipvs", fmt::format("the engine gave no SandboxKey for "
                                                                                         "{}: its ingress_sbox is not known",
                                                                                         c.name)))
-                                       : read_routing_mesh(sandbox);
+                                       : read_mesh(sandbox);
     }
     return service;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A Swarm task's service: what it publishes and whether this kernel can run the routing
 // mesh its ingress ports need.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,10 +15,17 @@ namespace dnd {
 // The label the engine puts on every task container.
 inline constexpr std::string_view kSwarmServiceIdLabel = "com.docker.swarm.service.id";
 
+// The routing mesh read from inside the namespace at SANDBOX: its nftables and
+// iptables-legacy rules (the mangle marks) and its IPVS services. An error when the
+// namespace cannot be entered; each part keeps its own error otherwise.
+Result<RoutingMesh> read_routing_mesh(const std::string& sandbox);
+
 // nullopt when the container is no task. A service the engine cannot answer for is kept as
-// its id and name (from the labels) with the error in ports. sys_root is normally "/sys".
-std::optional<SwarmService> read_swarm_service(const DockerClient& client, const Container& c,
-                                               const std::string& sys_root = "/sys");
+// its id and name (from the labels) with the error in ports. sys_root is normally "/sys";
+// read_mesh reads ingress_sbox (a run's SwarmCache shares one read among its tasks).
+std::optional<SwarmService> read_swarm_service(
+    const DockerClient& client, const Container& c, const std::string& sys_root = "/sys",
+    const std::function<Result<RoutingMesh>(const std::string& sandbox)>& read_mesh = read_routing_mesh);
 
 // The service the user named (its name or id, as `docker service inspect` takes them), or
 // nullopt when the engine knows none by it: no such service, or an engine that is no swarm
@@ -62,11 +70,6 @@ inline constexpr std::string_view kIngressSandboxName = "ingress_sbox";
 // The ingress_sbox file beside a container's SandboxKey ("/var/run/docker/netns/ID" ->
 // "/var/run/docker/netns/ingress_sbox"); "" for a key without a directory.
 std::string ingress_sandbox_beside(const std::string& sandbox_key);
-
-// The routing mesh read from inside the namespace at SANDBOX: its nftables and
-// iptables-legacy rules (the mangle marks) and its IPVS services. An error when the
-// namespace cannot be entered; each part keeps its own error otherwise.
-Result<RoutingMesh> read_routing_mesh(const std::string& sandbox);
 
 // Whether SYS_ROOT/module/ip_vs exists: IPVS is loaded or built in.
 Result<bool> kernel_has_ipvs(const std::string& sys_root);
