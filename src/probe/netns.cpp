@@ -62,15 +62,15 @@ Result<void> NetnsSockets::enter(const std::string& netns_path) {
     return {};
 }
 
-Result<UniqueFd> make_socket_here(int family, int type) {
-    UniqueFd socket(::socket(family, type, 0));
+Result<UniqueFd> make_socket_here(int family, int type, int protocol) {
+    UniqueFd socket(::socket(family, type, protocol));
     if (!socket.valid()) return fail("probe", fmt::format("socket: {}", std::strerror(errno)));
     return socket;
 }
 
-Result<UniqueFd> NetnsSockets::make(const std::string& netns_path, int family, int type) {
+Result<UniqueFd> NetnsSockets::make(const std::string& netns_path, int family, int type, int protocol) {
     if (auto entered = enter(netns_path); !entered) return std::unexpected(entered.error());
-    return make_socket_here(family, type);
+    return make_socket_here(family, type, protocol);
 }
 
 void NetnsSockets::go_home() {

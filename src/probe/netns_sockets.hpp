@@ -16,9 +16,9 @@ public:
     // Remembers the thread's own namespace; throws std::runtime_error when it cannot.
     NetnsSockets();
 
-    // A socket(family, type) in the namespace at netns_path ("" = the thread's own). A
-    // namespace that cannot be entered is asked once: its error is kept (unenterable()).
-    Result<UniqueFd> make(const std::string& netns_path, int family, int type);
+    // A socket(family, type, protocol) in the namespace at netns_path ("" = the thread's own).
+    // A namespace that cannot be entered is asked once: its error is kept (unenterable()).
+    Result<UniqueFd> make(const std::string& netns_path, int family, int type, int protocol = 0);
 
     // Back to the thread's own namespace (after a round of make()). Throws
     // std::runtime_error when it cannot: no probe may then run from the wrong namespace.
@@ -34,8 +34,8 @@ private:
     std::map<std::string, Error> unenterable_;
 };
 
-// socket(family, type) in the calling thread's namespace; the error as probes word it.
-Result<UniqueFd> make_socket_here(int family, int type);
+// socket(family, type, protocol) in the calling thread's namespace; the error as probes word it.
+Result<UniqueFd> make_socket_here(int family, int type, int protocol = 0);
 
 // The one-line error of a namespace that cannot be opened or entered, as every prober words it.
 Error netns_open_error(const std::string& netns_path, int error);

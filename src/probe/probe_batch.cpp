@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,7 +14,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <queue>
@@ -32,6 +30,7 @@
 #include "docknetdoctor/probe/probe.hpp"
 #include "docknetdoctor/probe/socket_address.hpp"
 #include "netns_sockets.hpp"
+#include "socket_budget.hpp"
 
 namespace dnd {
 namespace {
@@ -243,25 +242,6 @@ void on_udp_event(Probe& probe, short revents, Clock::time_point now) {
     }
 }
 
-// The sockets a batch may hold open at once: what RLIMIT_NOFILE leaves beside the
-// descriptors already open, less a reserve for the rest of the run (the engine connection,
-// files, the netns of the next batch), and never more than kMaxOpenProbes.
-constexpr std::size_t kFdReserve = 16;
-constexpr std::size_t kMaxOpenProbes = 4096;
-
-std::size_t socket_budget() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return kMaxOpenProbes;
-    std::size_t open = 0;
-    std::error_code ignored;
-    for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ignored);
-         it != std::filesystem::directory_iterator(); it.increment(ignored))
-        ++open;
-    const std::size_t cap = static_cast<std::size_t>(limit.rlim_cur);
-    const std::size_t used = open + kFdReserve + 1;  // +1: the epoll descriptor
-    return std::clamp<std::size_t>(cap > used ? cap - used : 1, 1, kMaxOpenProbes);
-}
-
 // What a probe still pending at its deadline ends as.
 void expire(Probe& probe, Clock::time_point now, std::chrono::milliseconds timeout) {
     const double waited_ms = milliseconds_between(probe.started, now);
@@ -293,7 +273,7 @@ class Batch {
 public:
     Batch(std::span<const ProbeTarget> targets, std::chrono::milliseconds timeout, std::chrono::milliseconds reset_grace,
           ProbeSocketMaker make_socket = socket_here, std::function<void()> after_launch = [] {})
-        : probes_(targets.size()), timeout_(timeout), window_(socket_budget()),
+        : probes_(targets.size()), timeout_(timeout), window_(probe_socket_budget()),
           epoll_(::epoll_create1(EPOLL_CLOEXEC)), make_socket_(std::move(make_socket)),
           after_launch_(std::move(after_launch)) {
         for (std::size_t i = 0; i < targets.size(); ++i) {
