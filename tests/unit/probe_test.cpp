@@ -24,6 +24,7 @@
 
 #include "docknetdoctor/probe/probe.hpp"
 #include "docknetdoctor/probe/unique_fd.hpp"
+#include "loopback_sockets.hpp"
 #include "scratch_netns.hpp"
 
 namespace dnd {
@@ -32,40 +33,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// A socket bound to a kernel-chosen port on loopback (127.0.0.1 or ::1).
-struct BoundSocket {
-    UniqueFd fd;
-    std::uint16_t port = 0;
-};
-
-BoundSocket bind_loopback(int family, int type) {
-    BoundSocket bound{UniqueFd(::socket(family, type | SOCK_CLOEXEC, 0))};
-    if (bound.fd.get() < 0) return bound;
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    if (family == AF_INET6) {
-        auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
-        a->sin6_family = AF_INET6;
-        a->sin6_addr = in6addr_loopback;
-        length = sizeof *a;
-    } else {
-        auto* a = reinterpret_cast<sockaddr_in*>(&storage);
-        a->sin_family = AF_INET;
-        a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        length = sizeof *a;
-    }
-    if (::bind(bound.fd.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) return bound;
-    if (::getsockname(bound.fd.get(), reinterpret_cast<sockaddr*>(&storage), &length) != 0) return bound;
-    bound.port = ntohs(family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
-                                          : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
-    return bound;
-}
-
-BoundSocket tcp_listener(int family = AF_INET) {
-    BoundSocket bound = bind_loopback(family, SOCK_STREAM);
-    if (bound.port != 0 && ::listen(bound.fd.get(), 16) != 0) bound.port = 0;
-    return bound;
-}
+using dnd::testing::bind_loopback;
+using dnd::testing::BoundSocket;
+using dnd::testing::tcp_listener;
 
 ProbeOutcome probe_one(const std::string& address, std::uint16_t port, Proto proto,
                        std::chrono::milliseconds deadline = 1000ms) {
