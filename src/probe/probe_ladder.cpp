@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "docknetdoctor/model/facts_query.hpp"
+#include "docknetdoctor/probe/half_open.hpp"
 #include "docknetdoctor/probe/probe.hpp"
 
 namespace dnd {
@@ -15,6 +16,9 @@ namespace {
 
 // Rungs 1-3 reach the app's own socket: a completed handshake is the answer.
 constexpr std::chrono::milliseconds kNoGrace{0};
+// How long a crowded batch waits for half-open answers before connecting instead: answers
+// on this host's own paths take microseconds, so only the silent targets wait this long.
+constexpr std::chrono::milliseconds kHalfOpenWindow{250};
 
 bool is_ipv6(std::string_view address) { return address.find(':') != std::string_view::npos; }
 
@@ -114,6 +118,35 @@ void recheck_published_opens(std::vector<std::vector<LadderProbe>>& outsides, st
         outsides[again[k].first][again[k].second].probe = std::move(outcomes[k]);
 }
 
+// A crowded batch goes half-open first: its SYN-ACKs and resets read the same as a
+// connect's, and neither the apps nor docker-proxy do any work for them (a connected probe
+// makes busybox httpd fork and docker-proxy dial the container: hundreds of ladders at once
+// kept a 2-core host busy for most of a second). What got no answer within the half-open
+// window, or could not go half-open, is then probed with a full connect.
+SpreadBatch probe_ladder_batch(std::span<const ProbeTarget> targets, std::span<const std::string> netns_paths,
+                               std::chrono::milliseconds deadline) {
+    if (targets.size() <= kCrowdedBatch) return probe_batch_across_namespaces(targets, netns_paths, deadline, kNoGrace);
+    auto answers = probe_half_open(targets, netns_paths, std::min(deadline, kHalfOpenWindow));
+    std::vector<ProbeTarget> rest;
+    std::vector<std::string> rest_netns;
+    std::vector<std::size_t> rest_index;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        if (answers[i]) continue;
+        rest.push_back(targets[i]);
+        rest_netns.push_back(i < netns_paths.size() ? netns_paths[i] : std::string{});
+        rest_index.push_back(i);
+    }
+    SpreadBatch out;
+    if (!rest.empty()) out = probe_batch_across_namespaces(rest, rest_netns, deadline, kNoGrace);
+    std::vector<ProbeOutcome> outcomes(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        if (answers[i]) outcomes[i] = std::move(*answers[i]);
+    for (std::size_t k = 0; k < rest_index.size() && k < out.outcomes.size(); ++k)
+        outcomes[rest_index[k]] = std::move(out.outcomes[k]);
+    out.outcomes = std::move(outcomes);
+    return out;
+}
+
 }  // namespace
 
 void recheck_crowded_timeouts(std::span<const LadderPlan> plans, std::vector<std::vector<LadderProbe>>& insides,
@@ -204,7 +237,7 @@ std::vector<Result<std::vector<LadderProbe>>> run_ladder_plans(std::span<const L
             netns_paths.emplace_back();
         }
     }
-    auto batch = probe_batch_across_namespaces(targets, netns_paths, deadline, kNoGrace);
+    auto batch = probe_ladder_batch(targets, netns_paths, deadline);
 
     std::vector<std::vector<LadderProbe>> insides;
     std::vector<std::vector<LadderProbe>> outsides;

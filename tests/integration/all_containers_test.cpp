@@ -1,6 +1,7 @@
 // --all on a host with many containers: the host is read once and every ladder runs in one
 // batch. Its answers must be those of diagnosing each container alone, also when the
-// process may hold fewer descriptors (ulimit -n 64) than the run has probes.
+// process may hold fewer descriptors (ulimit -n 64) than the run has probes (a crowded
+// batch goes half-open only in the namespaces its descriptors allow).
 #include <cstdio>
 #include <map>
 #include <string>
@@ -77,14 +78,20 @@ TEST_F(AllContainersTest, EachContainerGetsItsOwnVerdictWithinSixtyFourDescripto
     EXPECT_EQ(all.process.exit_code, 2) << all.describe();  // the broken ones are critical
 
     std::map<std::string, Verdict> together;
+    std::size_t half_open = 0;
     for (const auto& report : parsed) {
         const std::string name = report["target"].value("name", std::string());
         if (!name.starts_with(kPrefix)) continue;
         together[name] = verdict_of(report);
-        for (const auto& probe : report.value("probes", nlohmann::json::array()))
+        for (const auto& probe : report.value("probes", nlohmann::json::array())) {
             EXPECT_NE(probe.value("outcome", std::string()), "error") << name << ": " << probe.dump();
+            if (probe.value("detail", std::string()).find("half-open") != std::string::npos) ++half_open;
+        }
     }
     ASSERT_EQ(together.size(), port_of.size()) << all.describe();
+    // The batch is crowded: it went half-open where its descriptors allowed, and connected
+    // elsewhere; the verdicts below hold for both.
+    EXPECT_GT(half_open, 0u) << all.describe();
 
     // The saved run replays offline with the same answers.
     const auto replayed = sandbox().diagnose({"--all", "--facts", saved, "--format", "json"});

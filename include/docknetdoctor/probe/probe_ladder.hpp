@@ -40,7 +40,9 @@ LadderPlan plan_probe_ladder(const Facts& facts, std::span<const std::string> ho
 Result<std::vector<LadderProbe>> run_ladder_plan(const LadderPlan& plan, std::chrono::milliseconds deadline);
 
 // Many plans (--all) as one batch under one deadline and one file-descriptor budget; one
-// result per plan, in order, each as run_ladder_plan would give it.
+// result per plan, in order, each as run_ladder_plan would give it. A batch of more than
+// kCrowdedBatch probes goes half-open first (half_open.hpp): its TCP probes' SYN-ACKs and
+// resets are read without the apps or docker-proxy seeing a connection; the rest connect.
 std::vector<Result<std::vector<LadderProbe>>> run_ladder_plans(std::span<const LadderPlan> plans,
                                                                std::chrono::milliseconds deadline);
 
