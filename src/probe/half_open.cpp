@@ -261,11 +261,12 @@ public:
     void run(std::chrono::milliseconds window) {
         NetnsSockets sockets;
         std::vector<std::size_t> sent_from;  // the namespaces sent from since the last read
+        std::size_t sends = 0;
         for (std::size_t i = 0; i < targets_.size(); ++i) {
             const auto space = send(sockets, i);
             if (!space) continue;
             if (std::find(sent_from.begin(), sent_from.end(), *space) == sent_from.end()) sent_from.push_back(*space);
-            if (++sends_ % kSendsBetweenReads == 0) {
+            if (++sends % kSendsBetweenReads == 0) {
                 for (std::size_t s : sent_from) read_answers(s);
                 sent_from.clear();
             }
@@ -424,7 +425,6 @@ private:
     std::map<std::string, std::optional<std::size_t>> index_of_;
     std::map<Peer, Sent> waiting_;
     std::map<Peer, std::size_t> settled_;  // answered: the target whose answer it was
-    std::size_t sends_ = 0;
     std::size_t open_ = 0;  // descriptors held: reservations and raw sockets
     bool raw4_refused_ = false;
     bool raw6_refused_ = false;
